@@ -1,0 +1,104 @@
+package io.kdstream.platform.service;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A service whose work is a loop in one thread: {@link #runOnce()} is called until it returns false or the service
+ * is closed. Resources are opened in {@link #open()} and released in {@link #release()}, both in the loop's thread,
+ * because Kafka consumers may only be used from one thread.
+ */
+public abstract class LoopService implements Service {
+
+    private final Logger log = LoggerFactory.getLogger(getClass());
+    private final String name;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private Thread thread;
+
+    protected LoopService(String name) {
+        this.name = name;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    protected abstract void open();
+
+    /** One unit of work; returns false when the service has finished its job. */
+    protected abstract boolean runOnce() throws Exception;
+
+    protected abstract void release();
+
+    /** Called from {@link #close()} on the caller's thread, to wake a blocking poll. */
+    protected void wakeup() {
+    }
+
+    protected boolean isRunning() {
+        return running.get();
+    }
+
+    @Override
+    public synchronized void start() {
+        if (thread != null) {
+            throw new IllegalStateException(name + " was already started");
+        }
+        running.set(true);
+        thread = new Thread(this::loop, name);
+        thread.start();
+    }
+
+    private void loop() {
+        try {
+            open();
+            while (running.get() && runOnce()) {
+                // the work is in runOnce
+            }
+        } catch (Throwable t) {
+            if (running.get()) {
+                failure.set(t);
+                log.error("{} stopped on an error: {}", name, t.toString(), t);
+            }
+        } finally {
+            running.set(false);
+            try {
+                release();
+            } catch (RuntimeException e) {
+                log.warn("{} did not release cleanly: {}", name, e.toString());
+            }
+            stopped.countDown();
+        }
+    }
+
+    @Override
+    public void awaitTermination() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** The error that stopped the loop, if one did. */
+    public Throwable failure() {
+        return failure.get();
+    }
+
+    @Override
+    public void close() {
+        if (running.getAndSet(false)) {
+            wakeup();
+        }
+        Thread current = thread;
+        if (current != null && current != Thread.currentThread()) {
+            try {
+                stopped.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
