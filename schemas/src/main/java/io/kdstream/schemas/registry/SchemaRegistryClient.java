@@ -1,0 +1,176 @@
+package io.kdstream.schemas.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import org.apache.avro.Schema;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A client for the Confluent schema-registry REST API (Confluent, Karapace, Redpanda, Apicurio's ccompat API).
+ * Ids are cached both ways, so each schema costs one request per process. Unreachable registries and 5xx answers
+ * are retried with exponential back-off; refusals are reported at once with the registry's own reason.
+ */
+public final class SchemaRegistryClient {
+
+    private static final Logger log = LoggerFactory.getLogger(SchemaRegistryClient.class);
+    private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Map<String, SchemaRegistryClient> SHARED = new ConcurrentHashMap<>();
+
+    private final String baseUrl;
+    private final HttpClient http;
+    private final int maxAttempts;
+    private final Duration firstBackoff;
+    private final Map<String, Integer> idsBySubjectAndSchema = new ConcurrentHashMap<>();
+    private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
+
+    public SchemaRegistryClient(String baseUrl, int maxAttempts, Duration firstBackoff) {
+        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.maxAttempts = maxAttempts;
+        this.firstBackoff = firstBackoff;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** One client per registry URL in this process, so serdes created by Kafka share their caches. */
+    public static SchemaRegistryClient shared(String baseUrl) {
+        return SHARED.computeIfAbsent(baseUrl, url -> new SchemaRegistryClient(url, 6, Duration.ofMillis(250)));
+    }
+
+    public String url() {
+        return baseUrl;
+    }
+
+    /** Registers (or finds) the schema under the subject and returns its global id. */
+    public int register(String subject, Schema schema) {
+        return idFor(subject, schema, "/versions", "register");
+    }
+
+    /** The id of a schema already registered under the subject; refuses one that is not (no auto-registration). */
+    public int lookup(String subject, Schema schema) {
+        return idFor(subject, schema, "", "look up");
+    }
+
+    private int idFor(String subject, Schema schema, String path, String verb) {
+        String cacheKey = subject + '\u0000' + schema.toString();
+        Integer cached = idsBySubjectAndSchema.get(cacheKey);
+        if (cached != null) {
+            return cached;
+        }
+        String body = JSON.createObjectNode().put("schema", schema.toString()).toString();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/subjects/" + encode(subject) + path))
+                .header("Content-Type", CONTENT_TYPE)
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        HttpResponse<String> response = send(request, verb + " schema " + schema.getFullName() + " under subject " + subject);
+        if (response.statusCode() == 404 && path.isEmpty()) {
+            throw new SchemaRegistryException("schema " + schema.getFullName() + " is not registered under subject '" + subject
+                    + "' at " + baseUrl + " and auto-registration is off: " + reason(response));
+        }
+        if (response.statusCode() == 409) {
+            throw new IncompatibleSchemaException(subject, "the schema registry at " + baseUrl + " refused schema "
+                    + schema.getFullName() + " for subject '" + subject + "' as incompatible with the versions already registered"
+                    + " (compatibility rule, usually BACKWARD): " + reason(response));
+        }
+        requireSuccess(response, verb + " schema " + schema.getFullName() + " under subject '" + subject + "'");
+        int id = readJson(response).path("id").asInt(-1);
+        if (id < 0) {
+            throw new SchemaRegistryException("the schema registry at " + baseUrl + " answered without an id: " + response.body());
+        }
+        idsBySubjectAndSchema.put(cacheKey, id);
+        schemasById.putIfAbsent(id, schema);
+        return id;
+    }
+
+    /** The schema with this global id (the id in a record's first five bytes). */
+    public Schema schemaById(int id) {
+        Schema cached = schemasById.get(id);
+        if (cached != null) {
+            return cached;
+        }
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/schemas/ids/" + id))
+                .timeout(Duration.ofSeconds(30)).GET().build();
+        HttpResponse<String> response = send(request, "fetch schema id " + id);
+        if (response.statusCode() == 404) {
+            throw new SchemaRegistryException("the schema registry at " + baseUrl + " has no schema with id " + id);
+        }
+        requireSuccess(response, "fetch schema id " + id);
+        Schema schema = new Schema.Parser().parse(readJson(response).path("schema").asText());
+        Schema raced = schemasById.putIfAbsent(id, schema);
+        return raced != null ? raced : schema;
+    }
+
+    private HttpResponse<String> send(HttpRequest request, String what) {
+        Duration backoff = firstBackoff;
+        IOException lastFailure = null;
+        for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+            try {
+                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() < 500) {
+                    return response;
+                }
+                lastFailure = new IOException("HTTP " + response.statusCode() + ": " + response.body());
+            } catch (IOException e) {
+                lastFailure = e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SchemaRegistryException("interrupted while trying to " + what, e);
+            }
+            if (attempt < maxAttempts) {
+                log.warn("schema registry at {} did not answer ({}); retrying in {} ms", baseUrl, lastFailure, backoff.toMillis());
+                sleep(backoff);
+                backoff = backoff.multipliedBy(2);
+            }
+        }
+        throw new RegistryUnavailableException("the schema registry at " + baseUrl + " is not reachable: could not " + what
+                + " after " + maxAttempts + " attempts (last error: " + lastFailure + ")", lastFailure);
+    }
+
+    private void requireSuccess(HttpResponse<String> response, String what) {
+        if (response.statusCode() / 100 != 2) {
+            throw new SchemaRegistryException("the schema registry at " + baseUrl + " refused to " + what
+                    + ": HTTP " + response.statusCode() + " " + reason(response));
+        }
+    }
+
+    private static String reason(HttpResponse<String> response) {
+        try {
+            JsonNode message = JSON.readTree(response.body()).path("message");
+            return message.isMissingNode() ? response.body() : message.asText();
+        } catch (IOException notJson) {
+            return response.body();
+        }
+    }
+
+    private JsonNode readJson(HttpResponse<String> response) {
+        try {
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new SchemaRegistryException("the schema registry at " + baseUrl + " answered with invalid JSON: " + response.body(), e);
+        }
+    }
+
+    private static String encode(String subject) {
+        return URLEncoder.encode(subject, StandardCharsets.UTF_8);
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

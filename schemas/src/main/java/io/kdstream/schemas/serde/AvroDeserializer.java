@@ -1,0 +1,76 @@
+package io.kdstream.schemas.serde;
+
+import io.kdstream.schemas.registry.SchemaRegistryClient;
+import io.kdstream.schemas.registry.SchemaRegistryException;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DatumReader;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Reads records in the Confluent wire format. The writer's schema comes from the registry by the id in the
+ * header; with {@code specific.avro.reader=true} (the default) the record is resolved to the generated class of
+ * the same name, so records written with an older compatible schema still decode.
+ */
+public class AvroDeserializer<T> implements Deserializer<T> {
+
+    private SchemaRegistryClient registry;
+    private boolean specific = true;
+    private final Map<Integer, DatumReader<Object>> readers = new ConcurrentHashMap<>();
+
+    public AvroDeserializer() {
+    }
+
+    public AvroDeserializer(SchemaRegistryClient registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {
+        this.registry = SerdeSettings.client(configs);
+        this.specific = SerdeSettings.flag(configs, SerdeSettings.SPECIFIC_READER, true);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public T deserialize(String topic, byte[] bytes) {
+        if (bytes == null) {
+            return null;
+        }
+        int id;
+        try {
+            id = WireFormat.schemaId(bytes);
+        } catch (IllegalArgumentException e) {
+            throw new SerializationException("cannot read a record of topic " + topic + ": " + e.getMessage(), e);
+        }
+        try {
+            DatumReader<Object> reader = readers.computeIfAbsent(id, this::readerFor);
+            BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, WireFormat.HEADER_SIZE, bytes.length - WireFormat.HEADER_SIZE, null);
+            return (T) reader.read(null, decoder);
+        } catch (SchemaRegistryException e) {
+            throw new SerializationException("cannot read a record of topic " + topic + " written with schema id " + id + ": " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("cannot decode a record of topic " + topic + " (schema id " + id + "): " + e, e);
+        }
+    }
+
+    private DatumReader<Object> readerFor(int id) {
+        Schema writer = registry.schemaById(id);
+        if (specific) {
+            Class<?> generated = SpecificData.get().getClass(writer);
+            if (generated != null) {
+                return new SpecificDatumReader<>(writer, SpecificData.get().getSchema(generated));
+            }
+        }
+        return new GenericDatumReader<>(writer);
+    }
+}

@@ -1,0 +1,36 @@
+package io.kdstream.schemas.serde;
+
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.serialization.Serde;
+
+import java.util.Map;
+
+/**
+ * Makes the Avro value serdes of the topic catalogue. {@code kdstream.serde.avro.class} swaps in another
+ * implementation of {@code Serde} configured by the same properties (for example Confluent's
+ * {@code io.confluent.kafka.streams.serdes.avro.SpecificAvroSerde}, for users who have Confluent's jars).
+ */
+public final class AvroSerdes {
+
+    public static final String SERDE_CLASS = "kdstream.serde.avro.class";
+
+    private AvroSerdes() {
+    }
+
+    @SuppressWarnings("unchecked")
+    public static <T> Serde<T> valueSerde(Map<String, ?> configs) {
+        Object configured = configs.get(SERDE_CLASS);
+        Serde<T> serde;
+        if (configured == null || configured.toString().isBlank()) {
+            serde = (Serde<T>) new AvroSerde<>();
+        } else {
+            try {
+                serde = (Serde<T>) Class.forName(configured.toString().trim()).getDeclaredConstructor().newInstance();
+            } catch (ReflectiveOperationException | ClassCastException e) {
+                throw new ConfigException(SERDE_CLASS, configured, "cannot create that serde: " + e);
+            }
+        }
+        serde.configure(configs, false);
+        return serde;
+    }
+}

@@ -1,0 +1,45 @@
+package io.kdstream.schemas.topics;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Producers and consumers for catalogue topics. Client properties from the service's settings are passed
+ * through; kdstream adds only what it needs and what the caller did not set.
+ */
+public final class KafkaClients {
+
+    private KafkaClients() {
+    }
+
+    /** An idempotent, compressed producer for one topic's types. */
+    public static <K, V> KafkaProducer<K, V> producer(Map<String, Object> clientProperties, Topic<K, V> topic, String clientId) {
+        Map<String, Object> props = new HashMap<>(clientProperties);
+        props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        props.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
+        props.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 10);
+        return new KafkaProducer<>(props, topic.keySerde().serializer(), topic.valueSerde().serializer());
+    }
+
+    /**
+     * A consumer of raw bytes: values are decoded by the service record by record, so an undecodable record
+     * becomes a dead letter instead of an exception that stops every poll.
+     */
+    public static KafkaConsumer<byte[], byte[]> rawConsumer(Map<String, Object> clientProperties, String groupId, String clientId) {
+        Map<String, Object> props = new HashMap<>(clientProperties);
+        props.putIfAbsent(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.putIfAbsent(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+}

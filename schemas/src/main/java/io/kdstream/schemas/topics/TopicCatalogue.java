@@ -1,0 +1,104 @@
+package io.kdstream.schemas.topics;
+
+import io.kdstream.platform.kafka.TopicSpec;
+import io.kdstream.schemas.avro.CheckpointEvent;
+import io.kdstream.schemas.avro.DeadLetter;
+import io.kdstream.schemas.avro.EvalResult;
+import io.kdstream.schemas.avro.Prompt;
+import io.kdstream.schemas.avro.TeacherLogits;
+import io.kdstream.schemas.serde.AvroSerdes;
+import org.apache.kafka.common.serialization.Serdes;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every kdstream topic, in one place: names, partitions, topic configs, and key/value serdes. Services take topic
+ * names and serdes from here, never from string literals. Values are Avro in the Confluent wire format; keys are
+ * UTF-8 strings (dead letters keep the original key bytes).
+ */
+public final class TopicCatalogue {
+
+    private static final String COMPACT = "compact";
+    private static final int PARTITIONS = 4;
+
+    /** SDG prompts; keyed by content hash, so compaction makes re-sending idempotent and keeps every example. */
+    public static final TopicSpec PROMPTS = new TopicSpec("kd.prompts", PARTITIONS, Map.of("cleanup.policy", COMPACT));
+
+    /** Prompts the cache router found uncached for the configured teacher. */
+    public static final TopicSpec TEACHER_REQUESTS = new TopicSpec("kd.teacher.requests", PARTITIONS, Map.of());
+
+    /** The logit cache: one record per (teacher, prompt[, chunk]), compacted so a replay rebuilds it exactly. */
+    public static final TopicSpec TEACHER_LOGITS = new TopicSpec("kd.teacher.logits", PARTITIONS, Map.of(
+            "cleanup.policy", COMPACT,
+            "max.message.bytes", String.valueOf(4 * 1024 * 1024)));
+
+    /** Checkpoints announced by trainers; keyed by run and step. */
+    public static final TopicSpec CHECKPOINTS = new TopicSpec("kd.checkpoints", 1, Map.of("cleanup.policy", COMPACT));
+
+    /** Evaluation results; keyed by run, step, dataset and split, so a re-delivered evaluation replaces itself. */
+    public static final TopicSpec EVALS = new TopicSpec("kd.evals", 1, Map.of("cleanup.policy", COMPACT));
+
+    /** Records a service could not process, with the reason. */
+    public static final TopicSpec DEAD_LETTER = new TopicSpec("kd.deadletter", 1, Map.of("retention.ms", String.valueOf(30L * 24 * 3600 * 1000)));
+
+    public static final List<TopicSpec> ALL = List.of(PROMPTS, TEACHER_REQUESTS, TEACHER_LOGITS, CHECKPOINTS, EVALS, DEAD_LETTER);
+
+    private final Topic<String, Prompt> prompts;
+    private final Topic<String, Prompt> teacherRequests;
+    private final Topic<String, TeacherLogits> teacherLogits;
+    private final Topic<String, CheckpointEvent> checkpoints;
+    private final Topic<String, EvalResult> evals;
+    private final Topic<byte[], DeadLetter> deadLetter;
+
+    /**
+     * @param serdeConfigs at least {@code schema.registry.url}; may name another Avro serde class
+     *                     ({@link AvroSerdes#SERDE_CLASS})
+     */
+    public TopicCatalogue(Map<String, ?> serdeConfigs) {
+        this.prompts = new Topic<>(PROMPTS, Serdes.String(), AvroSerdes.valueSerde(serdeConfigs));
+        this.teacherRequests = new Topic<>(TEACHER_REQUESTS, Serdes.String(), AvroSerdes.valueSerde(serdeConfigs));
+        this.teacherLogits = new Topic<>(TEACHER_LOGITS, Serdes.String(), AvroSerdes.valueSerde(serdeConfigs));
+        this.checkpoints = new Topic<>(CHECKPOINTS, Serdes.String(), AvroSerdes.valueSerde(serdeConfigs));
+        this.evals = new Topic<>(EVALS, Serdes.String(), AvroSerdes.valueSerde(serdeConfigs));
+        this.deadLetter = new Topic<>(DEAD_LETTER, Serdes.ByteArray(), AvroSerdes.valueSerde(serdeConfigs));
+    }
+
+    public Topic<String, Prompt> prompts() {
+        return prompts;
+    }
+
+    public Topic<String, Prompt> teacherRequests() {
+        return teacherRequests;
+    }
+
+    public Topic<String, TeacherLogits> teacherLogits() {
+        return teacherLogits;
+    }
+
+    public Topic<String, CheckpointEvent> checkpoints() {
+        return checkpoints;
+    }
+
+    public Topic<String, EvalResult> evals() {
+        return evals;
+    }
+
+    public Topic<byte[], DeadLetter> deadLetter() {
+        return deadLetter;
+    }
+
+    /** The logit cache key: the teacher fingerprint is part of it, so two teachers never overwrite each other. */
+    public static String teacherLogitsKey(String teacherFingerprint, String promptId) {
+        return teacherFingerprint + "/" + promptId;
+    }
+
+    public static String checkpointKey(String runId, long step) {
+        return runId + "/" + step;
+    }
+
+    public static String evalKey(String runId, long step, String dataset, String split) {
+        return runId + "/" + step + "/" + dataset + "/" + split;
+    }
+
+}
