@@ -47,11 +47,11 @@ public final class DeadLetters implements AutoCloseable {
     }
 
     /** A line of an input file that could not be used. */
-    public void publishLine(String file, long lineNumber, String line, Throwable error) {
+    public void publishLine(String file, long lineNumber, byte[] line, Throwable error) {
         DeadLetter letter = base(error)
                 .setSourceFile(file)
                 .setSourceLine(lineNumber)
-                .setValue(line == null ? null : ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)))
+                .setValue(wrap(line))
                 .build();
         send((file + ":" + lineNumber).getBytes(StandardCharsets.UTF_8), letter);
     }

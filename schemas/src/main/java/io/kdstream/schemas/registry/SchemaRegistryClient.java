@@ -27,7 +27,6 @@ public final class SchemaRegistryClient {
     private static final Logger log = LoggerFactory.getLogger(SchemaRegistryClient.class);
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final Map<String, SchemaRegistryClient> SHARED = new ConcurrentHashMap<>();
 
     private final String baseUrl;
     private final HttpClient http;
@@ -43,9 +42,9 @@ public final class SchemaRegistryClient {
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
-    /** One client per registry URL in this process, so serdes created by Kafka share their caches. */
-    public static SchemaRegistryClient shared(String baseUrl) {
-        return SHARED.computeIfAbsent(baseUrl, url -> new SchemaRegistryClient(url, 6, Duration.ofMillis(250)));
+    /** A client with the default retry policy: 6 attempts, back-off from 250 ms doubling (about 8 s in all). */
+    public SchemaRegistryClient(String baseUrl) {
+        this(baseUrl, 6, Duration.ofMillis(250));
     }
 
     public String url() {

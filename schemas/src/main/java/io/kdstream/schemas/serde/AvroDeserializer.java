@@ -36,7 +36,9 @@ public class AvroDeserializer<T> implements Deserializer<T> {
 
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
-        this.registry = SerdeSettings.client(configs);
+        if (registry == null) {
+            this.registry = SerdeSettings.client(configs);
+        }
         this.specific = SerdeSettings.flag(configs, SerdeSettings.SPECIFIC_READER, true);
     }
 

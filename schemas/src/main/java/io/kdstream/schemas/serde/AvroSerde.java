@@ -1,5 +1,6 @@
 package io.kdstream.schemas.serde;
 
+import io.kdstream.schemas.registry.SchemaRegistryClient;
 import org.apache.avro.generic.GenericContainer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -10,8 +11,20 @@ import java.util.Map;
 /** kdstream's Avro serde for the Confluent wire format; configured like Confluent's {@code SpecificAvroSerde}. */
 public class AvroSerde<T extends GenericContainer> implements Serde<T> {
 
-    private final AvroSerializer<T> serializer = new AvroSerializer<>();
-    private final AvroDeserializer<T> deserializer = new AvroDeserializer<>();
+    private final AvroSerializer<T> serializer;
+    private final AvroDeserializer<T> deserializer;
+
+    /** For Kafka to create by class name; {@link #configure} makes the registry client. */
+    public AvroSerde() {
+        this.serializer = new AvroSerializer<>();
+        this.deserializer = new AvroDeserializer<>();
+    }
+
+    /** Shares one registry client (and its caches) with other serdes. */
+    public AvroSerde(SchemaRegistryClient registry) {
+        this.serializer = new AvroSerializer<>(registry, false);
+        this.deserializer = new AvroDeserializer<>(registry);
+    }
 
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {

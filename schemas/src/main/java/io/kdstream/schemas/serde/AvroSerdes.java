@@ -1,5 +1,6 @@
 package io.kdstream.schemas.serde;
 
+import io.kdstream.schemas.registry.SchemaRegistryClient;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.Serde;
 
@@ -17,12 +18,13 @@ public final class AvroSerdes {
     private AvroSerdes() {
     }
 
+    /** @param registry the client kdstream's own serde uses; another serde class makes its own from the configs */
     @SuppressWarnings("unchecked")
-    public static <T> Serde<T> valueSerde(Map<String, ?> configs) {
+    public static <T> Serde<T> valueSerde(Map<String, ?> configs, SchemaRegistryClient registry) {
         Object configured = configs.get(SERDE_CLASS);
         Serde<T> serde;
         if (configured == null || configured.toString().isBlank()) {
-            serde = (Serde<T>) new AvroSerde<>();
+            serde = (Serde<T>) new AvroSerde<>(registry);
         } else {
             try {
                 serde = (Serde<T>) Class.forName(configured.toString().trim()).getDeclaredConstructor().newInstance();

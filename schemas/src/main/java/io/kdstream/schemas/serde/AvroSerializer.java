@@ -41,7 +41,9 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
 
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
-        this.registry = SerdeSettings.client(configs);
+        if (registry == null) {
+            this.registry = SerdeSettings.client(configs);
+        }
         this.isKey = isKey;
         this.autoRegister = SerdeSettings.flag(configs, SerdeSettings.AUTO_REGISTER, true);
     }

@@ -19,7 +19,7 @@ final class SerdeSettings {
         if (url == null || url.toString().isBlank()) {
             throw new ConfigException("the Avro serde needs '" + SCHEMA_REGISTRY_URL + "' (the Confluent-compatible registry API)");
         }
-        return SchemaRegistryClient.shared(url.toString());
+        return new SchemaRegistryClient(url.toString());
     }
 
     static boolean flag(Map<String, ?> configs, String key, boolean defaultValue) {

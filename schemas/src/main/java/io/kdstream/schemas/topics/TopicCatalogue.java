@@ -1,11 +1,14 @@
 package io.kdstream.schemas.topics;
 
+import io.kdstream.platform.config.ConfigException;
+import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.kafka.TopicSpec;
 import io.kdstream.schemas.avro.CheckpointEvent;
 import io.kdstream.schemas.avro.DeadLetter;
 import io.kdstream.schemas.avro.EvalResult;
 import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.avro.TeacherLogits;
+import io.kdstream.schemas.registry.SchemaRegistryClient;
 import io.kdstream.schemas.serde.AvroSerdes;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -56,12 +59,17 @@ public final class TopicCatalogue {
      *                     ({@link AvroSerdes#SERDE_CLASS})
      */
     public TopicCatalogue(Map<String, ?> serdeConfigs) {
-        this.prompts = new Topic<>(PROMPTS, Serdes.String(), AvroSerdes.valueSerde(serdeConfigs));
-        this.teacherRequests = new Topic<>(TEACHER_REQUESTS, Serdes.String(), AvroSerdes.valueSerde(serdeConfigs));
-        this.teacherLogits = new Topic<>(TEACHER_LOGITS, Serdes.String(), AvroSerdes.valueSerde(serdeConfigs));
-        this.checkpoints = new Topic<>(CHECKPOINTS, Serdes.String(), AvroSerdes.valueSerde(serdeConfigs));
-        this.evals = new Topic<>(EVALS, Serdes.String(), AvroSerdes.valueSerde(serdeConfigs));
-        this.deadLetter = new Topic<>(DEAD_LETTER, Serdes.ByteArray(), AvroSerdes.valueSerde(serdeConfigs));
+        Object registryUrl = serdeConfigs.get(Settings.SCHEMA_REGISTRY_URL);
+        if (registryUrl == null || registryUrl.toString().isBlank()) {
+            throw new ConfigException("'" + Settings.SCHEMA_REGISTRY_URL + "' is not set: kdstream's topics carry Avro records registered in a schema registry");
+        }
+        SchemaRegistryClient registry = new SchemaRegistryClient(registryUrl.toString());
+        this.prompts = new Topic<>(PROMPTS, Serdes.String(), AvroSerdes.valueSerde(serdeConfigs, registry));
+        this.teacherRequests = new Topic<>(TEACHER_REQUESTS, Serdes.String(), AvroSerdes.valueSerde(serdeConfigs, registry));
+        this.teacherLogits = new Topic<>(TEACHER_LOGITS, Serdes.String(), AvroSerdes.valueSerde(serdeConfigs, registry));
+        this.checkpoints = new Topic<>(CHECKPOINTS, Serdes.String(), AvroSerdes.valueSerde(serdeConfigs, registry));
+        this.evals = new Topic<>(EVALS, Serdes.String(), AvroSerdes.valueSerde(serdeConfigs, registry));
+        this.deadLetter = new Topic<>(DEAD_LETTER, Serdes.ByteArray(), AvroSerdes.valueSerde(serdeConfigs, registry));
     }
 
     public Topic<String, Prompt> prompts() {
