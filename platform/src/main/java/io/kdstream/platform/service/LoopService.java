@@ -30,7 +30,7 @@ public abstract class LoopService implements Service {
         return name;
     }
 
-    protected abstract void open();
+    protected abstract void open() throws Exception;
 
     /** One unit of work; returns false when the service has finished its job. */
     protected abstract boolean runOnce() throws Exception;

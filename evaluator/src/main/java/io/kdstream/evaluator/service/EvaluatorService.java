@@ -1,0 +1,152 @@
+package io.kdstream.evaluator.service;
+
+import io.kdstream.evaluator.EvaluatorConfig;
+import io.kdstream.evaluator.heldout.HeldOutSet;
+import io.kdstream.evaluator.scoring.CheckpointScorer;
+import io.kdstream.model.checkpoint.CheckpointException;
+import io.kdstream.model.checkpoint.CheckpointFile;
+import io.kdstream.model.checkpoint.LoadedCheckpoint;
+import io.kdstream.model.tokenizer.CharTokenizer;
+import io.kdstream.platform.kafka.TopicAdmin;
+import io.kdstream.platform.service.LoopService;
+import io.kdstream.platform.service.Resources;
+import io.kdstream.schemas.avro.CheckpointEvent;
+import io.kdstream.schemas.avro.EvalResult;
+import io.kdstream.schemas.avro.EvalStatus;
+import io.kdstream.schemas.avro.Prompt;
+import io.kdstream.schemas.deadletter.DeadLetters;
+import io.kdstream.schemas.topics.KafkaClients;
+import io.kdstream.schemas.topics.TopicCatalogue;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The evaluator: for every checkpoint announced on {@code kd.checkpoints}, checks the file's SHA-256, scores the
+ * model on the held-out prompts and publishes an EvalResult. A missing or corrupt checkpoint yields a result with
+ * status CHECKPOINT_INVALID, never a crash. Results are keyed by run, step, dataset and split, so a re-delivered
+ * event replaces its result instead of adding one.
+ */
+public final class EvaluatorService extends LoopService {
+
+    private static final Logger log = LoggerFactory.getLogger(EvaluatorService.class);
+    public static final String SERVICE = "kdstream-evaluator";
+
+    private final EvaluatorConfig config;
+    private final CharTokenizer tokenizer = new CharTokenizer();
+    private final AtomicLong published = new AtomicLong();
+    private TopicCatalogue catalogue;
+    private KafkaConsumer<byte[], byte[]> consumer;
+    private KafkaProducer<String, EvalResult> producer;
+    private DeadLetters deadLetters;
+    private HeldOutSet heldOut;
+    private CheckpointScorer scorer;
+
+    public EvaluatorService(EvaluatorConfig config) {
+        super(SERVICE);
+        this.config = config;
+    }
+
+    @Override
+    protected void open() {
+        Map<String, Object> client = config.settings().clientProperties();
+        TopicAdmin.ensureTopics(client, List.of(TopicCatalogue.PROMPTS, TopicCatalogue.CHECKPOINTS, TopicCatalogue.EVALS, TopicCatalogue.DEAD_LETTER));
+        catalogue = new TopicCatalogue(client);
+        heldOut = new HeldOutSet(client, catalogue.prompts(), config.dataset(), config.split(), SERVICE + "-heldout");
+        scorer = new CheckpointScorer(tokenizer, config.maxNewTokens(), config.batchSize());
+        producer = KafkaClients.producer(client, catalogue.evals(), SERVICE);
+        deadLetters = new DeadLetters(SERVICE, client, catalogue.deadLetter());
+        consumer = KafkaClients.rawConsumer(client, config.groupId(), SERVICE);
+        consumer.subscribe(List.of(catalogue.checkpoints().name()));
+    }
+
+    @Override
+    protected boolean runOnce() throws Exception {
+        ConsumerRecords<byte[], byte[]> records;
+        try {
+            records = consumer.poll(Duration.ofMillis(500));
+        } catch (WakeupException closing) {
+            return false;
+        }
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            CheckpointEvent event;
+            try {
+                event = catalogue.checkpoints().valueSerde().deserializer().deserialize(record.topic(), record.value());
+            } catch (RuntimeException e) {
+                deadLetters.publish(record, e);
+                commit(record);
+                continue;
+            }
+            EvalResult result = evaluate(event);
+            String key = TopicCatalogue.evalKey(result.getRunId(), result.getStep(), result.getDataset(), result.getSplit().name());
+            producer.send(new ProducerRecord<>(catalogue.evals().name(), key, result)).get();
+            published.incrementAndGet();
+            commit(record);
+        }
+        return true;
+    }
+
+    private void commit(ConsumerRecord<byte[], byte[]> record) {
+        consumer.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1)));
+    }
+
+    EvalResult evaluate(CheckpointEvent event) {
+        long started = System.currentTimeMillis();
+        EvalResult.Builder result = EvalResult.newBuilder()
+                .setRunId(event.getRunId()).setStep(event.getStep())
+                .setCheckpointUri(event.getUri()).setCheckpointSha256(event.getSha256())
+                .setDataset(config.dataset()).setSplit(config.split())
+                .setExamples(0);
+        try {
+            heldOut.refresh();
+            List<Prompt> prompts = heldOut.first(config.maxExamples());
+            try (LoadedCheckpoint checkpoint = CheckpointFile.read(Path.of(URI.create(event.getUri())), event.getSha256(), tokenizer.fingerprint())) {
+                CheckpointScorer.Scores scores = scorer.score(checkpoint.model(), prompts);
+                result.setStatus(EvalStatus.OK).setExamples(scores.examples())
+                        .setExactMatch(scores.exactMatch()).setAnswerCrossEntropy(scores.answerCrossEntropy());
+                log.info("{} step {}: exact match {} on {} {} prompts, answer CE {}", event.getRunId(), event.getStep(),
+                        String.format("%.3f", scores.exactMatch()), scores.examples(), config.split(), String.format("%.4f", scores.answerCrossEntropy()));
+            }
+        } catch (CheckpointException e) {
+            log.warn("{} step {}: checkpoint {} is not usable: {}", event.getRunId(), event.getStep(), event.getUri(), e.getMessage());
+            result.setStatus(EvalStatus.CHECKPOINT_INVALID).setError(e.getMessage());
+        } catch (RuntimeException e) {
+            log.warn("{} step {}: evaluation failed: {}", event.getRunId(), event.getStep(), e.toString());
+            result.setStatus(EvalStatus.FAILED).setError(e.toString());
+        }
+        return result.setEvalMillis(System.currentTimeMillis() - started).setEvaluatedAt(Instant.now()).build();
+    }
+
+    /** Results published so far. */
+    public long published() {
+        return published.get();
+    }
+
+    @Override
+    protected void wakeup() {
+        KafkaConsumer<byte[], byte[]> current = consumer;
+        if (current != null) {
+            current.wakeup();
+        }
+    }
+
+    @Override
+    protected void release() {
+        Resources.closeAll(name(), consumer, producer, deadLetters, heldOut);
+    }
+}
