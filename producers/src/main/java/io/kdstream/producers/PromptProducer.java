@@ -56,9 +56,7 @@ public final class PromptProducer implements AutoCloseable {
             System.err.println("usage: PromptProducer FILE.jsonl");
             System.exit(2);
         }
-        String configFile = System.getenv("KDSTREAM_CONFIG");
-        Settings settings = Settings.load(configFile == null ? null : Path.of(configFile), System.getenv(), Map.of());
-        try (PromptProducer producer = new PromptProducer(PromptProducerConfig.from(settings))) {
+        try (PromptProducer producer = new PromptProducer(PromptProducerConfig.from(Settings.fromProcessEnvironment()))) {
             IngestSummary summary = producer.ingest(Path.of(args[0]), bytes -> { });
             System.out.println(summary);
             System.exit(summary.clean() ? 0 : 1);

@@ -9,6 +9,8 @@ import io.kdstream.model.checkpoint.LoadedCheckpoint;
 import io.kdstream.model.tokenizer.CharTokenizer;
 import io.kdstream.platform.kafka.TopicAdmin;
 import io.kdstream.platform.service.LoopService;
+import io.kdstream.platform.config.Settings;
+import io.kdstream.platform.service.ServiceRunner;
 import io.kdstream.platform.service.Resources;
 import io.kdstream.schemas.avro.CheckpointEvent;
 import io.kdstream.schemas.avro.EvalResult;
@@ -148,5 +150,10 @@ public final class EvaluatorService extends LoopService {
     @Override
     protected void release() {
         Resources.closeAll(name(), consumer, producer, deadLetters, heldOut);
+    }
+
+    /** Runs the evaluator; settings from {@code KDSTREAM_CONFIG} and the environment (see {@link EvaluatorConfig}). */
+    public static void main(String[] args) throws InterruptedException {
+        ServiceRunner.runUntilStopped(new EvaluatorService(EvaluatorConfig.from(Settings.fromProcessEnvironment())));
     }
 }

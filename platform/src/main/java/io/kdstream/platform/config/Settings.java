@@ -55,6 +55,15 @@ public final class Settings {
         return new Settings(merged);
     }
 
+    /**
+     * What a service's {@code main} reads: the properties file named by {@code KDSTREAM_CONFIG} (if any), the
+     * environment, then {@link #LOCAL_DEFAULTS} for what is still unset.
+     */
+    public static Settings fromProcessEnvironment() {
+        String file = System.getenv("KDSTREAM_CONFIG");
+        return load(file == null ? null : Path.of(file), System.getenv(), Map.of()).withDefaults(LOCAL_DEFAULTS);
+    }
+
     static Map<String, String> fromEnvironment(Map<String, String> env) {
         Map<String, String> out = new TreeMap<>();
         env.forEach((name, value) -> {
@@ -81,6 +90,13 @@ public final class Settings {
         Map<String, String> out = new TreeMap<>();
         properties.stringPropertyNames().forEach(name -> out.put(name, properties.getProperty(name).trim()));
         return out;
+    }
+
+    /** A copy in which keys that are not set take these values. */
+    public Settings withDefaults(Map<String, String> defaults) {
+        Map<String, String> merged = new TreeMap<>(defaults);
+        merged.putAll(values);
+        return new Settings(merged);
     }
 
     /** A copy with more values layered on top. */
@@ -153,12 +169,17 @@ public final class Settings {
     }
 
     public String bootstrapServers() {
-        return string(BOOTSTRAP_SERVERS, "localhost:9092");
+        return required(BOOTSTRAP_SERVERS);
     }
 
     public String schemaRegistryUrl() {
-        return string(SCHEMA_REGISTRY_URL, "http://localhost:8081/apis/ccompat/v7");
+        return required(SCHEMA_REGISTRY_URL);
     }
+
+    /** Where a Kafka broker and a Confluent-API registry usually listen on a developer's machine. */
+    public static final Map<String, String> LOCAL_DEFAULTS = Map.of(
+            BOOTSTRAP_SERVERS, "localhost:9092",
+            SCHEMA_REGISTRY_URL, "http://localhost:8081/apis/ccompat/v7");
 
     public Map<String, String> asMap() {
         return values;

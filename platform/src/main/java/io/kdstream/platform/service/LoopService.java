@@ -82,6 +82,11 @@ public abstract class LoopService implements Service {
         stopped.await();
     }
 
+    /** True once the loop has ended, by itself or by {@link #close()}. */
+    public boolean isStopped() {
+        return stopped.getCount() == 0;
+    }
+
     /** The error that stopped the loop, if one did. */
     public Throwable failure() {
         return failure.get();

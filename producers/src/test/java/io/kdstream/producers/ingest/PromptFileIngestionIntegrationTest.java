@@ -3,7 +3,7 @@ package io.kdstream.producers.ingest;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.embedded.EmbeddedPlatform;
 import io.kdstream.platform.testing.EmbeddedPlatformExtension;
-import io.kdstream.platform.testing.TopicReader;
+import io.kdstream.platform.kafka.TopicSnapshot;
 import io.kdstream.producers.PromptIds;
 import io.kdstream.producers.PromptProducer;
 import io.kdstream.producers.PromptProducerConfig;
@@ -73,12 +73,12 @@ class PromptFileIngestionIntegrationTest {
         assertThat(rejected.get(3)).contains("\"line\":7").contains("invalid UTF-8").contains("bytes_base64");
 
         TopicCatalogue catalogue = new TopicCatalogue(Map.of("schema.registry.url", platform.schemaRegistryUrl()));
-        List<ConsumerRecord<String, Prompt>> prompts = TopicReader.read(platform.bootstrapServers(), TopicCatalogue.PROMPTS.name(),
+        List<ConsumerRecord<String, Prompt>> prompts = TopicSnapshot.read(platform.bootstrapServers(), TopicCatalogue.PROMPTS.name(),
                 catalogue.prompts().keySerde().deserializer(), catalogue.prompts().valueSerde().deserializer(), 2, Duration.ofSeconds(30));
         assertThat(prompts).extracting(ConsumerRecord::key).contains(
                 PromptIds.contentHash("sdg", "What is 1+2?", "3 #### 3"),
                 PromptIds.contentHash("sdg", "What is 5-1?", "4 #### 4"));
-        List<ConsumerRecord<byte[], DeadLetter>> letters = TopicReader.read(platform.bootstrapServers(), TopicCatalogue.DEAD_LETTER.name(),
+        List<ConsumerRecord<byte[], DeadLetter>> letters = TopicSnapshot.read(platform.bootstrapServers(), TopicCatalogue.DEAD_LETTER.name(),
                 catalogue.deadLetter().keySerde().deserializer(), catalogue.deadLetter().valueSerde().deserializer(), 4, Duration.ofSeconds(30));
         assertThat(letters).extracting(r -> r.value().getSourceLine()).contains(2L, 3L, 6L, 7L);
         assertThat(letters).allSatisfy(r -> assertThat(r.value().getService()).isEqualTo(PromptProducer.SERVICE));

@@ -37,7 +37,7 @@ public final class TeacherModel implements AutoCloseable {
         return new TeacherModel(loaded, new TeacherIdentity(modelId, revision, fingerprint(modelId, revision, loaded.sha256())));
     }
 
-    static String fingerprint(String modelId, String revision, String checkpointSha256) {
+    public static String fingerprint(String modelId, String revision, String checkpointSha256) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             digest.update((modelId + "\n" + revision + "\n" + checkpointSha256).getBytes(StandardCharsets.UTF_8));

@@ -5,6 +5,8 @@ import io.kdstream.model.tokenizer.TokenizedExample;
 import io.kdstream.model.topk.TopKLogits;
 import io.kdstream.platform.kafka.TopicAdmin;
 import io.kdstream.platform.service.LoopService;
+import io.kdstream.platform.config.Settings;
+import io.kdstream.platform.service.ServiceRunner;
 import io.kdstream.platform.service.Resources;
 import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.avro.TeacherLogits;
@@ -174,5 +176,11 @@ public final class TeacherWorker extends LoopService {
     }
 
     private record Pending(Prompt prompt, TokenizedExample example) {
+    }
+
+    /** Runs one worker; settings from {@code KDSTREAM_CONFIG} and the environment (see {@link TeacherWorkerConfig}). */
+    public static void main(String[] args) throws InterruptedException {
+        String instance = args.length > 0 ? args[0] : Long.toString(ProcessHandle.current().pid());
+        ServiceRunner.runUntilStopped(new TeacherWorker(TeacherWorkerConfig.from(Settings.fromProcessEnvironment()), instance));
     }
 }

@@ -1,4 +1,4 @@
-package io.kdstream.platform.testing;
+package io.kdstream.platform.kafka;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -13,17 +13,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** Reads a topic from the beginning in tests, without a consumer group, until enough records or a deadline. */
-public final class TopicReader {
+/**
+ * Reads a whole topic from the beginning, without a consumer group: until it has caught up with the end offsets
+ * and seen at least the wanted number of records, or the deadline passes. For reports, tools and tests.
+ */
+public final class TopicSnapshot {
 
-    private TopicReader() {
+    private TopicSnapshot() {
     }
 
     public static <K, V> List<ConsumerRecord<K, V>> read(String bootstrapServers, String topic, Deserializer<K> keys,
                                                          Deserializer<V> values, int atLeast, Duration timeout) {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "topic-reader-" + UUID.randomUUID());
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "topic-snapshot-" + UUID.randomUUID());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<ConsumerRecord<K, V>> out = new ArrayList<>();
         try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(props, keys, values)) {

@@ -1,0 +1,25 @@
+package io.kdstream.cli;
+
+import io.kdstream.cli.commands.EvaluatorCommand;
+import io.kdstream.cli.commands.GenerateCommand;
+import io.kdstream.cli.commands.PlatformCommand;
+import io.kdstream.cli.commands.ProduceCommand;
+import io.kdstream.cli.commands.TeacherWorkerCommand;
+import io.kdstream.cli.commands.TrainTeacherCommand;
+import io.kdstream.cli.commands.TrainerCommand;
+import io.kdstream.cli.demo.DemoCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code kdstream} command. */
+@Command(name = "kdstream", mixinStandardHelpOptions = true, version = "kdstream 0.1.0",
+        description = "Continuous knowledge distillation: teacher top-K logits streamed through Kafka to a student trainer.",
+        subcommands = {DemoCommand.class, PlatformCommand.class, GenerateCommand.class, ProduceCommand.class,
+                TrainTeacherCommand.class, TeacherWorkerCommand.class, TrainerCommand.class, EvaluatorCommand.class})
+public final class Kdstream {
+
+    public static void main(String[] args) {
+        int exit = new CommandLine(new Kdstream()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        System.exit(exit);
+    }
+}

@@ -1,0 +1,25 @@
+package io.kdstream.cli.commands;
+
+import io.kdstream.evaluator.EvaluatorConfig;
+import io.kdstream.evaluator.service.EvaluatorService;
+import io.kdstream.platform.service.ServiceRunner;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.util.concurrent.Callable;
+
+/** {@code kdstream evaluator}. */
+@Command(name = "evaluator", mixinStandardHelpOptions = true,
+        description = "Run the evaluator: scores every checkpoint announced on kd.checkpoints and publishes kd.evals.")
+public final class EvaluatorCommand implements Callable<Integer> {
+
+    @Mixin
+    ClientOptions client;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        EvaluatorService evaluator = new EvaluatorService(EvaluatorConfig.from(client.settings()));
+        ServiceRunner.runUntilStopped(evaluator);
+        return evaluator.failure() == null ? 0 : 1;
+    }
+}
