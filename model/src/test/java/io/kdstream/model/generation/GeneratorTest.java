@@ -1,0 +1,85 @@
+package io.kdstream.model.generation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import io.kdstream.model.testing.TinyModels;
+import io.kdstream.model.tokenizer.CharTokenizer;
+import io.kdstream.model.transformer.DecoderLanguageModel;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class GeneratorTest {
+
+    private final CharTokenizer tokenizer = new CharTokenizer();
+
+    @Test
+    void shouldGenerateTheSameBatchedAsOneByOne() {
+        try (DecoderLanguageModel model = DecoderLanguageModel.create(TinyModels.tiny(), 5)) {
+            setEosBias(model, -100f); // run to the limits, so every row really generates
+            Generator generator = new Generator(model);
+            int[][] prompts = {
+                tokenizer.encodePrompt("12+7"), tokenizer.encodePrompt("3"), tokenizer.encodePrompt("abcdefgh")
+            };
+            List<Generation> batched = generator.generate(prompts, 6);
+            for (int i = 0; i < prompts.length; i++) {
+                assertThat(batched.get(i)).isEqualTo(generator.generate(new int[][] {prompts[i]}, 6).get(0));
+                assertThat(batched.get(i).tokens()).hasSize(6);
+                assertThat(batched.get(i).stopReason()).isEqualTo(StopReason.MAX_NEW_TOKENS);
+            }
+        }
+    }
+
+    @Test
+    void shouldStopAtEosWithoutReturningIt() {
+        try (DecoderLanguageModel model = DecoderLanguageModel.create(TinyModels.tiny(), 5)) {
+            setEosBias(model, 100f);
+            List<Generation> out = new Generator(model).generate(new int[][] {tokenizer.encodePrompt("1+1")}, 10);
+            assertThat(out.get(0).tokens()).isEmpty();
+            assertThat(out.get(0).stopReason()).isEqualTo(StopReason.EOS);
+        }
+    }
+
+    @Test
+    void shouldStopAtTheContextLimit() {
+        try (DecoderLanguageModel model = DecoderLanguageModel.create(TinyModels.tiny(), 5)) {
+            setEosBias(model, -100f);
+            int[] nearlyFull = tokenizer.encodePrompt("x".repeat(19)); // 21 of 24 tokens
+            int[] full = tokenizer.encodePrompt("y".repeat(22));
+            List<Generation> out = new Generator(model).generate(new int[][] {nearlyFull, full, {1}}, 10);
+            assertThat(out.get(0).tokens()).hasSize(3);
+            assertThat(out.get(0).stopReason()).isEqualTo(StopReason.CONTEXT_LIMIT);
+            assertThat(out.get(1).tokens()).isEmpty();
+            assertThat(out.get(1).stopReason()).isEqualTo(StopReason.CONTEXT_LIMIT);
+            assertThat(out.get(2).tokens()).hasSize(10);
+            assertThat(out.get(2).stopReason()).isEqualTo(StopReason.MAX_NEW_TOKENS);
+        }
+    }
+
+    @Test
+    void shouldRejectEmptyTooLongOrUnknownPrompts() {
+        try (DecoderLanguageModel model = DecoderLanguageModel.create(TinyModels.tiny(), 5)) {
+            Generator generator = new Generator(model);
+            assertThatThrownBy(() -> generator.generate(new int[][] {{}}, 3)).hasMessageContaining("prompt 0 is empty");
+            assertThatThrownBy(() -> generator.generate(new int[][] {{1}, new int[25]}, 3))
+                    .hasMessageContaining("prompt 1 has 25 tokens");
+            assertThatThrownBy(() -> generator.generate(new int[][] {{1, 100}}, 3))
+                    .hasMessageContaining("token id 100 at position 1");
+            assertThat(generator.generate(new int[][] {{1}}, 0).get(0).tokens()).isEmpty();
+        }
+    }
+
+    /** Pushes the output bias of EOS up or down so the test controls when generation stops. */
+    private static void setEosBias(DecoderLanguageModel model, float bias) {
+        for (Pair<String, Parameter> parameter : model.block().getParameters()) {
+            if (parameter.getKey().endsWith("head_bias")) {
+                parameter.getValue().getArray().set(new NDIndex(CharTokenizer.EOS), bias);
+                return;
+            }
+        }
+        throw new AssertionError("no head bias in " + model.block().getParameters().keys());
+    }
+}

@@ -1,0 +1,214 @@
+package io.kdstream.trainer.training;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.util.Pair;
+import io.kdstream.model.djl.Scalars;
+import io.kdstream.model.transformer.DecoderLanguageModel;
+import io.kdstream.trainer.loss.DistillationLoss;
+import io.kdstream.trainer.loss.LossTerms;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Trains a student model one batch at a time: pad, forward, {@link DistillationLoss}, backward, clip by global norm,
+ * Adam update.
+ *
+ * <p>Examples with teacher logits contribute both terms; examples without contribute CE only (SFT). Each step's
+ * arrays live in a sub-manager that is closed at the end of the step, so memory does not grow with the step count.
+ *
+ * <p>The model stays the caller's: closing the optimizer closes its DJL trainer (Adam's state), not the model, so the
+ * caller can checkpoint and close it. Not thread-safe, and DJL's PyTorch engine allows one gradient collector per JVM
+ * at a time, so only one optimizer can be inside {@link #step} at any moment.
+ */
+public final class StudentOptimizer implements AutoCloseable {
+
+    private final DecoderLanguageModel model;
+    private final TrainingConfig config;
+    private final DistillationLoss loss;
+    private final Trainer trainer;
+    private long completedSteps;
+    /** Steps taken by this instance, i.e. the age of Adam's moment estimates: the warm-up follows this count. */
+    private long ownSteps;
+    private double lastGradientNorm = Double.NaN;
+    /** Test hook: runs between forward and backward (the GC-between-forward-and-backward regression test). */
+    private Runnable beforeBackward = () -> { };
+
+    public StudentOptimizer(DecoderLanguageModel model, TrainingConfig config) {
+        this(model, config, 0);
+    }
+
+    /**
+     * @param completedSteps steps already done (when resuming from a checkpoint), so step numbers go on where they
+     *     stopped. Adam's moment estimates are not in checkpoints and start afresh, and a fresh Adam's first updates
+     *     move every weight by about the full learning rate, so the warm-up restarts too (without it, a resumed run
+     *     shows a loss spike).
+     */
+    public StudentOptimizer(DecoderLanguageModel model, TrainingConfig config, long completedSteps) {
+        this.model = Objects.requireNonNull(model, "model");
+        this.config = Objects.requireNonNull(config, "config");
+        if (completedSteps < 0) {
+            throw new IllegalArgumentException("completedSteps must be >= 0, got " + completedSteps);
+        }
+        this.completedSteps = completedSteps;
+        this.loss = config.loss();
+
+        // The schedule follows this optimiser's own step count rather than Adam's per-parameter update counters,
+        // which are the same number kept once per parameter.
+        Tracker schedule = numUpdate -> (float) config.learningRateAt(this.ownSteps);
+        Optimizer adam = Optimizer.adam().optLearningRateTracker(schedule).optWeightDecays(0f).build();
+        // DJL's TrainingConfig needs a Loss; the real loss is computed here, so this one is never called.
+        DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(Loss.l2Loss("unused"))
+                .optOptimizer(adam)
+                .optDevices(new Device[] {model.manager().getDevice()});
+        this.trainer = model.djlModel().newTrainer(trainingConfig);
+        // Registers every parameter with the trainer (so step() updates them) and makes them record gradients;
+        // parameters that already have values keep them.
+        trainer.initialize(new Shape(1, model.config().contextLength()));
+    }
+
+    /** One optimiser step on {@code batch}; returns the loss before the update and timing. */
+    public StepMetrics step(List<TrainingExample> batch) {
+        long start = System.nanoTime();
+        LossValues values = computeGradients(batch);
+        lastGradientNorm = clipGradients();
+        trainer.step();
+        completedSteps++;
+        ownSteps++;
+        return new StepMetrics(completedSteps, values.total(), values.kd(), values.ce(), values.tokens(),
+                (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** Steps completed so far (including those before a resume). */
+    public long completedSteps() {
+        return completedSteps;
+    }
+
+    /** The learning rate the next step will use. */
+    public double nextLearningRate() {
+        return config.learningRateAt(ownSteps);
+    }
+
+    /** Global L2 norm of the gradients of the last step, before clipping (NaN before the first step). */
+    public double lastGradientNorm() {
+        return lastGradientNorm;
+    }
+
+    public DecoderLanguageModel model() {
+        return model;
+    }
+
+    public TrainingConfig config() {
+        return config;
+    }
+
+    /** Closes the DJL trainer; the model stays open. */
+    @Override
+    public void close() {
+        trainer.close();
+    }
+
+    /** Loss values of one forward pass, as Java numbers. */
+    record LossValues(double total, double kd, double ce, long tokens) {
+    }
+
+    void setBeforeBackward(Runnable hook) {
+        this.beforeBackward = Objects.requireNonNull(hook);
+    }
+
+    /** Forward and backward on {@code batch}: leaves the gradients on the parameters (Adam's update zeroes them). */
+    LossValues computeGradients(List<TrainingExample> batch) {
+        PaddedBatch padded = PaddedBatch.of(batch, config.trainingTopK(), model.config().contextLength(),
+                model.config().vocabularySize());
+        if (padded.maskedTokens() == 0) {
+            throw new IllegalArgumentException("the batch of " + batch.size()
+                    + " examples has no loss-masked position: nothing to train on");
+        }
+        Shape rowsByPositions = new Shape(padded.rows(), padded.positions());
+        try (NDManager scope = model.manager().newSubManager();
+             GradientCollector collector = trainer.newGradientCollector()) {
+            NDArray inputs = scope.create(padded.inputs(), rowsByPositions);
+            NDArray targets = scope.create(padded.targets(), rowsByPositions);
+            NDArray lossMask = scope.create(padded.lossMask(), rowsByPositions);
+            NDArray teacherIds = null;
+            NDArray teacherValues = null;
+            NDArray kdMask = lossMask;
+            if (padded.teacherK() > 0) {
+                Shape teacherShape = rowsByPositions.add(padded.teacherK());
+                teacherIds = scope.create(padded.teacherIds(), teacherShape);
+                teacherValues = scope.create(padded.teacherValues(), teacherShape);
+                kdMask = scope.create(padded.kdMask(), rowsByPositions);
+            }
+            NDArray logits = model.logits(scope, inputs, true);
+            LossTerms terms = loss.compute(logits, targets, lossMask, teacherIds, teacherValues, kdMask);
+            double total = terms.total().getFloat();
+            double kd = terms.kd().getFloat();
+            double ce = terms.ce().getFloat();
+            if (!Double.isFinite(total)) {
+                // refuse before backward, so no gradient of this batch reaches the parameters
+                throw new IllegalStateException("non-finite loss at step " + (completedSteps + 1) + ": total=" + total
+                        + ", kd=" + kd + ", ce=" + ce);
+            }
+            beforeBackward.run();
+            collector.backward(terms.total());
+            return new LossValues(total, kd, ce, padded.maskedTokens());
+        }
+    }
+
+    /** Scales all gradients so their global L2 norm is at most the configured maximum; returns the norm before. */
+    double clipGradients() {
+        try (NDManager scope = model.manager().newSubManager()) {
+            List<NDArray> gradients = gradients(scope);
+            double norm = globalNorm(gradients);
+            double maximum = config.gradientClipNorm();
+            if (maximum > 0 && norm > maximum) {
+                NDArray factor = Scalars.scalar(scope, maximum / (norm + 1e-6), DataType.FLOAT32);
+                for (NDArray gradient : gradients) {
+                    gradient.muli(factor); // in place: the handle shares the parameter's gradient storage
+                }
+            }
+            return norm;
+        }
+    }
+
+    /** The current global L2 norm of the parameters' gradients. */
+    double gradientNorm() {
+        try (NDManager scope = model.manager().newSubManager()) {
+            return globalNorm(gradients(scope));
+        }
+    }
+
+    /** New handles to every trainable parameter's gradient, owned (and closed) by {@code scope}. */
+    private List<NDArray> gradients(NDManager scope) {
+        List<NDArray> gradients = new ArrayList<>();
+        for (Pair<String, Parameter> parameter : model.block().getParameters()) {
+            if (parameter.getValue().requiresGradient()) {
+                NDArray gradient = parameter.getValue().getArray().getGradient();
+                gradient.attach(scope);
+                gradients.add(gradient);
+            }
+        }
+        return gradients;
+    }
+
+    private static double globalNorm(List<NDArray> gradients) {
+        NDList squares = new NDList(gradients.size());
+        for (NDArray gradient : gradients) {
+            squares.add(gradient.mul(gradient).sum().toType(DataType.FLOAT64, false));
+        }
+        return Math.sqrt(NDArrays.stack(squares).sum().getDouble());
+    }
+}

@@ -1,0 +1,154 @@
+package io.kdstream.trainer.training;
+
+import io.kdstream.trainer.loss.DistillationLoss;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How the student is trained. Recorded with every checkpoint ({@link #toMap()}), so a result can be traced to its
+ * settings.
+ *
+ * @param kdWeight w_kd, weight of the distillation term
+ * @param sftWeight w_sft, weight of the next-token cross-entropy
+ * @param kdTemperature temperature applied to both teacher and student logits inside the KD term
+ * @param trainingTopK K used in training (at most the stored K; the first entries of the stored list are used)
+ * @param learningRate Adam's learning rate after warm-up
+ * @param warmupSteps steps of linear warm-up from {@code learningRate / warmupSteps} to {@code learningRate}
+ * @param gradientClipNorm maximum global L2 norm of the gradients; 0 disables clipping
+ * @param batchSize sequences per step
+ * @param seed seed for the student's initialisation and any data shuffling
+ */
+public record TrainingConfig(double kdWeight, double sftWeight, double kdTemperature, int trainingTopK,
+                             double learningRate, int warmupSteps, double gradientClipNorm, int batchSize, long seed) {
+
+    public TrainingConfig {
+        List<String> problems = new ArrayList<>();
+        if (!(kdWeight >= 0) || !Double.isFinite(kdWeight)) {
+            problems.add("kdWeight must be finite and >= 0, got " + kdWeight);
+        }
+        if (!(sftWeight >= 0) || !Double.isFinite(sftWeight)) {
+            problems.add("sftWeight must be finite and >= 0, got " + sftWeight);
+        }
+        if (kdWeight == 0 && sftWeight == 0) {
+            problems.add("kdWeight and sftWeight are both 0: nothing to train");
+        }
+        if (!(kdTemperature > 0) || !Double.isFinite(kdTemperature)) {
+            problems.add("kdTemperature must be > 0, got " + kdTemperature);
+        }
+        if (trainingTopK < 1) {
+            problems.add("trainingTopK must be >= 1, got " + trainingTopK);
+        }
+        if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
+            problems.add("learningRate must be > 0, got " + learningRate);
+        }
+        if (warmupSteps < 0) {
+            problems.add("warmupSteps must be >= 0, got " + warmupSteps);
+        }
+        if (!(gradientClipNorm >= 0) || !Double.isFinite(gradientClipNorm)) {
+            problems.add("gradientClipNorm must be >= 0 (0 = off), got " + gradientClipNorm);
+        }
+        if (batchSize < 1) {
+            problems.add("batchSize must be >= 1, got " + batchSize);
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("invalid training config: " + String.join("; ", problems));
+        }
+    }
+
+    /** kd 1, sft 0.4, temperature 1, top-K 8, lr 3e-3, warm-up 20, clip 1.0, batch 16, seed 42. */
+    public static TrainingConfig defaults() {
+        return new TrainingConfig(1.0, 0.4, 1.0, 8, 3e-3, 20, 1.0, 16, 42L);
+    }
+
+    /** The loss this config describes. */
+    public DistillationLoss loss() {
+        return new DistillationLoss(kdWeight, sftWeight, kdTemperature, kdTemperature, trainingTopK);
+    }
+
+    /** Learning rate of the step with 0-based index {@code step}: linear warm-up, then constant. */
+    public double learningRateAt(long step) {
+        if (warmupSteps == 0 || step >= warmupSteps) {
+            return learningRate;
+        }
+        return learningRate * (step + 1) / warmupSteps;
+    }
+
+    /** The settings as strings, for checkpoint metadata and events; read back with {@link #fromMap}. */
+    public Map<String, String> toMap() {
+        Map<String, String> map = new LinkedHashMap<>();
+        map.put("kdWeight", Double.toString(kdWeight));
+        map.put("sftWeight", Double.toString(sftWeight));
+        map.put("kdTemperature", Double.toString(kdTemperature));
+        map.put("trainingTopK", Integer.toString(trainingTopK));
+        map.put("learningRate", Double.toString(learningRate));
+        map.put("warmupSteps", Integer.toString(warmupSteps));
+        map.put("gradientClipNorm", Double.toString(gradientClipNorm));
+        map.put("batchSize", Integer.toString(batchSize));
+        map.put("seed", Long.toString(seed));
+        map.put("lossVariant", DistillationLoss.VARIANT);
+        map.put("divergence", "forward-kl");
+        return map;
+    }
+
+    /** Reads {@link #toMap()} output; informational keys (lossVariant, divergence) and unknown keys are ignored. */
+    public static TrainingConfig fromMap(Map<String, String> map) {
+        return new TrainingConfig(
+                parseDouble(map, "kdWeight"), parseDouble(map, "sftWeight"), parseDouble(map, "kdTemperature"),
+                (int) parseLong(map, "trainingTopK"), parseDouble(map, "learningRate"),
+                (int) parseLong(map, "warmupSteps"), parseDouble(map, "gradientClipNorm"),
+                (int) parseLong(map, "batchSize"), parseLong(map, "seed"));
+    }
+
+    public TrainingConfig withKdWeight(double value) {
+        return new TrainingConfig(value, sftWeight, kdTemperature, trainingTopK, learningRate, warmupSteps,
+                gradientClipNorm, batchSize, seed);
+    }
+
+    public TrainingConfig withSftWeight(double value) {
+        return new TrainingConfig(kdWeight, value, kdTemperature, trainingTopK, learningRate, warmupSteps,
+                gradientClipNorm, batchSize, seed);
+    }
+
+    public TrainingConfig withTrainingTopK(int value) {
+        return new TrainingConfig(kdWeight, sftWeight, kdTemperature, value, learningRate, warmupSteps,
+                gradientClipNorm, batchSize, seed);
+    }
+
+    public TrainingConfig withLearningRate(double value, int warmup) {
+        return new TrainingConfig(kdWeight, sftWeight, kdTemperature, trainingTopK, value, warmup,
+                gradientClipNorm, batchSize, seed);
+    }
+
+    public TrainingConfig withGradientClipNorm(double value) {
+        return new TrainingConfig(kdWeight, sftWeight, kdTemperature, trainingTopK, learningRate, warmupSteps,
+                value, batchSize, seed);
+    }
+
+    private static String require(Map<String, String> map, String key) {
+        String value = map.get(key);
+        if (value == null) {
+            throw new IllegalArgumentException("training config is missing " + key);
+        }
+        return value.trim();
+    }
+
+    private static double parseDouble(Map<String, String> map, String key) {
+        String value = require(map, key);
+        try {
+            return Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("training config " + key + " is not a number: '" + value + "'", e);
+        }
+    }
+
+    private static long parseLong(Map<String, String> map, String key) {
+        String value = require(map, key);
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("training config " + key + " is not an integer: '" + value + "'", e);
+        }
+    }
+}

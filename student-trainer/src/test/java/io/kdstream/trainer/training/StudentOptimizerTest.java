@@ -1,0 +1,298 @@
+package io.kdstream.trainer.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import io.kdstream.model.checkpoint.CheckpointFile;
+import io.kdstream.model.checkpoint.LoadedCheckpoint;
+import io.kdstream.model.tokenizer.CharTokenizer;
+import io.kdstream.model.tokenizer.TokenizedExample;
+import io.kdstream.model.topk.TopKExtractor;
+import io.kdstream.model.topk.TopKLogits;
+import io.kdstream.model.transformer.DecoderLanguageModel;
+import io.kdstream.model.transformer.TransformerConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StudentOptimizerTest {
+
+    private static final CharTokenizer TOKENIZER = new CharTokenizer();
+    private static final TransformerConfig STUDENT = new TransformerConfig(100, 32, 32, 2, 1, 64);
+    private static final TransformerConfig TEACHER = new TransformerConfig(100, 32, 48, 2, 2, 96);
+    private static final TrainingConfig FAST = TrainingConfig.defaults().withLearningRate(1e-2, 5);
+
+    @TempDir
+    Path directory;
+
+    /** A trivial task: continue the repeating pattern "abc" from any phase. */
+    private static List<TokenizedExample> patternExamples() {
+        List<TokenizedExample> examples = new ArrayList<>();
+        String pattern = "abc".repeat(6);
+        for (int i = 0; i < 8; i++) {
+            examples.add(TOKENIZER.encodeExample("s" + i, pattern.substring(i % 3, i % 3 + 12 - i % 2)));
+        }
+        return examples;
+    }
+
+    private static List<TrainingExample> sft(List<TokenizedExample> examples) {
+        return examples.stream().map(TrainingExample::withoutTeacher).toList();
+    }
+
+    /** The teacher's top-K for each example, computed exactly as a teacher worker would. */
+    private static List<TrainingExample> distilled(DecoderLanguageModel teacher, List<TokenizedExample> examples, int k) {
+        List<TrainingExample> result = new ArrayList<>();
+        for (TokenizedExample example : examples) {
+            try (NDManager scope = teacher.manager().newSubManager()) {
+                int[] tokens = example.tokens();
+                NDArray logits = teacher.logits(scope, scope.create(tokens, new Shape(1, tokens.length)), false);
+                TopKLogits top = TopKExtractor.extract(logits, k, new int[] {tokens.length}).get(0);
+                result.add(TrainingExample.withTeacher(example, top));
+            }
+        }
+        return result;
+    }
+
+    /** Random but valid teacher logits: distinct ids, descending values. */
+    private static List<TrainingExample> withRandomTeacher(List<TokenizedExample> examples, int k, long seed) {
+        Random random = new Random(seed);
+        List<TrainingExample> result = new ArrayList<>();
+        for (TokenizedExample example : examples) {
+            int positions = example.positions();
+            int[] ids = new int[positions * k];
+            float[] values = new float[positions * k];
+            for (int p = 0; p < positions; p++) {
+                int[] distinct = random.ints(5, 100).distinct().limit(k).toArray();
+                double[] sorted = random.doubles(k, -2, 8).sorted().toArray();
+                for (int r = 0; r < k; r++) {
+                    ids[p * k + r] = distinct[r];
+                    values[p * k + r] = (float) sorted[k - 1 - r];
+                }
+            }
+            result.add(new TrainingExample(example.tokens(), example.lossMask(), ids, values, k));
+        }
+        return result;
+    }
+
+    private static Map<String, float[]> gradients(DecoderLanguageModel model) {
+        Map<String, float[]> gradients = new LinkedHashMap<>();
+        for (Pair<String, Parameter> parameter : model.block().getParameters()) {
+            try (NDArray gradient = parameter.getValue().getArray().getGradient()) {
+                gradients.put(parameter.getKey(), gradient.toFloatArray());
+            }
+        }
+        return gradients;
+    }
+
+    @Test
+    void shouldComputeIdenticalGradientsWhenGarbageIsCollectedBetweenForwardAndBackward() {
+        // Regression test for DJL 0.36 freeing NDArray.mul/div(Number) scalars before backward reads them.
+        List<TrainingExample> batch = withRandomTeacher(patternExamples(), 6, 9);
+        TrainingConfig config = FAST.withKdWeight(1.0).withSftWeight(0.4);
+        TrainingConfig hot = new TrainingConfig(1.0, 0.4, 2.0, 4, 1e-2, 5, 1.0, 8, 1); // temperature != 1 and K < 6
+        for (TrainingConfig c : List.of(config, hot)) {
+            Map<String, float[]> quiet;
+            Map<String, float[]> collected;
+            try (DecoderLanguageModel model = DecoderLanguageModel.create(STUDENT, 3);
+                 StudentOptimizer optimizer = new StudentOptimizer(model, c)) {
+                optimizer.computeGradients(batch);
+                quiet = gradients(model);
+            }
+            try (DecoderLanguageModel model = DecoderLanguageModel.create(STUDENT, 3);
+                 StudentOptimizer optimizer = new StudentOptimizer(model, c)) {
+                optimizer.setBeforeBackward(StudentOptimizerTest::collectGarbageHard);
+                optimizer.computeGradients(batch);
+                collected = gradients(model);
+            }
+            assertThat(collected.keySet()).containsExactlyElementsOf(quiet.keySet());
+            quiet.forEach((name, gradient) -> {
+                assertThat(collected.get(name)).as(name).containsExactly(gradient);
+                boolean nonZero = false;
+                for (float g : gradient) {
+                    nonZero |= g != 0f;
+                }
+                assertThat(nonZero).as("gradient of %s is not all zero", name).isTrue();
+            });
+        }
+    }
+
+    private static void collectGarbageHard() {
+        for (int i = 0; i < 3; i++) {
+            byte[][] garbage = new byte[64][];
+            for (int j = 0; j < garbage.length; j++) {
+                garbage[j] = new byte[64 * 1024];
+            }
+            System.gc();
+        }
+        try {
+            Thread.sleep(50); // let reference processing free native memory
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        System.gc();
+    }
+
+    @Test
+    void shouldLowerCrossEntropyOnARepeatedPatternWithSftOnly() {
+        List<TrainingExample> batch = sft(patternExamples());
+        TrainingConfig config = FAST.withKdWeight(0).withSftWeight(1);
+        try (DecoderLanguageModel model = DecoderLanguageModel.create(STUDENT, 5);
+             StudentOptimizer optimizer = new StudentOptimizer(model, config)) {
+            StepMetrics first = optimizer.step(batch);
+            StepMetrics last = first;
+            for (int i = 0; i < 19; i++) {
+                last = optimizer.step(batch);
+            }
+            assertThat(first.step()).isEqualTo(1);
+            assertThat(last.step()).isEqualTo(20);
+            assertThat(first.kdLoss()).isZero();
+            assertThat(first.ceLoss()).isGreaterThan(3.5); // about ln(100) for an untrained model
+            assertThat(last.ceLoss()).isLessThan(0.3 * first.ceLoss());
+            assertThat(last.totalLoss()).isCloseTo(last.ceLoss(), within(1e-6));
+            long masked = batch.stream().mapToLong(e -> countMasked(e.lossMask())).sum();
+            assertThat(last.tokens()).isEqualTo(masked);
+        }
+    }
+
+    @Test
+    void shouldLowerKdTowardsATrainedTeacher() {
+        List<TokenizedExample> examples = patternExamples();
+        List<TrainingExample> batch;
+        try (DecoderLanguageModel teacher = DecoderLanguageModel.create(TEACHER, 11)) {
+            try (StudentOptimizer teacherTraining = new StudentOptimizer(teacher, FAST.withKdWeight(0).withSftWeight(1))) {
+                for (int i = 0; i < 20; i++) {
+                    teacherTraining.step(sft(examples));
+                }
+            }
+            batch = distilled(teacher, examples, 8);
+        }
+        TrainingConfig kdOnly = FAST.withKdWeight(1).withSftWeight(0);
+        try (DecoderLanguageModel student = DecoderLanguageModel.create(STUDENT, 12);
+             StudentOptimizer optimizer = new StudentOptimizer(student, kdOnly)) {
+            StepMetrics first = optimizer.step(batch);
+            StepMetrics last = first;
+            for (int i = 0; i < 19; i++) {
+                last = optimizer.step(batch);
+            }
+            assertThat(first.kdLoss()).isGreaterThan(0.5);
+            assertThat(last.kdLoss()).isLessThan(0.25 * first.kdLoss());
+            // CE is not trained on here (w_sft = 0), yet it falls: the teacher's top-K carries the task
+            assertThat(last.ceLoss()).isLessThan(0.5 * first.ceLoss());
+            assertThat(last.totalLoss()).isCloseTo(last.kdLoss(), within(1e-6));
+        }
+    }
+
+    @Test
+    void shouldTrainABatchMixingExamplesWithAndWithoutTeacherLogits() {
+        List<TokenizedExample> examples = patternExamples();
+        List<TrainingExample> batch = new ArrayList<>(withRandomTeacher(examples.subList(0, 4), 8, 1));
+        batch.addAll(sft(examples.subList(4, 8)));
+        try (DecoderLanguageModel model = DecoderLanguageModel.create(STUDENT, 5);
+             StudentOptimizer optimizer = new StudentOptimizer(model, TrainingConfig.defaults().withTrainingTopK(4))) {
+            StepMetrics metrics = optimizer.step(batch);
+            assertThat(metrics.kdLoss()).isPositive();
+            assertThat(metrics.ceLoss()).isPositive();
+            assertThat(metrics.totalLoss()).isCloseTo(metrics.kdLoss() + 0.4 * metrics.ceLoss(), within(1e-5));
+            assertThat(optimizer.completedSteps()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void shouldClipTheGlobalGradientNorm() {
+        TrainingConfig config = FAST.withGradientClipNorm(1e-3);
+        try (DecoderLanguageModel model = DecoderLanguageModel.create(STUDENT, 5);
+             StudentOptimizer optimizer = new StudentOptimizer(model, config)) {
+            optimizer.computeGradients(withRandomTeacher(patternExamples(), 4, 2));
+            double before = optimizer.gradientNorm();
+            assertThat(before).isGreaterThan(1e-2);
+            assertThat(optimizer.clipGradients()).isEqualTo(before);
+            assertThat(optimizer.gradientNorm()).isCloseTo(1e-3, within(1e-6));
+        }
+    }
+
+    @Test
+    void shouldKeepMemoryFlatAcrossSteps() {
+        List<TrainingExample> batch = withRandomTeacher(patternExamples(), 4, 3);
+        try (DecoderLanguageModel model = DecoderLanguageModel.create(STUDENT, 5);
+             StudentOptimizer optimizer = new StudentOptimizer(model, FAST)) {
+            optimizer.step(batch);
+            optimizer.step(batch); // Adam's state exists from the first update on
+            int arrays = model.manager().getManagedArrays().size();
+            for (int i = 0; i < 5; i++) {
+                optimizer.step(batch);
+            }
+            assertThat(model.manager().getManagedArrays()).hasSize(arrays);
+        }
+    }
+
+    @Test
+    void shouldResumeFromACheckpointWithTheSameWeightsAndSchedule() throws Exception {
+        List<TrainingExample> batch = sft(patternExamples());
+        TrainingConfig config = FAST.withKdWeight(0).withSftWeight(1);
+        try (DecoderLanguageModel model = DecoderLanguageModel.create(STUDENT, 5);
+             StudentOptimizer optimizer = new StudentOptimizer(model, config)) {
+            for (int i = 0; i < 3; i++) {
+                optimizer.step(batch);
+            }
+            Map<String, String> metadata = new HashMap<>(config.toMap());
+            metadata.put("step", "3");
+            Path path = directory.resolve("step-3.ckpt");
+            String sha = CheckpointFile.write(path, model, TOKENIZER.fingerprint(), metadata);
+
+            try (LoadedCheckpoint loaded = CheckpointFile.read(path, sha, TOKENIZER.fingerprint(), STUDENT);
+                 StudentOptimizer resumed = new StudentOptimizer(loaded.model(),
+                         TrainingConfig.fromMap(loaded.metadata()), Long.parseLong(loaded.metadata().get("step")))) {
+                // Adam's state is not in the checkpoint, so the warm-up starts again
+                assertThat(resumed.nextLearningRate()).isEqualTo(config.learningRateAt(0));
+                StepMetrics original = optimizer.step(batch);
+                StepMetrics again = resumed.step(batch);
+                assertThat(again.step()).isEqualTo(4);
+                assertThat(again.totalLoss()).isEqualTo(original.totalLoss()); // same weights
+                StepMetrics later = again;
+                for (int i = 0; i < 5; i++) {
+                    later = resumed.step(batch);
+                }
+                assertThat(later.step()).isEqualTo(9);
+                assertThat(later.totalLoss()).isLessThan(0.5 * again.totalLoss());
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseUnusableBatches() {
+        TokenizedExample example = TOKENIZER.encodeExample("1+1", "2");
+        TrainingExample masked = new TrainingExample(example.tokens(), new float[example.positions()], null, null, 0);
+        TrainingExample tooLong = TrainingExample.withoutTeacher(TOKENIZER.encodeExample("x".repeat(30), "y"));
+        try (DecoderLanguageModel model = DecoderLanguageModel.create(STUDENT, 5);
+             StudentOptimizer optimizer = new StudentOptimizer(model, FAST)) {
+            assertThatThrownBy(() -> optimizer.step(List.of(masked))).hasMessageContaining("no loss-masked position");
+            assertThatThrownBy(() -> optimizer.step(List.of(TrainingExample.withoutTeacher(example), tooLong)))
+                    .hasMessageContaining("example 1 has 34 tokens")
+                    .hasMessageContaining("context of 32");
+            assertThatThrownBy(() -> optimizer.step(List.of())).hasMessageContaining("at least one example");
+            assertThat(optimizer.completedSteps()).isZero();
+        }
+    }
+
+    private static long countMasked(float[] mask) {
+        long count = 0;
+        for (float m : mask) {
+            if (m != 0f) {
+                count++;
+            }
+        }
+        return count;
+    }
+}
