@@ -1,12 +1,15 @@
 package io.kdstream.cli.demo;
 
+import ch.qos.logback.classic.Level;
 import io.kdstream.cli.teacher.TeacherRecipe;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.embedded.EmbeddedPlatform;
 import io.kdstream.schemas.avro.EvalResult;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -24,10 +27,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--test", defaultValue = "100", description = "held-out problems scored per checkpoint (default: ${DEFAULT-VALUE})")
     int test;
 
-    @Option(names = "--student-steps", defaultValue = "300", description = "student training steps (default: ${DEFAULT-VALUE})")
+    @Option(names = "--student-steps", defaultValue = "1500", description = "student training steps (default: ${DEFAULT-VALUE})")
     long studentSteps;
 
-    @Option(names = "--checkpoint-every", defaultValue = "100", description = "steps between checkpoints (default: ${DEFAULT-VALUE})")
+    @Option(names = "--checkpoint-every", defaultValue = "300", description = "steps between checkpoints (default: ${DEFAULT-VALUE})")
     long checkpointEvery;
 
     @Option(names = "--teacher-steps", defaultValue = "" + TeacherRecipe.DEFAULT_STEPS, description = "teacher SFT steps if it must be trained (default: ${DEFAULT-VALUE})")
@@ -39,6 +42,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long started = System.currentTimeMillis();
+        quietServiceLogs();
         Path workDir = Files.createTempDirectory("kdstream-demo-");
         Path teacher = new TeacherRecipe(teacherSteps, 7).cachedCheckpoint();
         DemoOptions options = new DemoOptions(train, test, teacher, teacherSteps, studentSteps, checkpointEvery, workers, workDir);
@@ -54,6 +58,14 @@ public final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The progress bar and the table tell the story; service logs stay at WARN unless KDSTREAM_LOG_LEVEL says otherwise. */
+    private static void quietServiceLogs() {
+        if (System.getenv("KDSTREAM_LOG_LEVEL") == null
+                && LoggerFactory.getLogger("io.kdstream") instanceof ch.qos.logback.classic.Logger logger) {
+            logger.setLevel(Level.WARN);
+        }
+    }
+
     private static void printTable(DemoPipeline.Outcome outcome) {
         System.out.println();
         System.out.printf("Run %s: %d prompts, %d teacher logit records (teacher %s)%n", outcome.runId(), outcome.promptsSent(),
@@ -64,7 +76,7 @@ public final class DemoCommand implements Callable<Integer> {
                     result.getExactMatch() == null ? "-" : String.format("%.3f", result.getExactMatch()),
                     result.getExamples(),
                     result.getAnswerCrossEntropy() == null ? "-" : String.format("%.4f", result.getAnswerCrossEntropy()),
-                    result.getCheckpointUri());
+                    Path.of(URI.create(result.getCheckpointUri())).getFileName());
         }
     }
 }

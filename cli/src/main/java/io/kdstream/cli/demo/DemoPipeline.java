@@ -123,7 +123,7 @@ public final class DemoPipeline {
                 TrainerService.Progress progress = trainer.progress();
                 long logits = workers.stream().mapToLong(TeacherWorker::published).sum();
                 bar.stepTo(progress.step());
-                bar.setExtraMessage(String.format(" | teacher logits %d/%d | cached %d | checkpoints %d | evals %d",
+                bar.setExtraMessage(String.format(" logits %d/%d cached %d ckpts %d evals %d",
                         logits, prompts, progress.cachedExamples(), progress.checkpoints(), evaluator.published()));
                 // Done when the student has finished and every prompt has its teacher logits in the cache.
                 if (progress.step() >= options.studentSteps() && trainer.isStopped() && logits >= prompts) {
