@@ -7,6 +7,7 @@ import io.kdstream.evaluator.service.EvaluatorService;
 import io.kdstream.model.checkpoint.CheckpointFile;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.kafka.TopicAdmin;
+import io.kdstream.platform.service.LoopService;
 import io.kdstream.platform.service.Resources;
 import io.kdstream.platform.kafka.TopicSnapshot;
 import io.kdstream.producers.PromptProducer;
@@ -156,8 +157,7 @@ public final class DemoPipeline {
     }
 
     private static void failIfStopped(List<TeacherWorker> workers, TrainerService trainer, EvaluatorService evaluator) {
-        for (var service : Stream.concat(workers.stream().map(w -> (io.kdstream.platform.service.LoopService) w),
-                Stream.of(trainer, evaluator)).toList()) {
+        for (LoopService service : Stream.<LoopService>concat(workers.stream(), Stream.of(trainer, evaluator)).toList()) {
             if (service.failure() != null) {
                 throw new IllegalStateException(service.name() + " failed: " + service.failure(), service.failure());
             }

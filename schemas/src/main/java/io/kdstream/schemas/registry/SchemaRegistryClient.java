@@ -32,7 +32,7 @@ public final class SchemaRegistryClient {
     private final HttpClient http;
     private final int maxAttempts;
     private final Duration firstBackoff;
-    private final Map<String, Integer> idsBySubjectAndSchema = new ConcurrentHashMap<>();
+    private final Map<SubjectSchema, Integer> idsBySubjectAndSchema = new ConcurrentHashMap<>();
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
 
     public SchemaRegistryClient(String baseUrl, int maxAttempts, Duration firstBackoff) {
@@ -62,7 +62,7 @@ public final class SchemaRegistryClient {
     }
 
     private int idFor(String subject, Schema schema, String path, String verb) {
-        String cacheKey = subject + '\u0000' + schema.toString();
+        SubjectSchema cacheKey = new SubjectSchema(subject, schema);
         Integer cached = idsBySubjectAndSchema.get(cacheKey);
         if (cached != null) {
             return cached;
@@ -159,6 +159,10 @@ public final class SchemaRegistryClient {
         } catch (IOException e) {
             throw new SchemaRegistryException("the schema registry at " + baseUrl + " answered with invalid JSON: " + response.body(), e);
         }
+    }
+
+    /** Cache key; Avro caches a schema's hash, so a lookup per record costs no schema serialisation. */
+    private record SubjectSchema(String subject, Schema schema) {
     }
 
     private static String encode(String subject) {

@@ -32,10 +32,16 @@ public final class KafkaClients {
     /**
      * A consumer of raw bytes: values are decoded by the service record by record, so an undecodable record
      * becomes a dead letter instead of an exception that stops every poll.
+     *
+     * @param groupId the consumer group, or null for a consumer that assigns partitions and keeps its own position
      */
     public static KafkaConsumer<byte[], byte[]> rawConsumer(Map<String, Object> clientProperties, String groupId, String clientId) {
         Map<String, Object> props = new HashMap<>(clientProperties);
-        props.putIfAbsent(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        if (groupId == null) {
+            props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        } else {
+            props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId); // each service names its group in its own settings
+        }
         props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.putIfAbsent(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

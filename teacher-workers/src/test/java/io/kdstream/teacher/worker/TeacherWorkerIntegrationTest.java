@@ -1,0 +1,104 @@
+package io.kdstream.teacher.worker;
+
+import io.kdstream.model.checkpoint.CheckpointFile;
+import io.kdstream.model.tokenizer.CharTokenizer;
+import io.kdstream.model.transformer.DecoderLanguageModel;
+import io.kdstream.model.transformer.TransformerConfig;
+import io.kdstream.platform.config.Settings;
+import io.kdstream.platform.embedded.EmbeddedPlatform;
+import io.kdstream.platform.kafka.TopicAdmin;
+import io.kdstream.platform.kafka.TopicSnapshot;
+import io.kdstream.platform.testing.EmbeddedPlatformExtension;
+import io.kdstream.schemas.avro.DeadLetter;
+import io.kdstream.schemas.avro.Prompt;
+import io.kdstream.schemas.avro.Split;
+import io.kdstream.schemas.avro.TeacherLogits;
+import io.kdstream.schemas.logits.SequenceLogits;
+import io.kdstream.schemas.topics.KafkaClients;
+import io.kdstream.schemas.topics.TopicCatalogue;
+import io.kdstream.teacher.TeacherWorkerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@ExtendWith(EmbeddedPlatformExtension.class)
+class TeacherWorkerIntegrationTest {
+
+    private static Prompt prompt(String id, String text, String response) {
+        return Prompt.newBuilder().setId(id).setDataset("math").setSplit(Split.TRAIN).setPrompt(text).setResponse(response)
+                .setSource("test").setCreatedAt(Instant.now()).build();
+    }
+
+    @Test
+    void shouldPublishLogitsForGoodPromptsAndDeadLetterTheRestWithTheReason(EmbeddedPlatform platform, @TempDir Path dir) throws Exception {
+        CharTokenizer tokenizer = new CharTokenizer();
+        Path checkpoint = dir.resolve("teacher.ckpt");
+        try (DecoderLanguageModel teacher = DecoderLanguageModel.create(TransformerConfig.teacher(tokenizer.vocabularySize()), 1)) {
+            CheckpointFile.write(checkpoint, teacher, tokenizer.fingerprint(), Map.of());
+        }
+        Settings settings = Settings.of(Map.of(
+                "bootstrap.servers", platform.bootstrapServers(),
+                "schema.registry.url", platform.schemaRegistryUrl(),
+                "kdstream.teacher.checkpoint", checkpoint.toString(),
+                "kdstream.teacher.topk", "4"));
+        Map<String, Object> client = settings.clientProperties();
+        TopicAdmin.ensureTopics(client, TopicCatalogue.ALL);
+        TopicCatalogue catalogue = new TopicCatalogue(client);
+        try (KafkaProducer<String, Prompt> prompts = KafkaClients.producer(client, catalogue.prompts(), "test");
+             KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", platform.bootstrapServers()),
+                     new ByteArraySerializer(), new ByteArraySerializer())) {
+            prompts.send(new ProducerRecord<>(TopicCatalogue.PROMPTS.name(), "good", prompt("good", "What is 1+2?", "3 #### 3"))).get();
+            prompts.send(new ProducerRecord<>(TopicCatalogue.PROMPTS.name(), "accent", prompt("accent", "Qu'est-ce que 1+2 ? Réponds.", "3"))).get();
+            prompts.send(new ProducerRecord<>(TopicCatalogue.PROMPTS.name(), "long", prompt("long", "x".repeat(200), "y"))).get();
+            raw.send(new ProducerRecord<>(TopicCatalogue.PROMPTS.name(), "garbage".getBytes(), "{not avro}".getBytes(StandardCharsets.UTF_8))).get();
+        }
+
+        TeacherWorker worker = new TeacherWorker(TeacherWorkerConfig.from(settings), "test");
+        worker.start();
+        List<ConsumerRecord<byte[], DeadLetter>> letters;
+        try {
+            letters = TopicSnapshot.read(platform.bootstrapServers(), TopicCatalogue.DEAD_LETTER.name(),
+                    catalogue.deadLetter().keySerde().deserializer(), catalogue.deadLetter().valueSerde().deserializer(), 3, Duration.ofSeconds(60));
+        } finally {
+            worker.close();
+        }
+
+        assertThat(worker.failure()).isNull();
+        assertThat(letters).extracting(r -> new String(r.key(), StandardCharsets.UTF_8)).containsExactlyInAnyOrder("accent", "long", "garbage");
+        assertThat(letters).allSatisfy(r -> {
+            assertThat(r.value().getService()).isEqualTo(TeacherWorker.SERVICE);
+            assertThat(r.value().getSourceTopic()).isEqualTo(TopicCatalogue.PROMPTS.name());
+            assertThat(r.value().getValue()).isNotNull();
+        });
+        assertThat(letters).extracting(r -> r.value().getErrorMessage()).anySatisfy(m -> assertThat(m).contains("U+00E9"))
+                .anySatisfy(m -> assertThat(m).contains("longer than the teacher's context"))
+                .anySatisfy(m -> assertThat(m).contains("magic byte"));
+
+        List<ConsumerRecord<String, TeacherLogits>> logits = TopicSnapshot.read(platform.bootstrapServers(), TopicCatalogue.TEACHER_LOGITS.name(),
+                catalogue.teacherLogits().keySerde().deserializer(), catalogue.teacherLogits().valueSerde().deserializer(), 1, Duration.ofSeconds(30));
+        assertThat(logits).hasSize(1);
+        assertThat(logits.get(0).key()).isEqualTo(worker.teacherFingerprint() + "/good");
+        SequenceLogits decoded = SequenceLogits.decode(logits.get(0).value());
+        assertThat(decoded.tokens()).containsExactly(tokenizer.encodeExample("What is 1+2?", "3 #### 3").tokens());
+        assertThat(decoded.k()).isEqualTo(4);
+        for (int p = 0; p < decoded.positions(); p++) {
+            for (int r = 1; r < decoded.k(); r++) {
+                assertThat(decoded.values()[p * 4 + r]).isLessThanOrEqualTo(decoded.values()[p * 4 + r - 1]);
+            }
+            assertThat(decoded.logSumExp()[p]).isGreaterThanOrEqualTo(decoded.values()[p * 4]);
+        }
+    }
+}
