@@ -1,5 +1,6 @@
 package io.kdstream.cli;
 
+import io.kdstream.cli.bench.BenchCommand;
 import io.kdstream.cli.commands.EvaluatorCommand;
 import io.kdstream.cli.commands.GenerateCommand;
 import io.kdstream.cli.commands.PlatformCommand;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Command;
 @Command(name = "kdstream", mixinStandardHelpOptions = true, version = "kdstream 0.1.0",
         description = "Continuous knowledge distillation: teacher top-K logits streamed through Kafka to a student trainer.",
         subcommands = {DemoCommand.class, PlatformCommand.class, GenerateCommand.class, ProduceCommand.class,
-                TrainTeacherCommand.class, TeacherWorkerCommand.class, TrainerCommand.class, EvaluatorCommand.class})
+                TrainTeacherCommand.class, TeacherWorkerCommand.class, TrainerCommand.class, EvaluatorCommand.class,
+                BenchCommand.class})
 public final class Kdstream {
 
     public static void main(String[] args) {

@@ -1,0 +1,10 @@
+package io.kdstream.cli.bench;
+
+import picocli.CommandLine.Command;
+
+/** {@code kdstream bench ...}: measurements reported as ratios measured side by side in one run. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks; each writes its results and the command line to BENCHMARKS.md.",
+        subcommands = {})
+public final class BenchCommand {
+}
