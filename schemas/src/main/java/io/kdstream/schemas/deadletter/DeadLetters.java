@@ -35,20 +35,25 @@ public final class DeadLetters implements AutoCloseable {
 
     /** A Kafka record that could not be processed. */
     public void publish(ConsumerRecord<byte[], byte[]> record, Throwable error) {
-        DeadLetter letter = base(error)
-                .setSourceTopic(record.topic())
-                .setSourcePartition(record.partition())
-                .setSourceOffset(record.offset())
-                .setKey(wrap(record.key()))
-                .setValue(wrap(record.value()))
-                .build();
+        DeadLetter letter = ofKafkaRecord(service, record.topic(), record.partition(), record.offset(), record.key(), record.value(), error);
         log.warn("{}: record {}-{}@{} sent to {}: {}", service, record.topic(), record.partition(), record.offset(), topic.name(), letter.getErrorMessage());
         send(record.key(), letter);
     }
 
+    /** The dead letter of a Kafka record, for services that send it themselves (in a transaction, from Streams). */
+    public static DeadLetter ofKafkaRecord(String service, String sourceTopic, int partition, long offset, byte[] key, byte[] value, Throwable error) {
+        return base(service, error)
+                .setSourceTopic(sourceTopic)
+                .setSourcePartition(partition)
+                .setSourceOffset(offset)
+                .setKey(wrap(key))
+                .setValue(wrap(value))
+                .build();
+    }
+
     /** A line of an input file that could not be used. */
     public void publishLine(String file, long lineNumber, byte[] line, Throwable error) {
-        DeadLetter letter = base(error)
+        DeadLetter letter = base(service, error)
                 .setSourceFile(file)
                 .setSourceLine(lineNumber)
                 .setValue(wrap(line))
@@ -56,7 +61,7 @@ public final class DeadLetters implements AutoCloseable {
         send((file + ":" + lineNumber).getBytes(StandardCharsets.UTF_8), letter);
     }
 
-    private DeadLetter.Builder base(Throwable error) {
+    private static DeadLetter.Builder base(String service, Throwable error) {
         return DeadLetter.newBuilder()
                 .setService(service)
                 .setErrorType(error.getClass().getName())

@@ -1,0 +1,37 @@
+package io.kdstream.teacher.router;
+
+import io.kdstream.platform.config.Settings;
+import org.apache.kafka.streams.StreamsConfig;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The cache router's settings ({@code kdstream.router.*}); every other key is passed to Kafka Streams untouched
+ * ({@code state.dir}, {@code num.stream.threads}, security...).
+ *
+ * @param teacherFingerprint the teacher whose cache decides what is skipped
+ */
+public record CacheRouterConfig(Settings settings, String teacherFingerprint) {
+
+    public static CacheRouterConfig from(Settings settings) {
+        return new CacheRouterConfig(settings, settings.required("kdstream.router.teacher.fingerprint"));
+    }
+
+    /** One application (one state) per teacher: a new teacher starts from an empty cache view and requests everything. */
+    public String applicationId() {
+        return "kdstream-router-" + teacherFingerprint;
+    }
+
+    public Map<String, Object> streamsProperties() {
+        Map<String, Object> props = new HashMap<>(settings.clientProperties());
+        props.putIfAbsent(StreamsConfig.APPLICATION_ID_CONFIG, applicationId());
+        props.putIfAbsent(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.putIfAbsent(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class.getName());
+        // Kafka Streams 4.4 reads this one under the main consumer's prefix too (see STACK.md).
+        props.putIfAbsent("processing.exception.handler.global.enabled", true);
+        props.putIfAbsent("main.consumer.processing.exception.handler.global.enabled", true);
+        props.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
+        return props;
+    }
+}

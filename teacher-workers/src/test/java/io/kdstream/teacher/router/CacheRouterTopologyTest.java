@@ -1,0 +1,138 @@
+package io.kdstream.teacher.router;
+
+import io.kdstream.platform.config.Settings;
+import io.kdstream.platform.embedded.EmbeddedPlatform;
+import io.kdstream.platform.testing.EmbeddedPlatformExtension;
+import io.kdstream.schemas.avro.DeadLetter;
+import io.kdstream.schemas.avro.Prompt;
+import io.kdstream.schemas.avro.Split;
+import io.kdstream.schemas.topics.TopicCatalogue;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The router's topology without a broker (the schema registry is the real embedded one, for the Avro serdes). */
+@ExtendWith(EmbeddedPlatformExtension.class)
+class CacheRouterTopologyTest {
+
+    private static final String TEACHER = "teacher-a";
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, Prompt> prompts;
+    private TestInputTopic<String, byte[]> logits;
+    private TestInputTopic<byte[], byte[]> rawPrompts;
+    private TestOutputTopic<String, Prompt> requests;
+    private TopicCatalogue catalogue;
+
+    @BeforeEach
+    void startDriver(EmbeddedPlatform platform, @TempDir Path stateDir) {
+        Settings settings = Settings.of(Map.of(
+                "bootstrap.servers", "unused:9092",
+                "schema.registry.url", platform.schemaRegistryUrl(),
+                "state.dir", stateDir.toString(),
+                "kdstream.router.teacher.fingerprint", TEACHER));
+        CacheRouterConfig config = CacheRouterConfig.from(settings);
+        Properties props = new Properties();
+        props.putAll(config.streamsProperties());
+        catalogue = new TopicCatalogue(config.streamsProperties());
+        driver = new TopologyTestDriver(CacheRouterTopology.build(TEACHER, catalogue), props);
+        prompts = driver.createInputTopic(TopicCatalogue.PROMPTS.name(), new StringSerializer(), catalogue.prompts().valueSerde().serializer());
+        rawPrompts = driver.createInputTopic(TopicCatalogue.PROMPTS.name(), new ByteArraySerializer(), new ByteArraySerializer());
+        logits = driver.createInputTopic(TopicCatalogue.TEACHER_LOGITS.name(), new StringSerializer(), new ByteArraySerializer());
+        requests = driver.createOutputTopic(TopicCatalogue.TEACHER_REQUESTS.name(), new StringDeserializer(), catalogue.teacherRequests().valueSerde().deserializer());
+    }
+
+    @AfterEach
+    void closeDriver() {
+        driver.close();
+    }
+
+    private static Prompt prompt(String id) {
+        return Prompt.newBuilder().setId(id).setDataset("math").setSplit(Split.TRAIN).setPrompt("What is 1+1?").setResponse("2 #### 2")
+                .setSource("test").setCreatedAt(Instant.now()).build();
+    }
+
+    private void cache(String teacher, String promptId) {
+        logits.pipeInput(TopicCatalogue.teacherLogitsKey(teacher, promptId), new byte[] {0, 0, 0, 0, 1});
+    }
+
+    @Test
+    void shouldRequestPromptsThatAreNotCached() {
+        prompts.pipeInput("p1", prompt("p1"));
+
+        assertThat(requests.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("p1");
+    }
+
+    @Test
+    void shouldSkipPromptsThisTeacherHasCached() {
+        cache(TEACHER, "p1");
+        prompts.pipeInput("p1", prompt("p1"));
+        prompts.pipeInput("p2", prompt("p2"));
+
+        assertThat(requests.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("p2");
+    }
+
+    @Test
+    void shouldRequestPromptsCachedOnlyByAnotherTeacher() {
+        cache("teacher-b", "p1");
+        prompts.pipeInput("p1", prompt("p1"));
+
+        assertThat(requests.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("p1");
+    }
+
+    @Test
+    void shouldRequestAgainOnceTheCacheEntryIsPruned() {
+        cache(TEACHER, "p1");
+        prompts.pipeInput("p1", prompt("p1"));
+        logits.pipeInput(TopicCatalogue.teacherLogitsKey(TEACHER, "p1"), (byte[]) null);
+        prompts.pipeInput("p1", prompt("p1"));
+
+        assertThat(requests.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("p1");
+    }
+
+    @Test
+    void shouldGoOnAfterAnUndecodablePrompt() {
+        rawPrompts.pipeInput("bad".getBytes(), "{not avro}".getBytes());
+        prompts.pipeInput("p2", prompt("p2"));
+
+        assertThat(requests.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("p2");
+    }
+
+    @Test
+    void shouldTurnAnUndecodableRecordIntoADeadLetterForStreamsToWrite(EmbeddedPlatform platform) {
+        DeadLetterDeserializationHandler handler = new DeadLetterDeserializationHandler();
+        handler.configure(Map.of("schema.registry.url", platform.schemaRegistryUrl(), "application.id", "kdstream-router-test"));
+        ConsumerRecord<byte[], byte[]> bad = new ConsumerRecord<>(TopicCatalogue.PROMPTS.name(), 2, 41L, "bad".getBytes(), "{not avro}".getBytes());
+
+        DeserializationExceptionHandler.Response response = handler.handleError(null, bad, new IllegalArgumentException("magic byte is 123"));
+
+        assertThat(response.result()).isEqualTo(DeserializationExceptionHandler.Result.RESUME);
+        ProducerRecord<byte[], byte[]> record = response.deadLetterQueueRecords().get(0);
+        assertThat(record.topic()).isEqualTo(TopicCatalogue.DEAD_LETTER.name());
+        DeadLetter letter = catalogue.deadLetter().valueSerde().deserializer().deserialize(record.topic(), record.value());
+        assertThat(letter.getSourceTopic()).isEqualTo(TopicCatalogue.PROMPTS.name());
+        assertThat(letter.getSourcePartition()).isEqualTo(2);
+        assertThat(letter.getSourceOffset()).isEqualTo(41L);
+        assertThat(letter.getService()).isEqualTo("kdstream-router-test");
+        assertThat(letter.getErrorMessage()).contains("magic byte is 123");
+        assertThat(new String(letter.getValue().array())).isEqualTo("{not avro}");
+    }
+}
