@@ -34,8 +34,9 @@ public final class PromptProducer implements AutoCloseable {
     }
 
     public IngestSummary ingest(Path file, LongConsumer bytesRead) throws IOException {
-        JsonlPromptParser parser = new JsonlPromptParser(config.dataset(), file.getFileName().toString(), config.maxChars());
-        return new PromptFileIngester(parser, publisher, deadLetters).ingest(file, bytesRead);
+        JsonlPromptParser parser = new JsonlPromptParser(config.dataset(), file.getFileName().toString(), config.maxChars(),
+                config.fields(), config.characters());
+        return new PromptFileIngester(parser, publisher, deadLetters, config.maxLineBytes()).ingest(file, bytesRead);
     }
 
     /** Sends prompts made in this process (the synthetic generators) and waits until all are stored. */

@@ -18,7 +18,9 @@ import java.util.function.LongConsumer;
 /**
  * Streams a JSONL file of SDG examples into {@code kd.prompts}. Every bad line is reported with its number, written
  * to {@code <file>.rejected.jsonl} beside the input (line number, reason, original text) and to
- * {@code kd.deadletter}; the good lines go through.
+ * {@code kd.deadletter}; the good lines go through. Memory stays constant however big the file: lines are read one
+ * at a time with a length limit ({@link JsonlLines}), and sends block once the Kafka producer's bounded buffer
+ * ({@code buffer.memory}) is full instead of queueing the file in the heap.
  */
 public final class PromptFileIngester {
 
@@ -28,11 +30,13 @@ public final class PromptFileIngester {
     private final JsonlPromptParser parser;
     private final PromptPublisher publisher;
     private final DeadLetters deadLetters;
+    private final int maxLineBytes;
 
-    public PromptFileIngester(JsonlPromptParser parser, PromptPublisher publisher, DeadLetters deadLetters) {
+    public PromptFileIngester(JsonlPromptParser parser, PromptPublisher publisher, DeadLetters deadLetters, int maxLineBytes) {
         this.parser = parser;
         this.publisher = publisher;
         this.deadLetters = deadLetters;
+        this.maxLineBytes = maxLineBytes;
     }
 
     public static Path rejectedFileFor(Path input) {
@@ -50,11 +54,11 @@ public final class PromptFileIngester {
         long blank = 0;
         long bytes = 0;
         BufferedWriter rejects = null;
-        try (JsonlLines reader = new JsonlLines(file)) {
+        try (JsonlLines reader = new JsonlLines(file, maxLineBytes)) {
             JsonlLines.Line line;
             while ((line = reader.next()) != null) {
                 lines++;
-                bytes += line.raw().length + 1;
+                bytes = line.offset() + line.length() + 1;
                 if (line.text() != null && line.text().isBlank()) {
                     blank++;
                     continue;
