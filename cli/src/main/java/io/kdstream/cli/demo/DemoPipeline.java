@@ -4,7 +4,6 @@ import io.kdstream.cli.progress.Progress;
 import io.kdstream.cli.teacher.TeacherRecipe;
 import io.kdstream.evaluator.EvaluatorConfig;
 import io.kdstream.evaluator.service.EvaluatorService;
-import io.kdstream.model.checkpoint.CheckpointFile;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.kafka.TopicAdmin;
 import io.kdstream.platform.service.LoopService;
@@ -20,6 +19,8 @@ import io.kdstream.schemas.avro.Split;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import io.kdstream.teacher.TeacherWorkerConfig;
 import io.kdstream.teacher.model.TeacherModel;
+import io.kdstream.teacher.router.CacheRouter;
+import io.kdstream.teacher.router.CacheRouterConfig;
 import io.kdstream.teacher.worker.TeacherWorker;
 import io.kdstream.trainer.TrainerConfig;
 import io.kdstream.trainer.service.TrainerService;
@@ -36,8 +37,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The whole pipeline on one Kafka cluster: generated SDG prompts, a teacher (trained first if missing), teacher
- * workers filling the logit cache, the student trainer and the evaluator, all running at once as they would in
+ * The whole pipeline on one Kafka cluster: generated SDG prompts, a teacher (trained first if missing), the cache
+ * router, teacher workers filling the logit cache, the student trainer and the evaluator, all running at once as they would in
  * production. Returns the evaluations of every student checkpoint.
  */
 public final class DemoPipeline {
@@ -60,19 +61,23 @@ public final class DemoPipeline {
         int sent = produceSyntheticData();
         String teacherFingerprint = prepareTeacher();
         String runId = "demo-" + System.currentTimeMillis();
-        Settings services = settings.with(Map.of(
-                "kdstream.teacher.checkpoint", options.teacherCheckpoint().toString(),
-                "kdstream.trainer.run.id", runId,
-                "kdstream.trainer.steps", Long.toString(options.studentSteps()),
-                "kdstream.trainer.checkpoint.every", Long.toString(options.checkpointEvery()),
-                "kdstream.trainer.checkpoint.dir", options.workDir().resolve("checkpoints").toString(),
-                "kdstream.trainer.teacher.fingerprint", teacherFingerprint,
-                "kdstream.trainer.min.examples", Integer.toString(Math.min(64, options.trainPrompts())),
-                "kdstream.evaluator.max.examples", Integer.toString(options.testPrompts())));
+        Settings services = settings.with(Map.ofEntries(
+                Map.entry("kdstream.teacher.checkpoint", options.teacherCheckpoint().toString()),
+                Map.entry("kdstream.router.teacher.fingerprint", teacherFingerprint),
+                Map.entry("state.dir", options.workDir().resolve("streams-state").toString()),
+                Map.entry("kdstream.trainer.run.id", runId),
+                Map.entry("kdstream.trainer.steps", Long.toString(options.studentSteps())),
+                Map.entry("kdstream.trainer.checkpoint.every", Long.toString(options.checkpointEvery())),
+                Map.entry("kdstream.trainer.checkpoint.dir", options.workDir().resolve("checkpoints").toString()),
+                Map.entry("kdstream.trainer.teacher.fingerprint", teacherFingerprint),
+                Map.entry("kdstream.trainer.min.examples", Integer.toString(Math.min(64, options.trainPrompts()))),
+                Map.entry("kdstream.evaluator.max.examples", Integer.toString(options.testPrompts()))));
         List<TeacherWorker> workers = new ArrayList<>();
+        CacheRouter router = new CacheRouter(CacheRouterConfig.from(services));
         TrainerService trainer = null;
         EvaluatorService evaluator = null;
         try {
+            router.start();
             for (int i = 1; i <= options.workers(); i++) {
                 TeacherWorker worker = new TeacherWorker(TeacherWorkerConfig.from(services), Integer.toString(i));
                 workers.add(worker);
@@ -89,6 +94,7 @@ public final class DemoPipeline {
         } finally {
             Resources.closeAll("demo", evaluator, trainer);
             Resources.closeAll("demo", workers.toArray(AutoCloseable[]::new));
+            Resources.closeAll("demo", router);
         }
     }
 
@@ -112,9 +118,8 @@ public final class DemoPipeline {
             TeacherRecipe.Result result = new TeacherRecipe(options.teacherSteps(), 7).train(options.teacherCheckpoint());
             System.err.printf("Teacher trained: exact match %.3f on %d test problems%n", result.testExactMatch(), result.testExamples());
         }
-        String sha256 = CheckpointFile.sha256(options.teacherCheckpoint());
-        TeacherWorkerConfig teacher = TeacherWorkerConfig.from(settings.with(Map.of("kdstream.teacher.checkpoint", options.teacherCheckpoint().toString())));
-        return TeacherModel.fingerprint(teacher.modelId(), teacher.revision(), sha256);
+        return TeacherModel.fingerprintOf(
+                TeacherWorkerConfig.from(settings.with(Map.of("kdstream.teacher.checkpoint", options.teacherCheckpoint().toString()))));
     }
 
     private void watchTraining(List<TeacherWorker> workers, TrainerService trainer, EvaluatorService evaluator, int prompts) throws InterruptedException {

@@ -10,7 +10,9 @@ import io.kdstream.model.tokenizer.CharTokenizer;
 import io.kdstream.model.topk.TopKExtractor;
 import io.kdstream.model.topk.TopKLogits;
 import io.kdstream.schemas.avro.TeacherIdentity;
+import io.kdstream.teacher.TeacherWorkerConfig;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -35,6 +37,11 @@ public final class TeacherModel implements AutoCloseable {
     public static TeacherModel load(Path file, String modelId, String revision, CharTokenizer tokenizer) throws CheckpointException {
         LoadedCheckpoint loaded = CheckpointFile.read(file, null, tokenizer.fingerprint());
         return new TeacherModel(loaded, new TeacherIdentity(modelId, revision, fingerprint(modelId, revision, loaded.sha256())));
+    }
+
+    /** The fingerprint of the teacher a worker with this config serves, without loading the model. */
+    public static String fingerprintOf(TeacherWorkerConfig config) throws IOException {
+        return fingerprint(config.modelId(), config.revision(), CheckpointFile.sha256(config.checkpoint()));
     }
 
     public static String fingerprint(String modelId, String revision, String checkpointSha256) {

@@ -35,7 +35,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A teacher worker: consumes prompts as a member of the teacher's consumer group, runs the teacher over
+ * A teacher worker: consumes teacher requests (prompts the cache router found uncached) as a member of the
+ * teacher's consumer group, runs the teacher over
  * prompt + response, and publishes each sequence's top-K logits to the compacted logit cache, keyed by teacher
  * fingerprint and prompt id. Offsets are committed only after the logits are acknowledged (at least once;
  * re-delivered prompts rewrite the same key). Records it cannot use go to {@code kd.deadletter}.
@@ -62,14 +63,14 @@ public final class TeacherWorker extends LoopService {
     @Override
     protected void open() throws Exception {
         Map<String, Object> client = config.settings().clientProperties();
-        TopicAdmin.ensureTopics(client, List.of(TopicCatalogue.PROMPTS, TopicCatalogue.TEACHER_LOGITS, TopicCatalogue.DEAD_LETTER));
+        TopicAdmin.ensureTopics(client, List.of(TopicCatalogue.TEACHER_REQUESTS, TopicCatalogue.TEACHER_LOGITS, TopicCatalogue.DEAD_LETTER));
         catalogue = new TopicCatalogue(client);
         teacher = TeacherModel.load(config.checkpoint(), config.modelId(), config.revision(), tokenizer);
         log.info("{} serves teacher {} (K={})", name(), teacher.identity().getFingerprint(), config.topK());
         producer = KafkaClients.producer(client, catalogue.teacherLogits(), name());
         deadLetters = new DeadLetters(SERVICE, client, catalogue.deadLetter());
         consumer = KafkaClients.rawConsumer(client, config.groupId(), name());
-        consumer.subscribe(List.of(catalogue.prompts().name()));
+        consumer.subscribe(List.of(catalogue.teacherRequests().name()));
     }
 
     @Override
@@ -112,7 +113,7 @@ public final class TeacherWorker extends LoopService {
     /** Decodes and tokenises one prompt; a record that cannot be used becomes a dead letter and null. */
     private Pending prepare(ConsumerRecord<byte[], byte[]> record) {
         try {
-            Prompt prompt = catalogue.prompts().valueSerde().deserializer().deserialize(record.topic(), record.value());
+            Prompt prompt = catalogue.teacherRequests().valueSerde().deserializer().deserialize(record.topic(), record.value());
             if (prompt.getResponse() == null) {
                 throw new IllegalArgumentException("prompt " + prompt.getId() + " has no response to score");
             }

@@ -91,6 +91,14 @@ class CacheRouterTopologyTest {
     }
 
     @Test
+    void shouldRequestAPromptOnceWhenItIsSentAgainBeforeItIsCached() {
+        prompts.pipeInput("p1", prompt("p1"));
+        prompts.pipeInput("p1", prompt("p1"));
+
+        assertThat(requests.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("p1");
+    }
+
+    @Test
     void shouldRequestPromptsCachedOnlyByAnotherTeacher() {
         cache("teacher-b", "p1");
         prompts.pipeInput("p1", prompt("p1"));

@@ -57,13 +57,13 @@ class TeacherWorkerIntegrationTest {
         Map<String, Object> client = settings.clientProperties();
         TopicAdmin.ensureTopics(client, TopicCatalogue.ALL);
         TopicCatalogue catalogue = new TopicCatalogue(client);
-        try (KafkaProducer<String, Prompt> prompts = KafkaClients.producer(client, catalogue.prompts(), "test");
+        try (KafkaProducer<String, Prompt> prompts = KafkaClients.producer(client, catalogue.teacherRequests(), "test");
              KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", platform.bootstrapServers()),
                      new ByteArraySerializer(), new ByteArraySerializer())) {
-            prompts.send(new ProducerRecord<>(TopicCatalogue.PROMPTS.name(), "good", prompt("good", "What is 1+2?", "3 #### 3"))).get();
-            prompts.send(new ProducerRecord<>(TopicCatalogue.PROMPTS.name(), "accent", prompt("accent", "Qu'est-ce que 1+2 ? Réponds.", "3"))).get();
-            prompts.send(new ProducerRecord<>(TopicCatalogue.PROMPTS.name(), "long", prompt("long", "x".repeat(200), "y"))).get();
-            raw.send(new ProducerRecord<>(TopicCatalogue.PROMPTS.name(), "garbage".getBytes(), "{not avro}".getBytes(StandardCharsets.UTF_8))).get();
+            prompts.send(new ProducerRecord<>(TopicCatalogue.TEACHER_REQUESTS.name(), "good", prompt("good", "What is 1+2?", "3 #### 3"))).get();
+            prompts.send(new ProducerRecord<>(TopicCatalogue.TEACHER_REQUESTS.name(), "accent", prompt("accent", "Qu'est-ce que 1+2 ? Réponds.", "3"))).get();
+            prompts.send(new ProducerRecord<>(TopicCatalogue.TEACHER_REQUESTS.name(), "long", prompt("long", "x".repeat(200), "y"))).get();
+            raw.send(new ProducerRecord<>(TopicCatalogue.TEACHER_REQUESTS.name(), "garbage".getBytes(), "{not avro}".getBytes(StandardCharsets.UTF_8))).get();
         }
 
         TeacherWorker worker = new TeacherWorker(TeacherWorkerConfig.from(settings), "test");
@@ -80,7 +80,7 @@ class TeacherWorkerIntegrationTest {
         assertThat(letters).extracting(r -> new String(r.key(), StandardCharsets.UTF_8)).containsExactlyInAnyOrder("accent", "long", "garbage");
         assertThat(letters).allSatisfy(r -> {
             assertThat(r.value().getService()).isEqualTo(TeacherWorker.SERVICE);
-            assertThat(r.value().getSourceTopic()).isEqualTo(TopicCatalogue.PROMPTS.name());
+            assertThat(r.value().getSourceTopic()).isEqualTo(TopicCatalogue.TEACHER_REQUESTS.name());
             assertThat(r.value().getValue()).isNotNull();
         });
         assertThat(letters).extracting(r -> r.value().getErrorMessage()).anySatisfy(m -> assertThat(m).contains("U+00E9"))
