@@ -1,6 +1,7 @@
 package io.kdstream.cli;
 
 import io.kdstream.cli.bench.BenchCommand;
+import io.kdstream.cli.commands.CacheCommand;
 import io.kdstream.cli.commands.EvaluatorCommand;
 import io.kdstream.cli.commands.GenerateCommand;
 import io.kdstream.cli.commands.PlatformCommand;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Command;
 @Command(name = "kdstream", mixinStandardHelpOptions = true, version = "kdstream 0.1.0",
         description = "Continuous knowledge distillation: teacher top-K logits streamed through Kafka to a student trainer.",
         subcommands = {DemoCommand.class, PlatformCommand.class, GenerateCommand.class, ProduceCommand.class,
-                TrainTeacherCommand.class, RouterCommand.class, TeacherWorkerCommand.class, TrainerCommand.class, EvaluatorCommand.class,
+                TrainTeacherCommand.class, RouterCommand.class, TeacherWorkerCommand.class, CacheCommand.class, TrainerCommand.class, EvaluatorCommand.class,
                 BenchCommand.class})
 public final class Kdstream {
 

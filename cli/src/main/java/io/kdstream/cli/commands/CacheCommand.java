@@ -1,0 +1,42 @@
+package io.kdstream.cli.commands;
+
+import io.kdstream.schemas.topics.TopicCatalogue;
+import io.kdstream.teacher.cache.LogitCachePruner;
+import io.kdstream.teacher.cache.LogitCacheStats;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+import java.util.Collection;
+
+/** {@code kdstream cache stats|prune}: operations on the logit cache topic. */
+@Command(name = "cache", mixinStandardHelpOptions = true, description = "Inspect or prune the logit cache (kd.teacher.logits).")
+public final class CacheCommand {
+
+    private static final Duration READ_TIMEOUT = Duration.ofMinutes(10);
+
+    @Command(name = "stats", description = "Records, bytes, bytes per token and per top-K entry, for each teacher in the cache.")
+    int stats(@Mixin ClientOptions client) {
+        var settings = client.settings();
+        Collection<LogitCacheStats.TeacherShare> shares = LogitCacheStats.read(settings.bootstrapServers(),
+                new TopicCatalogue(settings.clientProperties()), READ_TIMEOUT);
+        System.out.printf("%-28s %10s %14s %12s %14s %16s%n", "teacher", "records", "bytes", "tokens", "bytes/token", "bytes/top-K entry");
+        for (LogitCacheStats.TeacherShare share : shares) {
+            System.out.printf("%-28s %10d %14d %12d %14.1f %16.2f%n", share.teacher(), share.records(), share.bytes(), share.tokens(),
+                    share.bytesPerToken(), share.bytesPerTopKEntry());
+        }
+        if (shares.isEmpty()) {
+            System.out.println("(the cache is empty)");
+        }
+        return 0;
+    }
+
+    @Command(name = "prune", description = "Tombstone every record of one teacher; compaction then removes them.")
+    int prune(@Mixin ClientOptions client,
+              @Option(names = "--teacher", required = true, description = "the teacher fingerprint to remove") String teacher) {
+        int pruned = LogitCachePruner.prune(client.settings().clientProperties(), teacher, READ_TIMEOUT);
+        System.out.println("tombstoned " + pruned + " records of teacher " + teacher);
+        return 0;
+    }
+}
