@@ -1,37 +1,48 @@
 package io.kdstream.cli.commands;
 
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.kdstream.producers.PromptProducer;
 import io.kdstream.producers.PromptProducerConfig;
+import io.kdstream.producers.generate.CodeTaskGenerator;
 import io.kdstream.producers.generate.MathProblemGenerator;
-import io.kdstream.producers.generate.MathPrompts;
+import io.kdstream.producers.generate.PromptJsonl;
+import io.kdstream.producers.generate.SdgExample;
+import io.kdstream.producers.generate.SdgGenerator;
 import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.avro.Split;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.BufferedWriter;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 
-/** {@code kdstream generate math --count N --seed S (--out FILE | --produce)}. */
+/** {@code kdstream generate math|code --count N --seed S (--out FILE | --produce) [--follow --rate R]}. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
-        description = "Generate synthetic SDG data, deterministic from the seed: to a JSONL file or straight to kd.prompts.")
+        description = {"Generate synthetic SDG data, deterministic from the seed: to a JSONL file or straight to kd.prompts.",
+                "math: arithmetic with worked solutions and a final answer; code: tinylang programming tasks with test cases.",
+                "--follow keeps sending new problems at --rate a second after the first --count (continuous SDG arrival) "
+                        + "until Ctrl-C or until the split has no unseen problem left."})
 public final class GenerateCommand implements Callable<Integer> {
 
-    public enum Kind { math }
+    public enum Kind { math, code }
 
     @Parameters(paramLabel = "KIND", description = "what to generate: ${COMPLETION-CANDIDATES}")
     Kind kind;
 
-    @Option(names = "--count", defaultValue = "1000", description = "examples (default: ${DEFAULT-VALUE})")
+    @Option(names = "--count", defaultValue = "1000", description = "examples (default: ${DEFAULT-VALUE}); with --follow, the first batch")
     int count;
 
     @Option(names = "--split", defaultValue = "train", description = "train, validation or test (default: ${DEFAULT-VALUE})")
@@ -39,6 +50,12 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Option(names = "--seed", defaultValue = "1", description = "random seed (default: ${DEFAULT-VALUE})")
     long seed;
+
+    @Option(names = "--follow", description = "after the first --count, keep sending new problems until stopped")
+    boolean follow;
+
+    @Option(names = "--rate", defaultValue = "1", description = "with --follow: problems a second (default: ${DEFAULT-VALUE})")
+    double rate;
 
     @ArgGroup(multiplicity = "1")
     Target target;
@@ -54,28 +71,111 @@ public final class GenerateCommand implements Callable<Integer> {
     @Mixin
     ClientOptions client;
 
+    @Spec
+    CommandSpec spec;
+
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final CountDownLatch finished = new CountDownLatch(1);
+
     @Override
     public Integer call() throws Exception {
-        List<MathProblemGenerator.MathProblem> problems = new MathProblemGenerator(seed).generate(count, split);
-        if (target.out != null) {
-            JsonMapper json = JsonMapper.builder().build();
-            try (BufferedWriter writer = Files.newBufferedWriter(target.out, StandardCharsets.UTF_8)) {
-                for (MathProblemGenerator.MathProblem problem : problems) {
-                    writer.write(json.writeValueAsString(Map.of(
-                            "dataset", MathProblemGenerator.DATASET, "split", problem.split().name().toLowerCase(),
-                            "prompt", problem.prompt(), "response", problem.response(),
-                            "expected_answer", problem.answer(), "source", "kdstream-generate-math-seed-" + seed)));
-                    writer.newLine();
-                }
+        if (follow && !(rate > 0)) {
+            throw new ParameterException(spec.commandLine(), "--rate must be above 0, got " + rate);
+        }
+        return kind == Kind.math ? run(new MathProblemGenerator(seed)) : run(new CodeTaskGenerator(seed));
+    }
+
+    private <E extends SdgExample> int run(SdgGenerator<E> generator) throws Exception {
+        String source = "kdstream-generate-" + kind + "-seed-" + seed;
+        Iterator<E> examples = generator.distinct(split);
+        List<Prompt> first = generator.take(examples, count, split).stream().map(e -> e.toPrompt(source)).toList();
+        try (Sink sink = target.out != null ? new FileSink(target.out) : new KafkaSink(new PromptProducer(PromptProducerConfig.from(client.settings())))) {
+            sink.send(first);
+            System.out.println("sent " + first.size() + " " + split + " " + kind + " problems to " + sink);
+            if (follow) {
+                follow(examples, sink, source);
             }
-            System.out.println("wrote " + problems.size() + " " + split + " problems to " + target.out);
-        } else {
-            List<Prompt> prompts = problems.stream().map(p -> MathPrompts.toPrompt(p, "kdstream-generate-math-seed-" + seed)).toList();
-            try (PromptProducer producer = new PromptProducer(PromptProducerConfig.from(client.settings()))) {
-                producer.send(prompts);
-            }
-            System.out.println("sent " + prompts.size() + " " + split + " problems to kd.prompts");
+        } finally {
+            finished.countDown();
         }
         return 0;
+    }
+
+    private void follow(Iterator<? extends SdgExample> examples, Sink sink, String source) throws IOException, InterruptedException {
+        // Ctrl-C: stop following, and let the last send and the summary finish before the JVM exits
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopRequested.countDown();
+            try {
+                finished.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "generate-stop"));
+        long intervalNanos = (long) (1e9 / rate);
+        long sent = 0;
+        System.out.printf("following: %.2f %s problems a second to %s; Ctrl-C stops%n", rate, kind, sink);
+        while (!stopRequested.await(intervalNanos, TimeUnit.NANOSECONDS)) {
+            if (!examples.hasNext()) {
+                System.out.println("no unseen " + split + " " + kind + " problem is left after " + sent + " more");
+                break;
+            }
+            sink.send(List.of(examples.next().toPrompt(source)));
+            sent++;
+        }
+        System.out.println("followed with " + sent + " more problems");
+    }
+
+    /** Where generated prompts go; each send is stored (flushed) before it returns. */
+    private interface Sink extends AutoCloseable {
+        void send(List<Prompt> prompts) throws IOException;
+
+        @Override
+        void close() throws IOException;
+    }
+
+    private static final class FileSink implements Sink {
+        private final Path file;
+        private final BufferedWriter writer;
+
+        FileSink(Path file) throws IOException {
+            this.file = file;
+            this.writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public void send(List<Prompt> prompts) throws IOException {
+            for (Prompt prompt : prompts) {
+                writer.write(PromptJsonl.line(prompt));
+                writer.newLine();
+            }
+            writer.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            writer.close();
+        }
+
+        @Override
+        public String toString() {
+            return file.toString();
+        }
+    }
+
+    private record KafkaSink(PromptProducer producer) implements Sink {
+        @Override
+        public void send(List<Prompt> prompts) {
+            producer.send(prompts);
+        }
+
+        @Override
+        public void close() {
+            producer.close();
+        }
+
+        @Override
+        public String toString() {
+            return "kd.prompts";
+        }
     }
 }

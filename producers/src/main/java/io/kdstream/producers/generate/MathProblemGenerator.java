@@ -1,23 +1,18 @@
 package io.kdstream.producers.generate;
 
 import io.kdstream.schemas.answers.FinalAnswer;
+import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.avro.Split;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.SplittableRandom;
-import java.util.zip.CRC32;
 
 /**
  * Synthetic math SDG in the spirit of OpenMathInstruct-2: two-digit addition and subtraction problems with a
  * worked, digit-by-digit solution and a final answer in the {@link FinalAnswer} convention.
  *
- * <p>Deterministic from the seed. A problem's split is a function of the problem alone (a hash of its canonical
- * form), so the same problem can never appear in two splits, whatever the seed or count.
+ * <p>Deterministic from the seed; a problem's split comes from {@link Splits}, so no problem is in two splits.
  */
-public final class MathProblemGenerator {
+public final class MathProblemGenerator implements SdgGenerator<MathProblemGenerator.MathProblem> {
 
     public static final String DATASET = "math";
 
@@ -27,27 +22,20 @@ public final class MathProblemGenerator {
         this.random = new SplittableRandom(seed);
     }
 
-    public record MathProblem(String canonical, String prompt, String response, String answer, Split split) {
+    public record MathProblem(String canonical, String prompt, String response, String answer, Split split) implements SdgExample {
+        @Override
+        public Prompt toPrompt(String source) {
+            return MathPrompts.toPrompt(this, source);
+        }
     }
 
-    /** The next {@code count} distinct problems of the wanted split. */
-    public List<MathProblem> generate(int count, Split wanted) {
-        LinkedHashSet<String> seen = new LinkedHashSet<>();
-        List<MathProblem> out = new ArrayList<>(count);
-        int attempts = 0;
-        while (out.size() < count) {
-            if (++attempts > count * 200 + 10_000) {
-                throw new IllegalStateException("cannot find " + count + " distinct " + wanted + " problems; only " + out.size() + " exist");
-            }
-            MathProblem problem = next();
-            if (problem.split() == wanted && seen.add(problem.canonical())) {
-                out.add(problem);
-            }
-        }
-        return out;
+    @Override
+    public String dataset() {
+        return DATASET;
     }
 
     /** One random problem of any split. */
+    @Override
     public MathProblem next() {
         int a = random.nextInt(10, 100);
         int b = random.nextInt(10, 100);
@@ -62,7 +50,7 @@ public final class MathProblemGenerator {
         int answer = add ? a + b : a - b;
         String prompt = "What is " + canonical + "?";
         String response = solution + " " + FinalAnswer.format(Integer.toString(answer));
-        return new MathProblem(canonical, prompt, response, Integer.toString(answer), splitOf(canonical));
+        return new MathProblem(canonical, prompt, response, Integer.toString(answer), Splits.of(canonical));
     }
 
     private static String addition(int a, int b) {
@@ -77,13 +65,5 @@ public final class MathProblemGenerator {
         int ones = a % 10 + 10 * borrow - b % 10;
         int tens = a / 10 - b / 10 - borrow;
         return (a % 10 + 10 * borrow) + "-" + (b % 10) + "=" + ones + ". " + (a / 10) + "-" + (b / 10) + "-" + borrow + "=" + tens + ".";
-    }
-
-    /** 10 % test, 10 % validation, 80 % train, by a hash of the problem itself. */
-    public static Split splitOf(String canonical) {
-        CRC32 crc = new CRC32();
-        crc.update(canonical.getBytes(StandardCharsets.UTF_8));
-        long bucket = crc.getValue() % 10;
-        return bucket == 0 ? Split.TEST : bucket == 1 ? Split.VALIDATION : Split.TRAIN;
     }
 }

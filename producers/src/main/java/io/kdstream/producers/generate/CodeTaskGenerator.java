@@ -1,0 +1,95 @@
+package io.kdstream.producers.generate;
+
+import io.kdstream.producers.PromptIds;
+import io.kdstream.schemas.avro.Prompt;
+import io.kdstream.schemas.avro.Split;
+import io.kdstream.tinylang.Program;
+import io.kdstream.tinylang.TestCase;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.Collectors;
+
+/**
+ * Synthetic code SDG in the spirit of Genetic-Instruct and MBPP: small programming tasks whose reference solutions
+ * are tinylang programs ({@link Program}), each with test cases that pass@1 scoring runs a generated program
+ * against. Deterministic from the seed; a task's split comes from {@link Splits}, and its test inputs from the task
+ * itself, so the same task always has the same tests and the same Prompt id.
+ */
+public final class CodeTaskGenerator implements SdgGenerator<CodeTaskGenerator.CodeTask> {
+
+    public static final String DATASET = "code";
+    static final int TESTS_PER_TASK = 5;
+    /** Test sets are redrawn until their outputs differ, so no constant program passes; this bounds the redraws. */
+    private static final int MAX_TEST_DRAWS = 100;
+
+    private final SplittableRandom random;
+
+    public CodeTaskGenerator(long seed) {
+        this.random = new SplittableRandom(seed);
+    }
+
+    /** A task: its text (the prompt), its reference program (the response) and its test cases. */
+    public record CodeTask(String canonical, String prompt, String response, List<TestCase> tests, Split split) implements SdgExample {
+        @Override
+        public Prompt toPrompt(String source) {
+            Map<String, String> metadata = new LinkedHashMap<>();
+            metadata.put("problem", canonical);
+            metadata.put(TestCase.LANGUAGE_KEY, Program.LANGUAGE);
+            metadata.put(TestCase.METADATA_KEY, TestCase.encode(tests));
+            return Prompt.newBuilder()
+                    .setId(PromptIds.contentHash(DATASET, prompt, response))
+                    .setDataset(DATASET)
+                    .setSplit(split)
+                    .setPrompt(prompt)
+                    .setResponse(response)
+                    .setSource(source)
+                    .setMetadata(metadata)
+                    .setCreatedAt(Instant.now())
+                    .build();
+        }
+    }
+
+    @Override
+    public String dataset() {
+        return DATASET;
+    }
+
+    @Override
+    public CodeTask next() {
+        CodeTemplate template = CodeTemplates.ALL.get(random.nextInt(CodeTemplates.ALL.size()));
+        return task(template, template.parameters().draw(random));
+    }
+
+    static CodeTask task(CodeTemplate template, long[] parameters) {
+        String canonical = template.name() + ":" + Arrays.stream(parameters).mapToObj(Long::toString).collect(Collectors.joining(","));
+        SplittableRandom inputs = new SplittableRandom(Splits.crc32(canonical));
+        List<TestCase> tests = drawTests(template, parameters, inputs);
+        for (int attempt = 1; attempt < MAX_TEST_DRAWS && allSameOutput(tests); attempt++) {
+            tests = drawTests(template, parameters, inputs);
+        }
+        return new CodeTask(canonical, template.task().of(parameters), template.program().of(parameters), tests, Splits.of(canonical));
+    }
+
+    private static List<TestCase> drawTests(CodeTemplate template, long[] parameters, SplittableRandom inputs) {
+        List<TestCase> tests = new ArrayList<>(TESTS_PER_TASK);
+        for (int i = 0; i < TESTS_PER_TASK; i++) {
+            long[] values = template.draw().draw(inputs, parameters);
+            Map<String, Long> named = new LinkedHashMap<>();
+            for (int v = 0; v < values.length; v++) {
+                named.put(template.inputs().get(v), values[v]);
+            }
+            tests.add(new TestCase(named, template.expected().of(parameters, values)));
+        }
+        return tests;
+    }
+
+    private static boolean allSameOutput(List<TestCase> tests) {
+        return tests.stream().mapToLong(TestCase::expected).distinct().count() == 1;
+    }
+}

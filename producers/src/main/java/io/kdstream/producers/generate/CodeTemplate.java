@@ -1,0 +1,42 @@
+package io.kdstream.producers.generate;
+
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * One family of code tasks: parameters make each problem of the family (e.g. "return x plus 7"); the task text,
+ * the reference program in tinylang and the expected outputs all follow from them. The expected outputs come from
+ * {@link #expected} (plain Java), independent of the reference program, so a test can check one against the other.
+ */
+record CodeTemplate(String name, List<String> inputs, Parameters parameters, Text task, Text program, Inputs draw, Oracle expected) {
+
+    interface Parameters {
+        long[] draw(SplittableRandom random);
+    }
+
+    interface Text {
+        String of(long[] p);
+    }
+
+    /** One test input: a value for each of {@link #inputs}, in order. */
+    interface Inputs {
+        long[] draw(SplittableRandom random, long[] p);
+    }
+
+    interface Oracle {
+        long of(long[] p, long[] in);
+    }
+
+    /** A template whose inputs are drawn uniformly from [low, high]. */
+    static Inputs uniform(int low, int high, int count) {
+        return (random, p) -> random.longs(count, low, high + 1L).toArray();
+    }
+
+    static Parameters between(int low, int high) {
+        return random -> new long[] {random.nextInt(low, high + 1)};
+    }
+
+    static Parameters between(int lowA, int highA, int lowB, int highB) {
+        return random -> new long[] {random.nextInt(lowA, highA + 1), random.nextInt(lowB, highB + 1)};
+    }
+}
