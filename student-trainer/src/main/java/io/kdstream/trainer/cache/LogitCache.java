@@ -1,7 +1,5 @@
 package io.kdstream.trainer.cache;
 
-import io.kdstream.model.tokenizer.TokenizedExample;
-import io.kdstream.model.topk.TopKLogits;
 import io.kdstream.schemas.logits.SequenceLogits;
 import io.kdstream.trainer.training.TrainingExample;
 
@@ -28,8 +26,9 @@ public final class LogitCache {
     }
 
     public void put(SequenceLogits logits) {
-        TopKLogits topK = new TopKLogits(logits.positions(), logits.k(), logits.ids(), logits.values(), logits.logSumExp());
-        TrainingExample example = TrainingExample.withTeacher(new TokenizedExample(logits.tokens(), logits.lossMask()), topK);
+        // the log-sum-exp is null for records of log-probabilities: only the tail loss needs it, and refuses without
+        TrainingExample example = new TrainingExample(logits.tokens(), logits.lossMask(), logits.ids(), logits.values(),
+                logits.logSumExp(), logits.k());
         Integer index = indexByPrompt.get(logits.promptId());
         if (index == null) {
             indexByPrompt.put(logits.promptId(), examples.size());

@@ -8,7 +8,6 @@ import io.kdstream.schemas.avro.TrainMetrics;
 import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.Topic;
 import io.kdstream.schemas.topics.TopicCatalogue;
-import io.kdstream.trainer.loss.DistillationLoss;
 import io.kdstream.trainer.training.StepMetrics;
 import io.kdstream.trainer.training.TrainingConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -65,8 +64,10 @@ public final class CheckpointPublisher implements AutoCloseable {
                         .setTopK(state.training().trainingTopK())
                         .setKdWeight(state.training().kdWeight())
                         .setSftWeight(state.training().sftWeight())
-                        .setTemperature(state.training().kdTemperature())
-                        .setLossVariant(DistillationLoss.VARIANT)
+                        // the event has one temperature field: the student's (tail fixes the teacher's at 1);
+                        // both temperatures and the KL direction are in 'other'
+                        .setTemperature(state.training().studentTemperature())
+                        .setLossVariant(state.training().lossVariant().configName())
                         .setLearningRate(state.training().learningRate())
                         .setBatchSize(state.training().batchSize())
                         .setSeed(state.training().seed())

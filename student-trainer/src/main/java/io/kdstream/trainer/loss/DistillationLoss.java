@@ -7,47 +7,54 @@ import ai.djl.ndarray.types.Shape;
 import io.kdstream.model.djl.Scalars;
 
 /**
- * NeMo-Aligner's top-K logit distillation loss, {@code total = w_kd * KD + w_sft * CE}.
+ * Top-K logit distillation, {@code total = w_kd * KD + w_sft * CE}, NeMo-Aligner's independent weights.
  *
- * <p>KD is the {@code renormalised} forward KL over the teacher's top-K tokens S at each position: with teacher raw
- * logits a and student logits s, {@code p = softmax(a / tau_t)} and {@code q = softmax(s[S] / tau_s)}, both over the K
- * entries only, and {@code KD = sum_S p (log p - log q)}. No {@code tau^2} factor is applied. With K = 1 both
- * distributions are a single entry of probability 1, so KD is identically 0.
+ * <p>KD compares the teacher's and the student's distributions over the teacher's top-K tokens S at each position,
+ * in the form of the {@link LossVariant} (renormalised over S, or exact over S plus a bucket for the rest) and the
+ * direction of the {@link KlDirection} (forward by default). No {@code tau^2} factor is applied. When the teacher
+ * stored more entries than the configured {@code topK}, the first {@code topK} (its largest) are used.
  *
  * <p>CE is the usual next-token cross-entropy over the full vocabulary at temperature 1. Both terms are averaged over
- * the loss-masked positions (mask sum, at least 1, so a fully masked batch gives 0, not NaN).
+ * their masked positions (mask sum, at least 1, so a fully masked batch gives 0, not NaN, and zero gradients).
  *
  * <p>Every scalar here is a torch-owned 0-d array ({@link Scalars}), never {@code NDArray.mul/div(Number)}: DJL 0.36
  * frees those numbers before autograd's backward pass reads them.
  *
  * <p>Shapes: student logits (B,P,V) for P prediction positions (position p predicts token p+1), targets (B,P) int,
- * masks (B,P) float, teacher ids (B,P,K) int32/int64 and values (B,P,K) float, in descending order of value. When
- * the stored K is larger than the configured {@code topK}, the first {@code topK} entries are used.
+ * loss mask (B,P) float; the teacher's side is a {@link TeacherTopK}.
  */
 public final class DistillationLoss {
 
-    /** The loss variant, as recorded in checkpoint metadata. */
-    public static final String VARIANT = "renormalised";
-
+    private final LossVariant variant;
+    private final KlDirection direction;
     private final double kdWeight;
     private final double sftWeight;
     private final double teacherTemperature;
     private final double studentTemperature;
     private final int topK;
 
-    public DistillationLoss(double kdWeight, double sftWeight, double teacherTemperature, double studentTemperature,
-                            int topK) {
+    public DistillationLoss(LossVariant variant, KlDirection direction, double kdWeight, double sftWeight,
+                            double teacherTemperature, double studentTemperature, int topK) {
+        if (variant == null || direction == null) {
+            throw new IllegalArgumentException("loss variant and KL direction are required");
+        }
         if (kdWeight < 0 || sftWeight < 0 || !Double.isFinite(kdWeight) || !Double.isFinite(sftWeight)) {
             throw new IllegalArgumentException("loss weights must be finite and >= 0, got kd=" + kdWeight
                     + ", sft=" + sftWeight);
         }
-        if (!(teacherTemperature > 0) || !(studentTemperature > 0)) {
-            throw new IllegalArgumentException("temperatures must be > 0, got teacher=" + teacherTemperature
+        if (!(teacherTemperature > 0) || !(studentTemperature > 0)
+                || !Double.isFinite(teacherTemperature) || !Double.isFinite(studentTemperature)) {
+            throw new IllegalArgumentException("temperatures must be finite and > 0, got teacher=" + teacherTemperature
                     + ", student=" + studentTemperature);
+        }
+        if (variant == LossVariant.TAIL && teacherTemperature != 1) {
+            throw new IllegalArgumentException(tailTemperatureProblem(teacherTemperature));
         }
         if (topK < 1) {
             throw new IllegalArgumentException("topK must be >= 1, got " + topK);
         }
+        this.variant = variant;
+        this.direction = direction;
         this.kdWeight = kdWeight;
         this.sftWeight = sftWeight;
         this.teacherTemperature = teacherTemperature;
@@ -55,18 +62,19 @@ public final class DistillationLoss {
         this.topK = topK;
     }
 
-    /** KD over the same positions as CE. Teacher ids and values may both be null (then KD is 0). */
-    public LossTerms compute(NDArray studentLogits, NDArray targets, NDArray lossMask, NDArray teacherIds,
-                             NDArray teacherValues) {
-        return compute(studentLogits, targets, lossMask, teacherIds, teacherValues, lossMask);
+    /** Why {@link LossVariant#TAIL} cannot train at {@code teacherTemperature}; shared with the config's check. */
+    public static String tailTemperatureProblem(double teacherTemperature) {
+        return "the tail loss needs the teacher temperature at 1, got " + teacherTemperature + ": its probabilities come"
+                + " from the cached log-sum-exp, which is only known at the temperature the teacher ran with (the"
+                + " cached values are already divided by it); re-run the teacher at the wanted temperature instead";
     }
 
     /**
-     * KD over the positions of {@code kdMask}, CE over those of {@code lossMask}: in a batch that mixes examples with
-     * and without teacher logits, {@code kdMask} is the loss mask of the rows that have them and 0 elsewhere.
+     * The loss of one batch.
+     *
+     * @param teacher the teacher's top-K, or null for a batch without teacher logits (KD is then 0)
      */
-    public LossTerms compute(NDArray studentLogits, NDArray targets, NDArray lossMask, NDArray teacherIds,
-                             NDArray teacherValues, NDArray kdMask) {
+    public LossTerms compute(NDArray studentLogits, NDArray targets, NDArray lossMask, TeacherTopK teacher) {
         Shape logitsShape = studentLogits.getShape();
         if (logitsShape.dimension() != 3) {
             throw new IllegalArgumentException("student logits must be (batch, positions, vocabulary), got " + logitsShape);
@@ -74,54 +82,69 @@ public final class DistillationLoss {
         Shape positions = logitsShape.slice(0, 2);
         requireShape("targets", targets, positions);
         requireShape("loss mask", lossMask, positions);
-        if ((teacherIds == null) != (teacherValues == null)) {
-            throw new IllegalArgumentException("teacher ids and values must be given together");
-        }
 
         NDManager manager = studentLogits.getManager();
         DataType type = studentLogits.getDataType();
         NDArray one = Scalars.scalar(manager, 1, type);
 
-        NDArray ce = crossEntropy(studentLogits, targets, lossMask.toType(type, false), one);
-        NDArray kd;
-        if (teacherIds == null) {
-            kd = manager.zeros(new Shape(), type);
-        } else {
-            requireShape("kd mask", kdMask, positions);
-            kd = renormalisedForwardKl(studentLogits, teacherIds, teacherValues, kdMask.toType(type, false), one);
-        }
+        NDArray logProbs = studentLogits.logSoftmax(-1);
+        NDArray ce = maskedMean(negativeLogLikelihood(logProbs, targets), lossMask.toType(type, false), one);
+        NDArray kd = teacher == null
+                ? manager.zeros(new Shape(), type)
+                : maskedMean(divergence(studentLogits, logProbs, validated(teacher, studentLogits)),
+                        teacher.mask().toType(type, false), one);
         NDArray total = kd.mul(Scalars.scalar(manager, kdWeight, type))
                 .add(ce.mul(Scalars.scalar(manager, sftWeight, type)));
         return new LossTerms(total, kd, ce);
     }
 
-    private static NDArray crossEntropy(NDArray logits, NDArray targets, NDArray mask, NDArray one) {
+    private static NDArray negativeLogLikelihood(NDArray logProbs, NDArray targets) {
         NDArray targetIndex = targets.toType(DataType.INT64, false).expandDims(-1);
-        NDArray negativeLogLikelihood = logits.logSoftmax(-1).gather(targetIndex, -1).squeeze(-1).neg();
-        return maskedMean(negativeLogLikelihood, mask, one);
+        return logProbs.gather(targetIndex, -1).squeeze(-1).neg();
     }
 
-    private NDArray renormalisedForwardKl(NDArray logits, NDArray teacherIds, NDArray teacherValues, NDArray mask,
-                                          NDArray one) {
-        Shape idShape = teacherIds.getShape();
-        if (idShape.dimension() != 3 || !idShape.slice(0, 2).equals(logits.getShape().slice(0, 2))) {
-            throw new IllegalArgumentException("teacher ids must be (batch, positions, K) matching the logits, got "
-                    + idShape + " for logits " + logits.getShape());
+    /** KD of each position (B,P). {@code logProbs} is the CE's log-softmax, reused by the tail form at tau_s = 1. */
+    private NDArray divergence(NDArray logits, NDArray logProbs, TeacherTopK teacher) {
+        TopKLogProbs buckets = switch (variant) {
+            case RENORMALISED -> TopKLogProbs.renormalised(logits, teacher, teacherTemperature, studentTemperature);
+            case TAIL -> TopKLogProbs.tail(studentTemperature == 1 ? logProbs
+                    : logits.div(Scalars.scalarLike(logits, studentTemperature)).logSoftmax(-1), teacher);
+        };
+        return buckets.divergence(direction);
+    }
+
+    /** Checks the teacher's shapes and keeps its first {@code topK} entries, as int64 ids and the logits' type. */
+    private TeacherTopK validated(TeacherTopK teacher, NDArray logits) {
+        Shape logitsShape = logits.getShape();
+        Shape positions = logitsShape.slice(0, 2);
+        Shape idShape = teacher.ids() == null ? null : teacher.ids().getShape();
+        if (idShape == null || idShape.dimension() != 3 || !idShape.slice(0, 2).equals(positions)) {
+            throw new IllegalArgumentException("teacher ids must be (batch, positions, K) matching the logits "
+                    + logitsShape + ", got " + idShape);
         }
-        requireShape("teacher values", teacherValues, idShape);
+        requireShape("teacher values", teacher.values(), idShape);
+        requireShape("teacher mask", teacher.mask(), positions);
+        if (variant == LossVariant.TAIL) {
+            if (teacher.logSumExp() == null) {
+                throw new IllegalArgumentException("the tail loss needs the teacher's log-sum-exp, and none was given"
+                        + " (records that carry log-probabilities have none; use the renormalised loss for them)");
+            }
+            requireShape("teacher log-sum-exp", teacher.logSumExp(), positions);
+        }
         long k = Math.min(topK, idShape.get(2));
-        NDManager manager = logits.getManager();
+        if (k > logitsShape.get(2)) {
+            throw new IllegalArgumentException("the teacher gives " + k + " entries a position, more than the student's"
+                    + " vocabulary of " + logitsShape.get(2));
+        }
         DataType type = logits.getDataType();
+        return new TeacherTopK(firstEntries(teacher.ids(), k).toType(DataType.INT64, false),
+                firstEntries(teacher.values(), k).toType(type, false),
+                teacher.logSumExp() == null ? null : teacher.logSumExp().toType(type, false), teacher.mask());
+    }
 
-        // the list is in descending order, so its first k entries are the teacher's top k
-        NDArray ids = teacherIds.get("..., :{}", k).toType(DataType.INT64, false);
-        NDArray values = teacherValues.get("..., :{}", k).toType(type, false);
-
-        NDArray teacherLogProbs = values.div(Scalars.scalar(manager, teacherTemperature, type)).logSoftmax(-1);
-        NDArray studentLogProbs = logits.gather(ids, -1)
-                .div(Scalars.scalar(manager, studentTemperature, type)).logSoftmax(-1);
-        NDArray perPosition = teacherLogProbs.exp().mul(teacherLogProbs.sub(studentLogProbs)).sum(new int[] {-1});
-        return maskedMean(perPosition, mask, one);
+    /** The first {@code k} entries of each position: the list is in descending order, so the teacher's top k. */
+    private static NDArray firstEntries(NDArray entries, long k) {
+        return entries.getShape().get(2) == k ? entries : entries.get("..., :{}", k);
     }
 
     /** Sum of {@code values * mask} over the mask sum, with the denominator at least 1 (0, not NaN, if all masked). */
@@ -134,6 +157,14 @@ public final class DistillationLoss {
             throw new IllegalArgumentException(name + " must have shape " + expected + ", got "
                     + (array == null ? "null" : array.getShape()));
         }
+    }
+
+    public LossVariant variant() {
+        return variant;
+    }
+
+    public KlDirection direction() {
+        return direction;
     }
 
     public double kdWeight() {

@@ -19,6 +19,8 @@ import io.kdstream.model.djl.Scalars;
 import io.kdstream.model.transformer.DecoderLanguageModel;
 import io.kdstream.trainer.loss.DistillationLoss;
 import io.kdstream.trainer.loss.LossTerms;
+import io.kdstream.trainer.loss.LossVariant;
+import io.kdstream.trainer.loss.TeacherTopK;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -132,7 +134,7 @@ public final class StudentOptimizer implements AutoCloseable {
     /** Forward and backward on {@code batch}: leaves the gradients on the parameters (Adam's update zeroes them). */
     LossValues computeGradients(List<TrainingExample> batch) {
         PaddedBatch padded = PaddedBatch.of(batch, config.trainingTopK(), model.config().contextLength(),
-                model.config().vocabularySize());
+                model.config().vocabularySize(), config.lossVariant() == LossVariant.TAIL);
         if (padded.maskedTokens() == 0) {
             throw new IllegalArgumentException("the batch of " + batch.size()
                     + " examples has no loss-masked position: nothing to train on");
@@ -143,17 +145,17 @@ public final class StudentOptimizer implements AutoCloseable {
             NDArray inputs = scope.create(padded.inputs(), rowsByPositions);
             NDArray targets = scope.create(padded.targets(), rowsByPositions);
             NDArray lossMask = scope.create(padded.lossMask(), rowsByPositions);
-            NDArray teacherIds = null;
-            NDArray teacherValues = null;
-            NDArray kdMask = lossMask;
+            TeacherTopK teacher = null;
             if (padded.teacherK() > 0) {
                 Shape teacherShape = rowsByPositions.add(padded.teacherK());
-                teacherIds = scope.create(padded.teacherIds(), teacherShape);
-                teacherValues = scope.create(padded.teacherValues(), teacherShape);
-                kdMask = scope.create(padded.kdMask(), rowsByPositions);
+                teacher = new TeacherTopK(scope.create(padded.teacherIds(), teacherShape),
+                        scope.create(padded.teacherValues(), teacherShape),
+                        padded.teacherLogSumExp() == null ? null
+                                : scope.create(padded.teacherLogSumExp(), rowsByPositions),
+                        scope.create(padded.kdMask(), rowsByPositions));
             }
             NDArray logits = model.logits(scope, inputs, true);
-            LossTerms terms = loss.compute(logits, targets, lossMask, teacherIds, teacherValues, kdMask);
+            LossTerms terms = loss.compute(logits, targets, lossMask, teacher);
             double total = terms.total().getFloat();
             double kd = terms.kd().getFloat();
             double ce = terms.ce().getFloat();

@@ -1,6 +1,8 @@
 package io.kdstream.trainer.training;
 
 import io.kdstream.trainer.loss.DistillationLoss;
+import io.kdstream.trainer.loss.KlDirection;
+import io.kdstream.trainer.loss.LossVariant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +14,10 @@ import java.util.Map;
  *
  * @param kdWeight w_kd, weight of the distillation term
  * @param sftWeight w_sft, weight of the next-token cross-entropy
- * @param kdTemperature temperature applied to both teacher and student logits inside the KD term
+ * @param lossVariant how the top-K becomes two distributions (renormalised over the K, or exact plus a tail bucket)
+ * @param klDirection forward KL(teacher || student) or reverse KL(student || teacher)
+ * @param teacherTemperature divides the teacher's cached logits inside the KD term; 1 for {@link LossVariant#TAIL}
+ * @param studentTemperature divides the student's logits inside the KD term (CE always uses temperature 1)
  * @param trainingTopK K used in training (at most the stored K; the first entries of the stored list are used)
  * @param learningRate Adam's learning rate after warm-up
  * @param warmupSteps steps of linear warm-up from {@code learningRate / warmupSteps} to {@code learningRate}
@@ -20,7 +25,8 @@ import java.util.Map;
  * @param batchSize sequences per step
  * @param seed seed for the student's initialisation and any data shuffling
  */
-public record TrainingConfig(double kdWeight, double sftWeight, double kdTemperature, int trainingTopK,
+public record TrainingConfig(double kdWeight, double sftWeight, LossVariant lossVariant, KlDirection klDirection,
+                             double teacherTemperature, double studentTemperature, int trainingTopK,
                              double learningRate, int warmupSteps, double gradientClipNorm, int batchSize, long seed) {
 
     public TrainingConfig {
@@ -34,8 +40,16 @@ public record TrainingConfig(double kdWeight, double sftWeight, double kdTempera
         if (kdWeight == 0 && sftWeight == 0) {
             problems.add("kdWeight and sftWeight are both 0: nothing to train");
         }
-        if (!(kdTemperature > 0) || !Double.isFinite(kdTemperature)) {
-            problems.add("kdTemperature must be > 0, got " + kdTemperature);
+        if (lossVariant == null || klDirection == null) {
+            problems.add("lossVariant and klDirection are required");
+        }
+        if (!(teacherTemperature > 0) || !Double.isFinite(teacherTemperature)) {
+            problems.add("teacherTemperature must be > 0, got " + teacherTemperature);
+        } else if (lossVariant == LossVariant.TAIL && teacherTemperature != 1) {
+            problems.add(DistillationLoss.tailTemperatureProblem(teacherTemperature));
+        }
+        if (!(studentTemperature > 0) || !Double.isFinite(studentTemperature)) {
+            problems.add("studentTemperature must be > 0, got " + studentTemperature);
         }
         if (trainingTopK < 1) {
             problems.add("trainingTopK must be >= 1, got " + trainingTopK);
@@ -57,14 +71,22 @@ public record TrainingConfig(double kdWeight, double sftWeight, double kdTempera
         }
     }
 
-    /** kd 1, sft 0.4, temperature 1, top-K 8, lr 3e-3, warm-up 20, clip 1.0, batch 16, seed 42. */
+    /** NeMo-Aligner's objective (renormalised forward KL) with one temperature for teacher and student. */
+    public TrainingConfig(double kdWeight, double sftWeight, double kdTemperature, int trainingTopK,
+                          double learningRate, int warmupSteps, double gradientClipNorm, int batchSize, long seed) {
+        this(kdWeight, sftWeight, LossVariant.RENORMALISED, KlDirection.FORWARD, kdTemperature, kdTemperature,
+                trainingTopK, learningRate, warmupSteps, gradientClipNorm, batchSize, seed);
+    }
+
+    /** kd 1, sft 0.4, renormalised forward KL, temperatures 1, top-K 8, lr 3e-3, warm-up 20, clip 1.0, batch 16, seed 42. */
     public static TrainingConfig defaults() {
         return new TrainingConfig(1.0, 0.4, 1.0, 8, 3e-3, 20, 1.0, 16, 42L);
     }
 
     /** The loss this config describes. */
     public DistillationLoss loss() {
-        return new DistillationLoss(kdWeight, sftWeight, kdTemperature, kdTemperature, trainingTopK);
+        return new DistillationLoss(lossVariant, klDirection, kdWeight, sftWeight, teacherTemperature,
+                studentTemperature, trainingTopK);
     }
 
     /** Learning rate of the step with 0-based index {@code step}: linear warm-up, then constant. */
@@ -80,50 +102,75 @@ public record TrainingConfig(double kdWeight, double sftWeight, double kdTempera
         Map<String, String> map = new LinkedHashMap<>();
         map.put("kdWeight", Double.toString(kdWeight));
         map.put("sftWeight", Double.toString(sftWeight));
-        map.put("kdTemperature", Double.toString(kdTemperature));
+        map.put("lossVariant", lossVariant.configName());
+        map.put("klDirection", klDirection.configName());
+        map.put("teacherTemperature", Double.toString(teacherTemperature));
+        map.put("studentTemperature", Double.toString(studentTemperature));
         map.put("trainingTopK", Integer.toString(trainingTopK));
         map.put("learningRate", Double.toString(learningRate));
         map.put("warmupSteps", Integer.toString(warmupSteps));
         map.put("gradientClipNorm", Double.toString(gradientClipNorm));
         map.put("batchSize", Integer.toString(batchSize));
         map.put("seed", Long.toString(seed));
-        map.put("lossVariant", DistillationLoss.VARIANT);
-        map.put("divergence", "forward-kl");
         return map;
     }
 
-    /** Reads {@link #toMap()} output; informational keys (lossVariant, divergence) and unknown keys are ignored. */
+    /** Reads {@link #toMap()} output; unknown keys are ignored. */
     public static TrainingConfig fromMap(Map<String, String> map) {
         return new TrainingConfig(
-                parseDouble(map, "kdWeight"), parseDouble(map, "sftWeight"), parseDouble(map, "kdTemperature"),
+                parseDouble(map, "kdWeight"), parseDouble(map, "sftWeight"),
+                LossVariant.parse(require(map, "lossVariant")), KlDirection.parse(require(map, "klDirection")),
+                parseDouble(map, "teacherTemperature"), parseDouble(map, "studentTemperature"),
                 (int) parseLong(map, "trainingTopK"), parseDouble(map, "learningRate"),
                 (int) parseLong(map, "warmupSteps"), parseDouble(map, "gradientClipNorm"),
                 (int) parseLong(map, "batchSize"), parseLong(map, "seed"));
     }
 
     public TrainingConfig withKdWeight(double value) {
-        return new TrainingConfig(value, sftWeight, kdTemperature, trainingTopK, learningRate, warmupSteps,
-                gradientClipNorm, batchSize, seed);
+        return withWeights(value, sftWeight);
     }
 
     public TrainingConfig withSftWeight(double value) {
-        return new TrainingConfig(kdWeight, value, kdTemperature, trainingTopK, learningRate, warmupSteps,
-                gradientClipNorm, batchSize, seed);
+        return withWeights(kdWeight, value);
+    }
+
+    /** The convex form {@code lambda * KD + (1 - lambda) * CE}, as torchtune and Megatron-LM write it. */
+    public TrainingConfig withLambda(double lambda) {
+        if (!(lambda >= 0 && lambda <= 1)) {
+            throw new IllegalArgumentException("lambda must be in [0, 1] (w_kd = lambda, w_sft = 1 - lambda), got "
+                    + lambda);
+        }
+        return withWeights(lambda, 1 - lambda);
+    }
+
+    public TrainingConfig withWeights(double kd, double sft) {
+        return new TrainingConfig(kd, sft, lossVariant, klDirection, teacherTemperature, studentTemperature,
+                trainingTopK, learningRate, warmupSteps, gradientClipNorm, batchSize, seed);
+    }
+
+    public TrainingConfig withLoss(LossVariant variant, KlDirection direction) {
+        return new TrainingConfig(kdWeight, sftWeight, variant, direction, teacherTemperature, studentTemperature,
+                trainingTopK, learningRate, warmupSteps, gradientClipNorm, batchSize, seed);
+    }
+
+    public TrainingConfig withTemperatures(double teacher, double student) {
+        return new TrainingConfig(kdWeight, sftWeight, lossVariant, klDirection, teacher, student,
+                trainingTopK, learningRate, warmupSteps, gradientClipNorm, batchSize, seed);
     }
 
     public TrainingConfig withTrainingTopK(int value) {
-        return new TrainingConfig(kdWeight, sftWeight, kdTemperature, value, learningRate, warmupSteps,
-                gradientClipNorm, batchSize, seed);
+        return new TrainingConfig(kdWeight, sftWeight, lossVariant, klDirection, teacherTemperature,
+                studentTemperature, value, learningRate, warmupSteps, gradientClipNorm, batchSize, seed);
     }
 
     public TrainingConfig withLearningRate(double value, int warmup) {
-        return new TrainingConfig(kdWeight, sftWeight, kdTemperature, trainingTopK, value, warmup,
-                gradientClipNorm, batchSize, seed);
+        return new TrainingConfig(kdWeight, sftWeight, lossVariant, klDirection, teacherTemperature,
+                studentTemperature, trainingTopK, value, warmup, gradientClipNorm, batchSize, seed);
     }
 
     public TrainingConfig withGradientClipNorm(double value) {
-        return new TrainingConfig(kdWeight, sftWeight, kdTemperature, trainingTopK, learningRate, warmupSteps,
-                value, batchSize, seed);
+        return new TrainingConfig(kdWeight, sftWeight, lossVariant, klDirection, teacherTemperature,
+                studentTemperature, trainingTopK, learningRate, warmupSteps, value, batchSize, seed);
     }
 
     private static String require(Map<String, String> map, String key) {

@@ -15,9 +15,12 @@ import java.util.Arrays;
  * @param lossMask one weight per position (1 = trained on)
  * @param teacherIds teacher top-K token ids, {@code (n - 1) * teacherK}, or null
  * @param teacherValues teacher top-K raw logits, {@code (n - 1) * teacherK}, or null
+ * @param teacherLogSumExp the teacher's full-vocabulary log-sum-exp, one a position; null when there are no teacher
+ *     logits or the record carried none (log-probabilities), which only the tail loss needs
  * @param teacherK entries per position, 0 when there are no teacher logits
  */
-public record TrainingExample(int[] tokens, float[] lossMask, int[] teacherIds, float[] teacherValues, int teacherK) {
+public record TrainingExample(int[] tokens, float[] lossMask, int[] teacherIds, float[] teacherValues,
+                              float[] teacherLogSumExp, int teacherK) {
 
     public TrainingExample {
         if (tokens == null || tokens.length < 2) {
@@ -32,10 +35,14 @@ public record TrainingExample(int[] tokens, float[] lossMask, int[] teacherIds, 
             throw new IllegalArgumentException("teacherK must be >= 0, got " + teacherK);
         }
         if (teacherK == 0) {
-            if (teacherIds != null || teacherValues != null) {
+            if (teacherIds != null || teacherValues != null || teacherLogSumExp != null) {
                 throw new IllegalArgumentException("teacher arrays given with teacherK = 0");
             }
         } else {
+            if (teacherLogSumExp != null && teacherLogSumExp.length != positions) {
+                throw new IllegalArgumentException("teacherLogSumExp must have tokens.length - 1 = " + positions
+                        + " entries, got " + teacherLogSumExp.length);
+            }
             long expected = (long) positions * teacherK;
             if (teacherIds == null || teacherValues == null
                     || teacherIds.length != expected || teacherValues.length != expected) {
@@ -48,7 +55,7 @@ public record TrainingExample(int[] tokens, float[] lossMask, int[] teacherIds, 
 
     /** An example trained on its tokens only (SFT). */
     public static TrainingExample withoutTeacher(TokenizedExample example) {
-        return new TrainingExample(example.tokens(), example.lossMask(), null, null, 0);
+        return new TrainingExample(example.tokens(), example.lossMask(), null, null, null, 0);
     }
 
     /**
@@ -62,7 +69,8 @@ public record TrainingExample(int[] tokens, float[] lossMask, int[] teacherIds, 
                     + positions);
         }
         TopKLogits used = teacher.positions() == positions ? teacher : teacher.head(positions);
-        return new TrainingExample(example.tokens(), example.lossMask(), used.ids(), used.values(), used.k());
+        return new TrainingExample(example.tokens(), example.lossMask(), used.ids(), used.values(), used.logSumExp(),
+                used.k());
     }
 
     /** Number of prediction positions, {@code tokens.length - 1}. */
@@ -78,7 +86,8 @@ public record TrainingExample(int[] tokens, float[] lossMask, int[] teacherIds, 
     public boolean equals(Object other) {
         return other instanceof TrainingExample that && teacherK == that.teacherK
                 && Arrays.equals(tokens, that.tokens) && Arrays.equals(lossMask, that.lossMask)
-                && Arrays.equals(teacherIds, that.teacherIds) && Arrays.equals(teacherValues, that.teacherValues);
+                && Arrays.equals(teacherIds, that.teacherIds) && Arrays.equals(teacherValues, that.teacherValues)
+                && Arrays.equals(teacherLogSumExp, that.teacherLogSumExp);
     }
 
     @Override

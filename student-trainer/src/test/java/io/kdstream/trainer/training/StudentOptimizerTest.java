@@ -17,6 +17,8 @@ import io.kdstream.model.topk.TopKExtractor;
 import io.kdstream.model.topk.TopKLogits;
 import io.kdstream.model.transformer.DecoderLanguageModel;
 import io.kdstream.model.transformer.TransformerConfig;
+import io.kdstream.trainer.loss.KlDirection;
+import io.kdstream.trainer.loss.LossVariant;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -65,7 +67,10 @@ class StudentOptimizerTest {
         return result;
     }
 
-    /** Random but valid teacher logits: distinct ids, descending values. */
+    /**
+     * Random but valid teacher logits: distinct ids, descending values, and a log-sum-exp that leaves about 10 % of
+     * the teacher's mass outside the top-K.
+     */
     private static List<TrainingExample> withRandomTeacher(List<TokenizedExample> examples, int k, long seed) {
         Random random = new Random(seed);
         List<TrainingExample> result = new ArrayList<>();
@@ -73,15 +78,19 @@ class StudentOptimizerTest {
             int positions = example.positions();
             int[] ids = new int[positions * k];
             float[] values = new float[positions * k];
+            float[] logSumExp = new float[positions];
             for (int p = 0; p < positions; p++) {
                 int[] distinct = random.ints(5, 100).distinct().limit(k).toArray();
                 double[] sorted = random.doubles(k, -2, 8).sorted().toArray();
+                double inside = 0;
                 for (int r = 0; r < k; r++) {
                     ids[p * k + r] = distinct[r];
                     values[p * k + r] = (float) sorted[k - 1 - r];
+                    inside += Math.exp(values[p * k + r]);
                 }
+                logSumExp[p] = (float) Math.log(inside / 0.9);
             }
-            result.add(new TrainingExample(example.tokens(), example.lossMask(), ids, values, k));
+            result.add(new TrainingExample(example.tokens(), example.lossMask(), ids, values, logSumExp, k));
         }
         return result;
     }
@@ -102,7 +111,8 @@ class StudentOptimizerTest {
         List<TrainingExample> batch = withRandomTeacher(patternExamples(), 6, 9);
         TrainingConfig config = FAST.withKdWeight(1.0).withSftWeight(0.4);
         TrainingConfig hot = new TrainingConfig(1.0, 0.4, 2.0, 4, 1e-2, 5, 1.0, 8, 1); // temperature != 1 and K < 6
-        for (TrainingConfig c : List.of(config, hot)) {
+        TrainingConfig tailReverse = hot.withTemperatures(1, 2).withLoss(LossVariant.TAIL, KlDirection.REVERSE);
+        for (TrainingConfig c : List.of(config, hot, tailReverse)) {
             Map<String, float[]> quiet;
             Map<String, float[]> collected;
             try (DecoderLanguageModel model = DecoderLanguageModel.create(STUDENT, 3);
@@ -178,19 +188,21 @@ class StudentOptimizerTest {
             }
             batch = distilled(teacher, examples, 8);
         }
-        TrainingConfig kdOnly = FAST.withKdWeight(1).withSftWeight(0);
-        try (DecoderLanguageModel student = DecoderLanguageModel.create(STUDENT, 12);
-             StudentOptimizer optimizer = new StudentOptimizer(student, kdOnly)) {
-            StepMetrics first = optimizer.step(batch);
-            StepMetrics last = first;
-            for (int i = 0; i < 19; i++) {
-                last = optimizer.step(batch);
+        for (LossVariant variant : LossVariant.values()) {
+            TrainingConfig kdOnly = FAST.withWeights(1, 0).withLoss(variant, KlDirection.FORWARD);
+            try (DecoderLanguageModel student = DecoderLanguageModel.create(STUDENT, 12);
+                 StudentOptimizer optimizer = new StudentOptimizer(student, kdOnly)) {
+                StepMetrics first = optimizer.step(batch);
+                StepMetrics last = first;
+                for (int i = 0; i < 19; i++) {
+                    last = optimizer.step(batch);
+                }
+                assertThat(first.kdLoss()).as("%s", variant).isGreaterThan(0.5);
+                assertThat(last.kdLoss()).as("%s", variant).isLessThan(0.25 * first.kdLoss());
+                // CE is not trained on here (w_sft = 0), yet it falls: the teacher's top-K carries the task
+                assertThat(last.ceLoss()).as("%s", variant).isLessThan(0.5 * first.ceLoss());
+                assertThat(last.totalLoss()).isCloseTo(last.kdLoss(), within(1e-6));
             }
-            assertThat(first.kdLoss()).isGreaterThan(0.5);
-            assertThat(last.kdLoss()).isLessThan(0.25 * first.kdLoss());
-            // CE is not trained on here (w_sft = 0), yet it falls: the teacher's top-K carries the task
-            assertThat(last.ceLoss()).isLessThan(0.5 * first.ceLoss());
-            assertThat(last.totalLoss()).isCloseTo(last.kdLoss(), within(1e-6));
         }
     }
 
@@ -273,7 +285,7 @@ class StudentOptimizerTest {
     @Test
     void shouldRefuseUnusableBatches() {
         TokenizedExample example = TOKENIZER.encodeExample("1+1", "2");
-        TrainingExample masked = new TrainingExample(example.tokens(), new float[example.positions()], null, null, 0);
+        TrainingExample masked = new TrainingExample(example.tokens(), new float[example.positions()], null, null, null, 0);
         TrainingExample tooLong = TrainingExample.withoutTeacher(TOKENIZER.encodeExample("x".repeat(30), "y"));
         try (DecoderLanguageModel model = DecoderLanguageModel.create(STUDENT, 5);
              StudentOptimizer optimizer = new StudentOptimizer(model, FAST)) {
@@ -283,6 +295,13 @@ class StudentOptimizerTest {
                     .hasMessageContaining("context of 32");
             assertThatThrownBy(() -> optimizer.step(List.of())).hasMessageContaining("at least one example");
             assertThat(optimizer.completedSteps()).isZero();
+        }
+        TrainingExample logProbabilities = new TrainingExample(example.tokens(), example.lossMask(),
+                new int[example.positions()], new float[example.positions()], null, 1);
+        try (DecoderLanguageModel model = DecoderLanguageModel.create(STUDENT, 5);
+             StudentOptimizer tail = new StudentOptimizer(model, FAST.withLoss(LossVariant.TAIL, KlDirection.FORWARD))) {
+            assertThatThrownBy(() -> tail.step(List.of(TrainingExample.withoutTeacher(example), logProbabilities)))
+                    .hasMessageContaining("example 1 has teacher logits without the teacher's log-sum-exp");
         }
     }
 

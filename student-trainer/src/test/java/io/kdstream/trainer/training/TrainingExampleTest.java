@@ -26,9 +26,9 @@ class TrainingExampleTest {
 
     @Test
     void shouldRejectInconsistentArrays() {
-        assertThatThrownBy(() -> new TrainingExample(example.tokens(), new float[7], null, null, 0))
+        assertThatThrownBy(() -> new TrainingExample(example.tokens(), new float[7], null, null, null, 0))
                 .hasMessageContaining("tokens.length - 1 = 6");
-        assertThatThrownBy(() -> new TrainingExample(example.tokens(), example.lossMask(), new int[6], new float[6], 2))
+        assertThatThrownBy(() -> new TrainingExample(example.tokens(), example.lossMask(), new int[6], new float[6], null, 2))
                 .hasMessageContaining("= 12 entries");
         TopKLogits tooShort = new TopKLogits(5, 1, new int[5], new float[5], new float[5]);
         assertThatThrownBy(() -> TrainingExample.withTeacher(example, tooShort))

@@ -1,0 +1,79 @@
+package io.kdstream.trainer.loss;
+
+import ai.djl.ndarray.NDArray;
+import io.kdstream.model.djl.Scalars;
+
+/**
+ * Teacher and student log-probabilities over the same buckets: the teacher's K top entries (B,P,K), and for
+ * {@link LossVariant#TAIL} one more bucket (B,P,1) for the mass outside them.
+ *
+ * <p>Every log-probability is finite, so {@code p (log p - log q)} never meets {@code 0 * -inf}:
+ * <ul>
+ *   <li>teacher top-K log-probabilities are at least {@link #LOG_FLOOR}: a -inf teacher value counts as a probability
+ *       of {@code FLT_MIN}. In forward KL such an entry contributes about 1e-36; in reverse KL it costs 87.3 nats per
+ *       unit of student mass (the exact value is infinite).
+ *   <li>a tail bucket's mass is {@code 1 - sum} of the K probabilities, which float32 resolves only to about 1e-7
+ *       (the cached values and log-sum-exp are float32 too), so on both sides it counts as at least
+ *       {@link #OUTSIDE_FLOOR}. Below that the bucket's result would be rounding noise; at it, a teacher with nothing
+ *       outside its top-K costs the student 13.8 nats per unit of mass it puts there in reverse KL, and a bucket
+ *       below the floor on both sides contributes 0.
+ * </ul>
+ *
+ * @param teacher teacher log-probabilities of the top-K entries
+ * @param student student log-probabilities of the same entries
+ * @param teacherOutside teacher log-probability of the tokens outside the top-K, or null when there is no such bucket
+ * @param studentOutside student log-probability of the tokens outside the top-K, or null
+ */
+record TopKLogProbs(NDArray teacher, NDArray student, NDArray teacherOutside, NDArray studentOutside) {
+
+    /** {@code ln(FLT_MIN)}: the smallest normal float32 probability, in log space. */
+    static final double LOG_FLOOR = Math.log(Float.MIN_NORMAL);
+
+    /** The least probability of a tail bucket: above the float32 rounding noise of {@code 1 - sum p}. */
+    static final double OUTSIDE_FLOOR = 1e-6;
+
+    /** The divergence of each position (B,P), over all buckets. */
+    NDArray divergence(KlDirection direction) {
+        NDArray topK = direction.divergence(teacher, student);
+        return teacherOutside == null ? topK : topK.add(direction.divergence(teacherOutside, studentOutside));
+    }
+
+    /** NeMo-Aligner's form: softmax over the K entries on both sides. */
+    static TopKLogProbs renormalised(NDArray studentLogits, TeacherTopK teacher, double teacherTemperature,
+                                     double studentTemperature) {
+        NDArray teacherLogP = floored(scaled(teacher.values(), teacherTemperature).logSoftmax(-1));
+        NDArray studentLogQ = scaled(studentLogits.gather(teacher.ids(), -1), studentTemperature).logSoftmax(-1);
+        return new TopKLogProbs(teacherLogP, studentLogQ, null, null);
+    }
+
+    /**
+     * ModelOpt's form: the teacher's exact top-K probabilities from its log-sum-exp, the student's from its
+     * full-vocabulary log-softmax, and the rest of each distribution as one bucket. With K equal to the vocabulary
+     * nothing lies outside, and there is no such bucket.
+     *
+     * @param studentLogProbs the student's full-vocabulary log-softmax (B,P,V) at the student temperature
+     */
+    static TopKLogProbs tail(NDArray studentLogProbs, TeacherTopK teacher) {
+        NDArray teacherLogP = floored(teacher.values().sub(teacher.logSumExp().expandDims(-1)));
+        NDArray studentLogQ = studentLogProbs.gather(teacher.ids(), -1);
+        if (teacher.ids().getShape().get(2) == studentLogProbs.getShape().get(2)) {
+            return new TopKLogProbs(teacherLogP, studentLogQ, null, null);
+        }
+        return new TopKLogProbs(teacherLogP, studentLogQ, outside(teacherLogP), outside(studentLogQ));
+    }
+
+    /** {@code log(1 - sum exp(logP))} over the last axis, kept as (B,P,1), with the mass at least the floor. */
+    private static NDArray outside(NDArray logP) {
+        NDArray inside = logP.exp().sum(new int[] {-1}, true);
+        return Scalars.scalarLike(logP, 1).sub(inside).maximum(Scalars.scalarLike(logP, OUTSIDE_FLOOR)).log();
+    }
+
+    private static NDArray floored(NDArray logP) {
+        return logP.maximum(Scalars.scalarLike(logP, LOG_FLOOR));
+    }
+
+    /** {@code x / temperature}; at temperature 1 no op at all (it would not change a bit). */
+    private static NDArray scaled(NDArray x, double temperature) {
+        return temperature == 1 ? x : x.div(Scalars.scalarLike(x, temperature));
+    }
+}
