@@ -26,7 +26,7 @@ public final class LogitCache {
     }
 
     public void put(SequenceLogits logits) {
-        // the log-sum-exp is null for records of log-probabilities: only the tail loss needs it, and refuses without
+        // passed on as it is: only the tail loss needs the log-sum-exp, and it refuses an example without one
         TrainingExample example = new TrainingExample(logits.tokens(), logits.lossMask(), logits.ids(), logits.values(),
                 logits.logSumExp(), logits.k());
         Integer index = indexByPrompt.get(logits.promptId());

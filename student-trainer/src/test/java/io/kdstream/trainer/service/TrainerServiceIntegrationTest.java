@@ -87,7 +87,9 @@ class TrainerServiceIntegrationTest {
                 Map.entry("kdstream.trainer.checkpoint.dir", dir.toString()),
                 Map.entry("kdstream.trainer.teacher.fingerprint", "teacher-a"),
                 Map.entry("kdstream.trainer.min.examples", "3"),
-                Map.entry("kdstream.trainer.batch.size", "2")));
+                Map.entry("kdstream.trainer.batch.size", "2"),
+                Map.entry("kdstream.trainer.loss.variant", "tail"),
+                Map.entry("kdstream.trainer.kl.direction", "reverse")));
         Map<String, Object> client = settings.clientProperties();
         TopicAdmin.ensureTopics(client, TopicCatalogue.ALL);
         TopicCatalogue catalogue = new TopicCatalogue(client);
@@ -121,6 +123,8 @@ class TrainerServiceIntegrationTest {
         CheckpointEvent last = events.get(1);
         assertThat(last.getTeacherFingerprint()).isEqualTo("teacher-a");
         assertThat(last.getConfig().getTopK()).isEqualTo(8);
+        assertThat(last.getConfig().getLossVariant()).isEqualTo("tail");
+        assertThat(last.getConfig().getOther()).containsEntry("klDirection", "reverse");
         assertThat(last.getConsumedOffsets()).hasSize(TopicCatalogue.TEACHER_LOGITS.partitions());
         try (LoadedCheckpoint loaded = CheckpointFile.read(Path.of(URI.create(last.getUri())), last.getSha256(), tokenizer)) {
             assertThat(loaded.metadata()).containsEntry("run.id", "trainer-test").containsEntry("step", "4");
