@@ -14,9 +14,10 @@ import java.util.Locale;
  * @param maxNewTokens  generation limit for an answer
  * @param batchSize     prompts generated together
  * @param groupId       the evaluator's consumer group on kd.checkpoints
+ * @param codeStepLimit steps a generated program may run on one test case before it counts as failing
  */
 public record EvaluatorConfig(Settings settings, String dataset, Split split, int maxExamples, int maxNewTokens,
-                              int batchSize, String groupId) {
+                              int batchSize, String groupId, long codeStepLimit) {
 
     public static EvaluatorConfig from(Settings settings) {
         return new EvaluatorConfig(settings,
@@ -25,6 +26,7 @@ public record EvaluatorConfig(Settings settings, String dataset, Split split, in
                 settings.integer("kdstream.evaluator.max.examples", 200),
                 settings.integer("kdstream.evaluator.max.new.tokens", 64),
                 settings.integer("kdstream.evaluator.batch.size", 64),
-                settings.string("kdstream.evaluator.group.id", "kdstream-evaluator"));
+                settings.string("kdstream.evaluator.group.id", "kdstream-evaluator"),
+                settings.longValue("kdstream.evaluator.code.step.limit", 10_000));
     }
 }

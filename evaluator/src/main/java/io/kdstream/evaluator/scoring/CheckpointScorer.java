@@ -8,91 +8,133 @@ import io.kdstream.model.generation.Generator;
 import io.kdstream.model.tokenizer.CharTokenizer;
 import io.kdstream.model.tokenizer.TokenizedExample;
 import io.kdstream.model.transformer.DecoderLanguageModel;
-import io.kdstream.schemas.answers.FinalAnswer;
 import io.kdstream.schemas.avro.Prompt;
+import io.kdstream.schemas.logits.SequenceLogits;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 
-/** Scores one model on held-out prompts: exact-match accuracy of greedy answers and the reference answers' cross-entropy. */
+/**
+ * Scores one model on held-out prompts: greedy answers judged by {@link TaskJudge} (exact match for math, pass@1
+ * for code), the reference responses' cross-entropy, and, where the teacher's logits of a prompt are cached,
+ * top-1 agreement and KL with the teacher ({@link TeacherComparison}) from the same forward pass.
+ */
 public final class CheckpointScorer {
 
     private final CharTokenizer tokenizer;
+    private final TaskJudge judge;
     private final int maxNewTokens;
     private final int batchSize;
 
-    public CheckpointScorer(CharTokenizer tokenizer, int maxNewTokens, int batchSize) {
+    public CheckpointScorer(CharTokenizer tokenizer, TaskJudge judge, int maxNewTokens, int batchSize) {
         this.tokenizer = tokenizer;
+        this.judge = judge;
         this.maxNewTokens = maxNewTokens;
         this.batchSize = batchSize;
     }
 
-    public record Scores(int examples, double exactMatch, double answerCrossEntropy) {
+    /**
+     * @param exactMatch share of answer tasks solved, null when there were none
+     * @param passAt1    share of code tasks solved, null when there were none
+     * @param teacherAgreement null (as is teacherKl) when no prompt had comparable teacher logits
+     */
+    public record Scores(int examples, Double exactMatch, Double passAt1, double answerCrossEntropy,
+                         Double teacherAgreement, Double teacherKl, int teacherExamples) {
     }
 
-    public Scores score(DecoderLanguageModel model, List<Prompt> prompts) {
+    /** @param teacherLogits the teacher's cached logits of a prompt, or null */
+    public Scores score(DecoderLanguageModel model, List<Prompt> prompts, Function<Prompt, SequenceLogits> teacherLogits) {
         if (prompts.isEmpty()) {
             throw new IllegalArgumentException("no held-out prompts to evaluate on");
         }
-        int correct = 0;
+        SolvedShare answers = new SolvedShare();
+        SolvedShare programs = new SolvedShare();
         double lossSum = 0;
         long lossPositions = 0;
+        TeacherComparison teacher = new TeacherComparison();
         Generator generator = new Generator(model);
+        int vocabulary = model.config().vocabularySize();
         for (int from = 0; from < prompts.size(); from += batchSize) {
             List<Prompt> batch = prompts.subList(from, Math.min(prompts.size(), from + batchSize));
             int[][] encoded = batch.stream().map(p -> tokenizer.encodePrompt(p.getPrompt())).toArray(int[][]::new);
             List<Generation> generations = generator.generate(encoded, maxNewTokens);
             for (int i = 0; i < batch.size(); i++) {
-                if (FinalAnswer.matches(tokenizer.decode(generations.get(i).tokens()), batch.get(i).getExpectedAnswer())) {
-                    correct++;
-                }
+                boolean solved = judge.solves(batch.get(i), tokenizer.decode(generations.get(i).tokens()));
+                (TaskJudge.isCodeTask(batch.get(i)) ? programs : answers).add(solved);
             }
             List<TokenizedExample> references = new ArrayList<>();
             for (Prompt prompt : batch) {
                 references.add(tokenizer.encodeExample(prompt.getPrompt(), prompt.getResponse()));
             }
-            double[] sumAndCount = crossEntropy(model, references);
-            lossSum += sumAndCount[0];
-            lossPositions += (long) sumAndCount[1];
+            int width = references.stream().mapToInt(e -> e.tokens().length).max().orElseThrow();
+            float[] logits = logits(model, references, width);
+            for (int row = 0; row < batch.size(); row++) {
+                TokenizedExample example = references.get(row);
+                int offset = row * width * vocabulary;
+                double[] sumAndCount = crossEntropy(example, logits, offset, vocabulary);
+                lossSum += sumAndCount[0];
+                lossPositions += (long) sumAndCount[1];
+                SequenceLogits cached = teacherLogits.apply(batch.get(row));
+                if (cached != null && cached.tokenizerFingerprint().equals(tokenizer.fingerprint())
+                        && Arrays.equals(cached.tokens(), example.tokens())) {
+                    teacher.add(cached, logits, offset, vocabulary);
+                }
+            }
         }
-        return new Scores(prompts.size(), (double) correct / prompts.size(), lossPositions == 0 ? Double.NaN : lossSum / lossPositions);
+        return new Scores(prompts.size(), answers.share(), programs.share(),
+                lossPositions == 0 ? Double.NaN : lossSum / lossPositions,
+                teacher.agreement(), teacher.kl(), teacher.examples());
+    }
+
+    /** Logits of a batch of right-padded sequences, row-major (rows, width, vocabulary). */
+    private static float[] logits(DecoderLanguageModel model, List<TokenizedExample> examples, int width) {
+        int[] flat = new int[examples.size() * width];
+        for (int row = 0; row < examples.size(); row++) {
+            System.arraycopy(examples.get(row).tokens(), 0, flat, row * width, examples.get(row).tokens().length);
+        }
+        try (NDManager scope = model.manager().newSubManager()) {
+            NDArray tokens = scope.create(flat, new Shape(examples.size(), width));
+            return model.logits(scope, tokens, false).toFloatArray();
+        }
     }
 
     /** Sum of -log p(target) over the loss-masked positions (the response), and their count. */
-    private static double[] crossEntropy(DecoderLanguageModel model, List<TokenizedExample> examples) {
-        int rows = examples.size();
-        int width = examples.stream().mapToInt(e -> e.tokens().length).max().orElseThrow();
-        int vocabulary = model.config().vocabularySize();
-        int[] flat = new int[rows * width];
-        for (int row = 0; row < rows; row++) {
-            System.arraycopy(examples.get(row).tokens(), 0, flat, row * width, examples.get(row).tokens().length);
-        }
-        float[] logits;
-        try (NDManager scope = model.manager().newSubManager()) {
-            NDArray tokens = scope.create(flat, new Shape(rows, width));
-            logits = model.logits(scope, tokens, false).toFloatArray();
-        }
+    private static double[] crossEntropy(TokenizedExample example, float[] logits, int offset, int vocabulary) {
         double sum = 0;
         long count = 0;
-        for (int row = 0; row < rows; row++) {
-            TokenizedExample example = examples.get(row);
-            for (int p = 0; p < example.positions(); p++) {
-                if (example.lossMask()[p] == 0) {
-                    continue;
-                }
-                int offset = (row * width + p) * vocabulary;
-                double max = Double.NEGATIVE_INFINITY;
-                for (int v = 0; v < vocabulary; v++) {
-                    max = Math.max(max, logits[offset + v]);
-                }
-                double total = 0;
-                for (int v = 0; v < vocabulary; v++) {
-                    total += Math.exp(logits[offset + v] - max);
-                }
-                sum += max + Math.log(total) - logits[offset + example.tokens()[p + 1]];
-                count++;
+        for (int p = 0; p < example.positions(); p++) {
+            if (example.lossMask()[p] == 0) {
+                continue;
             }
+            int row = offset + p * vocabulary;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int v = 0; v < vocabulary; v++) {
+                max = Math.max(max, logits[row + v]);
+            }
+            double total = 0;
+            for (int v = 0; v < vocabulary; v++) {
+                total += Math.exp(logits[row + v] - max);
+            }
+            sum += max + Math.log(total) - logits[row + example.tokens()[p + 1]];
+            count++;
         }
         return new double[] {sum, count};
+    }
+
+    /** Solved tasks of one kind out of those seen. */
+    private static final class SolvedShare {
+        private int seen;
+        private int solved;
+
+        void add(boolean isSolved) {
+            seen++;
+            solved += isSolved ? 1 : 0;
+        }
+
+        Double share() {
+            return seen == 0 ? null : (double) solved / seen;
+        }
     }
 }

@@ -2,7 +2,9 @@ package io.kdstream.evaluator.service;
 
 import io.kdstream.evaluator.EvaluatorConfig;
 import io.kdstream.evaluator.heldout.HeldOutSet;
+import io.kdstream.evaluator.heldout.TeacherReference;
 import io.kdstream.evaluator.scoring.CheckpointScorer;
+import io.kdstream.evaluator.scoring.TaskJudge;
 import io.kdstream.model.checkpoint.CheckpointException;
 import io.kdstream.model.checkpoint.CheckpointFile;
 import io.kdstream.model.checkpoint.LoadedCheckpoint;
@@ -37,6 +39,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 /**
  * The evaluator: for every checkpoint announced on {@code kd.checkpoints}, checks the file's SHA-256, scores the
@@ -57,6 +60,7 @@ public final class EvaluatorService extends LoopService {
     private KafkaProducer<String, EvalResult> producer;
     private DeadLetters deadLetters;
     private HeldOutSet heldOut;
+    private TeacherReference teacherReference;
     private CheckpointScorer scorer;
 
     public EvaluatorService(EvaluatorConfig config) {
@@ -67,10 +71,12 @@ public final class EvaluatorService extends LoopService {
     @Override
     protected void open() {
         Map<String, Object> client = config.settings().clientProperties();
-        TopicAdmin.ensureTopics(client, List.of(TopicCatalogue.PROMPTS, TopicCatalogue.CHECKPOINTS, TopicCatalogue.EVALS, TopicCatalogue.DEAD_LETTER));
+        TopicAdmin.ensureTopics(client, List.of(TopicCatalogue.PROMPTS, TopicCatalogue.TEACHER_LOGITS, TopicCatalogue.CHECKPOINTS,
+                TopicCatalogue.EVALS, TopicCatalogue.DEAD_LETTER));
         catalogue = new TopicCatalogue(client);
         heldOut = new HeldOutSet(client, catalogue.prompts(), config.dataset(), config.split(), SERVICE + "-heldout");
-        scorer = new CheckpointScorer(tokenizer, config.maxNewTokens(), config.batchSize());
+        teacherReference = new TeacherReference(client, catalogue.teacherLogits(), SERVICE + "-teacher");
+        scorer = new CheckpointScorer(tokenizer, new TaskJudge(config.codeStepLimit()), config.maxNewTokens(), config.batchSize());
         producer = KafkaClients.producer(client, catalogue.evals(), SERVICE);
         deadLetters = new DeadLetters(SERVICE, client, catalogue.deadLetter());
         consumer = KafkaClients.rawConsumer(client, config.groupId(), SERVICE);
@@ -117,12 +123,19 @@ public final class EvaluatorService extends LoopService {
         try {
             heldOut.refresh();
             List<Prompt> prompts = heldOut.first(config.maxExamples());
+            teacherReference.refresh(prompts.stream().map(Prompt::getId).collect(Collectors.toSet()));
             try (LoadedCheckpoint checkpoint = CheckpointFile.read(Path.of(URI.create(event.getUri())), event.getSha256(), tokenizer.fingerprint())) {
-                CheckpointScorer.Scores scores = scorer.score(checkpoint.model(), prompts);
+                CheckpointScorer.Scores scores = scorer.score(checkpoint.model(), prompts,
+                        prompt -> teacherReference.find(event.getTeacherFingerprint(), prompt.getId()));
                 result.setStatus(EvalStatus.OK).setExamples(scores.examples())
-                        .setExactMatch(scores.exactMatch()).setAnswerCrossEntropy(scores.answerCrossEntropy());
-                log.info("{} step {}: exact match {} on {} {} prompts, answer CE {}", event.getRunId(), event.getStep(),
-                        String.format("%.3f", scores.exactMatch()), scores.examples(), config.split(), String.format("%.4f", scores.answerCrossEntropy()));
+                        .setExactMatch(scores.exactMatch()).setPassAt1(scores.passAt1())
+                        .setAnswerCrossEntropy(scores.answerCrossEntropy())
+                        .setTeacherAgreement(scores.teacherAgreement()).setTeacherKl(scores.teacherKl())
+                        .setTeacherExamples(scores.teacherExamples());
+                log.info("{} step {}: {} on {} {} {} prompts, answer CE {}, teacher agreement {} on {}", event.getRunId(), event.getStep(),
+                        scores.passAt1() != null ? "pass@1 " + scores.passAt1() : "exact match " + scores.exactMatch(),
+                        scores.examples(), config.dataset(), config.split(), String.format("%.4f", scores.answerCrossEntropy()),
+                        scores.teacherAgreement(), scores.teacherExamples());
             }
         } catch (CheckpointException e) {
             log.warn("{} step {}: checkpoint {} is not usable: {}", event.getRunId(), event.getStep(), event.getUri(), e.getMessage());
@@ -149,7 +162,7 @@ public final class EvaluatorService extends LoopService {
 
     @Override
     protected void release() {
-        Resources.closeAll(name(), consumer, producer, deadLetters, heldOut);
+        Resources.closeAll(name(), consumer, producer, deadLetters, heldOut, teacherReference);
     }
 
     /** Runs the evaluator; settings from {@code KDSTREAM_CONFIG} and the environment (see {@link EvaluatorConfig}). */

@@ -1,8 +1,14 @@
 package io.kdstream.evaluator.service;
 
 import io.kdstream.evaluator.EvaluatorConfig;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import io.kdstream.model.checkpoint.CheckpointFile;
 import io.kdstream.model.tokenizer.CharTokenizer;
+import io.kdstream.model.tokenizer.TokenizedExample;
+import io.kdstream.model.topk.TopKExtractor;
+import io.kdstream.model.topk.TopKLogits;
 import io.kdstream.model.transformer.DecoderLanguageModel;
 import io.kdstream.model.transformer.TransformerConfig;
 import io.kdstream.platform.config.Settings;
@@ -13,12 +19,21 @@ import io.kdstream.platform.testing.EmbeddedPlatformExtension;
 import io.kdstream.schemas.avro.CheckpointEvent;
 import io.kdstream.schemas.avro.EvalResult;
 import io.kdstream.schemas.avro.EvalStatus;
+import io.kdstream.schemas.avro.IdEncoding;
 import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.avro.Split;
+import io.kdstream.schemas.avro.TeacherIdentity;
+import io.kdstream.schemas.avro.TeacherLogits;
 import io.kdstream.schemas.avro.TrainMetrics;
 import io.kdstream.schemas.avro.TrainingConfig;
+import io.kdstream.schemas.avro.ValueEncoding;
+import io.kdstream.schemas.avro.ValueKind;
+import io.kdstream.schemas.logits.SequenceLogits;
+import io.kdstream.schemas.logits.TopKCodec;
 import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.TopicCatalogue;
+import io.kdstream.tinylang.Program;
+import io.kdstream.tinylang.TestCase;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -30,6 +45,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -40,8 +56,12 @@ import static org.awaitility.Awaitility.await;
 class EvaluatorServiceIntegrationTest {
 
     private static CheckpointEvent event(long step, Path file, String sha256) {
+        return event("eval-test", step, file, sha256);
+    }
+
+    private static CheckpointEvent event(String runId, long step, Path file, String sha256) {
         return CheckpointEvent.newBuilder()
-                .setRunId("eval-test").setStep(step).setTokensSeen(0)
+                .setRunId(runId).setStep(step).setTokensSeen(0)
                 .setUri(file.toUri().toString()).setSha256(sha256)
                 .setTeacherFingerprint("t").setTokenizerFingerprint(new CharTokenizer().fingerprint())
                 .setConsumedOffsets(List.of())
@@ -107,5 +127,102 @@ class EvaluatorServiceIntegrationTest {
                 .satisfies(r -> assertThat(r.getError()).containsIgnoringCase("sha-256"));
         assertThat(results).filteredOn(r -> r.getStep() == 3).singleElement()
                 .satisfies(r -> assertThat(r.getError()).contains("missing.ckpt"));
+    }
+
+    @Test
+    void shouldScoreCodeByPassAt1CompareWithCachedTeacherLogitsAndKeyARedeliveredEventAlike(EmbeddedPlatform platform, @TempDir Path dir) throws Exception {
+        CharTokenizer tokenizer = new CharTokenizer();
+        Path checkpointFile = dir.resolve("student.ckpt");
+        List<Prompt> tasks = List.of(codeTask("Return x plus 1.", "return x+1", "x=1->2;x=5->6"),
+                codeTask("Return x times 3.", "return x*3", "x=2->6;x=4->12"));
+        String sha;
+        TeacherLogits cached;
+        try (DecoderLanguageModel student = DecoderLanguageModel.create(TransformerConfig.student(tokenizer.vocabularySize()), 9)) {
+            sha = CheckpointFile.write(checkpointFile, student, tokenizer.fingerprint(), Map.of());
+            // the "teacher" of the first task is the student itself: agreement must be (all but) perfect and KL nought
+            cached = teacherLogitsFrom(student, tokenizer, tasks.get(0), 4);
+        }
+
+        Settings settings = Settings.of(Map.of(
+                "bootstrap.servers", platform.bootstrapServers(),
+                "schema.registry.url", platform.schemaRegistryUrl(),
+                "kdstream.evaluator.dataset", "code",
+                "kdstream.evaluator.group.id", "evaluator-code-test",
+                "kdstream.evaluator.max.new.tokens", "8"));
+        Map<String, Object> client = settings.clientProperties();
+        TopicAdmin.ensureTopics(client, TopicCatalogue.ALL);
+        TopicCatalogue catalogue = new TopicCatalogue(client);
+        try (KafkaProducer<String, Prompt> prompts = KafkaClients.producer(client, catalogue.prompts(), "test");
+             KafkaProducer<String, TeacherLogits> logits = KafkaClients.producer(client, catalogue.teacherLogits(), "test");
+             KafkaProducer<String, CheckpointEvent> events = KafkaClients.producer(client, catalogue.checkpoints(), "test")) {
+            for (Prompt task : tasks) {
+                prompts.send(new ProducerRecord<>(TopicCatalogue.PROMPTS.name(), task.getId(), task)).get();
+            }
+            logits.send(new ProducerRecord<>(TopicCatalogue.TEACHER_LOGITS.name(),
+                    TopicCatalogue.teacherLogitsKey("t", tasks.get(0).getId()), cached)).get();
+            for (int delivery = 0; delivery < 2; delivery++) {
+                events.send(new ProducerRecord<>(TopicCatalogue.CHECKPOINTS.name(), "code-run/5", event("code-run", 5, checkpointFile, sha))).get();
+            }
+        }
+
+        EvaluatorService evaluator = new EvaluatorService(EvaluatorConfig.from(settings));
+        evaluator.start();
+        List<ConsumerRecord<String, EvalResult>> results;
+        try {
+            // this group also reads the other tests' checkpoint events: wait for this run's two results
+            results = await().atMost(Duration.ofSeconds(60)).until(() -> codeRunResults(platform, catalogue),
+                    found -> found.size() >= 2 || evaluator.isStopped());
+        } finally {
+            evaluator.close();
+        }
+
+        assertThat(evaluator.failure()).isNull();
+        assertThat(results).as("the re-delivered event replaces its result under the same key").hasSize(2)
+                .extracting(ConsumerRecord::key).containsOnly("code-run/5/code/TEST");
+        EvalResult result = results.get(1).value();
+        assertThat(result.getStatus()).isEqualTo(EvalStatus.OK);
+        assertThat(result.getExamples()).isEqualTo(2);
+        assertThat(result.getExactMatch()).as("no answer tasks").isNull();
+        assertThat(result.getPassAt1()).as("an untrained student writes no passing program").isEqualTo(0.0);
+        assertThat(result.getTeacherExamples()).isEqualTo(1);
+        assertThat(result.getTeacherAgreement()).isGreaterThan(0.9);
+        assertThat(result.getTeacherKl()).isBetween(0.0, 1e-4);
+    }
+
+    private static List<ConsumerRecord<String, EvalResult>> codeRunResults(EmbeddedPlatform platform, TopicCatalogue catalogue) {
+        return TopicSnapshot.read(platform.bootstrapServers(), TopicCatalogue.EVALS.name(), catalogue.evals().keySerde().deserializer(),
+                        catalogue.evals().valueSerde().deserializer(), 0, Duration.ofSeconds(5))
+                .stream().filter(r -> r.value().getRunId().equals("code-run")).toList();
+    }
+
+    private static Prompt codeTask(String task, String program, String tests) {
+        return Prompt.newBuilder().setId("code-" + Integer.toHexString(task.hashCode())).setDataset("code").setSplit(Split.TEST)
+                .setPrompt(task).setResponse(program).setSource("test")
+                .setMetadata(Map.of(TestCase.METADATA_KEY, tests, TestCase.LANGUAGE_KEY, Program.LANGUAGE))
+                .setCreatedAt(Instant.now()).build();
+    }
+
+    /** A TeacherLogits record as a teacher worker writes it, computed by {@code model}. */
+    private static TeacherLogits teacherLogitsFrom(DecoderLanguageModel model, CharTokenizer tokenizer, Prompt prompt, int k) {
+        TokenizedExample example = tokenizer.encodeExample(prompt.getPrompt(), prompt.getResponse());
+        TopKLogits topK;
+        try (NDManager scope = model.manager().newSubManager()) {
+            NDArray tokens = scope.create(example.tokens(), new Shape(1, example.tokens().length));
+            topK = TopKExtractor.extract(model.logits(scope, tokens, false).squeeze(0), k).head(example.positions());
+        }
+        IdEncoding ids = TopKCodec.idEncodingFor(tokenizer.vocabularySize());
+        return TeacherLogits.newBuilder()
+                .setPromptId(prompt.getId()).setDataset(prompt.getDataset()).setSplit(prompt.getSplit())
+                .setTeacher(new TeacherIdentity("student-as-teacher", "1", "t"))
+                .setTokenizerFingerprint(tokenizer.fingerprint())
+                .setTokenIds(Arrays.stream(example.tokens()).boxed().toList())
+                .setLossMask(SequenceLogits.encodeMask(example.lossMask()))
+                .setK(k).setValueKind(ValueKind.RAW_LOGITS).setTemperature(1f).setFirstPosition(0).setPositions(topK.positions())
+                .setIdEncoding(ids).setTopkIds(TopKCodec.encodeIds(topK.ids(), ids))
+                .setValueEncoding(ValueEncoding.FLOAT32_LE).setTopkValues(TopKCodec.encodeFloats(topK.values(), ValueEncoding.FLOAT32_LE))
+                .setLogSumExp(TopKCodec.encodeFloats(topK.logSumExp(), ValueEncoding.FLOAT32_LE))
+                .setChunkIndex(0).setChunkCount(1).setComputeMillis(0).setDevice("cpu")
+                .setCreatedAt(Instant.now())
+                .build();
     }
 }

@@ -1,0 +1,78 @@
+package io.kdstream.evaluator.heldout;
+
+import io.kdstream.schemas.avro.TeacherLogits;
+import io.kdstream.schemas.logits.SequenceLogits;
+import io.kdstream.schemas.topics.Topic;
+import io.kdstream.schemas.topics.TopicCatalogue;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The teacher's cached logits for the prompts being evaluated, read from the logit cache ({@code kd.teacher.logits}).
+ * Only records of those prompts are decoded (the key names the prompt), so the training data's logits cost no
+ * decoding and no memory. When the evaluated prompts change, the cache is read again from its beginning for them.
+ * Chunked sequences are not compared (held-out sequences fit one record).
+ */
+public final class TeacherReference implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(TeacherReference.class);
+
+    private final Topic<String, TeacherLogits> topic;
+    private final TopicReader reader;
+    private final Map<String, SequenceLogits> byKey = new HashMap<>();
+    private Set<String> promptIds = Set.of();
+
+    public TeacherReference(Map<String, Object> clientProperties, Topic<String, TeacherLogits> topic, String clientId) {
+        this.topic = topic;
+        this.reader = new TopicReader(clientProperties, topic.name(), clientId);
+    }
+
+    /** Reads the cache up to its current end for these prompts. */
+    public void refresh(Set<String> wanted) {
+        if (!promptIds.containsAll(wanted)) {
+            promptIds = new HashSet<>(wanted);
+            byKey.clear();
+            reader.rewind();
+        }
+        reader.readToEnd(this::keep);
+    }
+
+    /** The teacher's logits of the prompt, or null when the cache holds none usable. */
+    public SequenceLogits find(String teacherFingerprint, String promptId) {
+        return byKey.get(TopicCatalogue.teacherLogitsKey(teacherFingerprint, promptId));
+    }
+
+    private void keep(ConsumerRecord<byte[], byte[]> record) {
+        if (record.key() == null) {
+            return;
+        }
+        String key = new String(record.key(), StandardCharsets.UTF_8);
+        if (!promptIds.contains(TopicCatalogue.promptOfLogitsKey(key)) || !key.equals(TopicCatalogue.teacherLogitsKey(
+                TopicCatalogue.teacherOfLogitsKey(key), TopicCatalogue.promptOfLogitsKey(key)))) {
+            return; // another prompt's logits, or a later chunk of a sequence
+        }
+        if (record.value() == null) {
+            byKey.remove(key); // pruned from the cache
+            return;
+        }
+        try {
+            byKey.put(key, SequenceLogits.decode(topic.valueSerde().deserializer().deserialize(record.topic(), record.value())));
+        } catch (RuntimeException unusable) {
+            // the teacher comparison skips it; the record itself stays in the cache for whoever owns it
+            log.warn("teacher logits {} at {}-{}@{} are not comparable: {}", key, record.topic(), record.partition(), record.offset(), unusable.getMessage());
+            byKey.remove(key);
+        }
+    }
+
+    @Override
+    public void close() {
+        reader.close();
+    }
+}
