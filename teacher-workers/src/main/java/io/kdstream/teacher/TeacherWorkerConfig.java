@@ -1,6 +1,10 @@
 package io.kdstream.teacher;
 
+import io.kdstream.platform.config.ConfigException;
 import io.kdstream.platform.config.Settings;
+import io.kdstream.schemas.logits.TopKEncoding;
+import io.kdstream.schemas.topics.TopicCatalogue;
+import org.apache.kafka.clients.producer.ProducerConfig;
 
 import java.nio.file.Path;
 
@@ -11,11 +15,17 @@ import java.nio.file.Path;
  * @param modelId        the teacher's name, part of its fingerprint
  * @param revision       the teacher's revision, part of its fingerprint
  * @param topK           entries kept a position
+ * @param encoding       how top-K entries are written: {@code packed} (default, lossy within 1e-3 nats) or {@code float32}
+ * @param maxRecordBytes the largest logit record to send; longer sequences are chunked. By default the smaller of the
+ *                       topic's {@code max.message.bytes} and the producer's {@code max.request.size}
  * @param batchTokens    token budget of one forward pass (sequences are batched up to it)
  * @param groupId        the consumer group all workers of one teacher share
+ * @param pauseBeforeCommitMillis fault injection for tests: sleep after sending a transaction's records, before
+ *                       committing it (0 in production)
  */
 public record TeacherWorkerConfig(Settings settings, Path checkpoint, String modelId, String revision, int topK,
-                                  int batchTokens, String groupId) {
+                                  TopKEncoding encoding, int maxRecordBytes,
+                                  int batchTokens, String groupId, long pauseBeforeCommitMillis) {
 
     public static TeacherWorkerConfig from(Settings settings) {
         String modelId = settings.string("kdstream.teacher.model.id", "kdstream-math-teacher");
@@ -24,7 +34,25 @@ public record TeacherWorkerConfig(Settings settings, Path checkpoint, String mod
                 modelId,
                 settings.string("kdstream.teacher.revision", "1"),
                 settings.integer("kdstream.teacher.topk", 16),
+                encoding(settings),
+                settings.integer("kdstream.teacher.max.record.bytes", defaultMaxRecordBytes(settings)),
                 settings.integer("kdstream.teacher.batch.tokens", 4096),
-                settings.string("kdstream.teacher.group.id", "kdstream-teacher-" + modelId));
+                settings.string("kdstream.teacher.group.id", "kdstream-teacher-" + modelId),
+                settings.longValue("kdstream.teacher.fault.pause.before.commit.ms", 0));
+    }
+
+    private static TopKEncoding encoding(Settings settings) {
+        String name = settings.string("kdstream.teacher.encoding", "packed");
+        try {
+            return TopKEncoding.named(name);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("setting 'kdstream.teacher.encoding': " + e.getMessage(), e);
+        }
+    }
+
+    /** A record must pass the producer as well as the topic; the producer's own default is 1 MiB. */
+    private static int defaultMaxRecordBytes(Settings settings) {
+        int topicLimit = Integer.parseInt(TopicCatalogue.TEACHER_LOGITS.configs().get("max.message.bytes"));
+        return Math.min(topicLimit, settings.integer(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1024 * 1024));
     }
 }

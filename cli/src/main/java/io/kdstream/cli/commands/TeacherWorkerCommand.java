@@ -21,7 +21,8 @@ public final class TeacherWorkerCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", description = "the teacher checkpoint (or kdstream.teacher.checkpoint)")
     Path checkpoint;
 
-    @Option(names = "--instance", defaultValue = "1", description = "this worker's name within the group (default: ${DEFAULT-VALUE})")
+    @Option(names = "--instance", description = "this worker's stable name in the group (default: the host name); "
+            + "a restarted worker with the same name takes over its predecessor's unfinished transaction at once")
     String instance;
 
     @Override
@@ -30,7 +31,7 @@ public final class TeacherWorkerCommand implements Callable<Integer> {
         if (checkpoint != null) {
             settings = settings.with(java.util.Map.of("kdstream.teacher.checkpoint", checkpoint.toString()));
         }
-        TeacherWorker worker = new TeacherWorker(TeacherWorkerConfig.from(settings), instance);
+        TeacherWorker worker = new TeacherWorker(TeacherWorkerConfig.from(settings), instance != null ? instance : TeacherWorker.defaultInstanceId());
         ServiceRunner.runUntilStopped(worker);
         return worker.failure() == null ? 0 : 1;
     }

@@ -5,45 +5,41 @@ import io.kdstream.model.topk.TopKLogits;
 import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.avro.TeacherIdentity;
 import io.kdstream.schemas.avro.TeacherLogits;
-import io.kdstream.schemas.avro.ValueEncoding;
 import io.kdstream.schemas.avro.ValueKind;
-import io.kdstream.schemas.logits.SequenceLogits;
-import io.kdstream.schemas.logits.TopKCodec;
+import io.kdstream.schemas.logits.TopKSequence;
+import io.kdstream.schemas.logits.chunks.SequenceChunker;
 
 import java.time.Instant;
-import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
-/** Builds the TeacherLogits record of one sequence from the teacher's top-K. */
+/**
+ * Builds the TeacherLogits records of one sequence from the teacher's top-K: one record, or chunks when the
+ * sequence would not fit the logit cache's record limit. Key and partition each with
+ * {@link io.kdstream.schemas.logits.chunks.ChunkKeys}.
+ */
 final class TeacherLogitsRecords {
 
     private TeacherLogitsRecords() {
     }
 
-    static TeacherLogits build(Prompt prompt, TokenizedExample example, TopKLogits topK, TeacherIdentity teacher,
-                               String tokenizerFingerprint, int vocabularySize, long computeMillis) {
-        return TeacherLogits.newBuilder()
+    static List<TeacherLogits> build(Prompt prompt, TokenizedExample example, TopKLogits topK, TeacherIdentity teacher,
+                                     String tokenizerFingerprint, int vocabularySize, long computeMillis, SequenceChunker chunker) {
+        TeacherLogits.Builder header = TeacherLogits.newBuilder()
                 .setPromptId(prompt.getId())
                 .setDataset(prompt.getDataset())
                 .setSplit(prompt.getSplit())
                 .setTeacher(teacher)
                 .setTokenizerFingerprint(tokenizerFingerprint)
-                .setTokenIds(Arrays.stream(example.tokens()).boxed().toList())
-                .setLossMask(SequenceLogits.encodeMask(example.lossMask()))
                 .setK(topK.k())
                 .setValueKind(ValueKind.RAW_LOGITS)
                 .setTemperature(1.0f)
-                .setFirstPosition(0)
-                .setPositions(topK.positions())
-                .setIdEncoding(TopKCodec.idEncodingFor(vocabularySize))
-                .setTopkIds(TopKCodec.encodeIds(topK.ids(), TopKCodec.idEncodingFor(vocabularySize)))
-                .setValueEncoding(ValueEncoding.FLOAT32_LE)
-                .setTopkValues(TopKCodec.encodeFloats(topK.values(), ValueEncoding.FLOAT32_LE))
-                .setLogSumExp(TopKCodec.encodeFloats(topK.logSumExp(), ValueEncoding.FLOAT32_LE))
-                .setChunkIndex(0)
-                .setChunkCount(1)
+                // chunks of this computation are combined with each other only, never with an earlier one's
+                .setComputationId(ThreadLocalRandom.current().nextLong())
                 .setComputeMillis(computeMillis)
                 .setDevice("cpu")
-                .setCreatedAt(Instant.now())
-                .build();
+                .setCreatedAt(Instant.now());
+        return chunker.split(header, example.tokens(), example.lossMask(),
+                new TopKSequence(topK.k(), vocabularySize, topK.ids(), topK.values(), topK.logSumExp()));
     }
 }

@@ -3,43 +3,59 @@ package io.kdstream.teacher.worker;
 import io.kdstream.model.tokenizer.CharTokenizer;
 import io.kdstream.model.tokenizer.TokenizedExample;
 import io.kdstream.model.topk.TopKLogits;
+import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.kafka.TopicAdmin;
 import io.kdstream.platform.service.LoopService;
-import io.kdstream.platform.config.Settings;
-import io.kdstream.platform.service.ServiceRunner;
 import io.kdstream.platform.service.Resources;
+import io.kdstream.platform.service.ServiceRunner;
+import io.kdstream.schemas.avro.DeadLetter;
 import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.avro.TeacherLogits;
 import io.kdstream.schemas.deadletter.DeadLetters;
+import io.kdstream.schemas.logits.chunks.ChunkKeys;
+import io.kdstream.schemas.logits.chunks.SequenceChunker;
 import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import io.kdstream.teacher.TeacherWorkerConfig;
 import io.kdstream.teacher.model.TeacherModel;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.CloseOptions.GroupMembershipOperation;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A teacher worker: consumes teacher requests (prompts the cache router found uncached) as a member of the
- * teacher's consumer group, runs the teacher over
- * prompt + response, and publishes each sequence's top-K logits to the compacted logit cache, keyed by teacher
- * fingerprint and prompt id. Offsets are committed only after the logits are acknowledged (at least once;
- * re-delivered prompts rewrite the same key). Records it cannot use go to {@code kd.deadletter}.
+ * teacher's consumer group, runs the teacher over prompt + response, and publishes each sequence's top-K logits to
+ * the compacted logit cache, keyed by teacher fingerprint and prompt id.
+ *
+ * <p>Exactly once, read-process-write: each poll's logits, its dead letters and its consumed offsets are one Kafka
+ * transaction. A worker killed mid-batch leaves an open transaction that its replacement (same instance id, so the
+ * same {@code transactional.id} and static group membership) aborts on start and takes its partitions over at
+ * once; a rebalance mid-batch fails the commit and the new owner of the
+ * partitions redoes the batch. {@code read_committed} readers never see a record twice or miss one.
  */
 public final class TeacherWorker extends LoopService {
 
@@ -47,17 +63,22 @@ public final class TeacherWorker extends LoopService {
     public static final String SERVICE = "kdstream-teacher-worker";
 
     private final TeacherWorkerConfig config;
+    private final String instanceId;
     private final CharTokenizer tokenizer = new CharTokenizer();
     private final AtomicLong published = new AtomicLong();
     private TopicCatalogue catalogue;
     private TeacherModel teacher;
     private KafkaConsumer<byte[], byte[]> consumer;
-    private KafkaProducer<String, TeacherLogits> producer;
-    private DeadLetters deadLetters;
+    private KafkaProducer<byte[], byte[]> producer;
 
+    /**
+     * @param instanceId this worker's stable name in the group: a replacement with the same name fences the
+     *                   worker it replaces and aborts its unfinished transaction at once
+     */
     public TeacherWorker(TeacherWorkerConfig config, String instanceId) {
         super(SERVICE + "-" + instanceId);
         this.config = config;
+        this.instanceId = instanceId;
     }
 
     @Override
@@ -67,10 +88,25 @@ public final class TeacherWorker extends LoopService {
         catalogue = new TopicCatalogue(client);
         teacher = TeacherModel.load(config.checkpoint(), config.modelId(), config.revision(), tokenizer);
         log.info("{} serves teacher {} (K={})", name(), teacher.identity().getFingerprint(), config.topK());
-        producer = KafkaClients.producer(client, catalogue.teacherLogits(), name());
-        deadLetters = new DeadLetters(SERVICE, client, catalogue.deadLetter());
-        consumer = KafkaClients.rawConsumer(client, config.groupId(), name());
+        producer = transactionalProducer(client);
+        producer.initTransactions();
+        // Static membership: a replacement with the same instance id takes over a killed worker's partitions at once
+        // instead of after the session timeout; a graceful close still leaves the group (see release()).
+        Map<String, Object> consumerProps = new HashMap<>(client);
+        consumerProps.putIfAbsent(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId);
+        consumer = KafkaClients.rawConsumer(consumerProps, config.groupId(), name());
         consumer.subscribe(List.of(catalogue.teacherRequests().name()));
+    }
+
+    private KafkaProducer<byte[], byte[]> transactionalProducer(Map<String, Object> client) {
+        Map<String, Object> props = new HashMap<>(client);
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.groupId() + "-" + instanceId);
+        props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, name());
+        props.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 10);
+        // An unfinished transaction of a worker that never comes back holds read_committed readers until it times out.
+        props.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 30_000);
+        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     @Override
@@ -84,16 +120,36 @@ public final class TeacherWorker extends LoopService {
         if (records.isEmpty()) {
             return true;
         }
+        producer.beginTransaction();
+        try {
+            long sent = publish(records);
+            producer.sendOffsetsToTransaction(nextOffsets(records), consumer.groupMetadata());
+            pauseBeforeCommitIfAsked();
+            producer.commitTransaction();
+            published.addAndGet(sent);
+        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException fatal) {
+            throw new IllegalStateException(name() + " cannot go on: " + fatal.getMessage()
+                    + (fatal instanceof ProducerFencedException ? " (another worker runs with the same instance id " + instanceId + ")" : ""), fatal);
+        } catch (KafkaException e) {
+            log.warn("{}: transaction aborted, the batch will be redone: {}", name(), e.toString());
+            producer.abortTransaction();
+            rewind(records);
+        }
+        return true;
+    }
+
+    /** Sends the logits of every usable request and a dead letter for every other, inside the open transaction. */
+    private long publish(ConsumerRecords<byte[], byte[]> records) {
         List<Pending> batch = new ArrayList<>();
         int batchTokens = 0;
-        List<Future<?>> sends = new ArrayList<>();
+        long sent = 0;
         for (ConsumerRecord<byte[], byte[]> record : records) {
             Pending pending = prepare(record);
             if (pending == null) {
                 continue;
             }
             if (!batch.isEmpty() && batchTokens + pending.example.tokens().length > config.batchTokens()) {
-                sends.addAll(process(batch));
+                sent += process(batch);
                 batch.clear();
                 batchTokens = 0;
             }
@@ -101,16 +157,12 @@ public final class TeacherWorker extends LoopService {
             batchTokens += pending.example.tokens().length;
         }
         if (!batch.isEmpty()) {
-            sends.addAll(process(batch));
+            sent += process(batch);
         }
-        for (Future<?> send : sends) {
-            send.get();
-        }
-        consumer.commitSync(nextOffsets(records));
-        return true;
+        return sent;
     }
 
-    /** Decodes and tokenises one prompt; a record that cannot be used becomes a dead letter and null. */
+    /** Decodes and tokenises one request; a record that cannot be used becomes a dead letter and null. */
     private Pending prepare(ConsumerRecord<byte[], byte[]> record) {
         try {
             Prompt prompt = catalogue.teacherRequests().valueSerde().deserializer().deserialize(record.topic(), record.value());
@@ -124,25 +176,48 @@ public final class TeacherWorker extends LoopService {
             }
             return new Pending(prompt, example);
         } catch (RuntimeException e) {
-            deadLetters.publish(record, e);
+            DeadLetter letter = DeadLetters.ofKafkaRecord(SERVICE, record.topic(), record.partition(), record.offset(), record.key(), record.value(), e);
+            log.warn("{}: record {}-{}@{} sent to {}: {}", name(), record.topic(), record.partition(), record.offset(),
+                    catalogue.deadLetter().name(), letter.getErrorMessage());
+            String topic = catalogue.deadLetter().name();
+            producer.send(new ProducerRecord<>(topic, record.key(), catalogue.deadLetter().valueSerde().serializer().serialize(topic, letter)));
             return null;
         }
     }
 
-    private List<Future<?>> process(List<Pending> batch) {
+    private long process(List<Pending> batch) {
         long started = System.nanoTime();
         List<TopKLogits> topK = teacher.topK(batch.stream().map(p -> p.example.tokens()).toList(), config.topK());
         long millis = (System.nanoTime() - started) / 1_000_000;
-        List<Future<?>> sends = new ArrayList<>(batch.size());
+        String topic = catalogue.teacherLogits().name();
+        int partitions = producer.partitionsFor(topic).size();
+        SequenceChunker chunker = new SequenceChunker(config.encoding(), config.maxRecordBytes());
         for (int i = 0; i < batch.size(); i++) {
             Pending pending = batch.get(i);
-            TeacherLogits logits = TeacherLogitsRecords.build(pending.prompt, pending.example, topK.get(i), teacher.identity(),
-                    tokenizer.fingerprint(), teacher.vocabularySize(), millis / batch.size());
-            String key = TopicCatalogue.teacherLogitsKey(teacher.identity().getFingerprint(), pending.prompt.getId());
-            sends.add(producer.send(new ProducerRecord<>(catalogue.teacherLogits().name(), key, logits)));
+            for (TeacherLogits logits : TeacherLogitsRecords.build(pending.prompt, pending.example, topK.get(i), teacher.identity(),
+                    tokenizer.fingerprint(), teacher.vocabularySize(), millis / batch.size(), chunker)) {
+                producer.send(new ProducerRecord<>(topic, ChunkKeys.partitionOf(logits, partitions), ChunkKeys.keyOf(logits).getBytes(StandardCharsets.UTF_8),
+                        catalogue.teacherLogits().valueSerde().serializer().serialize(topic, logits)));
+            }
         }
-        published.addAndGet(batch.size());
-        return sends;
+        return batch.size();
+    }
+
+    private void pauseBeforeCommitIfAsked() throws InterruptedException {
+        if (config.pauseBeforeCommitMillis() > 0) {
+            producer.flush();
+            log.warn("{}: fault injection: pausing {} ms before committing", name(), config.pauseBeforeCommitMillis());
+            Thread.sleep(config.pauseBeforeCommitMillis());
+        }
+    }
+
+    /** After an abort, read the batch again from its first offsets. */
+    private void rewind(ConsumerRecords<byte[], byte[]> records) {
+        for (TopicPartition partition : records.partitions()) {
+            if (consumer.assignment().contains(partition)) {
+                consumer.seek(partition, records.records(partition).get(0).offset());
+            }
+        }
     }
 
     private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<byte[], byte[]> records) {
@@ -154,7 +229,7 @@ public final class TeacherWorker extends LoopService {
         return offsets;
     }
 
-    /** Sequences published by this worker so far. */
+    /** Sequences this worker has published in committed transactions. */
     public long published() {
         return published.get();
     }
@@ -173,7 +248,9 @@ public final class TeacherWorker extends LoopService {
 
     @Override
     protected void release() {
-        Resources.closeAll(name(), consumer, producer, deadLetters, teacher);
+        // Leave the group on a graceful stop, so scaling down rebalances at once even with static membership.
+        AutoCloseable leave = consumer == null ? null : () -> consumer.close(CloseOptions.groupMembershipOperation(GroupMembershipOperation.LEAVE_GROUP));
+        Resources.closeAll(name(), leave, producer, teacher);
     }
 
     private record Pending(Prompt prompt, TokenizedExample example) {
@@ -181,7 +258,13 @@ public final class TeacherWorker extends LoopService {
 
     /** Runs one worker; settings from {@code KDSTREAM_CONFIG} and the environment (see {@link TeacherWorkerConfig}). */
     public static void main(String[] args) throws InterruptedException {
-        String instance = args.length > 0 ? args[0] : Long.toString(ProcessHandle.current().pid());
+        String instance = args.length > 0 ? args[0] : defaultInstanceId();
         ServiceRunner.runUntilStopped(new TeacherWorker(TeacherWorkerConfig.from(Settings.fromProcessEnvironment()), instance));
+    }
+
+    /** The host name: stable across restarts on one host or pod, distinct between hosts. */
+    public static String defaultInstanceId() {
+        String host = System.getenv("HOSTNAME");
+        return host != null && !host.isBlank() ? host : Long.toString(ProcessHandle.current().pid());
     }
 }

@@ -1,20 +1,16 @@
 package io.kdstream.teacher.router;
 
-import io.kdstream.model.checkpoint.CheckpointFile;
-import io.kdstream.model.tokenizer.CharTokenizer;
-import io.kdstream.model.transformer.DecoderLanguageModel;
-import io.kdstream.model.transformer.TransformerConfig;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.embedded.EmbeddedPlatform;
 import io.kdstream.platform.kafka.TopicAdmin;
 import io.kdstream.platform.kafka.TopicSnapshot;
 import io.kdstream.platform.testing.EmbeddedPlatformExtension;
 import io.kdstream.schemas.avro.Prompt;
-import io.kdstream.schemas.avro.Split;
 import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import io.kdstream.teacher.TeacherWorkerConfig;
 import io.kdstream.teacher.model.TeacherModel;
+import io.kdstream.teacher.testing.TeacherFixtures;
 import io.kdstream.teacher.worker.TeacherWorker;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -30,7 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,11 +43,7 @@ class CacheRouterIntegrationTest {
 
     @Test
     void shouldRequestEachPromptOncePerTeacher(EmbeddedPlatform platform, @TempDir Path dir) throws Exception {
-        CharTokenizer tokenizer = new CharTokenizer();
-        Path checkpoint = dir.resolve("teacher.ckpt");
-        try (DecoderLanguageModel teacher = DecoderLanguageModel.create(TransformerConfig.teacher(tokenizer.vocabularySize()), 2)) {
-            CheckpointFile.write(checkpoint, teacher, tokenizer.fingerprint(), Map.of());
-        }
+        Path checkpoint = TeacherFixtures.untrainedTeacher(dir, 2);
         Settings settings = Settings.of(Map.of(
                 "bootstrap.servers", platform.bootstrapServers(),
                 "schema.registry.url", platform.schemaRegistryUrl(),
@@ -95,9 +86,7 @@ class CacheRouterIntegrationTest {
     private static void sendPrompts(Map<String, Object> client, TopicCatalogue catalogue) throws Exception {
         try (KafkaProducer<String, Prompt> producer = KafkaClients.producer(client, catalogue.prompts(), "router-it")) {
             for (String id : IDS) {
-                Prompt prompt = Prompt.newBuilder().setId(id).setDataset("math").setSplit(Split.TRAIN)
-                        .setPrompt("What is 2+" + id.length() + "?").setResponse("x #### x").setSource("test").setCreatedAt(Instant.now()).build();
-                producer.send(new ProducerRecord<>(TopicCatalogue.PROMPTS.name(), id, prompt)).get();
+                producer.send(new ProducerRecord<>(TopicCatalogue.PROMPTS.name(), id, TeacherFixtures.prompt(id, "What is 2+2?", "4 #### 4"))).get();
             }
         }
     }

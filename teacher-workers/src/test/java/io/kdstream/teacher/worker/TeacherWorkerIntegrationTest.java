@@ -1,9 +1,6 @@
 package io.kdstream.teacher.worker;
 
-import io.kdstream.model.checkpoint.CheckpointFile;
 import io.kdstream.model.tokenizer.CharTokenizer;
-import io.kdstream.model.transformer.DecoderLanguageModel;
-import io.kdstream.model.transformer.TransformerConfig;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.embedded.EmbeddedPlatform;
 import io.kdstream.platform.kafka.TopicAdmin;
@@ -11,12 +8,12 @@ import io.kdstream.platform.kafka.TopicSnapshot;
 import io.kdstream.platform.testing.EmbeddedPlatformExtension;
 import io.kdstream.schemas.avro.DeadLetter;
 import io.kdstream.schemas.avro.Prompt;
-import io.kdstream.schemas.avro.Split;
 import io.kdstream.schemas.avro.TeacherLogits;
 import io.kdstream.schemas.logits.SequenceLogits;
 import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import io.kdstream.teacher.TeacherWorkerConfig;
+import io.kdstream.teacher.testing.TeacherFixtures;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -28,7 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -37,18 +33,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(EmbeddedPlatformExtension.class)
 class TeacherWorkerIntegrationTest {
 
-    private static Prompt prompt(String id, String text, String response) {
-        return Prompt.newBuilder().setId(id).setDataset("math").setSplit(Split.TRAIN).setPrompt(text).setResponse(response)
-                .setSource("test").setCreatedAt(Instant.now()).build();
-    }
-
     @Test
     void shouldPublishLogitsForGoodPromptsAndDeadLetterTheRestWithTheReason(EmbeddedPlatform platform, @TempDir Path dir) throws Exception {
         CharTokenizer tokenizer = new CharTokenizer();
-        Path checkpoint = dir.resolve("teacher.ckpt");
-        try (DecoderLanguageModel teacher = DecoderLanguageModel.create(TransformerConfig.teacher(tokenizer.vocabularySize()), 1)) {
-            CheckpointFile.write(checkpoint, teacher, tokenizer.fingerprint(), Map.of());
-        }
+        Path checkpoint = TeacherFixtures.untrainedTeacher(dir, 1);
         Settings settings = Settings.of(Map.of(
                 "bootstrap.servers", platform.bootstrapServers(),
                 "schema.registry.url", platform.schemaRegistryUrl(),
@@ -60,9 +48,9 @@ class TeacherWorkerIntegrationTest {
         try (KafkaProducer<String, Prompt> prompts = KafkaClients.producer(client, catalogue.teacherRequests(), "test");
              KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", platform.bootstrapServers()),
                      new ByteArraySerializer(), new ByteArraySerializer())) {
-            prompts.send(new ProducerRecord<>(TopicCatalogue.TEACHER_REQUESTS.name(), "good", prompt("good", "What is 1+2?", "3 #### 3"))).get();
-            prompts.send(new ProducerRecord<>(TopicCatalogue.TEACHER_REQUESTS.name(), "accent", prompt("accent", "Qu'est-ce que 1+2 ? Réponds.", "3"))).get();
-            prompts.send(new ProducerRecord<>(TopicCatalogue.TEACHER_REQUESTS.name(), "long", prompt("long", "x".repeat(200), "y"))).get();
+            prompts.send(new ProducerRecord<>(TopicCatalogue.TEACHER_REQUESTS.name(), "good", TeacherFixtures.prompt("good", "What is 1+2?", "3 #### 3"))).get();
+            prompts.send(new ProducerRecord<>(TopicCatalogue.TEACHER_REQUESTS.name(), "accent", TeacherFixtures.prompt("accent", "Qu'est-ce que 1+2 ? Réponds.", "3"))).get();
+            prompts.send(new ProducerRecord<>(TopicCatalogue.TEACHER_REQUESTS.name(), "long", TeacherFixtures.prompt("long", "x".repeat(200), "y"))).get();
             raw.send(new ProducerRecord<>(TopicCatalogue.TEACHER_REQUESTS.name(), "garbage".getBytes(), "{not avro}".getBytes(StandardCharsets.UTF_8))).get();
         }
 
@@ -77,6 +65,7 @@ class TeacherWorkerIntegrationTest {
         }
 
         assertThat(worker.failure()).isNull();
+        letters = letters.stream().filter(r -> List.of("accent", "long", "garbage").contains(new String(r.key(), StandardCharsets.UTF_8))).toList();
         assertThat(letters).extracting(r -> new String(r.key(), StandardCharsets.UTF_8)).containsExactlyInAnyOrder("accent", "long", "garbage");
         assertThat(letters).allSatisfy(r -> {
             assertThat(r.value().getService()).isEqualTo(TeacherWorker.SERVICE);
@@ -88,7 +77,8 @@ class TeacherWorkerIntegrationTest {
                 .anySatisfy(m -> assertThat(m).contains("magic byte"));
 
         List<ConsumerRecord<String, TeacherLogits>> logits = TopicSnapshot.read(platform.bootstrapServers(), TopicCatalogue.TEACHER_LOGITS.name(),
-                catalogue.teacherLogits().keySerde().deserializer(), catalogue.teacherLogits().valueSerde().deserializer(), 1, Duration.ofSeconds(30));
+                        catalogue.teacherLogits().keySerde().deserializer(), catalogue.teacherLogits().valueSerde().deserializer(), 1, Duration.ofSeconds(30))
+                .stream().filter(r -> r.key().equals(worker.teacherFingerprint() + "/good")).toList();
         assertThat(logits).hasSize(1);
         assertThat(logits.get(0).key()).isEqualTo(worker.teacherFingerprint() + "/good");
         SequenceLogits decoded = SequenceLogits.decode(logits.get(0).value());

@@ -1,0 +1,187 @@
+package io.kdstream.teacher.worker;
+
+import io.kdstream.platform.config.Settings;
+import io.kdstream.platform.embedded.EmbeddedPlatform;
+import io.kdstream.platform.kafka.TopicAdmin;
+import io.kdstream.platform.kafka.TopicSnapshot;
+import io.kdstream.platform.testing.EmbeddedPlatformExtension;
+import io.kdstream.schemas.avro.Prompt;
+import io.kdstream.schemas.topics.KafkaClients;
+import io.kdstream.schemas.topics.TopicCatalogue;
+import io.kdstream.teacher.TeacherWorkerConfig;
+import io.kdstream.teacher.model.TeacherModel;
+import io.kdstream.teacher.testing.TeacherFixtures;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Read-process-write exactly once: no request lost, no logit record duplicated, for read_committed readers. */
+@ExtendWith(EmbeddedPlatformExtension.class)
+class TeacherWorkerExactlyOnceIntegrationTest {
+
+    @Test
+    void shouldLoseAndDuplicateNothingWhenAWorkerIsKilledBetweenSendingAndCommitting(EmbeddedPlatform platform, @TempDir Path dir) throws Exception {
+        List<String> ids = ids("eos-kill-", 12);
+        Settings settings = settings(platform, TeacherFixtures.untrainedTeacher(dir, 11), "eos-kill");
+        String teacher = TeacherModel.fingerprintOf(TeacherWorkerConfig.from(settings));
+        sendRequests(settings, ids);
+
+        Process doomed = startWorkerProcess(settings.with(Map.of("kdstream.teacher.fault.pause.before.commit.ms", "60000")), dir, "eos-kill-worker");
+        try {
+            await().atMost(Duration.ofSeconds(90)).until(() -> uncommittedKeys(platform, teacher, ids).size() >= ids.size());
+        } finally {
+            doomed.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, no abort, no commit
+        }
+        assertThat(committedKeys(platform, teacher, ids)).as("visible to read_committed before the replacement ran").isEmpty();
+
+        TeacherWorker replacement = new TeacherWorker(TeacherWorkerConfig.from(settings), "eos-kill-worker");
+        replacement.start();
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> committedKeys(platform, teacher, ids).size() >= ids.size());
+        } finally {
+            replacement.close();
+        }
+
+        assertThat(replacement.failure()).isNull();
+        assertExactlyOnce(committedKeys(platform, teacher, ids), ids, teacher);
+        assertThat(uncommittedKeys(platform, teacher, ids)).as("the killed worker's records are in the log, aborted").hasSize(2 * ids.size());
+    }
+
+    @Test
+    void shouldLoseAndDuplicateNothingWhileWorkersJoinAndLeave(EmbeddedPlatform platform, @TempDir Path dir) throws Exception {
+        List<String> ids = ids("eos-rebalance-", 240);
+        Settings settings = settings(platform, TeacherFixtures.untrainedTeacher(dir, 12), "eos-rebalance")
+                .with(Map.of("max.poll.records", "8"));
+        String teacher = TeacherModel.fingerprintOf(TeacherWorkerConfig.from(settings));
+        sendRequests(settings, ids);
+
+        List<TeacherWorker> workers = new ArrayList<>();
+        Function<String, TeacherWorker> start = name -> {
+            TeacherWorker worker = new TeacherWorker(TeacherWorkerConfig.from(settings), name);
+            workers.add(worker);
+            worker.start();
+            return worker;
+        };
+        try {
+            TeacherWorker first = start.apply("a");
+            await().atMost(Duration.ofSeconds(60)).until(() -> first.published() >= 30);
+            start.apply("b");
+            await().atMost(Duration.ofSeconds(60)).until(() -> total(workers) >= 90);
+            first.close(); // leaves mid-stream
+            start.apply("c");
+            await().atMost(Duration.ofSeconds(90)).until(() -> committedKeys(platform, teacher, ids).size() >= ids.size());
+        } finally {
+            workers.forEach(TeacherWorker::close);
+        }
+
+        assertThat(workers).allSatisfy(worker -> assertThat(worker.failure()).isNull());
+        assertExactlyOnce(committedKeys(platform, teacher, ids), ids, teacher);
+    }
+
+    private static List<String> ids(String prefix, int count) {
+        return IntStream.range(0, count).mapToObj(i -> prefix + i).toList();
+    }
+
+    private static long total(List<TeacherWorker> workers) {
+        return workers.stream().mapToLong(TeacherWorker::published).sum();
+    }
+
+    private static Settings settings(EmbeddedPlatform platform, Path checkpoint, String group) {
+        return Settings.of(Map.of(
+                "bootstrap.servers", platform.bootstrapServers(),
+                "schema.registry.url", platform.schemaRegistryUrl(),
+                "kdstream.teacher.checkpoint", checkpoint.toString(),
+                "kdstream.teacher.group.id", group,
+                "kdstream.teacher.topk", "4"));
+    }
+
+    private static void sendRequests(Settings settings, List<String> ids) throws Exception {
+        Map<String, Object> client = settings.clientProperties();
+        TopicAdmin.ensureTopics(client, TopicCatalogue.ALL);
+        TopicCatalogue catalogue = new TopicCatalogue(client);
+        try (KafkaProducer<String, Prompt> producer = KafkaClients.producer(client, catalogue.teacherRequests(), "eos-test")) {
+            for (String id : ids) {
+                producer.send(new ProducerRecord<>(TopicCatalogue.TEACHER_REQUESTS.name(), id, TeacherFixtures.prompt(id, "What is 3+4?", "7 #### 7")));
+            }
+            producer.flush();
+        }
+    }
+
+    /** A worker in its own JVM, configured through KDSTREAM_CONFIG, as it runs in production. */
+    private static Process startWorkerProcess(Settings settings, Path dir, String instance) throws IOException {
+        Path config = dir.resolve(instance + ".properties");
+        Properties properties = new Properties();
+        properties.putAll(settings.asMap());
+        try (Writer writer = Files.newBufferedWriter(config)) {
+            properties.store(writer, "worker under test");
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx1g", "-XX:+UseSerialGC", "-Dai.djl.pytorch.num_threads=1",
+                "-cp", System.getProperty("java.class.path"), TeacherWorker.class.getName(), instance)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve(instance + ".log").toFile());
+        builder.environment().put("KDSTREAM_CONFIG", config.toString());
+        return builder.start();
+    }
+
+    /** This test's keys that read_committed readers see (other tests share the topics). */
+    private static List<String> committedKeys(EmbeddedPlatform platform, String teacher, List<String> ids) {
+        return TopicSnapshot.read(platform.bootstrapServers(), TopicCatalogue.TEACHER_LOGITS.name(), new StringDeserializer(),
+                        new ByteArrayDeserializer(), 0, Duration.ofSeconds(5)).stream()
+                .map(ConsumerRecord::key).filter(key -> isOurs(key, teacher, ids)).toList();
+    }
+
+    /** This test's keys in the log, committed or not (read_uncommitted). */
+    private static List<String> uncommittedKeys(EmbeddedPlatform platform, String teacher, List<String> ids) {
+        Map<String, Object> props = Map.of("bootstrap.servers", platform.bootstrapServers(), "isolation.level", "read_uncommitted");
+        List<String> keys = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = IntStream.range(0, TopicCatalogue.TEACHER_LOGITS.partitions())
+                    .mapToObj(p -> new TopicPartition(TopicCatalogue.TEACHER_LOGITS.name(), p)).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
+                consumer.poll(Duration.ofMillis(200)).forEach(record -> {
+                    if (record.key() != null && isOurs(record.key(), teacher, ids)) {
+                        keys.add(record.key());
+                    }
+                });
+            }
+        }
+        return keys;
+    }
+
+    private static boolean isOurs(String key, String teacher, List<String> ids) {
+        return TopicCatalogue.teacherOfLogitsKey(key).equals(teacher) && ids.contains(TopicCatalogue.promptOfLogitsKey(key));
+    }
+
+    private static void assertExactlyOnce(List<String> committed, List<String> ids, String teacher) {
+        Map<String, Long> counts = committed.stream().collect(Collectors.groupingBy(key -> key, Collectors.counting()));
+        assertThat(counts.keySet()).containsExactlyInAnyOrderElementsOf(ids.stream().map(id -> TopicCatalogue.teacherLogitsKey(teacher, id)).toList());
+        assertThat(counts.values()).as("records per key").containsOnly(1L);
+    }
+}
