@@ -3,7 +3,7 @@ package io.kdstream.model.generation;
 import java.util.Arrays;
 
 /**
- * What greedy generation produced for one prompt.
+ * What generation produced for one prompt.
  *
  * @param tokens the new token ids, without the prompt and without the closing EOS
  * @param stopReason why generation ended

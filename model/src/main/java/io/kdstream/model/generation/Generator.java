@@ -9,15 +9,16 @@ import io.kdstream.model.transformer.DecoderLanguageModel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
- * Greedy batched generation.
+ * Batched generation, greedy or sampled ({@link Sampling}), each row stopping at its own end token.
  *
  * <p>Each step recomputes the full forward pass over the still-running rows, right-padded to the longest, and reads
- * each row's prediction at its own last real position. The causal mask makes padding after a row's end invisible to
- * its real positions, so results do not depend on how prompts are batched (up to float rounding of the batched
+ * each row's logits at its own last real position. The causal mask makes padding after a row's end invisible to
+ * its real positions, so greedy results do not depend on how prompts are batched (up to float rounding of the batched
  * kernels). No KV cache: the sequences here are at most a few hundred tokens, and the simple loop is easy to trust.
- * Ties between logits go to the lowest token id ({@code argMax} returns the first maximum).
+ * Greedy ties between logits go to the lowest token id.
  */
 public final class Generator {
 
@@ -43,6 +44,28 @@ public final class Generator {
      * @return one {@link Generation} per prompt, in order
      */
     public List<Generation> generate(int[][] prompts, int maxNewTokens) {
+        int vocabulary = model.config().vocabularySize();
+        return generate(prompts, maxNewTokens, (logits, offset, row) -> TokenChoice.greedy(logits, offset, vocabulary));
+    }
+
+    /** Like {@link #generate(int[][], int)}, drawing each next token as {@code sampling} says. */
+    public List<Generation> generate(int[][] prompts, int maxNewTokens, Sampling sampling) {
+        int vocabulary = model.config().vocabularySize();
+        SplittableRandom seeds = new SplittableRandom(sampling.seed());
+        SplittableRandom[] streams = new SplittableRandom[prompts.length];
+        for (int row = 0; row < prompts.length; row++) {
+            streams[row] = seeds.split();
+        }
+        return generate(prompts, maxNewTokens,
+                (logits, offset, row) -> TokenChoice.sample(logits, offset, vocabulary, sampling, streams[row]));
+    }
+
+    /** Picks the next token of prompt {@code row} from its logits at {@code logits[offset .. offset + V)}. */
+    private interface Chooser {
+        int next(float[] logits, int offset, int row);
+    }
+
+    private List<Generation> generate(int[][] prompts, int maxNewTokens, Chooser chooser) {
         if (maxNewTokens < 0) {
             throw new IllegalArgumentException("maxNewTokens must be >= 0, got " + maxNewTokens);
         }
@@ -62,14 +85,15 @@ public final class Generator {
 
         List<Integer> active = running(reasons);
         while (!active.isEmpty()) {
-            int[] next = nextTokens(sequences, lengths, active);
+            float[] logits = lastLogits(sequences, lengths, active);
             for (int i = 0; i < active.size(); i++) {
                 int row = active.get(i);
-                if (next[i] == eosId) {
+                int next = chooser.next(logits, i * vocabulary, row);
+                if (next == eosId) {
                     reasons[row] = StopReason.EOS;
                     continue;
                 }
-                sequences[row][lengths[row]++] = next[i];
+                sequences[row][lengths[row]++] = next;
                 generated[row]++;
                 reasons[row] = stopBeforeStep(lengths[row], generated[row], maxNewTokens, context);
             }
@@ -84,8 +108,8 @@ public final class Generator {
         return result;
     }
 
-    /** One forward pass over the active rows; returns each row's greedy next token. */
-    private int[] nextTokens(int[][] sequences, int[] lengths, List<Integer> active) {
+    /** One forward pass over the active rows; returns each row's logits at its last real position, (rows, V). */
+    private float[] lastLogits(int[][] sequences, int[] lengths, List<Integer> active) {
         int batch = active.size();
         int width = 0;
         for (int row : active) {
@@ -97,17 +121,17 @@ public final class Generator {
             int row = active.get(i);
             System.arraycopy(sequences[row], 0, padded, i * width, lengths[row]);
         }
-        long[] best;
+        int vocabulary = model.config().vocabularySize();
+        long[] lastPosition = new long[batch * vocabulary];
+        for (int i = 0; i < batch; i++) {
+            Arrays.fill(lastPosition, i * vocabulary, (i + 1) * vocabulary, lengths[active.get(i)] - 1);
+        }
         try (NDManager scope = model.manager().newSubManager()) {
             NDArray tokens = scope.create(padded, new Shape(batch, width));
             NDArray logits = model.logits(scope, tokens, false);
-            best = logits.argMax(-1).toType(DataType.INT64, false).toLongArray(); // (batch, width)
+            NDArray index = scope.create(lastPosition, new Shape(batch, 1, vocabulary));
+            return logits.gather(index, 1).toType(DataType.FLOAT32, false).toFloatArray();
         }
-        int[] next = new int[batch];
-        for (int i = 0; i < batch; i++) {
-            next[i] = Math.toIntExact(best[i * width + lengths[active.get(i)] - 1]);
-        }
-        return next;
     }
 
     /** Null while the row may take another step, else why it may not. */

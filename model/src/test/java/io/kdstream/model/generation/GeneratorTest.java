@@ -72,6 +72,45 @@ class GeneratorTest {
         }
     }
 
+    @Test
+    void shouldSampleReproduciblyFromTheSeed() {
+        try (DecoderLanguageModel model = DecoderLanguageModel.create(TinyModels.tiny(), 5)) {
+            setEosBias(model, -100f);
+            Generator generator = new Generator(model);
+            int[][] prompts = {tokenizer.encodePrompt("12+7"), tokenizer.encodePrompt("3")};
+            Sampling hot = new Sampling(1.5, 0, 11);
+            List<Generation> first = generator.generate(prompts, 8, hot);
+            assertThat(generator.generate(prompts, 8, hot)).isEqualTo(first);
+            assertThat(generator.generate(prompts, 8, new Sampling(1.5, 0, 12))).isNotEqualTo(first);
+            assertThat(first).allSatisfy(g -> assertThat(g.tokens()).hasSize(8));
+            // an untrained model is nearly uniform: sampled text differs from greedy text
+            assertThat(first).isNotEqualTo(generator.generate(prompts, 8));
+        }
+    }
+
+    @Test
+    void shouldSampleGreedilyWithTopKOne() {
+        try (DecoderLanguageModel model = DecoderLanguageModel.create(TinyModels.tiny(), 5)) {
+            setEosBias(model, -100f);
+            Generator generator = new Generator(model);
+            int[][] prompts = {tokenizer.encodePrompt("12+7"), tokenizer.encodePrompt("abcdefgh")};
+            assertThat(generator.generate(prompts, 6, new Sampling(2.0, 1, 3))).isEqualTo(generator.generate(prompts, 6));
+        }
+    }
+
+    @Test
+    void shouldStopEachSampledRowAtItsOwnEos() {
+        try (DecoderLanguageModel model = DecoderLanguageModel.create(TinyModels.tiny(), 5)) {
+            setEosBias(model, 100f);
+            List<Generation> out = new Generator(model).generate(
+                    new int[][] {tokenizer.encodePrompt("1+1"), tokenizer.encodePrompt("22")}, 10, new Sampling(1, 0, 1));
+            assertThat(out).allSatisfy(g -> {
+                assertThat(g.tokens()).isEmpty();
+                assertThat(g.stopReason()).isEqualTo(StopReason.EOS);
+            });
+        }
+    }
+
     /** Pushes the output bias of EOS up or down so the test controls when generation stops. */
     private static void setEosBias(DecoderLanguageModel model, float bias) {
         for (Pair<String, Parameter> parameter : model.block().getParameters()) {
