@@ -3,10 +3,11 @@ package io.kdstream.schemas.logits;
 import io.kdstream.schemas.avro.TeacherLogits;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
- * A TeacherLogits record decoded into plain arrays: position p holds the teacher's top-K for the token at p+1.
- * {@code logSumExp} is null when the record carries log-probabilities.
+ * A sequence's TeacherLogits decoded into plain arrays: position p holds the teacher's top-K for the token at p+1,
+ * and {@code values - logSumExp} are the teacher's log-probabilities of those entries (see {@link TopKDecoder}).
  */
 public record SequenceLogits(String promptId, String teacherFingerprint, String tokenizerFingerprint, int[] tokens,
                              float[] lossMask, int k, int[] ids, float[] values, float[] logSumExp) {
@@ -19,37 +20,84 @@ public record SequenceLogits(String promptId, String teacherFingerprint, String 
     public static SequenceLogits decode(TeacherLogits record) {
         if (record.getChunkCount() != 1) {
             throw new IllegalArgumentException("record of prompt " + record.getPromptId() + " is chunk " + record.getChunkIndex()
-                    + " of " + record.getChunkCount() + "; chunked records are not supported yet");
+                    + " of " + record.getChunkCount() + "; chunks are decoded together, by a ChunkAssembler");
         }
-        int[] tokens = record.getTokenIds().stream().mapToInt(Integer::intValue).toArray();
-        int positions = record.getPositions();
-        if (positions != tokens.length - 1) {
-            throw new IllegalArgumentException("record of prompt " + record.getPromptId() + " has " + positions
-                    + " positions for " + tokens.length + " tokens; expected " + (tokens.length - 1));
+        return decode(List.of(record));
+    }
+
+    /**
+     * Decodes the chunks of one computation of a sequence, in chunk order, into one sequence. Each chunk holds the
+     * tokens of its positions and the one after the last, so consecutive chunks share a token.
+     */
+    public static SequenceLogits decode(List<TeacherLogits> chunks) {
+        TeacherLogits first = chunks.get(0);
+        int k = first.getK();
+        long totalPositions = 0;
+        for (int i = 0; i < chunks.size(); i++) {
+            TeacherLogits chunk = chunks.get(i);
+            requireChunk(chunk, chunk.getChunkIndex() == i && chunk.getChunkCount() == chunks.size(), "chunkIndex",
+                    "chunk " + chunk.getChunkIndex() + " of " + chunk.getChunkCount() + " is at place " + i + " of " + chunks.size());
+            requireChunk(chunk, chunk.getK() == k && k >= 1, "k", "k is " + chunk.getK() + ", the first chunk's " + k);
+            requireChunk(chunk, chunk.getPositions() >= 0 && chunk.getFirstPosition() == totalPositions, "firstPosition",
+                    "positions " + chunk.getFirstPosition() + " + " + chunk.getPositions() + " do not follow the " + totalPositions + " before");
+            requireChunk(chunk, chunk.getTokenIds().size() == chunk.getPositions() + 1, "tokenIds",
+                    chunk.getTokenIds().size() + " tokens for " + chunk.getPositions() + " positions; expected " + (chunk.getPositions() + 1));
+            requireChunk(chunk, chunk.getLossMask().remaining() == chunk.getPositions(), "lossMask",
+                    chunk.getLossMask().remaining() + " bytes for " + chunk.getPositions() + " positions");
+            if (i > 0) {
+                List<Integer> previous = chunks.get(i - 1).getTokenIds();
+                requireChunk(chunk, chunk.getTokenIds().get(0).equals(previous.get(previous.size() - 1)), "tokenIds",
+                        "the first token differs from the previous chunk's last");
+            }
+            totalPositions += chunk.getPositions();
         }
-        int entries = positions * record.getK();
-        ByteBuffer maskBytes = record.getLossMask().duplicate();
-        if (maskBytes.remaining() != positions) {
-            throw new IllegalArgumentException("lossMask of prompt " + record.getPromptId() + " holds " + maskBytes.remaining()
-                    + " bytes, expected " + positions);
-        }
+        int positions = Math.toIntExact(totalPositions);
+        int entries = Math.multiplyExact(positions, k);
+        int[] tokens = new int[positions + 1];
         float[] mask = new float[positions];
-        for (int p = 0; p < positions; p++) {
-            mask[p] = maskBytes.get() != 0 ? 1f : 0f;
+        int[] ids = new int[entries];
+        float[] values = new float[entries];
+        float[] logSumExp = new float[positions];
+        for (TeacherLogits chunk : chunks) {
+            int start = chunk.getFirstPosition();
+            List<Integer> chunkTokens = chunk.getTokenIds();
+            for (int t = 0; t < chunkTokens.size(); t++) {
+                tokens[start + t] = chunkTokens.get(t);
+            }
+            ByteBuffer maskBytes = chunk.getLossMask().duplicate();
+            for (int p = 0; p < chunk.getPositions(); p++) {
+                mask[start + p] = maskBytes.get() != 0 ? 1f : 0f;
+            }
+            try {
+                TopKDecoder.decodeInto(chunk, ids, values, logSumExp, start);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(describe(chunk) + ": " + e.getMessage(), e);
+            }
         }
-        return new SequenceLogits(record.getPromptId(), record.getTeacher().getFingerprint(), record.getTokenizerFingerprint(),
-                tokens, mask, record.getK(),
-                TopKCodec.decodeIds(record.getTopkIds(), record.getIdEncoding(), entries),
-                TopKCodec.decodeFloats(record.getTopkValues(), record.getValueEncoding(), entries, "topkValues"),
-                record.getLogSumExp() == null ? null
-                        : TopKCodec.decodeFloats(record.getLogSumExp(), record.getValueEncoding(), positions, "logSumExp"));
+        return new SequenceLogits(first.getPromptId(), first.getTeacher().getFingerprint(), first.getTokenizerFingerprint(),
+                tokens, mask, k, ids, values, logSumExp);
+    }
+
+    private static void requireChunk(TeacherLogits chunk, boolean holds, String field, String problem) {
+        if (!holds) {
+            throw new IllegalArgumentException(describe(chunk) + ": " + field + ": " + problem);
+        }
+    }
+
+    private static String describe(TeacherLogits chunk) {
+        return "record of prompt " + chunk.getPromptId() + (chunk.getChunkCount() == 1 ? ""
+                : " (chunk " + chunk.getChunkIndex() + " of " + chunk.getChunkCount() + ")");
     }
 
     /** The loss mask as one byte a position, as records carry it. */
     public static ByteBuffer encodeMask(float[] mask) {
-        ByteBuffer out = ByteBuffer.allocate(mask.length);
-        for (float m : mask) {
-            out.put(m != 0 ? (byte) 1 : (byte) 0);
+        return encodeMask(mask, 0, mask.length);
+    }
+
+    public static ByteBuffer encodeMask(float[] mask, int from, int count) {
+        ByteBuffer out = ByteBuffer.allocate(count);
+        for (int p = from; p < from + count; p++) {
+            out.put(mask[p] != 0 ? (byte) 1 : (byte) 0);
         }
         return out.flip();
     }

@@ -1,0 +1,106 @@
+package io.kdstream.schemas.logits;
+
+import io.kdstream.schemas.avro.IdEncoding;
+import io.kdstream.schemas.avro.TeacherIdentity;
+import io.kdstream.schemas.avro.TeacherLogits;
+import io.kdstream.schemas.avro.ValueEncoding;
+import io.kdstream.schemas.avro.ValueKind;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Bytes that do not match their declared encoding, and teacher output that breaks the contract, fail with the field named. */
+class TopKDecodingErrorsTest {
+
+    private static final int K = 4;
+
+    /** A valid packed record of two positions (3 tokens, V = 100). */
+    private static TeacherLogits.Builder packed() {
+        TopKSequence topK = new TopKSequence(K, 100, new int[]{5, 6, 7, 8, 9, 10, 11, 12},
+                new float[]{3, 2, 1, 0, 1, 1, 0, -1}, new float[]{4, 2.5f});
+        return TopKEncoding.PACKED.encode(topK, 0, 2).applyTo(TeacherLogits.newBuilder())
+                .setPromptId("p").setTeacher(new TeacherIdentity("t", "1", "f")).setTokenizerFingerprint("tok")
+                .setTokenIds(List.of(1, 2, 3)).setLossMask(ByteBuffer.wrap(new byte[]{1, 1}))
+                .setK(K).setPositions(2).setValueKind(ValueKind.RAW_LOGITS).setCreatedAt(Instant.EPOCH);
+    }
+
+    private static ByteBuffer bytes(int... values) {
+        byte[] out = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = (byte) values[i];
+        }
+        return ByteBuffer.wrap(out);
+    }
+
+    @Test
+    void shouldNameTopkIdsWhenPackedIdsAreTruncated() {
+        TeacherLogits record = packed().setTopkIds(bytes(1, 2, 3)).build();
+        assertThatThrownBy(() -> SequenceLogits.decode(record)).hasMessageContaining("prompt p").hasMessageContaining("topkIds holds 3 bytes, expected 7");
+    }
+
+    @Test
+    void shouldNameIdBitsWhenTheWidthIsMissing() {
+        TeacherLogits record = packed().setIdBits(0).build();
+        assertThatThrownBy(() -> SequenceLogits.decode(record)).hasMessageContaining("idBits is 0");
+    }
+
+    @Test
+    void shouldNameTopkValuesWhenPackedValuesHaveTheWrongLength() {
+        TeacherLogits record = packed().setTopkValues(bytes(0, 1, 2)).build();
+        assertThatThrownBy(() -> SequenceLogits.decode(record)).hasMessageContaining("topkValues holds 3 bytes, expected 8");
+    }
+
+    @Test
+    void shouldNameTopkValuesWhenPackedOffsetsWouldBreakTheDescendingOrder() {
+        TeacherLogits record = packed().setTopkValues(bytes(0, 9, 4, 20, 0, 1, 2, 3)).build();
+        assertThatThrownBy(() -> SequenceLogits.decode(record)).hasMessageContaining("topkValues: the offsets of position 0 decrease at entry 2");
+    }
+
+    @Test
+    void shouldNameTopkValuesWhenFloatValuesAreNotDescending() {
+        TeacherLogits record = packed().setIdEncoding(IdEncoding.UINT16_LE).setIdBits(0)
+                .setTopkIds(TopKCodec.encodeIds(new int[8], IdEncoding.UINT16_LE))
+                .setValueEncoding(ValueEncoding.FLOAT32_LE)
+                .setTopkValues(TopKCodec.encodeFloats(new float[]{3, 2, 1, 0, 1, 2, 0, -1}, ValueEncoding.FLOAT32_LE))
+                .setLogSumExp(TopKCodec.encodeFloats(new float[]{4, 3}, ValueEncoding.FLOAT32_LE)).build();
+        assertThatThrownBy(() -> SequenceLogits.decode(record)).hasMessageContaining("topkValues: position 1 is not in descending order");
+    }
+
+    @Test
+    void shouldNameLogSumExpWhenRawFloatLogitsComeWithoutIt() {
+        TeacherLogits record = packed().setIdEncoding(IdEncoding.UINT16_LE).setIdBits(0)
+                .setTopkIds(TopKCodec.encodeIds(new int[8], IdEncoding.UINT16_LE))
+                .setValueEncoding(ValueEncoding.FLOAT32_LE).setValueKind(ValueKind.RAW_LOGITS)
+                .setTopkValues(TopKCodec.encodeFloats(new float[8], ValueEncoding.FLOAT32_LE)).setLogSumExp(null).build();
+        assertThatThrownBy(() -> SequenceLogits.decode(record)).hasMessageContaining("logSumExp is missing");
+    }
+
+    @Test
+    void shouldNameTokenIdsAndLossMaskWhenTheyDoNotMatchThePositions() {
+        assertThatThrownBy(() -> SequenceLogits.decode(packed().setTokenIds(List.of(1, 2)).build())).hasMessageContaining("tokenIds: 2 tokens for 2 positions");
+        assertThatThrownBy(() -> SequenceLogits.decode(packed().setLossMask(bytes(1)).build())).hasMessageContaining("lossMask: 1 bytes for 2 positions");
+    }
+
+    @Test
+    void shouldRefuseToEncodeValuesOutOfOrderIdsOutsideTheVocabularyOrAnImpossibleLogSumExp() {
+        for (TopKEncoding encoding : TopKEncoding.values()) {
+            TopKSequence unordered = new TopKSequence(2, 100, new int[]{1, 2}, new float[]{1, 2}, new float[]{3});
+            assertThatThrownBy(() -> encoding.encode(unordered, 0, 1)).hasMessageContaining("topkValues: position 0 is not in descending order");
+            TopKSequence withNaN = new TopKSequence(2, 100, new int[]{1, 2}, new float[]{Float.NaN, 0}, new float[]{3});
+            assertThatThrownBy(() -> encoding.encode(withNaN, 0, 1)).hasMessageContaining("topkValues").hasMessageContaining("NaN");
+        }
+        TopKSequence outsideVocabulary = new TopKSequence(2, 100, new int[]{1, 100}, new float[]{2, 1}, new float[]{3});
+        assertThatThrownBy(() -> TopKEncoding.PACKED.encode(outsideVocabulary, 0, 1)).hasMessageContaining("topkIds: token id 100");
+        TopKSequence lowLogSumExp = new TopKSequence(2, 100, new int[]{1, 2}, new float[]{2, 1}, new float[]{1});
+        assertThatThrownBy(() -> TopKEncoding.PACKED.encode(lowLogSumExp, 0, 1)).hasMessageContaining("logSumExp at position 0 is 1.0, below");
+    }
+
+    @Test
+    void shouldListTheEncodingsWhenASettingNamesAnUnknownOne() {
+        assertThatThrownBy(() -> TopKEncoding.named("zstd")).hasMessageContaining("unknown top-K encoding 'zstd'; expected one of [packed, float32]");
+    }
+}
