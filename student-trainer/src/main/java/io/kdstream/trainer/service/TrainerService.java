@@ -13,6 +13,7 @@ import io.kdstream.schemas.avro.Split;
 import io.kdstream.schemas.avro.TeacherLogits;
 import io.kdstream.schemas.deadletter.DeadLetters;
 import io.kdstream.schemas.logits.SequenceLogits;
+import io.kdstream.schemas.logits.chunks.ChunkAssembler;
 import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import io.kdstream.trainer.TrainerConfig;
@@ -31,6 +32,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -50,6 +52,7 @@ public final class TrainerService extends LoopService {
     private final TrainerConfig config;
     private final CharTokenizer tokenizer = new CharTokenizer();
     private final LogitCache cache;
+    private final ChunkAssembler chunks = new ChunkAssembler();
     private final AtomicLong otherTeacherRecords = new AtomicLong();
     private final AtomicLong heldOutRecords = new AtomicLong();
     private final AtomicReference<StepMetrics> lastStep = new AtomicReference<>();
@@ -119,7 +122,11 @@ public final class TrainerService extends LoopService {
             if (logits == null) {
                 return; // a tombstone: the cache entry was pruned
             }
-            sequence = SequenceLogits.decode(logits);
+            Optional<SequenceLogits> assembled = chunks.accept(logits);
+            if (assembled.isEmpty()) {
+                return; // a chunk of a sequence whose other chunks are still to come
+            }
+            sequence = assembled.get();
             if (!sequence.tokenizerFingerprint().equals(tokenizer.fingerprint())) {
                 throw new IllegalArgumentException("record of prompt " + sequence.promptId() + " was made with tokenizer "
                         + sequence.tokenizerFingerprint() + "; this student uses " + tokenizer.fingerprint());

@@ -1,0 +1,37 @@
+package io.kdstream.teacher;
+
+import io.kdstream.platform.config.ConfigException;
+import io.kdstream.platform.config.Settings;
+import io.kdstream.schemas.logits.TopKEncoding;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TeacherWorkerConfigTest {
+
+    private static TeacherWorkerConfig config(Map<String, String> extra) {
+        Map<String, String> values = new HashMap<>(Map.of("kdstream.teacher.checkpoint", "teacher.ckpt"));
+        values.putAll(extra);
+        return TeacherWorkerConfig.from(Settings.of(values));
+    }
+
+    @Test
+    void shouldPackByDefaultWithinWhatTheProducerAndTheTopicAccept() {
+        TeacherWorkerConfig defaults = config(Map.of());
+        assertThat(defaults.encoding()).isEqualTo(TopKEncoding.PACKED);
+        assertThat(defaults.maxRecordBytes()).isEqualTo(1024 * 1024);
+        assertThat(config(Map.of("max.request.size", "8388608")).maxRecordBytes()).isEqualTo(4 * 1024 * 1024);
+        assertThat(config(Map.of("kdstream.teacher.max.record.bytes", "4096")).maxRecordBytes()).isEqualTo(4096);
+    }
+
+    @Test
+    void shouldReadTheLosslessEncodingAndNameTheSettingOfAnUnknownOne() {
+        assertThat(config(Map.of("kdstream.teacher.encoding", "FLOAT32")).encoding()).isEqualTo(TopKEncoding.FLOAT32);
+        assertThatThrownBy(() -> config(Map.of("kdstream.teacher.encoding", "bf16")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("kdstream.teacher.encoding").hasMessageContaining("packed, float32");
+    }
+}
