@@ -167,6 +167,7 @@ public final class EvaluatorService extends LoopService {
 
     /** Runs the evaluator; settings from {@code KDSTREAM_CONFIG} and the environment (see {@link EvaluatorConfig}). */
     public static void main(String[] args) throws InterruptedException {
-        ServiceRunner.runUntilStopped(new EvaluatorService(EvaluatorConfig.from(Settings.fromProcessEnvironment())));
+        Settings settings = Settings.fromProcessEnvironment();
+        ServiceRunner.runUntilStopped(new EvaluatorService(EvaluatorConfig.from(settings)), settings);
     }
 }
