@@ -5,6 +5,6 @@ import picocli.CommandLine.Command;
 /** {@code kdstream bench ...}: measurements reported as ratios measured side by side in one run. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks; each writes its results and the command line to BENCHMARKS.md.",
-        subcommands = {})
+        subcommands = {StepBenchCommand.class, WorkersBenchCommand.class, CodecBenchCommand.class})
 public final class BenchCommand {
 }

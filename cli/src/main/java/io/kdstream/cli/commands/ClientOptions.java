@@ -1,6 +1,7 @@
 package io.kdstream.cli.commands;
 
 import io.kdstream.platform.config.Settings;
+import io.kdstream.platform.service.ServiceRunner;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -22,6 +23,9 @@ public final class ClientOptions {
     @Option(names = "--schema-registry-url", description = "Confluent-compatible schema registry API (default: http://localhost:8081/apis/ccompat/v7)")
     String schemaRegistryUrl;
 
+    @Option(names = "--http-port", description = "serve /health/live, /health/ready and /metrics on this port (services only)")
+    Integer httpPort;
+
     @Option(names = "-D", paramLabel = "KEY=VALUE", description = "any setting, e.g. -D kdstream.trainer.steps=500 -D security.protocol=SSL")
     Map<String, String> overrides = new LinkedHashMap<>();
 
@@ -29,6 +33,9 @@ public final class ClientOptions {
         Map<String, String> flags = new LinkedHashMap<>(overrides);
         if (bootstrapServers != null) {
             flags.put(Settings.BOOTSTRAP_SERVERS, bootstrapServers);
+        }
+        if (httpPort != null) {
+            flags.put(ServiceRunner.HTTP_PORT, httpPort.toString());
         }
         if (schemaRegistryUrl != null) {
             flags.put(Settings.SCHEMA_REGISTRY_URL, schemaRegistryUrl);

@@ -18,8 +18,9 @@ public final class EvaluatorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        EvaluatorService evaluator = new EvaluatorService(EvaluatorConfig.from(client.settings()));
-        ServiceRunner.runUntilStopped(evaluator);
+        var settings = client.settings();
+        EvaluatorService evaluator = new EvaluatorService(EvaluatorConfig.from(settings));
+        ServiceRunner.runUntilStopped(evaluator, settings);
         return evaluator.failure() == null ? 0 : 1;
     }
 }

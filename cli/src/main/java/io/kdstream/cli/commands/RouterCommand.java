@@ -45,7 +45,7 @@ public final class RouterCommand implements Callable<Integer> {
             }
             settings = settings.with(Map.of("kdstream.router.teacher.fingerprint", fingerprint));
         }
-        ServiceRunner.runUntilStopped(new CacheRouter(CacheRouterConfig.from(settings)));
+        ServiceRunner.runUntilStopped(new CacheRouter(CacheRouterConfig.from(settings)), settings);
         return 0;
     }
 }

@@ -32,7 +32,7 @@ public final class TeacherWorkerCommand implements Callable<Integer> {
             settings = settings.with(java.util.Map.of("kdstream.teacher.checkpoint", checkpoint.toString()));
         }
         TeacherWorker worker = new TeacherWorker(TeacherWorkerConfig.from(settings), instance != null ? instance : TeacherWorker.defaultInstanceId());
-        ServiceRunner.runUntilStopped(worker);
+        ServiceRunner.runUntilStopped(worker, settings);
         return worker.failure() == null ? 0 : 1;
     }
 }

@@ -19,8 +19,9 @@ public final class TrainerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        TrainerService trainer = new TrainerService(TrainerConfig.from(client.settings()));
-        ServiceRunner.runUntilStopped(trainer);
+        var settings = client.settings();
+        TrainerService trainer = new TrainerService(TrainerConfig.from(settings));
+        ServiceRunner.runUntilStopped(trainer, settings);
         return trainer.failure() == null ? 0 : 1;
     }
 }

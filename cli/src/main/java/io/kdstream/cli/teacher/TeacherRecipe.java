@@ -1,11 +1,14 @@
 package io.kdstream.cli.teacher;
 
 import io.kdstream.cli.progress.Progress;
+import io.kdstream.evaluator.EvaluatorConfig;
 import io.kdstream.evaluator.scoring.CheckpointScorer;
+import io.kdstream.evaluator.scoring.TaskJudge;
 import io.kdstream.model.checkpoint.CheckpointFile;
 import io.kdstream.model.checkpoint.LoadedCheckpoint;
 import io.kdstream.model.tokenizer.CharTokenizer;
 import io.kdstream.model.transformer.TransformerConfig;
+import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.embedded.EmbeddedPlatform;
 import io.kdstream.producers.generate.MathProblemGenerator;
 import io.kdstream.producers.generate.MathPrompts;
@@ -18,6 +21,7 @@ import me.tongfei.progressbar.ProgressBar;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The default math teacher: the teacher-size transformer trained with SFT on generated math problems. Everything is
@@ -75,7 +79,10 @@ public final class TeacherRecipe {
                 .map(p -> MathPrompts.toPrompt(p, "teacher-check")).toList();
         CharTokenizer tokenizer = new CharTokenizer();
         try (LoadedCheckpoint loaded = CheckpointFile.read(checkpoint, sha256, tokenizer.fingerprint())) {
-            return new CheckpointScorer(tokenizer, 64, 100).score(loaded.model(), test).exactMatch();
+            // math only: no code tasks to run, and no teacher logits to compare with (this is the teacher)
+            EvaluatorConfig defaults = EvaluatorConfig.from(Settings.of(Map.of()));
+            return new CheckpointScorer(tokenizer, new TaskJudge(defaults.codeStepLimit()), defaults.maxNewTokens(), 100)
+                    .score(loaded.model(), test, prompt -> null).exactMatch();
         }
     }
 }

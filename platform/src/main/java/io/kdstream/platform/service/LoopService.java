@@ -17,6 +17,7 @@ public abstract class LoopService implements Service {
     private final Logger log = LoggerFactory.getLogger(getClass());
     private final String name;
     private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicBoolean opened = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private Thread thread;
@@ -58,6 +59,7 @@ public abstract class LoopService implements Service {
     private void loop() {
         try {
             open();
+            opened.set(true);
             while (running.get() && runOnce()) {
                 // the work is in runOnce
             }
@@ -80,6 +82,16 @@ public abstract class LoopService implements Service {
     @Override
     public void awaitTermination() throws InterruptedException {
         stopped.await();
+    }
+
+    @Override
+    public boolean isAlive() {
+        return failure.get() == null;
+    }
+
+    @Override
+    public boolean isReady() {
+        return opened.get() && running.get();
     }
 
     /** True once the loop has ended, by itself or by {@link #close()}. */

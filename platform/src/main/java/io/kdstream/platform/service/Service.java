@@ -13,6 +13,12 @@ public interface Service extends AutoCloseable {
 
     void awaitTermination() throws InterruptedException;
 
+    /** Liveness: false once the service has stopped on an error (a restart may help). */
+    boolean isAlive();
+
+    /** Readiness: true while the service is doing its work (connected, assigned, running). */
+    boolean isReady();
+
     @Override
     void close();
 }

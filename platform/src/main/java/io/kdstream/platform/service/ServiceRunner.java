@@ -1,5 +1,7 @@
 package io.kdstream.platform.service;
 
+import io.kdstream.platform.config.Settings;
+import io.kdstream.platform.observability.StatusServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -9,6 +11,21 @@ public final class ServiceRunner {
     private static final Logger log = LoggerFactory.getLogger(ServiceRunner.class);
 
     private ServiceRunner() {
+    }
+
+    /** The port of the health and metrics endpoints; unset means none (as in the demo and tests). */
+    public static final String HTTP_PORT = "kdstream.http.port";
+    public static final String HTTP_HOST = "kdstream.http.host";
+
+    /**
+     * Runs the service; with {@value #HTTP_PORT} set, also serves {@code /health/live}, {@code /health/ready} and
+     * {@code /metrics} for probes and scrapers.
+     */
+    public static void runUntilStopped(Service service, Settings settings) throws InterruptedException {
+        int port = settings.integer(HTTP_PORT, -1);
+        try (StatusServer status = port < 0 ? null : StatusServer.start(settings.string(HTTP_HOST, "0.0.0.0"), port, service)) {
+            runUntilStopped(service);
+        }
     }
 
     public static void runUntilStopped(Service service) throws InterruptedException {

@@ -190,6 +190,7 @@ public final class TrainerService extends LoopService {
 
     /** Runs the trainer; settings from {@code KDSTREAM_CONFIG} and the environment (see {@link TrainerConfig}). */
     public static void main(String[] args) throws InterruptedException {
-        ServiceRunner.runUntilStopped(new TrainerService(TrainerConfig.from(Settings.fromProcessEnvironment())));
+        Settings settings = Settings.fromProcessEnvironment();
+        ServiceRunner.runUntilStopped(new TrainerService(TrainerConfig.from(settings)), settings);
     }
 }

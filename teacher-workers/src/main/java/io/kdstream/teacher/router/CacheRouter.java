@@ -49,8 +49,14 @@ public final class CacheRouter implements Service {
         streams.start();
     }
 
+    @Override
+    public boolean isAlive() {
+        return streams == null || streams.state() != KafkaStreams.State.ERROR;
+    }
+
     /** True once the router is processing (all tasks assigned and restored). */
-    public boolean isRunning() {
+    @Override
+    public boolean isReady() {
         return streams != null && streams.state() == KafkaStreams.State.RUNNING;
     }
 
@@ -69,6 +75,7 @@ public final class CacheRouter implements Service {
 
     /** Runs the router; settings from {@code KDSTREAM_CONFIG} and the environment (see {@link CacheRouterConfig}). */
     public static void main(String[] args) throws InterruptedException {
-        ServiceRunner.runUntilStopped(new CacheRouter(CacheRouterConfig.from(Settings.fromProcessEnvironment())));
+        Settings settings = Settings.fromProcessEnvironment();
+        ServiceRunner.runUntilStopped(new CacheRouter(CacheRouterConfig.from(settings)), settings);
     }
 }

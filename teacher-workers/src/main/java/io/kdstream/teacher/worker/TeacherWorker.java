@@ -5,6 +5,7 @@ import io.kdstream.model.tokenizer.TokenizedExample;
 import io.kdstream.model.topk.TopKLogits;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.kafka.TopicAdmin;
+import io.kdstream.platform.observability.Observability;
 import io.kdstream.platform.service.LoopService;
 import io.kdstream.platform.service.Resources;
 import io.kdstream.platform.service.ServiceRunner;
@@ -70,6 +71,7 @@ public final class TeacherWorker extends LoopService {
     private TeacherModel teacher;
     private KafkaConsumer<byte[], byte[]> consumer;
     private KafkaProducer<byte[], byte[]> producer;
+    private WorkerMetrics metrics;
 
     /**
      * @param instanceId this worker's stable name in the group: a replacement with the same name fences the
@@ -96,6 +98,7 @@ public final class TeacherWorker extends LoopService {
         consumerProps.putIfAbsent(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId);
         consumer = KafkaClients.rawConsumer(consumerProps, config.groupId(), name());
         consumer.subscribe(List.of(catalogue.teacherRequests().name()));
+        metrics = new WorkerMetrics(Observability.registry(), instanceId, teacher.identity().getFingerprint(), consumer);
     }
 
     private KafkaProducer<byte[], byte[]> transactionalProducer(Map<String, Object> client) {
@@ -122,11 +125,12 @@ public final class TeacherWorker extends LoopService {
         }
         producer.beginTransaction();
         try {
-            long sent = publish(records);
+            Published sent = publish(records);
             producer.sendOffsetsToTransaction(nextOffsets(records), consumer.groupMetadata());
             pauseBeforeCommitIfAsked();
             producer.commitTransaction();
-            published.addAndGet(sent);
+            published.addAndGet(sent.sequences());
+            metrics.committed(sent.sequences(), sent.tokens());
         } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException fatal) {
             throw new IllegalStateException(name() + " cannot go on: " + fatal.getMessage()
                     + (fatal instanceof ProducerFencedException ? " (another worker runs with the same instance id " + instanceId + ")" : ""), fatal);
@@ -138,11 +142,15 @@ public final class TeacherWorker extends LoopService {
         return true;
     }
 
+    private record Published(long sequences, long tokens) {
+    }
+
     /** Sends the logits of every usable request and a dead letter for every other, inside the open transaction. */
-    private long publish(ConsumerRecords<byte[], byte[]> records) {
+    private Published publish(ConsumerRecords<byte[], byte[]> records) {
         List<Pending> batch = new ArrayList<>();
         int batchTokens = 0;
         long sent = 0;
+        long tokens = 0;
         for (ConsumerRecord<byte[], byte[]> record : records) {
             Pending pending = prepare(record);
             if (pending == null) {
@@ -155,11 +163,12 @@ public final class TeacherWorker extends LoopService {
             }
             batch.add(pending);
             batchTokens += pending.example.tokens().length;
+            tokens += pending.example.tokens().length;
         }
         if (!batch.isEmpty()) {
             sent += process(batch);
         }
-        return sent;
+        return new Published(sent, tokens);
     }
 
     /** Decodes and tokenises one request; a record that cannot be used becomes a dead letter and null. */
@@ -188,7 +197,9 @@ public final class TeacherWorker extends LoopService {
     private long process(List<Pending> batch) {
         long started = System.nanoTime();
         List<TopKLogits> topK = teacher.topK(batch.stream().map(p -> p.example.tokens()).toList(), config.topK());
-        long millis = (System.nanoTime() - started) / 1_000_000;
+        long nanos = System.nanoTime() - started;
+        metrics.batch(nanos);
+        long millis = nanos / 1_000_000;
         String topic = catalogue.teacherLogits().name();
         int partitions = producer.partitionsFor(topic).size();
         SequenceChunker chunker = new SequenceChunker(config.encoding(), config.maxRecordBytes());
@@ -250,7 +261,7 @@ public final class TeacherWorker extends LoopService {
     protected void release() {
         // Leave the group on a graceful stop, so scaling down rebalances at once even with static membership.
         AutoCloseable leave = consumer == null ? null : () -> consumer.close(CloseOptions.groupMembershipOperation(GroupMembershipOperation.LEAVE_GROUP));
-        Resources.closeAll(name(), leave, producer, teacher);
+        Resources.closeAll(name(), metrics, leave, producer, teacher);
     }
 
     private record Pending(Prompt prompt, TokenizedExample example) {
@@ -259,7 +270,8 @@ public final class TeacherWorker extends LoopService {
     /** Runs one worker; settings from {@code KDSTREAM_CONFIG} and the environment (see {@link TeacherWorkerConfig}). */
     public static void main(String[] args) throws InterruptedException {
         String instance = args.length > 0 ? args[0] : defaultInstanceId();
-        ServiceRunner.runUntilStopped(new TeacherWorker(TeacherWorkerConfig.from(Settings.fromProcessEnvironment()), instance));
+        Settings settings = Settings.fromProcessEnvironment();
+        ServiceRunner.runUntilStopped(new TeacherWorker(TeacherWorkerConfig.from(settings), instance), settings);
     }
 
     /** The host name: stable across restarts on one host or pod, distinct between hosts. */

@@ -5,6 +5,7 @@ import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.embedded.EmbeddedPlatform;
 import io.kdstream.platform.kafka.TopicAdmin;
 import io.kdstream.platform.kafka.TopicSnapshot;
+import io.kdstream.platform.observability.StatusServer;
 import io.kdstream.platform.testing.EmbeddedPlatformExtension;
 import io.kdstream.schemas.avro.DeadLetter;
 import io.kdstream.schemas.avro.Prompt;
@@ -22,6 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,9 +34,15 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 @ExtendWith(EmbeddedPlatformExtension.class)
 class TeacherWorkerIntegrationTest {
+
+    private static HttpResponse<String> get(StatusServer status, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + status.port() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
 
     @Test
     void shouldPublishLogitsForGoodPromptsAndDeadLetterTheRestWithTheReason(EmbeddedPlatform platform, @TempDir Path dir) throws Exception {
@@ -55,11 +66,19 @@ class TeacherWorkerIntegrationTest {
         }
 
         TeacherWorker worker = new TeacherWorker(TeacherWorkerConfig.from(settings), "test");
-        worker.start();
         List<ConsumerRecord<byte[], DeadLetter>> letters;
-        try {
+        try (StatusServer status = StatusServer.start("127.0.0.1", 0, worker)) {
+            assertThat(get(status, "/health/ready").statusCode()).as("ready before start").isEqualTo(503);
+            worker.start();
             letters = TopicSnapshot.read(platform.bootstrapServers(), TopicCatalogue.DEAD_LETTER.name(),
                     catalogue.deadLetter().keySerde().deserializer(), catalogue.deadLetter().valueSerde().deserializer(), 3, Duration.ofSeconds(60));
+            await().atMost(Duration.ofSeconds(30)).until(() -> worker.published() >= 1);
+            assertThat(get(status, "/health/live").statusCode()).isEqualTo(200);
+            assertThat(get(status, "/health/ready").statusCode()).isEqualTo(200);
+            assertThat(get(status, "/metrics").body())
+                    .contains("kdstream_teacher_sequences_total{instance=\"test\"")
+                    .contains("kdstream_teacher_batch_latency_seconds")
+                    .contains("kafka_consumer_fetch_manager_records_lag_max");
         } finally {
             worker.close();
         }

@@ -1,0 +1,30 @@
+package io.kdstream.platform.observability;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+/**
+ * The process's metrics: services record into {@link #registry()}; {@link StatusServer} serves them in the
+ * Prometheus text format. One registry a process, because one process may run several services (the demo).
+ */
+public final class Observability {
+
+    private static final PrometheusMeterRegistry PROMETHEUS = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+    static {
+        Metrics.addRegistry(PROMETHEUS);
+    }
+
+    private Observability() {
+    }
+
+    public static MeterRegistry registry() {
+        return PROMETHEUS;
+    }
+
+    static String scrape() {
+        return PROMETHEUS.scrape();
+    }
+}
