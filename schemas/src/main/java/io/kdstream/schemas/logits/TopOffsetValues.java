@@ -22,6 +22,7 @@ public final class TopOffsetValues {
 
     /** Nats a distance code stands for. */
     public static final double STEP = 1.0 / 16;
+    private static final double CODES_PER_NAT = 1 / STEP;
     private static final int CODES = 256;
     private static final int MAX_CODE = CODES - 1;
     /**
@@ -74,7 +75,7 @@ public final class TopOffsetValues {
                 previous = value;
                 double offset = top - value;
                 sum += Math.exp(-offset);
-                out[at + r] = (byte) Math.min(MAX_CODE, (int) (offset / STEP + 0.5));
+                out[at + r] = (byte) Math.min(MAX_CODE, (int) (offset * CODES_PER_NAT + 0.5));
             }
             double fullLogSumExp = logSumExp == null ? 0 : logSumExp[position];
             if (!Double.isFinite(fullLogSumExp)) {
@@ -130,14 +131,15 @@ public final class TopOffsetValues {
         }
     }
 
-    /** The cell of the companded log-odds of the mass outside the top K, {@code 1 - exp(logTopKMass)}. */
+    /**
+     * The cell of the companded log-odds x of the mass t outside the top K, {@code 1 - exp(logTopKMass)}. With
+     * {@code e^x = t / (1 - t) = expm1(-logTopKMass)}, {@code u = 2 atan(tanh(x/4)) = 2 atan(e^(x/2)) - pi/2}.
+     */
     static int massCode(double logTopKMass) {
         if (logTopKMass >= 0) {
             return 0; // nothing outside the top K
         }
-        double tail = -Math.expm1(logTopKMass);
-        double tailLogOdds = Math.log(tail) - logTopKMass;
-        double u = 2 * Math.atan(Math.tanh(tailLogOdds / 4));
+        double u = 2 * Math.atan(Math.sqrt(Math.expm1(-logTopKMass))) - Math.PI / 2;
         return Math.min(MAX_CODE, (int) ((u + Math.PI / 2) * CODES / Math.PI));
     }
 

@@ -5,10 +5,7 @@ import java.util.HashSet;
 import java.util.Random;
 import java.util.Set;
 
-/**
- * Random teacher top-K in the shapes that stress an encoding, and the KL divergences the encodings are judged by.
- * Everything is computed in double from the float32 numbers a record would carry.
- */
+/** Random teacher top-K in the shapes that stress an encoding. */
 public final class TeacherDistributions {
 
     /** How the values of a position are spread. */
@@ -95,63 +92,11 @@ public final class TeacherDistributions {
         return values;
     }
 
-    /** KL(exact || decoded) of one position, both softmaxed over the K entries. */
-    public static double renormalisedKl(float[] exact, float[] decoded, int from, int k) {
-        double exactNorm = logSumExp(exact, from, k);
-        double decodedNorm = logSumExp(decoded, from, k);
-        double kl = 0;
-        for (int r = 0; r < k; r++) {
-            double logP = exact[from + r] - exactNorm;
-            if (logP > Double.NEGATIVE_INFINITY) {
-                kl += Math.exp(logP) * (logP - (decoded[from + r] - decodedNorm));
-            }
-        }
-        return kl;
-    }
-
-    /**
-     * KL(exact || decoded) of one position over the K entries and one bucket for the rest of the vocabulary, each
-     * side's probabilities taken from its own log-sum-exp (a sum above 1 from float32 rounding is renormalised).
-     */
-    public static double tailKl(float[] exact, float exactLogSumExp, float[] decoded, float decodedLogSumExp, int from, int k) {
-        double[] p = probabilities(exact, exactLogSumExp, from, k);
-        double[] q = probabilities(decoded, decodedLogSumExp, from, k);
-        double kl = 0;
-        for (int r = 0; r <= k; r++) {
-            if (p[r] > 0) {
-                kl += p[r] * Math.log(p[r] / q[r]);
-            }
-        }
-        return kl;
-    }
-
-    /** The K probabilities and, last, the mass outside them. */
-    private static double[] probabilities(float[] values, float logSumExp, int from, int k) {
-        double[] out = new double[k + 1];
-        double sum = 0;
-        for (int r = 0; r < k; r++) {
-            out[r] = Math.exp((double) values[from + r] - logSumExp);
-            sum += out[r];
-        }
-        if (sum > 1) {
-            for (int r = 0; r < k; r++) {
-                out[r] /= sum;
-            }
-            sum = 1;
-        }
-        out[k] = 1 - sum;
-        return out;
-    }
-
     private static double logSumExp(float[] values) {
-        return logSumExp(values, 0, values.length);
-    }
-
-    private static double logSumExp(float[] values, int from, int count) {
-        double max = values[from];
+        double max = values[0];
         double sum = 0;
-        for (int i = from; i < from + count; i++) {
-            sum += Math.exp(values[i] - max);
+        for (float value : values) {
+            sum += Math.exp(value - max);
         }
         return max + Math.log(sum);
     }

@@ -84,9 +84,9 @@ class TopKEncodingProperties {
         float[] exactLogSumExp = topK.logSumExp() == null ? new float[topK.positions()] : topK.logSumExp();
         for (int p = 0; p < topK.positions(); p++) {
             int from = p * c.k();
-            assertThat(TeacherDistributions.renormalisedKl(topK.values(), decoded.values(), from, c.k()))
+            assertThat(TopKDivergence.renormalised(topK.values(), decoded.values(), from, c.k()))
                     .as("renormalised KL at position %d", p).isLessThanOrEqualTo(KL_BOUND);
-            assertThat(TeacherDistributions.tailKl(topK.values(), exactLogSumExp[p], decoded.values(), decoded.logSumExp()[p], from, c.k()))
+            assertThat(TopKDivergence.withTail(topK.values(), exactLogSumExp[p], decoded.values(), decoded.logSumExp()[p], from, c.k()))
                     .as("KL with the tail at position %d", p).isLessThanOrEqualTo(KL_BOUND);
         }
     }

@@ -22,7 +22,7 @@ class TopOffsetValuesTest {
         float[] wholeVocabulary = {(float) Math.log(IntStream.range(0, k).mapToDouble(r -> Math.exp(values[r])).sum())};
         float[] decoded = new float[k];
         TopOffsetValues.decode(TopOffsetValues.encode(k, values, wholeVocabulary, 0, 1), k, 1, decoded, 0);
-        double kl = TeacherDistributions.renormalisedKl(values, decoded, 0, k);
+        double kl = TopKDivergence.renormalised(values, decoded, 0, k);
         assertThat(kl).isGreaterThan(3e-4).isLessThanOrEqualTo(Math.pow(TopOffsetValues.STEP, 2) / 8);
     }
 
