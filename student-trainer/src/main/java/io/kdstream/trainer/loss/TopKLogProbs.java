@@ -15,8 +15,8 @@ import io.kdstream.model.djl.Scalars;
  *   <li>a tail bucket's mass is {@code 1 - sum} of the K probabilities, which float32 resolves only to about 1e-7
  *       (the cached values and log-sum-exp are float32 too), so on both sides it counts as at least
  *       {@link #OUTSIDE_FLOOR}. Below that the bucket's result would be rounding noise; at it, a teacher with nothing
- *       outside its top-K costs the student 13.8 nats per unit of mass it puts there in reverse KL, and a bucket
- *       below the floor on both sides contributes 0.
+ *       outside its top-K costs the student 13.8 nats per unit of mass it puts there in reverse KL, a bucket below
+ *       the floor on both sides contributes 0, and a student bucket below it passes no gradient.
  * </ul>
  *
  * @param teacher teacher log-probabilities of the top-K entries
