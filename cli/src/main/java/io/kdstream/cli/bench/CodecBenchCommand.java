@@ -1,0 +1,142 @@
+package io.kdstream.cli.bench;
+
+import io.kdstream.schemas.logits.BitPackedIds;
+import io.kdstream.schemas.logits.TopKEncoding;
+import io.kdstream.schemas.logits.TopKSequence;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code kdstream bench codec}: the top-K encodings' speed, size and accuracy, beside a memory copy of the same bytes. */
+@Command(name = "codec", mixinStandardHelpOptions = true,
+        description = {"Encode and decode a sequence's top-K (K = 8, 64, 100; V = 100 and 128k) with JMH, beside a plain "
+                + "copy of the same encoded bytes in the same run; report entries/s, bytes an entry and the KL of the "
+                + "decoded distribution; write the results to BENCHMARKS.md.",
+                "About 2 minutes; --quick: about 30 seconds, V = 100 only, short iterations."})
+public final class CodecBenchCommand implements Callable<Integer> {
+
+    static final String HEADING = "Top-K codec: encode and decode against a memory copy (`kdstream bench codec`)";
+    private static final String[] OPERATIONS = {"encode", "decode", "copy"};
+
+    @Option(names = "--quick", description = "V = 100 only, one short warm-up and measurement iteration")
+    boolean quick;
+
+    @Option(names = "--report", defaultValue = "BENCHMARKS.md", description = "file whose section this benchmark replaces (default: ${DEFAULT-VALUE})")
+    Path report;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException, RunnerException {
+        double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        Collection<RunResult> results = new Runner(options().build()).run();
+        double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        String body = describe(results, loadBefore, loadAfter);
+        System.out.println(body);
+        BenchmarksFile.writeSection(report, HEADING, body);
+        System.out.println("written to " + report.toAbsolutePath());
+        return 0;
+    }
+
+    private ChainedOptionsBuilder options() {
+        TimeValue iteration = TimeValue.milliseconds(quick ? 300 : 500);
+        ChainedOptionsBuilder options = new OptionsBuilder()
+                .include(TopKCodecBenchmark.class.getName() + "\\.")
+                .forks(1)
+                // the launcher's C1-only flags would otherwise pass to the forked JVM
+                .jvmArgs("-Xmx1g", "-XX:+UseSerialGC")
+                .warmupIterations(quick ? 1 : 2).warmupTime(iteration)
+                .measurementIterations(quick ? 1 : 3).measurementTime(iteration)
+                .shouldFailOnError(true);
+        return quick ? options.param("vocabularySize", "100") : options;
+    }
+
+    private String describe(Collection<RunResult> results, double loadBefore, double loadAfter) {
+        StringBuilder out = new StringBuilder();
+        out.append("Command: `").append(commandLine()).append("`, ").append(LocalDate.now(ZoneOffset.UTC)).append("\n\n");
+        out.append(String.format(Locale.ROOT, "Machine: %d cores (%s), Java %s (%s), load average %.2f before and %.2f "
+                        + "after the run; the benchmark JVM runs with -Xmx1g -XX:+UseSerialGC, one fork, %s.%n%n",
+                Runtime.getRuntime().availableProcessors(), cpuModel(), Runtime.version(), System.getProperty("java.vm.name"),
+                loadBefore, loadAfter, quick ? "1 x 300 ms warm-up and 1 x 300 ms measurement (--quick: indicative only)"
+                        : "2 x 500 ms warm-up and 3 x 500 ms measurement iterations"));
+        out.append(String.format(Locale.ROOT, "Data: %d positions of teacher output per sequence: a Gaussian logit "
+                + "(scale 2) for every token of the vocabulary, one token lifted by up to 8 nats, top K kept in descending "
+                + "order with the full-vocabulary log-sum-exp. *encode*: arrays to the record's byte fields; *decode*: "
+                + "those fields back to arrays (TopKDecoder, what every reader runs); *copy*: System.arraycopy of the same "
+                + "encoded bytes. Rates in top-K entries a second (x 1e6); +- is JMH's 99.9%% interval. Bytes an entry "
+                + "count ids, values and log-sum-exps (PACKED keeps none); the record adds its tokens, loss mask and "
+                + "header. KL(exact || decoded) in nats, per position, renormalised over the K entries and with the mass "
+                + "outside them.%n%n", TopKCodecBenchmark.POSITIONS));
+        out.append("| V | K | encoding | bytes/entry | max KL renorm. | max KL tail | encode Mentries/s | decode Mentries/s "
+                + "| copy Mentries/s | copy / decode |\n");
+        out.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        for (String vocabulary : new String[]{"100", "128000"}) {
+            for (String k : new String[]{"8", "64", "100"}) {
+                if (results.stream().noneMatch(r -> r.getParams().getParam("vocabularySize").equals(vocabulary))) {
+                    continue;
+                }
+                TopKSequence topK = SyntheticTeacher.topK(Integer.parseInt(k), Integer.parseInt(vocabulary),
+                        TopKCodecBenchmark.POSITIONS, TopKCodecBenchmark.SEED);
+                for (TopKEncoding encoding : TopKEncoding.values()) {
+                    out.append(row(results, vocabulary, k, encoding, CodecQuality.measure(topK, encoding)));
+                }
+            }
+        }
+        out.append(String.format(Locale.ROOT, "%nPACKED bytes an entry are (ceil(log2 V) + 8) / 8: %.3f for V = 100, "
+                        + "%.3f for 32k, %.3f for 128k; the 2-byte target holds up to V = 256. Its KL is at most "
+                        + "(1/16)^2/8 = 4.9e-4 nats renormalised (Hoeffding) plus about 2e-5 for the tail mass.%n",
+                (BitPackedIds.bitsFor(100) + 8) / 8.0, (BitPackedIds.bitsFor(32_000) + 8) / 8.0, (BitPackedIds.bitsFor(128_000) + 8) / 8.0));
+        return out.toString();
+    }
+
+    private static String row(Collection<RunResult> results, String vocabulary, String k, TopKEncoding encoding, CodecQuality quality) {
+        double entries = (double) TopKCodecBenchmark.POSITIONS * Integer.parseInt(k);
+        double[] score = new double[OPERATIONS.length];
+        double[] error = new double[OPERATIONS.length];
+        for (int i = 0; i < OPERATIONS.length; i++) {
+            String operation = OPERATIONS[i];
+            RunResult result = results.stream().filter(r -> r.getParams().getBenchmark().endsWith("." + operation)
+                    && r.getParams().getParam("vocabularySize").equals(vocabulary) && r.getParams().getParam("k").equals(k)
+                    && r.getParams().getParam("encoding").equals(encoding.name())).findFirst().orElseThrow();
+            score[i] = result.getPrimaryResult().getScore() * entries / 1e6;
+            error[i] = Double.isNaN(result.getPrimaryResult().getScoreError()) ? 0 : result.getPrimaryResult().getScoreError() * entries / 1e6;
+        }
+        String kl = quality.bitExact() ? "0 (bit-exact) | 0 (bit-exact)"
+                : String.format(Locale.ROOT, "%.1e | %.1e", quality.maxRenormalisedKl(), quality.maxTailKl());
+        return String.format(Locale.ROOT, "| %s | %s | %s | %.3f | %s | %.0f +- %.0f | %.0f +- %.0f | %.0f +- %.0f | %.1f |%n",
+                vocabulary, k, encoding.name().toLowerCase(Locale.ROOT), quality.bytesPerEntry(), kl,
+                score[0], error[0], score[1], error[1], score[2], error[2], score[2] / score[1]);
+    }
+
+    private String commandLine() {
+        return "./kdstream " + String.join(" ", spec.root().commandLine().getParseResult().originalArgs());
+    }
+
+    private static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(line -> line.startsWith("model name")).map(line -> line.substring(line.indexOf(':') + 1).trim())
+                    .findFirst().orElse("unknown CPU");
+        } catch (IOException | RuntimeException e) {
+            return "unknown CPU";
+        }
+    }
+}
