@@ -4,8 +4,10 @@ import io.kdstream.cli.bench.BenchCommand;
 import io.kdstream.cli.commands.CacheCommand;
 import io.kdstream.cli.commands.EvaluatorCommand;
 import io.kdstream.cli.commands.GenerateCommand;
+import io.kdstream.cli.commands.LeaderboardCommand;
 import io.kdstream.cli.commands.PlatformCommand;
 import io.kdstream.cli.commands.ProduceCommand;
+import io.kdstream.cli.commands.ReportCommand;
 import io.kdstream.cli.commands.RouterCommand;
 import io.kdstream.cli.commands.TeacherWorkerCommand;
 import io.kdstream.cli.commands.TrainTeacherCommand;
@@ -19,6 +21,7 @@ import picocli.CommandLine.Command;
         description = "Continuous knowledge distillation: teacher top-K logits streamed through Kafka to a student trainer.",
         subcommands = {DemoCommand.class, PlatformCommand.class, GenerateCommand.class, ProduceCommand.class,
                 TrainTeacherCommand.class, RouterCommand.class, TeacherWorkerCommand.class, CacheCommand.class, TrainerCommand.class, EvaluatorCommand.class,
+                LeaderboardCommand.class, ReportCommand.class,
                 BenchCommand.class})
 public final class Kdstream {
 

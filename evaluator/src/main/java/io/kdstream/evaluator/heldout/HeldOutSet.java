@@ -1,6 +1,7 @@
 package io.kdstream.evaluator.heldout;
 
 import io.kdstream.evaluator.scoring.TaskJudge;
+import io.kdstream.evaluator.topics.TopicReader;
 import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.avro.Split;
 import io.kdstream.schemas.topics.Topic;

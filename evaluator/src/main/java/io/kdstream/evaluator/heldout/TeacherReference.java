@@ -1,5 +1,6 @@
 package io.kdstream.evaluator.heldout;
 
+import io.kdstream.evaluator.topics.TopicReader;
 import io.kdstream.schemas.avro.TeacherLogits;
 import io.kdstream.schemas.logits.SequenceLogits;
 import io.kdstream.schemas.topics.Topic;
