@@ -59,9 +59,9 @@ final class HeadlessChromium {
                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--user-data-dir=" + profile));
         command.addAll(List.of(arguments));
+        Path out = workDir.resolve("chromium-" + System.nanoTime() + ".out");
         Path log = workDir.resolve("chromium-" + System.nanoTime() + ".log");
-        Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectError(log.toFile()).start();
-        byte[] out = process.getInputStream().readAllBytes();
+        Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectOutput(out.toFile()).redirectError(log.toFile()).start();
         // a guard against a hung browser, not a timing assertion
         if (!process.waitFor(120, TimeUnit.SECONDS)) {
             process.destroyForcibly();
@@ -70,6 +70,6 @@ final class HeadlessChromium {
         if (process.exitValue() != 0) {
             throw new AssertionError("chromium exited with " + process.exitValue() + ": " + command + "\n" + Files.readString(log));
         }
-        return out;
+        return Files.readAllBytes(out);
     }
 }

@@ -27,15 +27,17 @@ record CodeTemplate(String name, List<String> inputs, Parameters parameters, Tex
         long of(long[] p, long[] in);
     }
 
-    /** A template whose inputs are drawn uniformly from [low, high]. */
+    /** {@code count} inputs, each drawn uniformly from [low, high]. */
     static Inputs uniform(int low, int high, int count) {
         return (random, p) -> random.longs(count, low, high + 1L).toArray();
     }
 
+    /** One parameter from [low, high]. */
     static Parameters between(int low, int high) {
         return random -> new long[] {random.nextInt(low, high + 1)};
     }
 
+    /** Two parameters, from [lowA, highA] and [lowB, highB]. */
     static Parameters between(int lowA, int highA, int lowB, int highB) {
         return random -> new long[] {random.nextInt(lowA, highA + 1), random.nextInt(lowB, highB + 1)};
     }
