@@ -19,7 +19,7 @@ public final class CacheCommand {
     @Command(name = "stats", description = "Records, bytes, bytes per token and per top-K entry, for each teacher in the cache.")
     int stats(@Mixin ClientOptions client) {
         var settings = client.settings();
-        Collection<LogitCacheStats.TeacherShare> shares = LogitCacheStats.read(settings.bootstrapServers(),
+        Collection<LogitCacheStats.TeacherShare> shares = LogitCacheStats.read(settings.clientProperties(),
                 new TopicCatalogue(settings.clientProperties()), READ_TIMEOUT);
         System.out.printf("%-28s %10s %14s %12s %14s %16s%n", "teacher", "records", "bytes", "tokens", "bytes/token", "bytes/top-K entry");
         for (LogitCacheStats.TeacherShare share : shares) {

@@ -152,7 +152,7 @@ public final class DemoPipeline {
         }
         TopicCatalogue catalogue = new TopicCatalogue(settings.clientProperties());
         Map<String, EvalResult> latest = new HashMap<>();
-        for (ConsumerRecord<String, EvalResult> record : TopicSnapshot.read(settings.bootstrapServers(), TopicCatalogue.EVALS.name(),
+        for (ConsumerRecord<String, EvalResult> record : TopicSnapshot.read(settings.clientProperties(), TopicCatalogue.EVALS.name(),
                 catalogue.evals().keySerde().deserializer(), catalogue.evals().valueSerde().deserializer(), (int) checkpoints, Duration.ofSeconds(30))) {
             if (record.value().getRunId().equals(runId)) {
                 latest.put(record.key(), record.value());

@@ -79,11 +79,13 @@ public final class Leaderboard implements Service {
     }
 
     /** Liveness: false once Kafka Streams has stopped on an error. */
+    @Override
     public boolean isAlive() {
         return streams == null || streams.state() != KafkaStreams.State.ERROR;
     }
 
     /** Readiness: the standings can be read (Kafka Streams is running). */
+    @Override
     public boolean isReady() {
         return streams != null && streams.state() == KafkaStreams.State.RUNNING;
     }

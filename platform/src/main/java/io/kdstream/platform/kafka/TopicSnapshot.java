@@ -24,8 +24,14 @@ public final class TopicSnapshot {
 
     public static <K, V> List<ConsumerRecord<K, V>> read(String bootstrapServers, String topic, Deserializer<K> keys,
                                                          Deserializer<V> values, int atLeast, Duration timeout) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return read(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic, keys, values, atLeast, timeout);
+    }
+
+    /** As {@link #read(String, String, Deserializer, Deserializer, int, Duration)}, with every client property (TLS, SASL). */
+    public static <K, V> List<ConsumerRecord<K, V>> read(Map<String, Object> clientProperties, String topic, Deserializer<K> keys,
+                                                         Deserializer<V> values, int atLeast, Duration timeout) {
+        Map<String, Object> props = new HashMap<>(clientProperties);
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "topic-snapshot-" + UUID.randomUUID());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<ConsumerRecord<K, V>> out = new ArrayList<>();

@@ -34,8 +34,7 @@ public final class LogitCachePruner {
     /** @return how many keys were tombstoned */
     public static int prune(Map<String, Object> clientProperties, String teacherFingerprint, Duration timeout) {
         Set<String> live = new LinkedHashSet<>();
-        String bootstrap = String.valueOf(clientProperties.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG));
-        for (ConsumerRecord<String, byte[]> record : TopicSnapshot.read(bootstrap, TopicCatalogue.TEACHER_LOGITS.name(),
+        for (ConsumerRecord<String, byte[]> record : TopicSnapshot.read(clientProperties, TopicCatalogue.TEACHER_LOGITS.name(),
                 new StringDeserializer(), new ByteArrayDeserializer(), 0, timeout)) {
             if (record.key() == null || !TopicCatalogue.teacherOfLogitsKey(record.key()).equals(teacherFingerprint)) {
                 continue;

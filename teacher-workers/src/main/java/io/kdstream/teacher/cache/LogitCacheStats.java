@@ -42,10 +42,10 @@ public final class LogitCacheStats {
     private record Entry(String teacher, long bytes, long tokens, long entries, long entryBytes) {
     }
 
-    public static Collection<TeacherShare> read(String bootstrapServers, TopicCatalogue catalogue, Duration timeout) {
+    public static Collection<TeacherShare> read(Map<String, Object> clientProperties, TopicCatalogue catalogue, Duration timeout) {
         Map<String, Entry> latest = new HashMap<>();
         var values = catalogue.teacherLogits().valueSerde().deserializer();
-        for (ConsumerRecord<String, byte[]> record : TopicSnapshot.read(bootstrapServers, TopicCatalogue.TEACHER_LOGITS.name(),
+        for (ConsumerRecord<String, byte[]> record : TopicSnapshot.read(clientProperties, TopicCatalogue.TEACHER_LOGITS.name(),
                 new StringDeserializer(), new ByteArrayDeserializer(), 0, timeout)) {
             if (record.value() == null) {
                 latest.remove(record.key());

@@ -75,7 +75,7 @@ class LogitCacheOperationsIntegrationTest {
     }
 
     private static Map<String, LogitCacheStats.TeacherShare> byTeacher(EmbeddedPlatform platform, TopicCatalogue catalogue) {
-        return LogitCacheStats.read(platform.bootstrapServers(), catalogue, Duration.ofSeconds(30)).stream()
+        return LogitCacheStats.read(Map.of("bootstrap.servers", platform.bootstrapServers()), catalogue, Duration.ofSeconds(30)).stream()
                 .collect(java.util.stream.Collectors.toMap(LogitCacheStats.TeacherShare::teacher, share -> share));
     }
 }
