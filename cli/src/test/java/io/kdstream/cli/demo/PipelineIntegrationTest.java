@@ -9,6 +9,7 @@ import io.kdstream.schemas.avro.CheckpointEvent;
 import io.kdstream.schemas.avro.EvalResult;
 import io.kdstream.schemas.avro.EvalStatus;
 import io.kdstream.schemas.avro.TeacherLogits;
+import io.kdstream.schemas.logits.BitPackedIds;
 import io.kdstream.schemas.registry.SchemaRegistryClient;
 import io.kdstream.schemas.serde.WireFormat;
 import io.kdstream.schemas.topics.TopicCatalogue;
@@ -83,7 +84,8 @@ class PipelineIntegrationTest {
             TeacherLogits value = record.value();
             assertThat(value.getTeacher().getFingerprint()).isEqualTo(outcome.teacherFingerprint());
             assertThat(value.getPositions()).isEqualTo(value.getTokenIds().size() - 1);
-            assertThat(value.getTopkIds().remaining()).isEqualTo(value.getPositions() * value.getK() * 2);
+            // the default packed encoding: 7-bit ids for the 100-token vocabulary, one byte a value
+            assertThat(value.getTopkIds().remaining()).isEqualTo(BitPackedIds.bytesFor((long) value.getPositions() * value.getK(), 7));
         });
     }
 
@@ -117,7 +119,7 @@ class PipelineIntegrationTest {
         assertThat(decoded.get("promptId").toString()).isNotBlank();
         int positions = (Integer) decoded.get("positions");
         int k = (Integer) decoded.get("k");
-        assertThat(((ByteBuffer) decoded.get("topkValues")).remaining()).isEqualTo(positions * k * Float.BYTES);
+        assertThat(((ByteBuffer) decoded.get("topkValues")).remaining()).isEqualTo(positions * k);
         assertThat(new String(record.key())).startsWith(((GenericRecord) decoded.get("teacher")).get("fingerprint") + "/");
     }
 }
