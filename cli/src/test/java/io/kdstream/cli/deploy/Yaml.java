@@ -24,14 +24,13 @@ final class Yaml {
 
     /** Every document of a (multi-document) YAML file or text; empty documents are left out. */
     static List<JsonNode> documents(String text) {
-        try {
+        // document by document: readValues would also split a top-level sequence (a JSON 6902 patch) into items
+        try (var parser = MAPPER.getFactory().createParser(text)) {
             List<JsonNode> documents = new ArrayList<>();
-            try (var values = MAPPER.readerFor(JsonNode.class).<JsonNode>readValues(text)) {
-                while (values.hasNext()) {
-                    JsonNode document = values.next();
-                    if (document != null && !document.isNull() && !document.isMissingNode()) {
-                        documents.add(document);
-                    }
+            while (parser.nextToken() != null) {
+                JsonNode document = MAPPER.readTree(parser);
+                if (document != null && !document.isNull() && !document.isMissingNode()) {
+                    documents.add(document);
                 }
             }
             return documents;
