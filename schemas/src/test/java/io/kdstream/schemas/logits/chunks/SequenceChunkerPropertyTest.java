@@ -21,7 +21,7 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Splitting under a byte limit loses nothing, and every reader gets the sequence back whatever order chunks come in. */
-class SequenceChunkerProperties {
+class SequenceChunkerPropertyTest {
 
     /** What Kafka adds around a value at most: batch header (61) and record header (21). */
     private static final int KAFKA_HEADERS_BYTES = 82;

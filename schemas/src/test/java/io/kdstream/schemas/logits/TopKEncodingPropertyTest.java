@@ -19,7 +19,7 @@ import java.util.stream.IntStream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** What each top-K encoding promises, over random teacher outputs, through a whole record and back. */
-class TopKEncodingProperties {
+class TopKEncodingPropertyTest {
 
     private static final double KL_BOUND = 1e-3;
 
