@@ -72,7 +72,8 @@ public final class DistillationLoss {
     /**
      * The loss of one batch.
      *
-     * @param teacher the teacher's top-K, or null for a batch without teacher logits (KD is then 0)
+     * @param teacher the teacher's top-K at the positions KD is trained on, or null for a batch without teacher
+     *     logits (KD is then 0)
      */
     public LossTerms compute(NDArray studentLogits, NDArray targets, NDArray lossMask, TeacherTopK teacher) {
         Shape logitsShape = studentLogits.getShape();
@@ -91,8 +92,7 @@ public final class DistillationLoss {
         NDArray ce = maskedMean(negativeLogLikelihood(logProbs, targets), lossMask.toType(type, false), one);
         NDArray kd = teacher == null
                 ? manager.zeros(new Shape(), type)
-                : maskedMean(divergence(studentLogits, logProbs, validated(teacher, studentLogits)),
-                        teacher.mask().toType(type, false), one);
+                : maskedMean(divergence(studentLogits, logProbs, teacher), teacher.weights().toType(type, false), one);
         NDArray total = kd.mul(Scalars.scalar(manager, kdWeight, type))
                 .add(ce.mul(Scalars.scalar(manager, sftWeight, type)));
         return new LossTerms(total, kd, ce);
@@ -103,27 +103,43 @@ public final class DistillationLoss {
         return logProbs.gather(targetIndex, -1).squeeze(-1).neg();
     }
 
-    /** KD of each position (B,P). {@code logProbs} is the CE's log-softmax, reused by the tail form at tau_s = 1. */
+    /**
+     * KD of each of the teacher's positions (M). The student's values of the top-K entries come in one
+     * {@code take} from the (B,P,V) logits, which selects the positions and the tokens at once; {@code logProbs} is
+     * the CE's log-softmax, reused by the tail form at tau_s = 1.
+     */
     private NDArray divergence(NDArray logits, NDArray logProbs, TeacherTopK teacher) {
+        Shape logitsShape = logits.getShape();
+        long k = validate(teacher, logitsShape);
+        long vocabulary = logitsShape.get(2);
+        NDArray index = firstEntries(teacher.ids(), k).toType(DataType.INT64, false)
+                .add(teacher.positions().toType(DataType.INT64, false).expandDims(-1)
+                        .mul(Scalars.scalar(logits.getManager(), vocabulary, DataType.INT64)));
+        DataType type = logits.getDataType();
+        NDArray values = firstEntries(teacher.values(), k).toType(type, false);
         TopKLogProbs buckets = switch (variant) {
-            case RENORMALISED -> TopKLogProbs.renormalised(logits, teacher, teacherTemperature, studentTemperature);
-            case TAIL -> TopKLogProbs.tail(studentTemperature == 1 ? logProbs
-                    : logits.div(Scalars.scalarLike(logits, studentTemperature)).logSoftmax(-1), teacher);
+            case RENORMALISED -> TopKLogProbs.renormalised(logits.take(index), values, teacherTemperature,
+                    studentTemperature);
+            case TAIL -> TopKLogProbs.tail((studentTemperature == 1 ? logProbs
+                            : logits.div(Scalars.scalarLike(logits, studentTemperature)).logSoftmax(-1)).take(index),
+                    values, teacher.logSumExp().toType(type, false), k == vocabulary);
         };
         return buckets.divergence(direction);
     }
 
-    /** Checks the teacher's shapes and keeps its first {@code topK} entries, as int64 ids and the logits' type. */
-    private TeacherTopK validated(TeacherTopK teacher, NDArray logits) {
-        Shape logitsShape = logits.getShape();
-        Shape positions = logitsShape.slice(0, 2);
+    /** Checks the teacher's shapes against the logits; returns the K used, at most {@code topK}. */
+    private long validate(TeacherTopK teacher, Shape logitsShape) {
+        Shape positions = teacher.positions() == null ? null : teacher.positions().getShape();
+        if (positions == null || positions.dimension() != 1) {
+            throw new IllegalArgumentException("teacher positions must be a vector (M), got " + positions);
+        }
         Shape idShape = teacher.ids() == null ? null : teacher.ids().getShape();
-        if (idShape == null || idShape.dimension() != 3 || !idShape.slice(0, 2).equals(positions)) {
-            throw new IllegalArgumentException("teacher ids must be (batch, positions, K) matching the logits "
-                    + logitsShape + ", got " + idShape);
+        if (idShape == null || idShape.dimension() != 2 || idShape.get(0) != positions.get(0)) {
+            throw new IllegalArgumentException("teacher ids must be (M, K) for the " + positions.get(0)
+                    + " positions, got " + idShape);
         }
         requireShape("teacher values", teacher.values(), idShape);
-        requireShape("teacher mask", teacher.mask(), positions);
+        requireShape("teacher weights", teacher.weights(), positions);
         if (variant == LossVariant.TAIL) {
             if (teacher.logSumExp() == null) {
                 throw new IllegalArgumentException("the tail loss needs the teacher's log-sum-exp, and none was given"
@@ -131,20 +147,17 @@ public final class DistillationLoss {
             }
             requireShape("teacher log-sum-exp", teacher.logSumExp(), positions);
         }
-        long k = Math.min(topK, idShape.get(2));
+        long k = Math.min(topK, idShape.get(1));
         if (k > logitsShape.get(2)) {
             throw new IllegalArgumentException("the teacher gives " + k + " entries a position, more than the student's"
                     + " vocabulary of " + logitsShape.get(2));
         }
-        DataType type = logits.getDataType();
-        return new TeacherTopK(firstEntries(teacher.ids(), k).toType(DataType.INT64, false),
-                firstEntries(teacher.values(), k).toType(type, false),
-                teacher.logSumExp() == null ? null : teacher.logSumExp().toType(type, false), teacher.mask());
+        return k;
     }
 
     /** The first {@code k} entries of each position: the list is in descending order, so the teacher's top k. */
     private static NDArray firstEntries(NDArray entries, long k) {
-        return entries.getShape().get(2) == k ? entries : entries.get("..., :{}", k);
+        return entries.getShape().get(1) == k ? entries : entries.get(":, :{}", k);
     }
 
     /** Sum of {@code values * mask} over the mask sum, with the denominator at least 1 (0, not NaN, if all masked). */

@@ -3,14 +3,16 @@ package io.kdstream.trainer.loss;
 import ai.djl.ndarray.NDArray;
 
 /**
- * The teacher's side of a batch, as tensors.
+ * The teacher's side of a batch, at the M positions KD is trained on, in any order. Positions outside KD (padding,
+ * prompt tokens, rows without teacher logits) are left out rather than masked, so KD's work follows the trained
+ * positions, not the padded (B,P) grid.
  *
- * @param ids top-K token ids (B,P,K), int32 or int64, each position's entries in descending order of value
- * @param values top-K raw logits (B,P,K), already divided by the temperature the teacher ran with
- * @param logSumExp the teacher's full-vocabulary log-sum-exp (B,P) at that temperature; needed by
+ * @param positions (M) int32 or int64: flat indices {@code b * P + p} into the student's (B,P) positions
+ * @param ids (M,K) int32 or int64: top-K token ids, each position's entries in descending order of value
+ * @param values (M,K): top-K raw logits, already divided by the temperature the teacher ran with
+ * @param logSumExp (M): the teacher's full-vocabulary log-sum-exp at that temperature; needed by
  *     {@link LossVariant#TAIL} only, may be null otherwise
- * @param mask which positions KD is averaged over (B,P): the loss mask of the rows that have teacher logits, 0
- *     elsewhere (a batch may mix rows with and without them)
+ * @param weights (M): each position's loss-mask weight; KD is {@code sum(w * KL) / max(sum(w), 1)}
  */
-public record TeacherTopK(NDArray ids, NDArray values, NDArray logSumExp, NDArray mask) {
+public record TeacherTopK(NDArray positions, NDArray ids, NDArray values, NDArray logSumExp, NDArray weights) {
 }

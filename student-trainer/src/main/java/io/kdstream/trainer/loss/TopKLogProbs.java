@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDArray;
 import io.kdstream.model.djl.Scalars;
 
 /**
- * Teacher and student log-probabilities over the same buckets: the teacher's K top entries (B,P,K), and for
- * {@link LossVariant#TAIL} one more bucket (B,P,1) for the mass outside them.
+ * Teacher and student log-probabilities over the same buckets at M positions: the teacher's K top entries (M,K),
+ * and for {@link LossVariant#TAIL} one more bucket (M,1) for the mass outside them.
  *
  * <p>Every log-probability is finite, so {@code p (log p - log q)} never meets {@code 0 * -inf}:
  * <ul>
@@ -32,37 +32,45 @@ record TopKLogProbs(NDArray teacher, NDArray student, NDArray teacherOutside, ND
     /** The least probability of a tail bucket: above the float32 rounding noise of {@code 1 - sum p}. */
     static final double OUTSIDE_FLOOR = 1e-6;
 
-    /** The divergence of each position (B,P), over all buckets. */
+    /** The divergence of each position (M), over all buckets. */
     NDArray divergence(KlDirection direction) {
         NDArray topK = direction.divergence(teacher, student);
         return teacherOutside == null ? topK : topK.add(direction.divergence(teacherOutside, studentOutside));
     }
 
-    /** NeMo-Aligner's form: softmax over the K entries on both sides. */
-    static TopKLogProbs renormalised(NDArray studentLogits, TeacherTopK teacher, double teacherTemperature,
+    /**
+     * NeMo-Aligner's form: softmax over the K entries on both sides.
+     *
+     * @param studentLogits the student's logits of the teacher's top-K entries (M,K)
+     * @param teacherValues the teacher's logits of those entries (M,K)
+     */
+    static TopKLogProbs renormalised(NDArray studentLogits, NDArray teacherValues, double teacherTemperature,
                                      double studentTemperature) {
-        NDArray teacherLogP = floored(scaled(teacher.values(), teacherTemperature).logSoftmax(-1));
-        NDArray studentLogQ = scaled(studentLogits.gather(teacher.ids(), -1), studentTemperature).logSoftmax(-1);
+        NDArray teacherLogP = floored(scaled(teacherValues, teacherTemperature).logSoftmax(-1));
+        NDArray studentLogQ = scaled(studentLogits, studentTemperature).logSoftmax(-1);
         return new TopKLogProbs(teacherLogP, studentLogQ, null, null);
     }
 
     /**
      * ModelOpt's form: the teacher's exact top-K probabilities from its log-sum-exp, the student's from its
-     * full-vocabulary log-softmax, and the rest of each distribution as one bucket. With K equal to the vocabulary
-     * nothing lies outside, and there is no such bucket.
+     * full-vocabulary log-softmax, and the rest of each distribution as one bucket.
      *
-     * @param studentLogProbs the student's full-vocabulary log-softmax (B,P,V) at the student temperature
+     * @param studentLogProbs the student's full-vocabulary log-probabilities of the top-K entries (M,K)
+     * @param teacherValues the teacher's logits of those entries (M,K)
+     * @param teacherLogSumExp the teacher's full-vocabulary log-sum-exp (M)
+     * @param wholeVocabulary whether the K entries are the whole vocabulary: then nothing lies outside them, and
+     *     there is no such bucket
      */
-    static TopKLogProbs tail(NDArray studentLogProbs, TeacherTopK teacher) {
-        NDArray teacherLogP = floored(teacher.values().sub(teacher.logSumExp().expandDims(-1)));
-        NDArray studentLogQ = studentLogProbs.gather(teacher.ids(), -1);
-        if (teacher.ids().getShape().get(2) == studentLogProbs.getShape().get(2)) {
-            return new TopKLogProbs(teacherLogP, studentLogQ, null, null);
+    static TopKLogProbs tail(NDArray studentLogProbs, NDArray teacherValues, NDArray teacherLogSumExp,
+                             boolean wholeVocabulary) {
+        NDArray teacherLogP = floored(teacherValues.sub(teacherLogSumExp.expandDims(-1)));
+        if (wholeVocabulary) {
+            return new TopKLogProbs(teacherLogP, studentLogProbs, null, null);
         }
-        return new TopKLogProbs(teacherLogP, studentLogQ, outside(teacherLogP), outside(studentLogQ));
+        return new TopKLogProbs(teacherLogP, studentLogProbs, outside(teacherLogP), outside(studentLogProbs));
     }
 
-    /** {@code log(1 - sum exp(logP))} over the last axis, kept as (B,P,1), with the mass at least the floor. */
+    /** {@code log(1 - sum exp(logP))} over the last axis, kept as (M,1), with the mass at least the floor. */
     private static NDArray outside(NDArray logP) {
         NDArray inside = logP.exp().sum(new int[] {-1}, true);
         return Scalars.scalarLike(logP, 1).sub(inside).maximum(Scalars.scalarLike(logP, OUTSIDE_FLOOR)).log();

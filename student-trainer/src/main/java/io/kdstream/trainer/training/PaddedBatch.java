@@ -5,16 +5,31 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A list of examples as right-padded flat arrays, ready to become (B,P) and (B,P,K) tensors.
+ * A list of examples as right-padded flat arrays, ready to become (B,P) tensors, and the teacher's top-K at the
+ * positions KD trains on.
  *
  * <p>Row b's input is {@code tokens[0 .. n-2]}, its targets {@code tokens[1 .. n-1]} (position p predicts token
- * p + 1). Padding positions have input and target PAD and mask 0. Teacher entries are cut to the batch's K, the
- * smaller of the training K and the smallest stored K; rows without teacher logits get zeros and a KD mask of 0.
- * The teacher's log-sum-exp is copied only when the loss needs it ({@code teacherLogSumExp} is null otherwise).
+ * p + 1). Padding positions have input and target PAD and mask 0.
+ *
+ * @param teacher the teacher's entries at the loss-masked positions of the rows that have teacher logits, or null
+ *     when there is no such position
  */
-record PaddedBatch(int rows, int positions, int[] inputs, int[] targets, float[] lossMask, int teacherK,
-                   int[] teacherIds, float[] teacherValues, float[] teacherLogSumExp, float[] kdMask,
-                   long maskedTokens) {
+record PaddedBatch(int rows, int positions, int[] inputs, int[] targets, float[] lossMask, long maskedTokens,
+                   TeacherPositions teacher) {
+
+    /**
+     * The teacher's top-K at M positions, compacted: positions outside KD are not copied at all. Entries are cut to
+     * the batch's K, the smaller of the training K and the smallest stored K. The log-sum-exp is copied only when
+     * the loss needs it (null otherwise).
+     *
+     * @param positions flat position indices {@code b * P + p}, M of them
+     * @param ids top-K ids, M * k
+     * @param values top-K logits, M * k
+     * @param logSumExp full-vocabulary log-sum-exp, M, or null
+     * @param weights loss-mask weights, M
+     */
+    record TeacherPositions(int k, int[] positions, int[] ids, float[] values, float[] logSumExp, float[] weights) {
+    }
 
     static PaddedBatch of(List<TrainingExample> examples, int trainingTopK, int contextLength, int vocabularySize,
                           boolean needsLogSumExp) {
@@ -23,26 +38,17 @@ record PaddedBatch(int rows, int positions, int[] inputs, int[] targets, float[]
         }
         int rows = examples.size();
         int positions = 0;
-        int teacherK = Integer.MAX_VALUE;
         for (int row = 0; row < rows; row++) {
             TrainingExample example = examples.get(row);
             validate(example, row, contextLength, vocabularySize, needsLogSumExp);
             positions = Math.max(positions, example.positions());
-            if (example.hasTeacher()) {
-                teacherK = Math.min(teacherK, example.teacherK());
-            }
         }
-        teacherK = teacherK == Integer.MAX_VALUE ? 0 : Math.min(teacherK, trainingTopK);
 
         int[] inputs = new int[rows * positions];
         int[] targets = new int[rows * positions];
         Arrays.fill(inputs, CharTokenizer.PAD);
         Arrays.fill(targets, CharTokenizer.PAD);
         float[] lossMask = new float[rows * positions];
-        int[] teacherIds = teacherK == 0 ? null : new int[rows * positions * teacherK];
-        float[] teacherValues = teacherK == 0 ? null : new float[rows * positions * teacherK];
-        float[] teacherLogSumExp = teacherK == 0 || !needsLogSumExp ? null : new float[rows * positions];
-        float[] kdMask = teacherK == 0 ? null : new float[rows * positions];
         long maskedTokens = 0;
         for (int row = 0; row < rows; row++) {
             TrainingExample example = examples.get(row);
@@ -56,22 +62,48 @@ record PaddedBatch(int rows, int positions, int[] inputs, int[] targets, float[]
                     maskedTokens++;
                 }
             }
-            if (teacherK > 0 && example.hasTeacher()) {
-                System.arraycopy(example.lossMask(), 0, kdMask, base, n);
-                if (teacherLogSumExp != null) {
-                    System.arraycopy(example.teacherLogSumExp(), 0, teacherLogSumExp, base, n);
-                }
-                for (int p = 0; p < n; p++) {
-                    // the stored list is descending, so its first teacherK entries are the top teacherK
-                    System.arraycopy(example.teacherIds(), p * example.teacherK(),
-                            teacherIds, (base + p) * teacherK, teacherK);
-                    System.arraycopy(example.teacherValues(), p * example.teacherK(),
-                            teacherValues, (base + p) * teacherK, teacherK);
+        }
+        return new PaddedBatch(rows, positions, inputs, targets, lossMask, maskedTokens,
+                teacherPositions(examples, positions, trainingTopK, needsLogSumExp));
+    }
+
+    private static TeacherPositions teacherPositions(List<TrainingExample> examples, int positions, int trainingTopK,
+                                                     boolean needsLogSumExp) {
+        int k = Integer.MAX_VALUE;
+        int count = 0;
+        for (TrainingExample example : examples) {
+            if (example.hasTeacher()) {
+                k = Math.min(k, example.teacherK());
+                for (float m : example.lossMask()) {
+                    count += m != 0f ? 1 : 0;
                 }
             }
         }
-        return new PaddedBatch(rows, positions, inputs, targets, lossMask, teacherK, teacherIds, teacherValues,
-                teacherLogSumExp, kdMask, maskedTokens);
+        if (count == 0) {
+            return null;
+        }
+        k = Math.min(k, trainingTopK);
+        TeacherPositions teacher = new TeacherPositions(k, new int[count], new int[count * k], new float[count * k],
+                needsLogSumExp ? new float[count] : null, new float[count]);
+        int next = 0;
+        for (int row = 0; row < examples.size(); row++) {
+            TrainingExample example = examples.get(row);
+            for (int p = 0; example.hasTeacher() && p < example.positions(); p++) {
+                if (example.lossMask()[p] == 0f) {
+                    continue;
+                }
+                teacher.positions()[next] = row * positions + p;
+                teacher.weights()[next] = example.lossMask()[p];
+                // the stored list is descending, so its first k entries are the top k
+                System.arraycopy(example.teacherIds(), p * example.teacherK(), teacher.ids(), next * k, k);
+                System.arraycopy(example.teacherValues(), p * example.teacherK(), teacher.values(), next * k, k);
+                if (needsLogSumExp) {
+                    teacher.logSumExp()[next] = example.teacherLogSumExp()[p];
+                }
+                next++;
+            }
+        }
+        return teacher;
     }
 
     private static void validate(TrainingExample example, int row, int contextLength, int vocabularySize,

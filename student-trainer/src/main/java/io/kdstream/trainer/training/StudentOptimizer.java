@@ -145,15 +145,7 @@ public final class StudentOptimizer implements AutoCloseable {
             NDArray inputs = scope.create(padded.inputs(), rowsByPositions);
             NDArray targets = scope.create(padded.targets(), rowsByPositions);
             NDArray lossMask = scope.create(padded.lossMask(), rowsByPositions);
-            TeacherTopK teacher = null;
-            if (padded.teacherK() > 0) {
-                Shape teacherShape = rowsByPositions.add(padded.teacherK());
-                teacher = new TeacherTopK(scope.create(padded.teacherIds(), teacherShape),
-                        scope.create(padded.teacherValues(), teacherShape),
-                        padded.teacherLogSumExp() == null ? null
-                                : scope.create(padded.teacherLogSumExp(), rowsByPositions),
-                        scope.create(padded.kdMask(), rowsByPositions));
-            }
+            TeacherTopK teacher = teacherTensors(scope, padded.teacher());
             NDArray logits = model.logits(scope, inputs, true);
             LossTerms terms = loss.compute(logits, targets, lossMask, teacher);
             double total = terms.total().getFloat();
@@ -168,6 +160,19 @@ public final class StudentOptimizer implements AutoCloseable {
             collector.backward(terms.total());
             return new LossValues(total, kd, ce, padded.maskedTokens());
         }
+    }
+
+    /** The teacher's positions as tensors owned by {@code scope}; null when the batch has none. */
+    private static TeacherTopK teacherTensors(NDManager scope, PaddedBatch.TeacherPositions teacher) {
+        if (teacher == null) {
+            return null;
+        }
+        Shape positions = new Shape(teacher.positions().length);
+        Shape entries = positions.add(teacher.k());
+        return new TeacherTopK(scope.create(teacher.positions(), positions), scope.create(teacher.ids(), entries),
+                scope.create(teacher.values(), entries),
+                teacher.logSumExp() == null ? null : scope.create(teacher.logSumExp(), positions),
+                scope.create(teacher.weights(), positions));
     }
 
     /** Scales all gradients so their global L2 norm is at most the configured maximum; returns the norm before. */

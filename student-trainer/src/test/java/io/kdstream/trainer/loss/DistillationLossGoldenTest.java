@@ -96,23 +96,29 @@ class DistillationLossGoldenTest {
             NDArray logits = scope.zeros(new Shape(2, 3, 8));
             NDArray targets = scope.zeros(new Shape(2, 3), DataType.INT32);
             NDArray mask = scope.ones(new Shape(2, 3));
-            NDArray ids = scope.zeros(new Shape(2, 3, 2), DataType.INT32);
-            NDArray values = scope.zeros(new Shape(2, 3, 2));
+            NDArray positions = scope.create(new int[] {0, 4, 5});
+            NDArray ids = scope.zeros(new Shape(3, 2), DataType.INT32);
+            NDArray values = scope.zeros(new Shape(3, 2));
+            NDArray weights = scope.ones(new Shape(3));
             DistillationLoss renormalised = new DistillationLoss(LossVariant.RENORMALISED, KlDirection.FORWARD,
                     1, 1, 1, 1, 2);
             DistillationLoss tail = new DistillationLoss(LossVariant.TAIL, KlDirection.FORWARD, 1, 1, 1, 1, 2);
             assertThatThrownBy(() -> renormalised.compute(logits, scope.zeros(new Shape(2, 4), DataType.INT32), mask,
                     null)).hasMessageContaining("targets must have shape (2, 3)");
             assertThatThrownBy(() -> renormalised.compute(logits, targets, mask,
-                    new TeacherTopK(ids, scope.zeros(new Shape(2, 3, 3)), null, mask)))
+                    new TeacherTopK(positions, ids, scope.zeros(new Shape(3, 3)), null, weights)))
                     .hasMessageContaining("teacher values");
             assertThatThrownBy(() -> renormalised.compute(logits, targets, mask,
-                    new TeacherTopK(scope.zeros(new Shape(2, 2, 2)), values, null, mask)))
-                    .hasMessageContaining("teacher ids must be (batch, positions, K)");
-            assertThatThrownBy(() -> tail.compute(logits, targets, mask, new TeacherTopK(ids, values, null, mask)))
+                    new TeacherTopK(positions, scope.zeros(new Shape(2, 2), DataType.INT32), values, null, weights)))
+                    .hasMessageContaining("teacher ids must be (M, K) for the 3 positions");
+            assertThatThrownBy(() -> renormalised.compute(logits, targets, mask,
+                    new TeacherTopK(positions, ids, values, null, scope.ones(new Shape(2)))))
+                    .hasMessageContaining("teacher weights");
+            assertThatThrownBy(() -> tail.compute(logits, targets, mask,
+                    new TeacherTopK(positions, ids, values, null, weights)))
                     .hasMessageContaining("tail loss needs the teacher's log-sum-exp");
-            assertThat(renormalised.compute(logits, targets, mask, new TeacherTopK(ids, values, null, mask))
-                    .kd().getFloat()).isZero();
+            assertThat(renormalised.compute(logits, targets, mask, new TeacherTopK(positions, ids, values, null,
+                    weights)).kd().getFloat()).isZero();
         }
     }
 

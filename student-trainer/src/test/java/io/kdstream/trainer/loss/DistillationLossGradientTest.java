@@ -58,10 +58,29 @@ class DistillationLossGradientTest {
     }
 
     @Test
+    void shouldNotDependOnWhichUnweightedPositionsAreListedOrInWhatOrder() {
+        KdCase c = KdCase.random(47, 3, 5, 16, 5);
+        for (ReferenceLoss.Settings s : everyForm(3)) {
+            LossHarness.Evaluation weighted = LossHarness.evaluate(manager, c, s, DataType.FLOAT64,
+                    LossHarness.Positions.WEIGHTED);
+            LossHarness.Evaluation all = LossHarness.evaluate(manager, c, s, DataType.FLOAT64,
+                    LossHarness.Positions.ALL_REVERSED);
+            for (int i = 0; i < 3; i++) {
+                assertThat(all.values()[i]).as("term %d of %s", i, s).isCloseTo(weighted.values()[i], within(1e-12));
+            }
+            for (int i = 0; i < all.gradient().length; i++) {
+                assertThat(all.gradient()[i]).as("%s logit %d", s, i).isCloseTo(weighted.gradient()[i], within(1e-12));
+            }
+        }
+    }
+
+    @Test
     void shouldGiveZeroLossAndZeroGradientsForAFullyMaskedBatch() {
         KdCase masked = KdCase.random(46, 2, 4, 16, 5).fullyMasked();
         for (ReferenceLoss.Settings s : everyForm(3)) {
-            LossHarness.Evaluation evaluation = LossHarness.evaluate(manager, masked, s, DataType.FLOAT32, true);
+            // every position listed with weight 0, padding included: the KD path runs, and must give nothing
+            LossHarness.Evaluation evaluation = LossHarness.evaluate(manager, masked, s, DataType.FLOAT32,
+                    LossHarness.Positions.ALL_REVERSED);
             assertThat(largestMagnitude(evaluation.values())).as("loss of %s", s).isZero();
             assertThat(largestMagnitude(evaluation.gradient())).as("gradient of %s", s).isZero();
         }
