@@ -10,10 +10,11 @@ import java.nio.ByteBuffer;
  * 255, about 16 nats). Rounding errors lie in an interval of width 1/16, so by Hoeffding's lemma the renormalised
  * distribution is off by at most (1/16)²/8 ≈ 4.9e-4 nats; entries beyond 16 nats carry under 1.2e-7 of the top
  * entry's probability each. Because the values are descending the distances are ascending, and rounding keeps them so:
- * order and ties survive. Byte 0 holds what the offsets cannot say, the probability mass {@code t} outside the top K
- * (from the full-vocabulary log-sum-exp; 0 at most for log-probabilities that cover the vocabulary): its log-odds
- * {@code x} are companded by {@code u = 2 atan(tanh(x/4))}, under which the Bernoulli KL of a small step is the same
- * everywhere, and {@code u} is cut into 256 equal cells decoded at their centres: at most about 2e-5 nats.
+ * order and ties survive. Byte 0 holds what the offsets cannot say, the probability mass outside the top K,
+ * {@code t = 1 - sum exp(v[r] - logSumExp)} (log-sum-exp 0 for log-probabilities): its log-odds {@code x} are
+ * companded by {@code u = 2 atan(tanh(x/4))}, under which the Bernoulli KL of a small step is the same everywhere, and
+ * {@code u} is cut into 256 equal cells decoded at their centres: at most 2.4e-5 nats (in the end cells; about 1.9e-5
+ * elsewhere). With the tail, the KL is the renormalised one times {@code 1 - t} plus that Bernoulli KL.
  *
  * <p>Decoding gives log-probabilities: the offsets renormalised over the K entries and scaled to {@code 1 - t}.
  * The logits' common shift per position is not kept; no loss depends on it.
