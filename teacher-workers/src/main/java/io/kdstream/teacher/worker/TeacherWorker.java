@@ -183,15 +183,20 @@ public final class TeacherWorker extends LoopService {
                 throw new IllegalArgumentException("prompt " + prompt.getId() + " is " + example.tokens().length
                         + " tokens, longer than the teacher's context of " + teacher.contextLength());
             }
-            return new Pending(prompt, example);
+            return new Pending(record, prompt, example);
         } catch (RuntimeException e) {
-            DeadLetter letter = DeadLetters.ofKafkaRecord(SERVICE, record.topic(), record.partition(), record.offset(), record.key(), record.value(), e);
-            log.warn("{}: record {}-{}@{} sent to {}: {}", name(), record.topic(), record.partition(), record.offset(),
-                    catalogue.deadLetter().name(), letter.getErrorMessage());
-            String topic = catalogue.deadLetter().name();
-            producer.send(new ProducerRecord<>(topic, record.key(), catalogue.deadLetter().valueSerde().serializer().serialize(topic, letter)));
+            deadLetter(record, e);
             return null;
         }
+    }
+
+    /** Sends the dead letter of a request inside the open transaction, so it commits with the request's offset. */
+    private void deadLetter(ConsumerRecord<byte[], byte[]> record, RuntimeException error) {
+        DeadLetter letter = DeadLetters.ofKafkaRecord(SERVICE, record.topic(), record.partition(), record.offset(), record.key(), record.value(), error);
+        log.warn("{}: record {}-{}@{} sent to {}: {}", name(), record.topic(), record.partition(), record.offset(),
+                catalogue.deadLetter().name(), letter.getErrorMessage());
+        String topic = catalogue.deadLetter().name();
+        producer.send(new ProducerRecord<>(topic, record.key(), catalogue.deadLetter().valueSerde().serializer().serialize(topic, letter)));
     }
 
     private long process(List<Pending> batch) {
@@ -203,15 +208,24 @@ public final class TeacherWorker extends LoopService {
         String topic = catalogue.teacherLogits().name();
         int partitions = producer.partitionsFor(topic).size();
         SequenceChunker chunker = new SequenceChunker(config.encoding(), config.maxRecordBytes());
+        long sent = 0;
         for (int i = 0; i < batch.size(); i++) {
             Pending pending = batch.get(i);
-            for (TeacherLogits logits : TeacherLogitsRecords.build(pending.prompt, pending.example, topK.get(i), teacher.identity(),
-                    tokenizer.fingerprint(), teacher.vocabularySize(), millis / batch.size(), chunker)) {
+            List<TeacherLogits> records;
+            try {
+                records = TeacherLogitsRecords.build(pending.prompt, pending.example, topK.get(i), teacher.identity(),
+                        tokenizer.fingerprint(), teacher.vocabularySize(), millis / batch.size(), chunker);
+            } catch (RuntimeException unencodable) { // e.g. a NaN logit: this sequence's problem, not the batch's
+                deadLetter(pending.request, unencodable);
+                continue;
+            }
+            for (TeacherLogits logits : records) {
                 producer.send(new ProducerRecord<>(topic, ChunkKeys.partitionOf(logits, partitions), ChunkKeys.keyOf(logits).getBytes(StandardCharsets.UTF_8),
                         catalogue.teacherLogits().valueSerde().serializer().serialize(topic, logits)));
             }
+            sent++;
         }
-        return batch.size();
+        return sent;
     }
 
     private void pauseBeforeCommitIfAsked() throws InterruptedException {
@@ -264,7 +278,7 @@ public final class TeacherWorker extends LoopService {
         Resources.closeAll(name(), metrics, leave, producer, teacher);
     }
 
-    private record Pending(Prompt prompt, TokenizedExample example) {
+    private record Pending(ConsumerRecord<byte[], byte[]> request, Prompt prompt, TokenizedExample example) {
     }
 
     /** Runs one worker; settings from {@code KDSTREAM_CONFIG} and the environment (see {@link TeacherWorkerConfig}). */
