@@ -1,125 +1,26 @@
 package io.kdstream.cli.demo;
 
-import io.kdstream.cli.teacher.TeacherRecipe;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.embedded.EmbeddedPlatform;
-import io.kdstream.platform.kafka.TopicSnapshot;
 import io.kdstream.platform.testing.EmbeddedPlatformExtension;
-import io.kdstream.schemas.avro.CheckpointEvent;
-import io.kdstream.schemas.avro.EvalResult;
-import io.kdstream.schemas.avro.EvalStatus;
-import io.kdstream.schemas.avro.TeacherLogits;
-import io.kdstream.schemas.logits.BitPackedIds;
-import io.kdstream.schemas.registry.SchemaRegistryClient;
-import io.kdstream.schemas.serde.WireFormat;
-import io.kdstream.schemas.topics.TopicCatalogue;
-import io.kdstream.trainer.sft.SupervisedTraining;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.ByteBuffer;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-/**
- * The walking skeleton end to end on a real broker and registry: N prompts in, N teacher logit records, at
- * least one checkpoint, one evaluation per checkpoint, and records any Avro reader can decode with the registry's
- * schema alone.
- */
+/** The end-to-end scenario ({@link PipelineScenario}) on the embedded broker and registry, in every build. */
 @ExtendWith(EmbeddedPlatformExtension.class)
-class PipelineIntegrationTest {
+class PipelineIntegrationTest extends PipelineScenario {
 
-    private static final int TRAIN = 48;
-    private static final int TEST = 12;
+    private final EmbeddedPlatform platform;
 
-    @TempDir
-    static Path workDir;
+    PipelineIntegrationTest(EmbeddedPlatform platform) {
+        this.platform = platform;
+    }
 
-    private static DemoPipeline.Outcome outcome;
-    private static Settings settings;
-
-    @BeforeAll
-    static void runThePipeline(EmbeddedPlatform platform) throws Exception {
-        settings = Settings.of(Map.of(
+    @Override
+    protected Settings platform() {
+        return Settings.of(Map.of(
                 Settings.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
                 Settings.SCHEMA_REGISTRY_URL, platform.schemaRegistryUrl()));
-        // A teacher of the real architecture, barely trained: this test checks the plumbing, not accuracy.
-        TeacherRecipe recipe = new TeacherRecipe(5, 3);
-        Path teacher = workDir.resolve("teacher.ckpt");
-        SupervisedTraining.train(recipe.architecture(), List.of(new SupervisedTraining.Example("What is 1+1?", "2 #### 2")),
-                recipe.training(), 5, teacher, metrics -> { });
-        DemoOptions options = new DemoOptions(TRAIN, TEST, teacher, 5, 20, 10, 2, workDir);
-        outcome = new DemoPipeline(settings, options).run();
-    }
-
-    private static TopicCatalogue catalogue() {
-        return new TopicCatalogue(settings.clientProperties());
-    }
-
-    @Test
-    void shouldPublishOneTeacherLogitsRecordPerPrompt() {
-        List<ConsumerRecord<String, TeacherLogits>> logits = TopicSnapshot.read(settings.bootstrapServers(), TopicCatalogue.TEACHER_LOGITS.name(),
-                new StringDeserializer(), catalogue().teacherLogits().valueSerde().deserializer(), TRAIN + TEST, Duration.ofSeconds(30));
-
-        Set<String> keys = logits.stream().map(ConsumerRecord::key)
-                .filter(key -> key.startsWith(outcome.teacherFingerprint() + "/")).collect(Collectors.toSet());
-        assertThat(outcome.promptsSent()).isEqualTo(TRAIN + TEST);
-        assertThat(keys).hasSize(TRAIN + TEST);
-        assertThat(logits).allSatisfy(record -> {
-            TeacherLogits value = record.value();
-            assertThat(value.getTeacher().getFingerprint()).isEqualTo(outcome.teacherFingerprint());
-            assertThat(value.getPositions()).isEqualTo(value.getTokenIds().size() - 1);
-            // the default packed encoding: 7-bit ids for the 100-token vocabulary, one byte a value
-            assertThat(value.getTopkIds().remaining()).isEqualTo(BitPackedIds.bytesFor((long) value.getPositions() * value.getK(), 7));
-        });
-    }
-
-    @Test
-    void shouldEvaluateEveryCheckpointOnce() {
-        List<CheckpointEvent> checkpoints = TopicSnapshot.read(settings.bootstrapServers(), TopicCatalogue.CHECKPOINTS.name(),
-                        new StringDeserializer(), catalogue().checkpoints().valueSerde().deserializer(), 2, Duration.ofSeconds(30))
-                .stream().map(ConsumerRecord::value).filter(event -> event.getRunId().equals(outcome.runId())).toList();
-
-        assertThat(checkpoints).extracting(CheckpointEvent::getStep).containsExactly(10L, 20L);
-        assertThat(checkpoints).allSatisfy(event -> assertThat(event.getSha256()).hasSize(64));
-        assertThat(outcome.evaluations()).extracting(EvalResult::getStep).containsExactly(10L, 20L);
-        assertThat(outcome.evaluations()).allSatisfy(result -> {
-            assertThat(result.getStatus()).isEqualTo(EvalStatus.OK);
-            assertThat(result.getExamples()).isEqualTo(TEST);
-            assertThat(result.getExactMatch()).isBetween(0.0, 1.0);
-            assertThat(result.getAnswerCrossEntropy()).isPositive();
-        });
-    }
-
-    @Test
-    void shouldDecodeALogitRecordWithAPlainAvroReaderAndTheRegistrysSchema() throws Exception {
-        ConsumerRecord<byte[], byte[]> record = TopicSnapshot.read(settings.bootstrapServers(), TopicCatalogue.TEACHER_LOGITS.name(),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer(), 1, Duration.ofSeconds(30)).get(0);
-
-        int schemaId = WireFormat.schemaId(record.value());
-        Schema writerSchema = new SchemaRegistryClient(settings.schemaRegistryUrl()).schemaById(schemaId);
-        GenericRecord decoded = new GenericDatumReader<GenericRecord>(writerSchema).read(null,
-                DecoderFactory.get().binaryDecoder(record.value(), 5, record.value().length - 5, null));
-
-        assertThat(decoded.get("promptId").toString()).isNotBlank();
-        int positions = (Integer) decoded.get("positions");
-        int k = (Integer) decoded.get("k");
-        assertThat(((ByteBuffer) decoded.get("topkValues")).remaining()).isEqualTo(positions * k);
-        assertThat(new String(record.key())).startsWith(((GenericRecord) decoded.get("teacher")).get("fingerprint") + "/");
     }
 }
