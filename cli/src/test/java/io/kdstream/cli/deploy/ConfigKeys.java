@@ -5,7 +5,9 @@ import io.kdstream.evaluator.leaderboard.LeaderboardConfig;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.service.ServiceRunner;
 import io.kdstream.producers.PromptProducerConfig;
+import io.kdstream.schemas.serde.AvroDeserializer;
 import io.kdstream.schemas.serde.AvroSerdes;
+import io.kdstream.schemas.serde.AvroSerializer;
 import io.kdstream.teacher.TeacherWorkerConfig;
 import io.kdstream.teacher.router.CacheRouterConfig;
 import io.kdstream.trainer.TrainerConfig;
@@ -18,6 +20,7 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -35,6 +38,8 @@ final class ConfigKeys {
             EvaluatorConfig.class, LeaderboardConfig.class, PromptProducerConfig.class, ServiceRunner.class, AvroSerdes.class};
 
     private static final Pattern KEY = Pattern.compile("kdstream(\\.[a-z0-9]+)+");
+    /** A property name among a serde's constants (Confluent's names: schema.registry.url, auto.register.schemas...). */
+    private static final Pattern SERDE_KEY = Pattern.compile("[a-z]+(\\.[a-z]+)+");
 
     private ConfigKeys() {
     }
@@ -59,6 +64,9 @@ final class ConfigKeys {
         keys.addAll(AdminClientConfig.configNames());
         keys.addAll(StreamsConfig.configDef().names());
         keys.add(Settings.SCHEMA_REGISTRY_URL);
+        for (Class<?> serde : List.of(AvroSerializer.class, AvroDeserializer.class)) {
+            stringConstants(serde).stream().filter(constant -> SERDE_KEY.matcher(constant).matches()).forEach(keys::add);
+        }
         return keys;
     }
 
