@@ -1,6 +1,7 @@
 package io.kdstream.cli.deploy;
 
 import io.kdstream.cli.Kdstream;
+import io.kdstream.platform.service.ServiceRunner;
 import picocli.CommandLine;
 import picocli.CommandLine.ParseResult;
 
@@ -38,6 +39,16 @@ record KdstreamCommand(String subcommand, ParseResult parse) {
             throw new IllegalArgumentException("runs no kdstream subcommand: " + argv);
         }
         return new KdstreamCommand(result.subcommand().commandSpec().name(), result.subcommand());
+    }
+
+    /**
+     * Whether the subcommand runs a service under ServiceRunner, which serves /health and /metrics when
+     * kdstream.http.port is set: read from the command class's own bytecode (its calls), not from a list.
+     */
+    boolean servesStatus() {
+        Class<?> command = parse.commandSpec().userObject().getClass();
+        var constants = ConfigKeys.stringConstants(command);
+        return constants.contains(ServiceRunner.class.getName().replace('.', '/')) && constants.contains("runUntilStopped");
     }
 
     /** The value of an option of the subcommand, as written. */

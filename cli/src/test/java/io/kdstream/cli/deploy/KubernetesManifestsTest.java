@@ -111,6 +111,9 @@ class KubernetesManifestsTest {
     @ValueSource(strings = {"cpu", "gpu"})
     void everyKdstreamContainerRunsTheSubcommandItsImageIsFor(String overlay) {
         for (Manifests.Container container : kdstreamContainers(Manifests.overlay(overlay))) {
+            if (container.isToolbox()) {
+                continue; // waits for kubectl exec
+            }
             List<String> argv = container.argv();
             assertThat(argv).as(container.where() + ": every $(VAR) is defined").noneMatch(arg -> arg.contains("$("));
             assertThat(KdstreamCommand.parse(argv).subcommand()).as(container.where())
@@ -162,7 +165,7 @@ class KubernetesManifestsTest {
     @ValueSource(strings = {"cpu", "gpu"})
     void theRouterAndTheTeacherWorkersServeOneTeacherAndKedaScalesTheWorkersGroup(String overlay) {
         Manifests manifests = Manifests.overlay(overlay);
-        Manifests.Container router = manifests.containersOf("router").get(0);
+        Manifests.Container router = running(manifests, "router");
         Manifests.Container worker = teacherWorker(manifests);
         TeacherWorkerConfig teacher = TeacherWorkerConfig.from(SettingsCheck.settings(worker.environment()));
         TeacherWorkerConfig routerTeacher = TeacherWorkerConfig.from(SettingsCheck.settings(router.environment())
@@ -170,8 +173,7 @@ class KubernetesManifestsTest {
         assertThat(List.of(routerTeacher.checkpoint(), routerTeacher.modelId(), routerTeacher.revision()))
                 .isEqualTo(List.of(teacher.checkpoint(), teacher.modelId(), teacher.revision()));
         // both read the checkpoint the teacher-model Job writes, from the same claim
-        Manifests.Container trainerOfTeacher = manifests.containers().stream()
-                .filter(container -> Manifests.nameOf(container.workload).equals("kdstream-teacher-model")).findFirst().orElseThrow();
+        Manifests.Container trainerOfTeacher = running(manifests, "train-teacher");
         String written = KdstreamCommand.parse(trainerOfTeacher.argv()).option("--out").replaceFirst("\\.partial$", "");
         assertThat(teacher.checkpoint()).hasToString(written);
         for (Manifests.Container reader : List.of(router, worker, trainerOfTeacher)) {
@@ -225,9 +227,9 @@ class KubernetesManifestsTest {
         try (StatusEndpoints status = new StatusEndpoints()) {
             Map<Manifests.Container, String> readinessPaths = new HashMap<>();
             for (Manifests.Container container : kdstreamContainers(manifests)) {
-                boolean longRunning = !container.workload.path("kind").asText().equals("Job");
-                if (!container.spec.has("readinessProbe") && !longRunning && !container.spec.has("ports")) {
-                    continue; // a batch step without a status server (producers, teacher training)
+                if (container.isToolbox() || !KdstreamCommand.parse(container.argv()).servesStatus()) {
+                    assertThat(container.spec.has("readinessProbe")).as(container.where() + " serves no status to probe").isFalse();
+                    continue; // a batch step (producers, teacher training) or the toolbox
                 }
                 int port = SettingsCheck.settings(container.environment()).integer(ServiceRunner.HTTP_PORT, -1);
                 for (String probe : List.of("livenessProbe", "readinessProbe")) {
@@ -311,27 +313,23 @@ class KubernetesManifestsTest {
             assertThat(selected).as(Manifests.nameOf(budget) + " selects the pods of one workload").hasSize(1);
             return selected.stream().map(Manifests::nameOf);
         }).collect(Collectors.toSet());
-        assertThat(guarded).contains(Manifests.nameOf(manifests.containersOf("router").get(0).workload),
-                Manifests.nameOf(teacherWorker(manifests).workload), Manifests.nameOf(manifests.containersOf("trainer").stream()
-                        .filter(container -> !Manifests.nameOf(container.workload).equals("kdstream-teacher-model")).findFirst().orElseThrow().workload));
+        assertThat(guarded).contains(Stream.of("router", "teacher-worker", "trainer")
+                .map(subcommand -> Manifests.nameOf(running(manifests, subcommand).workload)).toArray(String[]::new));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"cpu", "gpu"})
     void theEvaluatorReadsCheckpointsWhereTheTrainerWritesThem(String overlay) {
         Manifests manifests = Manifests.overlay(overlay);
-        Manifests.Container trainer = manifests.containersOf("trainer").stream()
-                .filter(container -> !Manifests.nameOf(container.workload).equals("kdstream-teacher-model")).findFirst().orElseThrow();
+        Manifests.Container trainer = running(manifests, "trainer");
         Path checkpoints = TrainerConfig.from(SettingsCheck.settings(trainer.environment())).checkpointDir();
         Map.Entry<String, JsonNode> written = trainer.mountHolding(checkpoints);
         String claim = claim(written.getValue());
         assertThat(claim).isNotBlank();
-        for (Manifests.Container evaluator : manifests.containersOf("evaluator")) {
-            // announced URIs are absolute file paths: same claim, same mount path
-            Map.Entry<String, JsonNode> read = evaluator.mountHolding(checkpoints);
-            assertThat(read.getKey()).isEqualTo(written.getKey());
-            assertThat(claim(read.getValue())).isEqualTo(claim);
-        }
+        // announced URIs are absolute file paths: same claim, same mount path
+        Map.Entry<String, JsonNode> read = running(manifests, "evaluator").mountHolding(checkpoints);
+        assertThat(read.getKey()).isEqualTo(written.getKey());
+        assertThat(claim(read.getValue())).isEqualTo(claim);
         // the trainer and the evaluator may run on different nodes
         assertThat(manifests.get("PersistentVolumeClaim", claim).path("spec").path("accessModes").toString()).contains("ReadWriteMany");
     }
@@ -344,8 +342,16 @@ class KubernetesManifestsTest {
         return kdstreamContainers(manifests).stream().filter(container -> container.environment().containsKey("KAFKA_BOOTSTRAP_SERVERS")).toList();
     }
 
+    /** The (one) container that runs this kdstream subcommand. */
+    private static Manifests.Container running(Manifests manifests, String subcommand) {
+        List<Manifests.Container> running = kdstreamContainers(manifests).stream()
+                .filter(container -> !container.isToolbox() && KdstreamCommand.parse(container.argv()).subcommand().equals(subcommand)).toList();
+        assertThat(running).as(manifests.name() + ": containers running kdstream " + subcommand).hasSize(1);
+        return running.get(0);
+    }
+
     private static Manifests.Container teacherWorker(Manifests manifests) {
-        return Stream.of("teacher-worker", "teacher-worker-gpu").flatMap(target -> manifests.containersOf(target).stream()).findFirst().orElseThrow();
+        return running(manifests, "teacher-worker");
     }
 
     private static String kafkaName(Manifests manifests) {

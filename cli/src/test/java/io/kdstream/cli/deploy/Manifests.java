@@ -136,6 +136,11 @@ final class Manifests {
             return spec.path("image").asText();
         }
 
+        /** A pod for people to exec into (kubectl exec ... kdstream ...), not a service. */
+        boolean isToolbox() {
+            return workload.path("spec").path("template").path("metadata").path("labels").path("app.kubernetes.io/component").asText().equals("toolbox");
+        }
+
         Optional<String> kdstreamTarget() {
             String image = image();
             if (!image.startsWith(ComposeFile.KDSTREAM_IMAGE)) {
