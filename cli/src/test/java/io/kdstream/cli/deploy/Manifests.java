@@ -14,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A Kustomize overlay of k8s/ as the cluster would receive it, rendered by the real kustomize (kubectl's), with
@@ -35,9 +34,12 @@ final class Manifests {
         this.objects = objects;
     }
 
-    /** Renders k8s/overlays/NAME; skips the calling test where kubectl (with its built-in kustomize) is missing. */
+    /** Renders k8s/overlays/NAME with kubectl's built-in kustomize (.ci/run installs kubectl where it is missing). */
     static Manifests overlay(String name) {
-        assumeTrue(kubectlAvailable(), "kubectl is not installed: the rendered overlays cannot be checked here");
+        if (!kubectlAvailable()) {
+            throw new IllegalStateException("kubectl (with its built-in kustomize) is not on the PATH: run .ci/run once, "
+                    + "or install kubectl 1.21+, to check the rendered overlays");
+        }
         return new Manifests(name, RENDERED.computeIfAbsent(name, Manifests::render));
     }
 
