@@ -105,40 +105,34 @@ public final class DistillationLoss {
 
     /**
      * KD of each of the teacher's positions (M). The student's values of the top-K entries come in one
-     * {@code take} from the (B,P,V) logits, which selects the positions and the tokens at once; {@code logProbs} is
-     * the CE's log-softmax, reused by the tail form at tau_s = 1.
+     * {@code take} from the (B,P,V) logits; {@code logProbs} is the CE's log-softmax, reused by the tail form at
+     * tau_s = 1.
      */
     private NDArray divergence(NDArray logits, NDArray logProbs, TeacherTopK teacher) {
         Shape logitsShape = logits.getShape();
         long k = validate(teacher, logitsShape);
-        long vocabulary = logitsShape.get(2);
-        NDArray index = firstEntries(teacher.ids(), k).toType(DataType.INT64, false)
-                .add(teacher.positions().toType(DataType.INT64, false).expandDims(-1)
-                        .mul(Scalars.scalar(logits.getManager(), vocabulary, DataType.INT64)));
         DataType type = logits.getDataType();
+        NDArray index = firstEntries(teacher.logitIndex(), k);
         NDArray values = firstEntries(teacher.values(), k).toType(type, false);
         TopKLogProbs buckets = switch (variant) {
             case RENORMALISED -> TopKLogProbs.renormalised(logits.take(index), values, teacherTemperature,
                     studentTemperature);
             case TAIL -> TopKLogProbs.tail((studentTemperature == 1 ? logProbs
                             : logits.div(Scalars.scalarLike(logits, studentTemperature)).logSoftmax(-1)).take(index),
-                    values, teacher.logSumExp().toType(type, false), k == vocabulary);
+                    values, teacher.logSumExp().toType(type, false), k == logitsShape.get(2));
         };
         return buckets.divergence(direction);
     }
 
     /** Checks the teacher's shapes against the logits; returns the K used, at most {@code topK}. */
     private long validate(TeacherTopK teacher, Shape logitsShape) {
-        Shape positions = teacher.positions() == null ? null : teacher.positions().getShape();
-        if (positions == null || positions.dimension() != 1) {
-            throw new IllegalArgumentException("teacher positions must be a vector (M), got " + positions);
+        Shape indexShape = teacher.logitIndex() == null ? null : teacher.logitIndex().getShape();
+        if (indexShape == null || indexShape.dimension() != 2 || teacher.logitIndex().getDataType() != DataType.INT64) {
+            throw new IllegalArgumentException("the teacher's logit index must be (M, K) int64, got " + indexShape
+                    + (indexShape == null ? "" : " " + teacher.logitIndex().getDataType()));
         }
-        Shape idShape = teacher.ids() == null ? null : teacher.ids().getShape();
-        if (idShape == null || idShape.dimension() != 2 || idShape.get(0) != positions.get(0)) {
-            throw new IllegalArgumentException("teacher ids must be (M, K) for the " + positions.get(0)
-                    + " positions, got " + idShape);
-        }
-        requireShape("teacher values", teacher.values(), idShape);
+        Shape positions = indexShape.slice(0, 1);
+        requireShape("teacher values", teacher.values(), indexShape);
         requireShape("teacher weights", teacher.weights(), positions);
         if (variant == LossVariant.TAIL) {
             if (teacher.logSumExp() == null) {
@@ -147,7 +141,7 @@ public final class DistillationLoss {
             }
             requireShape("teacher log-sum-exp", teacher.logSumExp(), positions);
         }
-        long k = Math.min(topK, idShape.get(1));
+        long k = Math.min(topK, indexShape.get(1));
         if (k > logitsShape.get(2)) {
             throw new IllegalArgumentException("the teacher gives " + k + " entries a position, more than the student's"
                     + " vocabulary of " + logitsShape.get(2));

@@ -7,12 +7,18 @@ import ai.djl.ndarray.NDArray;
  * prompt tokens, rows without teacher logits) are left out rather than masked, so KD's work follows the trained
  * positions, not the padded (B,P) grid.
  *
- * @param positions (M) int32 or int64: flat indices {@code b * P + p} into the student's (B,P) positions
- * @param ids (M,K) int32 or int64: top-K token ids, each position's entries in descending order of value
+ * @param logitIndex (M,K) int64: where each top-K entry's student logit is in the (B,P,V) logits, linearised as
+ *     {@code (b * P + p) * V + id}; each position's entries in descending order of teacher value. One index picks
+ *     the positions and the tokens at once, so the loss needs no index arithmetic of its own.
  * @param values (M,K): top-K raw logits, already divided by the temperature the teacher ran with
  * @param logSumExp (M): the teacher's full-vocabulary log-sum-exp at that temperature; needed by
  *     {@link LossVariant#TAIL} only, may be null otherwise
  * @param weights (M): each position's loss-mask weight; KD is {@code sum(w * KL) / max(sum(w), 1)}
  */
-public record TeacherTopK(NDArray positions, NDArray ids, NDArray values, NDArray logSumExp, NDArray weights) {
+public record TeacherTopK(NDArray logitIndex, NDArray values, NDArray logSumExp, NDArray weights) {
+
+    /** The linearised index of token {@code id} at flat position {@code position = b * P + p}. */
+    public static long logitIndex(int position, int id, int vocabularySize) {
+        return (long) position * vocabularySize + id;
+    }
 }

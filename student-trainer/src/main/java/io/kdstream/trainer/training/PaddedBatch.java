@@ -1,6 +1,7 @@
 package io.kdstream.trainer.training;
 
 import io.kdstream.model.tokenizer.CharTokenizer;
+import io.kdstream.trainer.loss.TeacherTopK;
 import java.util.Arrays;
 import java.util.List;
 
@@ -22,13 +23,16 @@ record PaddedBatch(int rows, int positions, int[] inputs, int[] targets, float[]
      * the batch's K, the smaller of the training K and the smallest stored K. The log-sum-exp is copied only when
      * the loss needs it (null otherwise).
      *
-     * @param positions flat position indices {@code b * P + p}, M of them
-     * @param ids top-K ids, M * k
+     * @param logitIndex where each entry's student logit is, M * k (see {@link TeacherTopK#logitIndex()})
      * @param values top-K logits, M * k
      * @param logSumExp full-vocabulary log-sum-exp, M, or null
      * @param weights loss-mask weights, M
      */
-    record TeacherPositions(int k, int[] positions, int[] ids, float[] values, float[] logSumExp, float[] weights) {
+    record TeacherPositions(int k, long[] logitIndex, float[] values, float[] logSumExp, float[] weights) {
+
+        int count() {
+            return weights.length;
+        }
     }
 
     static PaddedBatch of(List<TrainingExample> examples, int trainingTopK, int contextLength, int vocabularySize,
@@ -64,11 +68,11 @@ record PaddedBatch(int rows, int positions, int[] inputs, int[] targets, float[]
             }
         }
         return new PaddedBatch(rows, positions, inputs, targets, lossMask, maskedTokens,
-                teacherPositions(examples, positions, trainingTopK, needsLogSumExp));
+                teacherPositions(examples, positions, trainingTopK, vocabularySize, needsLogSumExp));
     }
 
     private static TeacherPositions teacherPositions(List<TrainingExample> examples, int positions, int trainingTopK,
-                                                     boolean needsLogSumExp) {
+                                                     int vocabularySize, boolean needsLogSumExp) {
         int k = Integer.MAX_VALUE;
         int count = 0;
         for (TrainingExample example : examples) {
@@ -83,7 +87,7 @@ record PaddedBatch(int rows, int positions, int[] inputs, int[] targets, float[]
             return null;
         }
         k = Math.min(k, trainingTopK);
-        TeacherPositions teacher = new TeacherPositions(k, new int[count], new int[count * k], new float[count * k],
+        TeacherPositions teacher = new TeacherPositions(k, new long[count * k], new float[count * k],
                 needsLogSumExp ? new float[count] : null, new float[count]);
         int next = 0;
         for (int row = 0; row < examples.size(); row++) {
@@ -92,10 +96,12 @@ record PaddedBatch(int rows, int positions, int[] inputs, int[] targets, float[]
                 if (example.lossMask()[p] == 0f) {
                     continue;
                 }
-                teacher.positions()[next] = row * positions + p;
                 teacher.weights()[next] = example.lossMask()[p];
                 // the stored list is descending, so its first k entries are the top k
-                System.arraycopy(example.teacherIds(), p * example.teacherK(), teacher.ids(), next * k, k);
+                for (int r = 0; r < k; r++) {
+                    teacher.logitIndex()[next * k + r] = TeacherTopK.logitIndex(row * positions + p,
+                            example.teacherIds()[p * example.teacherK() + r], vocabularySize);
+                }
                 System.arraycopy(example.teacherValues(), p * example.teacherK(), teacher.values(), next * k, k);
                 if (needsLogSumExp) {
                     teacher.logSumExp()[next] = example.teacherLogSumExp()[p];

@@ -167,10 +167,9 @@ public final class StudentOptimizer implements AutoCloseable {
         if (teacher == null) {
             return null;
         }
-        Shape positions = new Shape(teacher.positions().length);
+        Shape positions = new Shape(teacher.count());
         Shape entries = positions.add(teacher.k());
-        return new TeacherTopK(scope.create(teacher.positions(), positions), scope.create(teacher.ids(), entries),
-                scope.create(teacher.values(), entries),
+        return new TeacherTopK(scope.create(teacher.logitIndex(), entries), scope.create(teacher.values(), entries),
                 teacher.logSumExp() == null ? null : scope.create(teacher.logSumExp(), positions),
                 scope.create(teacher.weights(), positions));
     }

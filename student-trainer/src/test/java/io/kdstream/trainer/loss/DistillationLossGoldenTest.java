@@ -96,8 +96,7 @@ class DistillationLossGoldenTest {
             NDArray logits = scope.zeros(new Shape(2, 3, 8));
             NDArray targets = scope.zeros(new Shape(2, 3), DataType.INT32);
             NDArray mask = scope.ones(new Shape(2, 3));
-            NDArray positions = scope.create(new int[] {0, 4, 5});
-            NDArray ids = scope.zeros(new Shape(3, 2), DataType.INT32);
+            NDArray index = scope.create(new long[] {0, 1, 32, 33, 40, 41}, new Shape(3, 2));
             NDArray values = scope.zeros(new Shape(3, 2));
             NDArray weights = scope.ones(new Shape(3));
             DistillationLoss renormalised = new DistillationLoss(LossVariant.RENORMALISED, KlDirection.FORWARD,
@@ -106,19 +105,19 @@ class DistillationLossGoldenTest {
             assertThatThrownBy(() -> renormalised.compute(logits, scope.zeros(new Shape(2, 4), DataType.INT32), mask,
                     null)).hasMessageContaining("targets must have shape (2, 3)");
             assertThatThrownBy(() -> renormalised.compute(logits, targets, mask,
-                    new TeacherTopK(positions, ids, scope.zeros(new Shape(3, 3)), null, weights)))
+                    new TeacherTopK(index, scope.zeros(new Shape(3, 3)), null, weights)))
                     .hasMessageContaining("teacher values");
             assertThatThrownBy(() -> renormalised.compute(logits, targets, mask,
-                    new TeacherTopK(positions, scope.zeros(new Shape(2, 2), DataType.INT32), values, null, weights)))
-                    .hasMessageContaining("teacher ids must be (M, K) for the 3 positions");
+                    new TeacherTopK(index.toType(DataType.INT32, false), values, null, weights)))
+                    .hasMessageContaining("logit index must be (M, K) int64");
             assertThatThrownBy(() -> renormalised.compute(logits, targets, mask,
-                    new TeacherTopK(positions, ids, values, null, scope.ones(new Shape(2)))))
+                    new TeacherTopK(index, values, null, scope.ones(new Shape(2)))))
                     .hasMessageContaining("teacher weights");
             assertThatThrownBy(() -> tail.compute(logits, targets, mask,
-                    new TeacherTopK(positions, ids, values, null, weights)))
+                    new TeacherTopK(index, values, null, weights)))
                     .hasMessageContaining("tail loss needs the teacher's log-sum-exp");
-            assertThat(renormalised.compute(logits, targets, mask, new TeacherTopK(positions, ids, values, null,
-                    weights)).kd().getFloat()).isZero();
+            assertThat(renormalised.compute(logits, targets, mask, new TeacherTopK(index, values, null, weights))
+                    .kd().getFloat()).isZero();
         }
     }
 

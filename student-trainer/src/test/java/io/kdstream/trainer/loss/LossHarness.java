@@ -76,22 +76,22 @@ final class LossHarness {
             Collections.reverse(rows);
         }
         int k = c.storedK();
-        long[] positions = new long[rows.size()];
-        int[] ids = new int[rows.size() * k];
+        long[] index = new long[rows.size() * k];
         float[] values = new float[rows.size() * k];
         float[] logSumExp = new float[rows.size()];
         float[] weights = new float[rows.size()];
         for (int i = 0; i < rows.size(); i++) {
             int row = rows.get(i);
-            positions[i] = row;
-            System.arraycopy(c.ids(), row * k, ids, i * k, k);
+            for (int r = 0; r < k; r++) {
+                index[i * k + r] = TeacherTopK.logitIndex(row, c.ids()[row * k + r], c.vocabulary());
+            }
             System.arraycopy(c.values(), row * k, values, i * k, k);
             logSumExp[i] = c.logSumExp()[row];
             weights[i] = c.kdMask()[row];
         }
         Shape listedShape = new Shape(rows.size());
-        return new TeacherTopK(scope.create(positions, listedShape), scope.create(ids, listedShape.add(k)),
-                scope.create(values, listedShape.add(k)), scope.create(logSumExp, listedShape),
+        return new TeacherTopK(scope.create(index, listedShape.add(k)), scope.create(values, listedShape.add(k)),
+                scope.create(logSumExp, listedShape),
                 scope.create(weights, listedShape));
     }
 }
