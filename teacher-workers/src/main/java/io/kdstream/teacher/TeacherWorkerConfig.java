@@ -20,12 +20,13 @@ import java.nio.file.Path;
  *                       topic's {@code max.message.bytes} and the producer's {@code max.request.size}
  * @param batchTokens    token budget of one forward pass (sequences are batched up to it)
  * @param groupId        the consumer group all workers of one teacher share
+ * @param device         where the teacher runs: {@code auto} (a GPU when DJL's engine sees one), {@code cpu}, {@code gpu}, {@code gpu:N}
  * @param pauseBeforeCommitMillis fault injection for tests: sleep after sending a transaction's records, before
  *                       committing it (0 in production)
  */
 public record TeacherWorkerConfig(Settings settings, Path checkpoint, String modelId, String revision, int topK,
                                   TopKEncoding encoding, int maxRecordBytes,
-                                  int batchTokens, String groupId, long pauseBeforeCommitMillis) {
+                                  int batchTokens, String groupId, String device, long pauseBeforeCommitMillis) {
 
     public static TeacherWorkerConfig from(Settings settings) {
         String modelId = settings.string("kdstream.teacher.model.id", "kdstream-math-teacher");
@@ -38,6 +39,7 @@ public record TeacherWorkerConfig(Settings settings, Path checkpoint, String mod
                 settings.integer("kdstream.teacher.max.record.bytes", defaultMaxRecordBytes(settings)),
                 settings.integer("kdstream.teacher.batch.tokens", 4096),
                 settings.string("kdstream.teacher.group.id", "kdstream-teacher-" + modelId),
+                settings.string("kdstream.teacher.device", "auto"),
                 settings.longValue("kdstream.teacher.fault.pause.before.commit.ms", 0));
     }
 

@@ -1,5 +1,6 @@
 package io.kdstream.model.checkpoint;
 
+import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import io.kdstream.model.checkpoint.CheckpointException.Reason;
 import io.kdstream.model.transformer.DecoderLanguageModel;
@@ -110,6 +111,12 @@ public final class CheckpointFile {
      */
     public static LoadedCheckpoint read(Path path, String expectedSha256, String expectedTokenizerFingerprint,
                                         TransformerConfig expectedArchitecture) throws CheckpointException {
+        return read(path, expectedSha256, expectedTokenizerFingerprint, expectedArchitecture, Device.cpu());
+    }
+
+    /** As {@link #read(Path, String, String, TransformerConfig)}, loading the model onto {@code device}. */
+    public static LoadedCheckpoint read(Path path, String expectedSha256, String expectedTokenizerFingerprint,
+                                        TransformerConfig expectedArchitecture, Device device) throws CheckpointException {
         // One open file for hashing and parsing: if a writer atomically replaces the file meanwhile, this descriptor
         // still reads the old one, so the hash always describes the bytes that are loaded.
         try (FileChannel channel = open(path)) {
@@ -134,7 +141,7 @@ public final class CheckpointFile {
                 throw new CheckpointException(Reason.CORRUPT, "checkpoint " + path + " is corrupt: "
                         + (payload - header.parameterBytes()) + " unexpected bytes after the parameters");
             }
-            DecoderLanguageModel model = loadModel(path, header, in);
+            DecoderLanguageModel model = loadModel(path, header, in, device);
             return new LoadedCheckpoint(path, actualSha256, header, model);
         } catch (CheckpointException e) {
             throw e;
@@ -232,9 +239,9 @@ public final class CheckpointFile {
         }
     }
 
-    private static DecoderLanguageModel loadModel(Path path, CheckpointHeader header, DataInputStream in)
+    private static DecoderLanguageModel loadModel(Path path, CheckpointHeader header, DataInputStream in, Device device)
             throws CheckpointException {
-        DecoderLanguageModel model = DecoderLanguageModel.create(header.architecture(), 0L);
+        DecoderLanguageModel model = DecoderLanguageModel.create(header.architecture(), 0L, device);
         try {
             model.loadParameters(in);
             if (in.read() != -1) {

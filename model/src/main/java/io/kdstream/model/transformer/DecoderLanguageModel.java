@@ -46,9 +46,14 @@ public final class DecoderLanguageModel implements AutoCloseable {
 
     /** A freshly initialised model; the same config and seed give bit-identical parameters. */
     public static DecoderLanguageModel create(TransformerConfig config, long seed) {
+        return create(config, seed, Device.cpu());
+    }
+
+    /** As {@link #create(TransformerConfig, long)}, on the given device (see {@link Devices}). */
+    public static DecoderLanguageModel create(TransformerConfig config, long seed, Device device) {
         config.validate();
         DecoderNetwork network = new DecoderNetwork(config);
-        Model model = Model.newInstance("kdstream-decoder", Device.cpu(), ENGINE);
+        Model model = Model.newInstance("kdstream-decoder", device, ENGINE);
         try {
             model.setBlock(network);
             synchronized (SEED_LOCK) {

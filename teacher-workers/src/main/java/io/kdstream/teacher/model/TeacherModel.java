@@ -1,5 +1,6 @@
 package io.kdstream.teacher.model;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -34,8 +35,8 @@ public final class TeacherModel implements AutoCloseable {
         this.identity = identity;
     }
 
-    public static TeacherModel load(Path file, String modelId, String revision, CharTokenizer tokenizer) throws CheckpointException {
-        LoadedCheckpoint loaded = CheckpointFile.read(file, null, tokenizer.fingerprint());
+    public static TeacherModel load(Path file, String modelId, String revision, CharTokenizer tokenizer, Device device) throws CheckpointException {
+        LoadedCheckpoint loaded = CheckpointFile.read(file, null, tokenizer.fingerprint(), null, device);
         return new TeacherModel(loaded, new TeacherIdentity(modelId, revision, fingerprint(modelId, revision, loaded.sha256())));
     }
 
@@ -56,6 +57,11 @@ public final class TeacherModel implements AutoCloseable {
 
     public TeacherIdentity identity() {
         return identity;
+    }
+
+    /** The device the teacher runs on, as records name it ({@code cpu()}, {@code gpu(0)}). */
+    public String device() {
+        return checkpoint.model().manager().getDevice().toString();
     }
 
     public int contextLength() {

@@ -24,7 +24,8 @@ final class TeacherLogitsRecords {
     }
 
     static List<TeacherLogits> build(Prompt prompt, TokenizedExample example, TopKLogits topK, TeacherIdentity teacher,
-                                     String tokenizerFingerprint, int vocabularySize, long computeMillis, SequenceChunker chunker) {
+                                     String tokenizerFingerprint, int vocabularySize, long computeMillis, String device,
+                                     SequenceChunker chunker) {
         TeacherLogits.Builder header = TeacherLogits.newBuilder()
                 .setPromptId(prompt.getId())
                 .setDataset(prompt.getDataset())
@@ -37,7 +38,7 @@ final class TeacherLogitsRecords {
                 // chunks of this computation are combined with each other only, never with an earlier one's
                 .setComputationId(ThreadLocalRandom.current().nextLong())
                 .setComputeMillis(computeMillis)
-                .setDevice("cpu")
+                .setDevice(device)
                 .setCreatedAt(Instant.now());
         return chunker.split(header, example.tokens(), example.lossMask(),
                 new TopKSequence(topK.k(), vocabularySize, topK.ids(), topK.values(), topK.logSumExp()));

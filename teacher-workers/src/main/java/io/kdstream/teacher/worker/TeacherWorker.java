@@ -3,6 +3,7 @@ package io.kdstream.teacher.worker;
 import io.kdstream.model.tokenizer.CharTokenizer;
 import io.kdstream.model.tokenizer.TokenizedExample;
 import io.kdstream.model.topk.TopKLogits;
+import io.kdstream.model.transformer.Devices;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.kafka.TopicAdmin;
 import io.kdstream.platform.observability.Observability;
@@ -88,8 +89,8 @@ public final class TeacherWorker extends LoopService {
         Map<String, Object> client = config.settings().clientProperties();
         TopicAdmin.ensureTopics(client, List.of(TopicCatalogue.TEACHER_REQUESTS, TopicCatalogue.TEACHER_LOGITS, TopicCatalogue.DEAD_LETTER));
         catalogue = new TopicCatalogue(client);
-        teacher = TeacherModel.load(config.checkpoint(), config.modelId(), config.revision(), tokenizer);
-        log.info("{} serves teacher {} (K={})", name(), teacher.identity().getFingerprint(), config.topK());
+        teacher = TeacherModel.load(config.checkpoint(), config.modelId(), config.revision(), tokenizer, Devices.parse(config.device()));
+        log.info("{} serves teacher {} on {} (K={})", name(), teacher.identity().getFingerprint(), teacher.device(), config.topK());
         producer = transactionalProducer(client);
         producer.initTransactions();
         // Static membership: a replacement with the same instance id takes over a killed worker's partitions at once
@@ -214,7 +215,7 @@ public final class TeacherWorker extends LoopService {
             List<TeacherLogits> records;
             try {
                 records = TeacherLogitsRecords.build(pending.prompt, pending.example, topK.get(i), teacher.identity(),
-                        tokenizer.fingerprint(), teacher.vocabularySize(), millis / batch.size(), chunker);
+                        tokenizer.fingerprint(), teacher.vocabularySize(), millis / batch.size(), teacher.device(), chunker);
             } catch (RuntimeException unencodable) { // e.g. a NaN logit: this sequence's problem, not the batch's
                 deadLetter(pending.request, unencodable);
                 continue;

@@ -100,6 +100,7 @@ class TeacherWorkerIntegrationTest {
                 .stream().filter(r -> r.key().equals(worker.teacherFingerprint() + "/good")).toList();
         assertThat(logits).hasSize(1);
         assertThat(logits.get(0).key()).isEqualTo(worker.teacherFingerprint() + "/good");
+        assertThat(logits.get(0).value().getDevice()).as("the device kdstream.teacher.device=auto chose here").isEqualTo("cpu()");
         SequenceLogits decoded = SequenceLogits.decode(logits.get(0).value());
         assertThat(decoded.tokens()).containsExactly(tokenizer.encodeExample("What is 1+2?", "3 #### 3").tokens());
         assertThat(decoded.k()).isEqualTo(4);
