@@ -20,8 +20,9 @@ record PaddedBatch(int rows, int positions, int[] inputs, int[] targets, float[]
 
     /**
      * The teacher's top-K at M positions, compacted: positions outside KD are not copied at all. Entries are cut to
-     * the batch's K, the smaller of the training K and the smallest stored K. The log-sum-exp is copied only when
-     * the loss needs it (null otherwise).
+     * the batch's K, the smaller of the training K and the smallest stored K, and their ids are checked against the
+     * vocabulary as they are copied (entries never used are not looked at). The log-sum-exp is copied only when the
+     * loss needs it (null otherwise).
      *
      * @param logitIndex where each entry's student logit is, M * k (see {@link TeacherTopK#logitIndex()})
      * @param values top-K logits, M * k
@@ -99,8 +100,13 @@ record PaddedBatch(int rows, int positions, int[] inputs, int[] targets, float[]
                 teacher.weights()[next] = example.lossMask()[p];
                 // the stored list is descending, so its first k entries are the top k
                 for (int r = 0; r < k; r++) {
-                    teacher.logitIndex()[next * k + r] = TeacherTopK.logitIndex(row * positions + p,
-                            example.teacherIds()[p * example.teacherK() + r], vocabularySize);
+                    int id = example.teacherIds()[p * example.teacherK() + r];
+                    if (id < 0 || id >= vocabularySize) {
+                        throw new IllegalArgumentException("example " + row + " has teacher token id " + id
+                                + " at position " + p + ", outside the student's vocabulary [0, " + vocabularySize
+                                + ")");
+                    }
+                    teacher.logitIndex()[next * k + r] = TeacherTopK.logitIndex(row * positions + p, id, vocabularySize);
                 }
                 System.arraycopy(example.teacherValues(), p * example.teacherK(), teacher.values(), next * k, k);
                 if (needsLogSumExp) {
@@ -129,16 +135,6 @@ record PaddedBatch(int rows, int positions, int[] inputs, int[] targets, float[]
         if (example.hasTeacher() && needsLogSumExp && example.teacherLogSumExp() == null) {
             throw new IllegalArgumentException("example " + row + " has teacher logits without the teacher's log-sum-exp,"
                     + " which the tail loss needs (a record of log-probabilities?); use the renormalised loss for it");
-        }
-        if (example.hasTeacher()) {
-            int[] ids = example.teacherIds();
-            for (int i = 0; i < ids.length; i++) {
-                if (ids[i] < 0 || ids[i] >= vocabularySize) {
-                    throw new IllegalArgumentException("example " + row + " has teacher token id " + ids[i]
-                            + " at position " + (i / example.teacherK()) + ", outside the student's vocabulary [0, "
-                            + vocabularySize + ")");
-                }
-            }
         }
     }
 }

@@ -296,6 +296,16 @@ class StudentOptimizerTest {
             assertThatThrownBy(() -> optimizer.step(List.of())).hasMessageContaining("at least one example");
             assertThat(optimizer.completedSteps()).isZero();
         }
+        int positions = example.positions();
+        int[] badIds = new int[positions];
+        badIds[positions - 1] = 100; // the last position (the EOS target) is trained on
+        TrainingExample badTeacher = new TrainingExample(example.tokens(), example.lossMask(), badIds,
+                new float[positions], null, 1);
+        try (DecoderLanguageModel model = DecoderLanguageModel.create(STUDENT, 5);
+             StudentOptimizer optimizer = new StudentOptimizer(model, FAST)) {
+            assertThatThrownBy(() -> optimizer.step(List.of(badTeacher)))
+                    .hasMessageContaining("example 0 has teacher token id 100 at position " + (positions - 1));
+        }
         TrainingExample logProbabilities = new TrainingExample(example.tokens(), example.lossMask(),
                 new int[example.positions()], new float[example.positions()], null, 1);
         try (DecoderLanguageModel model = DecoderLanguageModel.create(STUDENT, 5);
