@@ -28,10 +28,10 @@ public final class StepBenchCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "16", description = "sequences a step (default: ${DEFAULT-VALUE}, the trainer's)")
     int batch;
 
-    @Option(names = "--rounds", defaultValue = "60", description = "measured rounds, each running every mode once (default: ${DEFAULT-VALUE})")
+    @Option(names = "--rounds", defaultValue = "200", description = "measured rounds, each running every mode once (default: ${DEFAULT-VALUE})")
     int rounds;
 
-    @Option(names = "--warmup", defaultValue = "10", description = "unmeasured rounds first (default: ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", defaultValue = "20", description = "unmeasured rounds first (default: ${DEFAULT-VALUE})")
     int warmup;
 
     @Option(names = "--seed", defaultValue = "1", description = "seed for the data and the models (default: ${DEFAULT-VALUE})")
