@@ -92,10 +92,8 @@ public final class DistillationLoss {
         NDArray ce = maskedMean(negativeLogLikelihood(logProbs, targets), lossMask.toType(type, false), one);
         NDArray kd = teacher == null
                 ? manager.zeros(new Shape(), type)
-                : maskedMean(divergence(studentLogits, logProbs, teacher), teacher.weights().toType(type, false), one);
-        NDArray total = kd.mul(Scalars.scalar(manager, kdWeight, type))
-                .add(ce.mul(Scalars.scalar(manager, sftWeight, type)));
-        return new LossTerms(total, kd, ce);
+                : divergence(studentLogits, logProbs, teacher, meanWeights(teacher.weights().toType(type, false), one));
+        return new LossTerms(weighted(kd, kdWeight).add(weighted(ce, sftWeight)), kd, ce);
     }
 
     private static NDArray negativeLogLikelihood(NDArray logProbs, NDArray targets) {
@@ -104,11 +102,11 @@ public final class DistillationLoss {
     }
 
     /**
-     * KD of each of the teacher's positions (M). The student's values of the top-K entries come in one
+     * KD, the weighted sum over the teacher's positions with {@code weights} (M,1). The student's values of the top-K entries come in one
      * {@code take} from the (B,P,V) logits; {@code logProbs} is the CE's log-softmax, reused by the tail form at
      * tau_s = 1.
      */
-    private NDArray divergence(NDArray logits, NDArray logProbs, TeacherTopK teacher) {
+    private NDArray divergence(NDArray logits, NDArray logProbs, TeacherTopK teacher, NDArray weights) {
         Shape logitsShape = logits.getShape();
         long k = validate(teacher, logitsShape);
         DataType type = logits.getDataType();
@@ -121,7 +119,7 @@ public final class DistillationLoss {
                             : logits.div(Scalars.scalarLike(logits, studentTemperature)).logSoftmax(-1)).take(index),
                     values, teacher.logSumExp().toType(type, false), k == logitsShape.get(2));
         };
-        return buckets.divergence(direction);
+        return buckets.weightedDivergence(direction, weights);
     }
 
     /** Checks the teacher's shapes against the logits; returns the K used, at most {@code topK}. */
@@ -157,6 +155,19 @@ public final class DistillationLoss {
     /** Sum of {@code values * mask} over the mask sum, with the denominator at least 1 (0, not NaN, if all masked). */
     private static NDArray maskedMean(NDArray values, NDArray mask, NDArray one) {
         return values.mul(mask).sum().div(mask.sum().maximum(one));
+    }
+
+    /**
+     * The same mean's weights, {@code w / max(sum w, 1)} as (M,1), for a sum over positions and entries: computed
+     * before the weights meet the student's side, they add no step to the backward pass.
+     */
+    private static NDArray meanWeights(NDArray weights, NDArray one) {
+        return weights.div(weights.sum().maximum(one)).expandDims(-1);
+    }
+
+    /** {@code term * weight}; at weight 1 no op at all (it would not change a bit). */
+    private static NDArray weighted(NDArray term, double weight) {
+        return weight == 1 ? term : term.mul(Scalars.scalarLike(term, weight));
     }
 
     private static void requireShape(String name, NDArray array, Shape expected) {

@@ -9,20 +9,19 @@ public enum KlDirection {
     /** {@code KL(p || q) = sum p (log p - log q)}: mass-covering, NeMo's {@code fwd_kl}, the default. */
     FORWARD("forward") {
         @Override
-        NDArray divergence(NDArray teacherLogP, NDArray studentLogQ) {
-            return teacherLogP.exp().mul(teacherLogP.sub(studentLogQ)).sum(LAST_AXIS);
+        NDArray weightedDivergence(NDArray teacherLogP, NDArray studentLogQ, NDArray weights) {
+            // the weights join the teacher's side, which needs no gradient
+            return teacherLogP.exp().mul(weights).mul(teacherLogP.sub(studentLogQ)).sum();
         }
     },
 
     /** {@code KL(q || p) = sum q (log q - log p)}: mode-seeking, NeMo's {@code bwd_kl}. */
     REVERSE("reverse") {
         @Override
-        NDArray divergence(NDArray teacherLogP, NDArray studentLogQ) {
-            return studentLogQ.exp().mul(studentLogQ.sub(teacherLogP)).sum(LAST_AXIS);
+        NDArray weightedDivergence(NDArray teacherLogP, NDArray studentLogQ, NDArray weights) {
+            return studentLogQ.exp().mul(studentLogQ.sub(teacherLogP)).mul(weights).sum();
         }
     };
-
-    private static final int[] LAST_AXIS = {-1};
 
     private final String configName;
 
@@ -31,12 +30,14 @@ public enum KlDirection {
     }
 
     /**
-     * The divergence of each position, summed over the last axis (the buckets).
+     * The divergence summed over the buckets (last axis) and over the positions, each position weighted.
      *
-     * @param teacherLogP teacher log-probabilities, finite (see {@link TopKLogProbs})
-     * @param studentLogQ student log-probabilities over the same buckets, finite
+     * @param teacherLogP teacher log-probabilities (M,N), finite (see {@link TopKLogProbs})
+     * @param studentLogQ student log-probabilities over the same buckets (M,N), finite
+     * @param weights each position's weight (M,1)
+     * @return a scalar
      */
-    abstract NDArray divergence(NDArray teacherLogP, NDArray studentLogQ);
+    abstract NDArray weightedDivergence(NDArray teacherLogP, NDArray studentLogQ, NDArray weights);
 
     /** The name used in settings, checkpoint metadata and events. */
     public String configName() {
