@@ -79,7 +79,7 @@ public final class EvaluatorService extends LoopService {
         scorer = new CheckpointScorer(tokenizer, new TaskJudge(config.codeStepLimit()), config.maxNewTokens(), config.batchSize());
         producer = KafkaClients.producer(client, catalogue.evals(), SERVICE);
         deadLetters = new DeadLetters(SERVICE, client, catalogue.deadLetter());
-        consumer = KafkaClients.rawConsumer(client, config.groupId(), SERVICE);
+        consumer = polled(KafkaClients.rawConsumer(client, config.groupId(), SERVICE));
         consumer.subscribe(List.of(catalogue.checkpoints().name()));
     }
 
@@ -152,13 +152,6 @@ public final class EvaluatorService extends LoopService {
         return published.get();
     }
 
-    @Override
-    protected void wakeup() {
-        KafkaConsumer<byte[], byte[]> current = consumer;
-        if (current != null) {
-            current.wakeup();
-        }
-    }
 
     @Override
     protected void release() {

@@ -1,5 +1,6 @@
 package io.kdstream.platform.service;
 
+import org.apache.kafka.clients.consumer.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,8 +39,20 @@ public abstract class LoopService implements Service {
 
     protected abstract void release();
 
+    private volatile Consumer<?, ?> polledConsumer;
+
+    /** Registers the consumer the loop polls, so that {@link #close()} can wake it from another thread. */
+    protected <C extends Consumer<?, ?>> C polled(C consumer) {
+        this.polledConsumer = consumer;
+        return consumer;
+    }
+
     /** Called from {@link #close()} on the caller's thread, to wake a blocking poll. */
     protected void wakeup() {
+        Consumer<?, ?> consumer = polledConsumer;
+        if (consumer != null) {
+            consumer.wakeup();
+        }
     }
 
     protected boolean isRunning() {

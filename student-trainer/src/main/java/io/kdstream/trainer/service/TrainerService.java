@@ -81,7 +81,7 @@ public final class TrainerService extends LoopService {
         deadLetters = new DeadLetters(SERVICE, client, catalogue.deadLetter());
         checkpointPublisher = new CheckpointPublisher(config.runId(), config.checkpointDir(), client, catalogue.checkpoints());
         // The trainer tracks its own position in the cache (recorded in every checkpoint), so it reads without a group.
-        consumer = KafkaClients.rawConsumer(client, null, name());
+        consumer = polled(KafkaClients.rawConsumer(client, null, name()));
         List<TopicPartition> partitions = consumer.partitionsFor(catalogue.teacherLogits().name()).stream()
                 .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
         consumer.assign(partitions);
@@ -165,13 +165,6 @@ public final class TrainerService extends LoopService {
         return String.format("%.4f", value);
     }
 
-    @Override
-    protected void wakeup() {
-        KafkaConsumer<byte[], byte[]> current = consumer;
-        if (current != null) {
-            current.wakeup();
-        }
-    }
 
     @Override
     protected void release() {

@@ -97,7 +97,7 @@ public final class TeacherWorker extends LoopService {
         // instead of after the session timeout; a graceful close still leaves the group (see release()).
         Map<String, Object> consumerProps = new HashMap<>(client);
         consumerProps.putIfAbsent(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId);
-        consumer = KafkaClients.rawConsumer(consumerProps, config.groupId(), name());
+        consumer = polled(KafkaClients.rawConsumer(consumerProps, config.groupId(), name()));
         consumer.subscribe(List.of(catalogue.teacherRequests().name()));
         metrics = new WorkerMetrics(Observability.registry(), instanceId, teacher.identity().getFingerprint(), consumer);
     }
@@ -264,13 +264,6 @@ public final class TeacherWorker extends LoopService {
         return teacher == null ? null : teacher.identity().getFingerprint();
     }
 
-    @Override
-    protected void wakeup() {
-        KafkaConsumer<byte[], byte[]> current = consumer;
-        if (current != null) {
-            current.wakeup();
-        }
-    }
 
     @Override
     protected void release() {
