@@ -16,7 +16,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -71,10 +70,10 @@ public final class CodecBenchCommand implements Callable<Integer> {
 
     private String describe(Collection<RunResult> results, double loadBefore, double loadAfter) {
         StringBuilder out = new StringBuilder();
-        out.append("Command: `").append(commandLine()).append("`, ").append(LocalDate.now(ZoneOffset.UTC)).append("\n\n");
+        out.append("Command: `").append(BenchmarkContext.commandLine(spec)).append("`, ").append(LocalDate.now(ZoneOffset.UTC)).append("\n\n");
         out.append(String.format(Locale.ROOT, "Machine: %d cores (%s), Java %s (%s), load average %.2f before and %.2f "
                         + "after the run; the benchmark JVM runs with -Xmx1g -XX:+UseSerialGC, one fork, %s.%n%n",
-                Runtime.getRuntime().availableProcessors(), cpuModel(), Runtime.version(), System.getProperty("java.vm.name"),
+                Runtime.getRuntime().availableProcessors(), BenchmarkContext.cpuModel(), Runtime.version(), System.getProperty("java.vm.name"),
                 loadBefore, loadAfter, quick ? "1 x 300 ms warm-up and 1 x 300 ms measurement (--quick: indicative only)"
                         : "2 x 500 ms warm-up and 3 x 500 ms measurement iterations"));
         out.append(String.format(Locale.ROOT, "Data: %d positions of teacher output per sequence: a Gaussian logit "
@@ -124,19 +123,5 @@ public final class CodecBenchCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "| %s | %s | %s | %.3f | %s | %.0f +- %.0f | %.0f +- %.0f | %.0f +- %.0f | %.1f |%n",
                 vocabulary, k, encoding.name().toLowerCase(Locale.ROOT), quality.bytesPerEntry(), kl,
                 score[0], error[0], score[1], error[1], score[2], error[2], score[2] / score[1]);
-    }
-
-    private String commandLine() {
-        return "./kdstream " + String.join(" ", spec.root().commandLine().getParseResult().originalArgs());
-    }
-
-    private static String cpuModel() {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-                    .filter(line -> line.startsWith("model name")).map(line -> line.substring(line.indexOf(':') + 1).trim())
-                    .findFirst().orElse("unknown CPU");
-        } catch (IOException | RuntimeException e) {
-            return "unknown CPU";
-        }
     }
 }

@@ -4,7 +4,6 @@ import io.kdstream.model.transformer.TransformerConfig;
 import io.kdstream.model.tokenizer.CharTokenizer;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -58,10 +57,10 @@ public final class StepBenchCommand implements Callable<Integer> {
         TransformerConfig student = TransformerConfig.student(new CharTokenizer().vocabularySize());
         TransformerConfig teacher = TransformerConfig.teacher(new CharTokenizer().vocabularySize());
         StringBuilder out = new StringBuilder();
-        out.append("Command: `").append(commandLine()).append("`, ").append(LocalDate.now(ZoneOffset.UTC)).append("\n\n");
+        out.append("Command: `").append(BenchmarkContext.commandLine(spec)).append("`, ").append(LocalDate.now(ZoneOffset.UTC)).append("\n\n");
         out.append(String.format(Locale.ROOT, "Machine: %d cores (%s), Java %s (%s), DJL PyTorch CPU, intra-op "
                         + "threads = %s; load average %.2f before and %.2f after the run.%n%n",
-                Runtime.getRuntime().availableProcessors(), cpuModel(), Runtime.version(),
+                Runtime.getRuntime().availableProcessors(), BenchmarkContext.cpuModel(), Runtime.version(),
                 System.getProperty("java.vm.name"), threads(),
                 loadBefore, loadAfter));
         out.append(String.format(Locale.ROOT, "Setup: the default student (%d layers, width %d, %,d parameters) and "
@@ -104,25 +103,5 @@ public final class StepBenchCommand implements Callable<Integer> {
 
     private static String threads() {
         return System.getProperty("ai.djl.pytorch.num_threads", "default");
-    }
-
-    private String commandLine() {
-        StringBuilder line = new StringBuilder("./kdstream");
-        // the root command's parse result: every argument from "bench" on
-        for (String arg : spec.root().commandLine().getParseResult().originalArgs()) {
-            line.append(' ').append(arg);
-        }
-        String threads = System.getenv("KDSTREAM_THREADS");
-        return threads == null ? line.toString() : "KDSTREAM_THREADS=" + threads + " " + line;
-    }
-
-    private static String cpuModel() {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-                    .filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim())
-                    .findFirst().orElse("unknown CPU");
-        } catch (IOException | RuntimeException e) {
-            return "unknown CPU";
-        }
     }
 }

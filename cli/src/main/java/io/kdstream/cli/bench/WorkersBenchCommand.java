@@ -3,7 +3,9 @@ package io.kdstream.cli.bench;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.embedded.EmbeddedPlatform;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +18,9 @@ import java.util.concurrent.Callable;
         description = "Teacher-worker scale-out on the embedded broker: 1 then 2 worker processes (one torch thread each) "
                 + "on the same 4-partition topic, in one run.")
 public final class WorkersBenchCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--requests", defaultValue = "2000", description = "timed requests per phase (default: ${DEFAULT-VALUE})")
     int requests;
@@ -38,8 +43,9 @@ public final class WorkersBenchCommand implements Callable<Integer> {
             table.append(String.format("| %d | %d | %.2f | %.1f | %.2fx |%n", phase.workers(), phase.requests(), phase.seconds(),
                     phase.sequencesPerSecond(), phase.sequencesPerSecond() / base));
         }
-        String body = "Command: `./kdstream bench workers --requests " + requests + "`  \n"
-                + "Machine: " + Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version")
+        String body = "Command: `" + BenchmarkContext.commandLine(spec) + "`  \n"
+                + "Machine: " + Runtime.getRuntime().availableProcessors() + " cores (" + BenchmarkContext.cpuModel() + "), Java "
+                + System.getProperty("java.version")
                 + "; embedded single-node broker in the benchmark's JVM; each worker its own JVM with one torch thread; "
                 + "default teacher architecture (untrained: weights do not change the cost); exactly-once transactions on.\n\n"
                 + table;
