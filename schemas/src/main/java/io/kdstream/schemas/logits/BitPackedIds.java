@@ -72,16 +72,9 @@ public final class BitPackedIds {
             throw new IllegalArgumentException("topkIds holds " + bytes.remaining() + " bytes, expected " + length
                     + " for " + count + " ids of " + bits + " bits");
         }
-        byte[] array;
-        int start;
-        if (bytes.hasArray()) {
-            array = bytes.array();
-            start = bytes.arrayOffset() + bytes.position();
-        } else {
-            array = new byte[length];
-            bytes.duplicate().get(array);
-            start = 0;
-        }
+        ByteView view = ByteView.of(bytes, length);
+        byte[] array = view.array();
+        int start = view.start();
         long mask = (1L << bits) - 1;
         // ids whose 8-byte window ends inside the buffer are read in one go; the last few byte by byte
         int wholeWindows = length < Long.BYTES ? 0 : (int) Math.min(count, (((long) (length - Long.BYTES) << 3) / bits) + 1);

@@ -100,16 +100,9 @@ public final class TopOffsetValues {
             throw new IllegalArgumentException("topkValues holds " + bytes.remaining() + " bytes, expected " + length
                     + " (" + positions + " positions of " + k + " TOP_OFFSET_U8 values)");
         }
-        byte[] array;
-        int start;
-        if (bytes.hasArray()) {
-            array = bytes.array();
-            start = bytes.arrayOffset() + bytes.position();
-        } else {
-            array = new byte[length];
-            bytes.duplicate().get(array);
-            start = 0;
-        }
+        ByteView view = ByteView.of(bytes, length);
+        byte[] array = view.array();
+        int start = view.start();
         for (int p = 0; p < positions; p++) {
             int at = start + p * k;
             double sum = 1;
