@@ -131,6 +131,10 @@ public final class TrainerService extends LoopService {
                 throw new IllegalArgumentException("record of prompt " + sequence.promptId() + " was made with tokenizer "
                         + sequence.tokenizerFingerprint() + "; this student uses " + tokenizer.fingerprint());
             }
+            if (sequence.k() < config.training().trainingTopK()) {
+                throw new IllegalArgumentException("record of prompt " + sequence.promptId() + " stores the teacher's top-"
+                        + sequence.k() + ", fewer than the K this run trains with (kdstream.trainer.topk=" + config.training().trainingTopK() + ")");
+            }
         } catch (RuntimeException e) {
             deadLetters.publish(record, e);
             return;

@@ -45,19 +45,23 @@ class TrainerServiceIntegrationTest {
 
     private static final int K = 4;
 
-    /** A logit record with random top-K values (descending) for a small example. */
     private static TeacherLogits record(String promptId, String teacher, String tokenizerFingerprint, Split split, Random random) {
+        return record(promptId, teacher, tokenizerFingerprint, split, random, K);
+    }
+
+    /** A logit record with random top-k values (descending) for a small example. */
+    private static TeacherLogits record(String promptId, String teacher, String tokenizerFingerprint, Split split, Random random, int k) {
         TokenizedExample example = new CharTokenizer().encodeExample("What is " + promptId + "?", "42 #### 42");
         int positions = example.tokens().length - 1;
-        int[] ids = new int[positions * K];
-        float[] values = new float[positions * K];
+        int[] ids = new int[positions * k];
+        float[] values = new float[positions * k];
         float[] logSumExp = new float[positions];
         for (int p = 0; p < positions; p++) {
             float value = 5f;
-            for (int r = 0; r < K; r++) {
-                ids[p * K + r] = 5 + r;
+            for (int r = 0; r < k; r++) {
+                ids[p * k + r] = 5 + r;
                 value -= random.nextFloat();
-                values[p * K + r] = value;
+                values[p * k + r] = value;
             }
             logSumExp[p] = 6f;
         }
@@ -67,7 +71,7 @@ class TrainerServiceIntegrationTest {
                 .setTokenizerFingerprint(tokenizerFingerprint)
                 .setTokenIds(Arrays.stream(example.tokens()).boxed().toList())
                 .setLossMask(SequenceLogits.encodeMask(example.lossMask()))
-                .setK(K).setPositions(positions).setValueKind(ValueKind.RAW_LOGITS)
+                .setK(k).setPositions(positions).setValueKind(ValueKind.RAW_LOGITS)
                 .setIdEncoding(IdEncoding.UINT16_LE).setTopkIds(TopKCodec.encodeIds(ids, IdEncoding.UINT16_LE))
                 .setValueEncoding(ValueEncoding.FLOAT32_LE).setTopkValues(TopKCodec.encodeFloats(values, ValueEncoding.FLOAT32_LE))
                 .setLogSumExp(TopKCodec.encodeFloats(logSumExp, ValueEncoding.FLOAT32_LE))
@@ -89,7 +93,8 @@ class TrainerServiceIntegrationTest {
                 Map.entry("kdstream.trainer.min.examples", "3"),
                 Map.entry("kdstream.trainer.batch.size", "2"),
                 Map.entry("kdstream.trainer.loss.variant", "tail"),
-                Map.entry("kdstream.trainer.kl.direction", "reverse")));
+                Map.entry("kdstream.trainer.kl.direction", "reverse"),
+                Map.entry("kdstream.trainer.topk", Integer.toString(K))));
         Map<String, Object> client = settings.clientProperties();
         TopicAdmin.ensureTopics(client, TopicCatalogue.ALL);
         TopicCatalogue catalogue = new TopicCatalogue(client);
@@ -101,7 +106,8 @@ class TrainerServiceIntegrationTest {
                     record("p3", "teacher-a", tokenizer, Split.TRAIN, random),
                     record("p4", "teacher-a", tokenizer, Split.TEST, random),
                     record("p5", "teacher-b", tokenizer, Split.TRAIN, random),
-                    record("p6", "teacher-a", "bpe-v9:other", Split.TRAIN, random))) {
+                    record("p6", "teacher-a", "bpe-v9:other", Split.TRAIN, random),
+                    record("p7", "teacher-a", tokenizer, Split.TRAIN, random, K - 1))) {
                 String key = TopicCatalogue.teacherLogitsKey(logits.getTeacher().getFingerprint(), logits.getPromptId());
                 producer.send(new ProducerRecord<>(TopicCatalogue.TEACHER_LOGITS.name(), key, logits)).get();
             }
@@ -122,7 +128,7 @@ class TrainerServiceIntegrationTest {
         assertThat(events).extracting(CheckpointEvent::getStep).containsExactly(2L, 4L);
         CheckpointEvent last = events.get(1);
         assertThat(last.getTeacherFingerprint()).isEqualTo("teacher-a");
-        assertThat(last.getConfig().getTopK()).isEqualTo(8);
+        assertThat(last.getConfig().getTopK()).isEqualTo(K);
         assertThat(last.getConfig().getLossVariant()).isEqualTo("tail");
         assertThat(last.getConfig().getOther()).containsEntry("klDirection", "reverse");
         assertThat(last.getConsumedOffsets()).hasSize(TopicCatalogue.TEACHER_LOGITS.partitions());
@@ -131,7 +137,9 @@ class TrainerServiceIntegrationTest {
         }
         List<ConsumerRecord<byte[], DeadLetter>> letters = TopicSnapshot.read(platform.bootstrapServers(), TopicCatalogue.DEAD_LETTER.name(),
                 catalogue.deadLetter().keySerde().deserializer(), catalogue.deadLetter().valueSerde().deserializer(), 1, Duration.ofSeconds(30));
-        assertThat(letters).hasSize(1);
-        assertThat(letters.get(0).value().getErrorMessage()).contains("bpe-v9:other").contains(tokenizer);
+        assertThat(letters).extracting(letter -> letter.value().getErrorMessage())
+                .satisfiesExactlyInAnyOrder(
+                        message -> assertThat(message).contains("bpe-v9:other").contains(tokenizer),
+                        message -> assertThat(message).contains("p7").contains("top-" + (K - 1)).contains("kdstream.trainer.topk=" + K));
     }
 }
