@@ -2,6 +2,7 @@ package io.kdstream.evaluator.heldout;
 
 import io.kdstream.evaluator.topics.TopicReader;
 import io.kdstream.schemas.avro.TeacherLogits;
+import io.kdstream.schemas.logits.chunks.ChunkAssembler;
 import io.kdstream.schemas.logits.SequenceLogits;
 import io.kdstream.schemas.topics.Topic;
 import io.kdstream.schemas.topics.TopicCatalogue;
@@ -19,7 +20,7 @@ import java.util.Set;
  * The teacher's cached logits for the prompts being evaluated, read from the logit cache ({@code kd.teacher.logits}).
  * Only records of those prompts are decoded (the key names the prompt), so the training data's logits cost no
  * decoding and no memory. When the evaluated prompts change, the cache is read again from its beginning for them.
- * Chunked sequences are not compared (held-out sequences fit one record).
+ * Sequences split into chunk records are reassembled before they are compared.
  */
 public final class TeacherReference implements AutoCloseable {
 
@@ -28,6 +29,7 @@ public final class TeacherReference implements AutoCloseable {
     private final Topic<String, TeacherLogits> topic;
     private final TopicReader reader;
     private final Map<String, SequenceLogits> byKey = new HashMap<>();
+    private ChunkAssembler chunks = new ChunkAssembler();
     private Set<String> promptIds = Set.of();
 
     public TeacherReference(Map<String, Object> clientProperties, Topic<String, TeacherLogits> topic, String clientId) {
@@ -40,6 +42,7 @@ public final class TeacherReference implements AutoCloseable {
         if (!promptIds.containsAll(wanted)) {
             promptIds = new HashSet<>(wanted);
             byKey.clear();
+            chunks = new ChunkAssembler();
             reader.rewind();
         }
         reader.readToEnd(this::keep);
@@ -55,20 +58,24 @@ public final class TeacherReference implements AutoCloseable {
             return;
         }
         String key = new String(record.key(), StandardCharsets.UTF_8);
-        if (!promptIds.contains(TopicCatalogue.promptOfLogitsKey(key)) || !key.equals(TopicCatalogue.teacherLogitsKey(
-                TopicCatalogue.teacherOfLogitsKey(key), TopicCatalogue.promptOfLogitsKey(key)))) {
-            return; // another prompt's logits, or a later chunk of a sequence
+        String promptId = TopicCatalogue.promptOfLogitsKey(key);
+        if (!promptIds.contains(promptId)) {
+            return; // another prompt's logits
         }
+        String sequenceKey = TopicCatalogue.teacherLogitsKey(TopicCatalogue.teacherOfLogitsKey(key), promptId);
         if (record.value() == null) {
-            byKey.remove(key); // pruned from the cache
+            if (key.equals(sequenceKey)) {
+                byKey.remove(sequenceKey); // pruned from the cache
+            }
             return;
         }
         try {
-            byKey.put(key, SequenceLogits.decode(topic.valueSerde().deserializer().deserialize(record.topic(), record.value())));
+            chunks.accept(topic.valueSerde().deserializer().deserialize(record.topic(), record.value()))
+                    .ifPresent(sequence -> byKey.put(sequenceKey, sequence));
         } catch (RuntimeException unusable) {
             // the teacher comparison skips it; the record itself stays in the cache for whoever owns it
             log.warn("teacher logits {} at {}-{}@{} are not comparable: {}", key, record.topic(), record.partition(), record.offset(), unusable.getMessage());
-            byKey.remove(key);
+            byKey.remove(sequenceKey);
         }
     }
 

@@ -28,7 +28,11 @@ import io.kdstream.schemas.avro.TrainMetrics;
 import io.kdstream.schemas.avro.TrainingConfig;
 import io.kdstream.schemas.avro.ValueEncoding;
 import io.kdstream.schemas.avro.ValueKind;
+import io.kdstream.schemas.logits.chunks.ChunkKeys;
+import io.kdstream.schemas.logits.chunks.SequenceChunker;
 import io.kdstream.schemas.logits.SequenceLogits;
+import io.kdstream.schemas.logits.TopKEncoding;
+import io.kdstream.schemas.logits.TopKSequence;
 import io.kdstream.schemas.logits.TopKCodec;
 import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.TopicCatalogue;
@@ -137,11 +141,19 @@ class EvaluatorServiceIntegrationTest {
                 codeTask("Return x times 3.", "return x*3", "x=2->6;x=4->12"));
         String sha;
         TeacherLogits cached;
+        List<TeacherLogits> cachedInChunks;
         try (DecoderLanguageModel student = DecoderLanguageModel.create(TransformerConfig.student(tokenizer.vocabularySize()), 9)) {
             sha = CheckpointFile.write(checkpointFile, student, tokenizer.fingerprint(), Map.of());
-            // the "teacher" of the first task is the student itself: agreement must be (all but) perfect and KL nought
+            // the "teacher" of both tasks is the student itself: agreement must be (all but) perfect and KL nought
             cached = teacherLogitsFrom(student, tokenizer, tasks.get(0), 4);
+            // the second task's logits come split into chunk records, as a teacher writes an oversized sequence
+            TeacherLogits whole = teacherLogitsFrom(student, tokenizer, tasks.get(1), 4);
+            cachedInChunks = new SequenceChunker(TopKEncoding.FLOAT32, 1200).split(TeacherLogits.newBuilder(whole),
+                    whole.getTokenIds().stream().mapToInt(Integer::intValue).toArray(), SequenceLogits.decode(whole).lossMask(),
+                    new TopKSequence(4, tokenizer.vocabularySize(), SequenceLogits.decode(whole).ids(), SequenceLogits.decode(whole).values(),
+                            SequenceLogits.decode(whole).logSumExp()));
         }
+        assertThat(cachedInChunks).as("chunks of the second task").hasSizeGreaterThan(1);
 
         Settings settings = Settings.of(Map.of(
                 "bootstrap.servers", platform.bootstrapServers(),
@@ -160,6 +172,9 @@ class EvaluatorServiceIntegrationTest {
             }
             logits.send(new ProducerRecord<>(TopicCatalogue.TEACHER_LOGITS.name(),
                     TopicCatalogue.teacherLogitsKey("t", tasks.get(0).getId()), cached)).get();
+            for (TeacherLogits chunk : cachedInChunks) {
+                logits.send(new ProducerRecord<>(TopicCatalogue.TEACHER_LOGITS.name(), ChunkKeys.keyOf(chunk), chunk)).get();
+            }
             for (int delivery = 0; delivery < 2; delivery++) {
                 events.send(new ProducerRecord<>(TopicCatalogue.CHECKPOINTS.name(), "code-run/5", event("code-run", 5, checkpointFile, sha))).get();
             }
@@ -184,7 +199,7 @@ class EvaluatorServiceIntegrationTest {
         assertThat(result.getExamples()).isEqualTo(2);
         assertThat(result.getExactMatch()).as("no answer tasks").isNull();
         assertThat(result.getPassAt1()).as("an untrained student writes no passing program").isEqualTo(0.0);
-        assertThat(result.getTeacherExamples()).isEqualTo(1);
+        assertThat(result.getTeacherExamples()).as("the whole record and the reassembled chunks").isEqualTo(2);
         assertThat(result.getTeacherAgreement()).isGreaterThan(0.9);
         assertThat(result.getTeacherKl()).isBetween(0.0, 1e-4);
     }
