@@ -4,6 +4,7 @@ import io.kdstream.model.tokenizer.CharTokenizer;
 import io.kdstream.model.transformer.DecoderLanguageModel;
 import io.kdstream.model.transformer.TransformerConfig;
 import io.kdstream.platform.kafka.TopicAdmin;
+import io.kdstream.platform.observability.Observability;
 import io.kdstream.platform.service.LoopService;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.service.ServiceRunner;
@@ -60,6 +61,7 @@ public final class TrainerService extends LoopService {
     private volatile String teacherFingerprint;
     private TopicCatalogue catalogue;
     private KafkaConsumer<byte[], byte[]> consumer;
+    private TrainerMetrics metrics;
     private DeadLetters deadLetters;
     private CheckpointPublisher checkpointPublisher;
     private StudentOptimizer optimizer;
@@ -88,6 +90,7 @@ public final class TrainerService extends LoopService {
         consumer.seekToBeginning(partitions);
         DecoderLanguageModel student = DecoderLanguageModel.create(TransformerConfig.student(tokenizer.vocabularySize()), config.training().seed());
         optimizer = new StudentOptimizer(student, config.training());
+        metrics = new TrainerMetrics(Observability.registry(), config.runId(), consumer, cache::size);
         log.info("{}: training a {}-parameter student for {} steps ({})", name(), student.parameterCount(), config.maxSteps(), config.training());
     }
 
@@ -104,7 +107,9 @@ public final class TrainerService extends LoopService {
         }
         long started = System.nanoTime();
         StepMetrics metrics = optimizer.step(cache.sample(config.training().batchSize()));
-        trainingNanos += System.nanoTime() - started;
+        long nanos = System.nanoTime() - started;
+        trainingNanos += nanos;
+        this.metrics.step(metrics, nanos);
         tokensSeen += metrics.tokens();
         lastStep.set(metrics);
         long step = optimizer.completedSteps();
@@ -172,7 +177,7 @@ public final class TrainerService extends LoopService {
 
     @Override
     protected void release() {
-        Resources.closeAll(name(), consumer, checkpointPublisher, deadLetters, optimizer, optimizer == null ? null : optimizer.model());
+        Resources.closeAll(name(), metrics, consumer, checkpointPublisher, deadLetters, optimizer, optimizer == null ? null : optimizer.model());
     }
 
     /** Progress, for the CLI and tests. */

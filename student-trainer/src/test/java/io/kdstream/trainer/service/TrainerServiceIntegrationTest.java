@@ -8,6 +8,7 @@ import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.embedded.EmbeddedPlatform;
 import io.kdstream.platform.kafka.TopicAdmin;
 import io.kdstream.platform.kafka.TopicSnapshot;
+import io.kdstream.platform.observability.Observability;
 import io.kdstream.platform.testing.EmbeddedPlatformExtension;
 import io.kdstream.schemas.avro.CheckpointEvent;
 import io.kdstream.schemas.avro.DeadLetter;
@@ -22,6 +23,7 @@ import io.kdstream.schemas.logits.TopKCodec;
 import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import io.kdstream.trainer.TrainerConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -122,6 +124,11 @@ class TrainerServiceIntegrationTest {
         assertThat(progress.step()).isEqualTo(4);
         assertThat(progress.cachedExamples()).isEqualTo(3);
         assertThat(progress.otherTeacherRecords()).isEqualTo(1);
+        MeterRegistry meters = Observability.registry();
+        assertThat(meters.get("kdstream.trainer.steps").tag("run", "trainer-test").counter().count()).isEqualTo(4.0);
+        assertThat(meters.get("kdstream.trainer.tokens").tag("run", "trainer-test").counter().count()).isPositive();
+        assertThat(meters.get("kdstream.trainer.loss").tag("run", "trainer-test").tag("term", "kd").gauge().value()).isPositive();
+        assertThat(meters.get("kdstream.trainer.cached.examples").tag("run", "trainer-test").gauge().value()).isEqualTo(3.0);
         List<CheckpointEvent> events = TopicSnapshot.read(platform.bootstrapServers(), TopicCatalogue.CHECKPOINTS.name(),
                         catalogue.checkpoints().keySerde().deserializer(), catalogue.checkpoints().valueSerde().deserializer(), 2, Duration.ofSeconds(30))
                 .stream().map(ConsumerRecord::value).toList();
