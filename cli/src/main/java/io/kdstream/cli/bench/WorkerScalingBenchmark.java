@@ -12,7 +12,7 @@ import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.avro.Split;
 import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.TopicCatalogue;
-import io.kdstream.teacher.worker.TeacherWorker;
+import io.kdstream.teacher.worker.TeacherWorkerProcess;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -21,13 +21,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -81,7 +78,7 @@ final class WorkerScalingBenchmark {
         List<Process> processes = new ArrayList<>();
         try {
             for (int i = 0; i < workers; i++) {
-                processes.add(startWorker(phaseSettings, group + "-" + i));
+                processes.add(TeacherWorkerProcess.start(phaseSettings, workDir, group + "-" + i));
             }
             produce(requests / 4, "warmup-" + group);
             awaitCaughtUp(group, processes);
@@ -101,22 +98,6 @@ final class WorkerScalingBenchmark {
         }
     }
 
-    private Process startWorker(Settings phaseSettings, String instance) throws IOException {
-        Path config = workDir.resolve(instance + ".properties");
-        Properties properties = new Properties();
-        properties.putAll(phaseSettings.asMap());
-        try (Writer writer = Files.newBufferedWriter(config)) {
-            properties.store(writer, "teacher worker for the scale-out benchmark");
-        }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx1g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1",
-                "-cp", System.getProperty("java.class.path"), TeacherWorker.class.getName(), instance)
-                .redirectErrorStream(true)
-                .redirectOutput(workDir.resolve(instance + ".log").toFile());
-        builder.environment().put("KDSTREAM_CONFIG", config.toString());
-        return builder.start();
-    }
 
     /** Distinct prompts (ids carry the phase), so each phase does the same work from scratch. */
     private void produce(int count, String idPrefix) throws Exception {

@@ -22,15 +22,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.io.Writer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -49,7 +45,7 @@ class TeacherWorkerExactlyOnceIntegrationTest {
         String teacher = TeacherModel.fingerprintOf(TeacherWorkerConfig.from(settings));
         sendRequests(settings, ids);
 
-        Process doomed = startWorkerProcess(settings.with(Map.of("kdstream.teacher.fault.pause.before.commit.ms", "60000")), dir, "eos-kill-worker");
+        Process doomed = TeacherWorkerProcess.start(settings.with(Map.of("kdstream.teacher.fault.pause.before.commit.ms", "60000")), dir, "eos-kill-worker");
         try {
             await().atMost(Duration.ofSeconds(90)).until(() -> uncommittedKeys(platform, teacher, ids).size() >= ids.size());
         } finally {
@@ -130,22 +126,6 @@ class TeacherWorkerExactlyOnceIntegrationTest {
         }
     }
 
-    /** A worker in its own JVM, configured through KDSTREAM_CONFIG, as it runs in production. */
-    private static Process startWorkerProcess(Settings settings, Path dir, String instance) throws IOException {
-        Path config = dir.resolve(instance + ".properties");
-        Properties properties = new Properties();
-        properties.putAll(settings.asMap());
-        try (Writer writer = Files.newBufferedWriter(config)) {
-            properties.store(writer, "worker under test");
-        }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx1g", "-XX:+UseSerialGC", "-Dai.djl.pytorch.num_threads=1",
-                "-cp", System.getProperty("java.class.path"), TeacherWorker.class.getName(), instance)
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve(instance + ".log").toFile());
-        builder.environment().put("KDSTREAM_CONFIG", config.toString());
-        return builder.start();
-    }
 
     /** This test's keys that read_committed readers see (other tests share the topics). */
     private static List<String> committedKeys(EmbeddedPlatform platform, String teacher, List<String> ids) {
