@@ -6,7 +6,6 @@ import io.kdstream.model.checkpoint.CheckpointException.Reason;
 import io.kdstream.model.transformer.DecoderLanguageModel;
 import io.kdstream.model.transformer.TransformerConfig;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -20,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.security.DigestOutputStream;
@@ -40,7 +38,7 @@ import java.util.Objects;
  *                                             checkpoint.format, meta.* caller metadata (sorted, no timestamp)
  *   parameters.bytes bytes                    DJL Block.saveParameters output
  * </pre>
- * Writes are atomic (temp file in the same directory, fsync, atomic rename), so a reader sees the old file or the
+ * Writes are atomic ({@link AtomicFiles}: temp file in the same directory, fsync, atomic rename), so a reader sees the old file or the
  * complete new one, never a partial one. The same model and metadata always produce the same bytes.
  */
 public final class CheckpointFile {
@@ -73,29 +71,16 @@ public final class CheckpointFile {
         byte[] header = HeaderCodec.encode(
                 new CheckpointHeader(model.config(), tokenizerFingerprint, metadata, parameters.size()));
 
-        Path target = path.toAbsolutePath();
-        Path directory = target.getParent();
-        Files.createDirectories(directory);
-        Path temporary = Files.createTempFile(directory, "." + target.getFileName() + ".", ".tmp");
-        try {
-            MessageDigest digest = sha256Digest();
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-                OutputStream raw = Channels.newOutputStream(channel);
-                DataOutputStream out = new DataOutputStream(
-                        new DigestOutputStream(new BufferedOutputStream(raw, 1 << 16), digest));
-                out.write(MAGIC);
-                out.writeInt(header.length);
-                out.write(header);
-                parameters.writeTo(out);
-                out.flush();
-                channel.force(true); // the bytes are on disk before the rename makes them visible
-            }
-            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            syncDirectory(directory);
-            return HexFormat.of().formatHex(digest.digest());
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
+        MessageDigest digest = sha256Digest();
+        AtomicFiles.write(path, raw -> {
+            DataOutputStream out = new DataOutputStream(new DigestOutputStream(raw, digest));
+            out.write(MAGIC);
+            out.writeInt(header.length);
+            out.write(header);
+            parameters.writeTo(out);
+            out.flush();
+        });
+        return HexFormat.of().formatHex(digest.digest());
     }
 
     /** Reads a checkpoint, checking its SHA-256 and tokenizer when expected values are given (null: not checked). */
@@ -261,16 +246,6 @@ public final class CheckpointFile {
 
     private static CheckpointException missing(Path path) {
         return new CheckpointException(Reason.MISSING, "checkpoint file not found (or not a regular file): " + path);
-    }
-
-    private static void syncDirectory(Path directory) {
-        // Makes the rename itself durable. Not every platform can open a directory for fsync; there the rename is
-        // still atomic, just not yet guaranteed on disk.
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException | UnsupportedOperationException ignored) {
-            // best effort, see above
-        }
     }
 
     private static MessageDigest sha256Digest() {
