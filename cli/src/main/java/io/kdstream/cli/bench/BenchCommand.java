@@ -1,10 +1,11 @@
 package io.kdstream.cli.bench;
 
+import io.kdstream.cli.bench.distill.DistillBenchCommand;
 import picocli.CommandLine.Command;
 
 /** {@code kdstream bench ...}: measurements reported as ratios measured side by side in one run. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks; each writes its results and the command line to BENCHMARKS.md.",
-        subcommands = {StepBenchCommand.class, WorkersBenchCommand.class, CodecBenchCommand.class})
+        subcommands = {StepBenchCommand.class, WorkersBenchCommand.class, CodecBenchCommand.class, DistillBenchCommand.class})
 public final class BenchCommand {
 }

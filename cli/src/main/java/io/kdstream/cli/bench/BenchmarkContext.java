@@ -7,19 +7,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** What every BENCHMARKS.md section states about how it was made: the command line as typed, and the CPU. */
-final class BenchmarkContext {
+public final class BenchmarkContext {
 
     private BenchmarkContext() {
     }
 
     /** The {@code ./kdstream ...} line that reproduces the run, with the thread setting when one was given. */
-    static String commandLine(CommandSpec spec) {
+    public static String commandLine(CommandSpec spec) {
         String line = "./kdstream " + String.join(" ", spec.root().commandLine().getParseResult().originalArgs());
         String threads = System.getenv("KDSTREAM_THREADS");
         return threads == null ? line : "KDSTREAM_THREADS=" + threads + " " + line;
     }
 
-    static String cpuModel() {
+    public static String cpuModel() {
         try {
             return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
                     .filter(line -> line.startsWith("model name")).map(line -> line.substring(line.indexOf(':') + 1).trim())

@@ -9,12 +9,12 @@ import java.nio.file.Path;
  * BENCHMARKS.md, one {@code ## } section per benchmark: writing a section replaces the section with the same heading
  * (up to the next {@code ## } heading) and leaves every other section as it was; a new heading is appended.
  */
-final class BenchmarksFile {
+public final class BenchmarksFile {
 
     private BenchmarksFile() {
     }
 
-    static void writeSection(Path file, String heading, String body) throws IOException {
+    public static void writeSection(Path file, String heading, String body) throws IOException {
         String title = "## " + heading;
         String section = title + "\n\n" + body.strip() + "\n";
         String text = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "# kdstream benchmarks\n";

@@ -1,0 +1,151 @@
+package io.kdstream.cli.bench.distill;
+
+import io.kdstream.cli.bench.BenchmarkContext;
+import io.kdstream.cli.bench.BenchmarksFile;
+import io.kdstream.model.tokenizer.CharTokenizer;
+import io.kdstream.platform.config.Settings;
+import io.kdstream.platform.embedded.EmbeddedPlatform;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.LongStream;
+
+/** {@code kdstream bench distill}: the seed's table, KD+SFT against SFT, on kdstream's own math and code tasks. */
+@Command(name = "distill", mixinStandardHelpOptions = true,
+        description = "KD+SFT against SFT through Kafka on the embedded platform: a math+code teacher (trained once, kept under "
+                + "KDSTREAM_HOME), teacher workers filling the cache at K=64, students trained by the trainer service (each "
+                + "run its own JVM), sweeps of K, SFT weight, loss variant and KL direction, online full-vocabulary KD, "
+                + "evaluated on held-out math (exact match) and code (pass@1). Writes a BENCHMARKS.md section and a plot.")
+public final class DistillBenchCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--quick", description = "smoke run: SFT, KD+SFT at S and 0.7 S, online KD; one seed, fewer steps and prompts")
+    boolean quick;
+
+    @Option(names = "--steps", description = "S, SFT's steps (default: 1000, --quick 300)")
+    Long steps;
+
+    @Option(names = "--seeds", description = "seeds a config (default: 3, --quick 1)")
+    Integer seeds;
+
+    @Option(names = "--curve-points", description = "checkpoints along the SFT and KD+SFT learning curves (default: 10)")
+    int curvePoints = 10;
+
+    @Option(names = "--train-prompts", description = "training prompts of each dataset (math, code) (default: 2000, --quick 1000)")
+    Integer trainPrompts;
+
+    @Option(names = "--test-prompts", description = "held-out prompts of each dataset (default: 200, --quick 100)")
+    Integer testPrompts;
+
+    @Option(names = "--teacher-steps", defaultValue = "" + DistillBenchmark.DEFAULT_TEACHER_STEPS,
+            description = "SFT steps of the teacher, when it must be trained (default: ${DEFAULT-VALUE})")
+    long teacherSteps;
+
+    @Option(names = "--batch-size", defaultValue = "16", description = "student batch size (default: ${DEFAULT-VALUE})")
+    int batchSize;
+
+    @Option(names = "--learning-rate", defaultValue = "3e-3", description = "student learning rate (default: ${DEFAULT-VALUE})")
+    double learningRate;
+
+    @Option(names = "--workers", defaultValue = "2", description = "teacher workers filling the cache (default: ${DEFAULT-VALUE})")
+    int workers;
+
+    @Option(names = "--threads", defaultValue = "1", description = "torch threads of each student JVM (default: ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(names = "--out", defaultValue = "BENCHMARKS.md", description = "file to write the results section to")
+    Path out;
+
+    @Option(names = "--report-dir", defaultValue = "docs/bench", description = "where the plot and CSV go (default: ${DEFAULT-VALUE})")
+    Path reportDir;
+
+    private String loadBefore;
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        loadBefore = loadAverage();
+        long s = steps != null ? steps : quick ? 300 : 1000;
+        int n = seeds != null ? seeds : quick ? 1 : 3;
+        List<Long> seedList = LongStream.rangeClosed(1, n).boxed().toList();
+        int vocabulary = new CharTokenizer().vocabularySize();
+        DistillPlan plan = quick ? DistillPlan.quick(s, seedList, vocabulary, curvePoints) : DistillPlan.full(s, seedList, vocabulary, curvePoints);
+        Path workDir = Files.createTempDirectory("kdstream-bench-distill-");
+        DistillBenchmark.Options options = new DistillBenchmark.Options(plan,
+                trainPrompts != null ? trainPrompts : quick ? 1000 : 2000, testPrompts != null ? testPrompts : quick ? 100 : 200,
+                teacherSteps, batchSize, learningRate, workers, threads, workDir, EmbeddedPlatform.defaultHome());
+        System.err.println("bench distill: " + plan.runs().size() + " student runs; work directory " + workDir);
+        DistillBenchmark.Outcome outcome;
+        try (EmbeddedPlatform platform = EmbeddedPlatform.start(EmbeddedPlatform.defaultHome())) {
+            Settings settings = Settings.of(Map.of(Settings.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
+                    Settings.SCHEMA_REGISTRY_URL, platform.schemaRegistryUrl()));
+            outcome = new DistillBenchmark(settings, options, line -> System.err.println("bench distill: " + line)).run();
+        }
+        DistillReport report = new DistillReport(plan, outcome, teacherSteps);
+        String name = quick ? "distill-quick" : "distill";
+        Path svg = report.writeFiles(reportDir, name);
+        String body = section(options, outcome, report, svg);
+        BenchmarksFile.writeSection(out, quick ? "Distillation: KD+SFT against SFT (quick run)" : "Distillation: KD+SFT against SFT", body);
+        System.out.print(report.table());
+        System.out.println();
+        System.out.println(report.headlineText());
+        return 0;
+    }
+
+    private String section(DistillBenchmark.Options options, DistillBenchmark.Outcome outcome, DistillReport report, Path svg) {
+        DistillBenchmark.TeacherSummary teacher = outcome.teacher();
+        Path relative = out.toAbsolutePath().getParent().relativize(svg.toAbsolutePath());
+        DistillPlan plan = options.plan();
+        return "Command: `" + BenchmarkContext.commandLine(spec) + "`, " + LocalDate.now() + (quick ? " (**quick smoke run**: one seed, few steps; not the full table)" : "") + "\n\n"
+                + "Machine: " + Runtime.getRuntime().availableProcessors() + " cores (" + BenchmarkContext.cpuModel() + "), Java "
+                + System.getProperty("java.version") + ", DJL PyTorch CPU, shared with other work (load average " + loadBefore + " before and "
+                + loadAverage() + " after); every student run is its own JVM (" + StudentRunProcess.HEAP
+                + ", SerialGC, " + options.threads() + " torch thread(s)); the whole benchmark took "
+                + String.format(Locale.ROOT, "%.1f", outcome.totalSeconds() / 60) + " minutes.\n\n"
+                + "Setup: " + options.trainPerDataset() + " math + " + options.trainPerDataset() + " code training prompts and "
+                + options.testPerDataset() + " + " + options.testPerDataset() + " held-out test prompts (generated, split by problem hash) "
+                + "produced to `kd.prompts`; the teacher (default teacher architecture, trained by kdstream's SFT trainer for "
+                + options.teacherSteps() + " steps on " + DistillBenchmark.TEACHER_TRAIN_PER_DATASET + " + " + DistillBenchmark.TEACHER_TRAIN_PER_DATASET
+                + " training prompts, a superset of the students', cached as `" + teacher.checkpoint().getFileName() + "` under KDSTREAM_HOME/teachers; "
+                + "reproduce it with `kdstream bench distill --teacher-steps " + options.teacherSteps() + "` on an empty KDSTREAM_HOME) "
+                + String.format(Locale.ROOT, "ran as %d teacher workers behind the cache router and cached %d sequences at K=%d in %.1f s "
+                        + "(%.1f bytes a token, %.3f bytes a top-K entry, packed). ",
+                options.workers(), teacher.cacheRecords(), DistillPlan.CACHE_K, teacher.cacheSeconds(), teacher.bytesPerToken(), teacher.bytesPerEntry())
+                + "Students (the default student, 2 layers of width 64) are trained by `TrainerService` from the cache, batch " + options.batchSize()
+                + ", learning rate " + options.learningRate() + " with the trainer's default warm-up and schedule, seeds 1.." + plan.seeds().size()
+                + " (the seed sets the initialisation and the batch order); every run starts once the whole training set is read. "
+                + "Online full-vocabulary KD loads the teacher inside the trainer and runs its forward pass every step "
+                + "(renormalised KL with K = V = the whole vocabulary, the trainer's optimizer and loss). "
+                + "Evaluators (`EvaluatorService`, one for math, one for code) score every checkpoint from `kd.checkpoints` to `kd.evals`, after all "
+                + "training, so evaluation never competes with a timed run.\n\n"
+                + "Columns: final checkpoint's math exact match, code pass@1 (greedy program passes all 5 tests) and answer cross-entropy "
+                + "(mean of the two test sets, nats a response token), mean ± sd over seeds; cache bytes a token as stored (K=64, measured) "
+                + "or as a cache of K entries would store it (the K=64 record minus the entries left out); trainer step time = the trainer's "
+                + "mean step (batching, forward, loss, backward, clip, Adam; for online KD also the teacher's forward pass); trainer peak RSS = "
+                + "VmHWM of the run's JVM at the end of training (JVM, libtorch, Kafka client, the cache or the teacher); wall = the run's JVM "
+                + "from start to exit (start-up, reading the cache, training, checkpoints).\n\n"
+                + report.table() + "\n"
+                + report.headlineText() + "\n"
+                + "Learning curves (every seed thin, mean thick): [" + relative + "](" + relative + "); every checkpoint's scores: ["
+                + relative.toString().replace(".svg", ".csv") + "](" + relative.toString().replace(".svg", ".csv") + ").\n\n"
+                + "![test accuracy against step, SFT and KD+SFT](" + relative + ")\n";
+    }
+}

@@ -1,0 +1,328 @@
+package io.kdstream.cli.bench.distill;
+
+import io.kdstream.evaluator.EvaluatorConfig;
+import io.kdstream.evaluator.scoring.CheckpointScorer;
+import io.kdstream.evaluator.scoring.TaskJudge;
+import io.kdstream.evaluator.service.EvaluatorService;
+import io.kdstream.model.checkpoint.CheckpointFile;
+import io.kdstream.model.checkpoint.LoadedCheckpoint;
+import io.kdstream.model.tokenizer.CharTokenizer;
+import io.kdstream.platform.config.Settings;
+import io.kdstream.platform.kafka.TopicAdmin;
+import io.kdstream.platform.kafka.TopicSnapshot;
+import io.kdstream.platform.service.Resources;
+import io.kdstream.producers.PromptProducer;
+import io.kdstream.producers.PromptProducerConfig;
+import io.kdstream.schemas.avro.EvalResult;
+import io.kdstream.schemas.avro.EvalStatus;
+import io.kdstream.schemas.avro.Prompt;
+import io.kdstream.schemas.topics.TopicCatalogue;
+import io.kdstream.teacher.TeacherWorkerConfig;
+import io.kdstream.teacher.cache.LogitCacheStats;
+import io.kdstream.teacher.model.TeacherModel;
+import io.kdstream.teacher.router.CacheRouter;
+import io.kdstream.teacher.router.CacheRouterConfig;
+import io.kdstream.teacher.worker.TeacherWorker;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * KD+SFT against SFT through Kafka, as a user runs it: generated math and code prompts go to {@code kd.prompts}; the
+ * cache router and teacher workers (a teacher trained by kdstream's own SFT) fill {@code kd.teacher.logits} at
+ * K = 64; then every student run is a trainer in its own JVM that reads the cache and announces checkpoints on
+ * {@code kd.checkpoints}; evaluators (math exact match, code pass@1) score every checkpoint to {@code kd.evals},
+ * which the benchmark reads back.
+ *
+ * <p>Training and evaluation are separate phases, so evaluation never competes with a run whose step time is measured.
+ */
+public final class DistillBenchmark {
+
+    public static final long DEFAULT_TEACHER_STEPS = 1500;
+    public static final int TEACHER_TRAIN_PER_DATASET = 2000;
+    public static final long DATA_SEED = 11;
+    public static final long TEACHER_SEED = 7;
+    private static final Duration PHASE_TIMEOUT = Duration.ofMinutes(60);
+
+    /**
+     * @param trainPerDataset training prompts of each dataset the students see (a prefix of the teacher's)
+     * @param testPerDataset  held-out prompts of each dataset the evaluators score
+     * @param batchSize       sequences a training step
+     * @param learningRate    the students' learning rate
+     * @param workers         teacher workers filling the cache
+     * @param threads         torch intra-op threads of each student JVM
+     */
+    public record Options(DistillPlan plan, int trainPerDataset, int testPerDataset, long teacherSteps, int batchSize,
+                          double learningRate, int workers, int threads, Path workDir, Path kdstreamHome) {
+    }
+
+    /** What the teacher is and scores, and what its cache costs. */
+    public record TeacherSummary(Path checkpoint, String fingerprint, long parameters, double trainSeconds, double mathExactMatch,
+                                 double codePassAt1, double answerCe, double cacheSeconds, long cacheRecords, double bytesPerToken,
+                                 double bytesPerEntry) {
+    }
+
+    public record Outcome(TeacherSummary teacher, List<RunOutcome> runs, double totalSeconds) {
+    }
+
+    private final Settings settings;
+    private final Options options;
+    private final Consumer<String> log;
+    private final String benchId = Long.toString(System.currentTimeMillis(), 36);
+
+    public DistillBenchmark(Settings settings, Options options, Consumer<String> log) {
+        this.settings = settings;
+        this.options = options;
+        this.log = log;
+    }
+
+    public Outcome run() throws Exception {
+        long started = System.nanoTime();
+        TopicAdmin.ensureTopics(settings.clientProperties(), TopicCatalogue.ALL);
+        DistillData data = DistillData.generate(options.trainPerDataset(), options.testPerDataset(), DATA_SEED);
+        long teacherStarted = System.nanoTime();
+        Path teacher = prepareTeacher();
+        double teacherSeconds = (System.nanoTime() - teacherStarted) / 1e9;
+        String fingerprint = TeacherModel.fingerprintOf(TeacherWorkerConfig.from(teacherSettings(teacher)));
+        try (PromptProducer producer = new PromptProducer(PromptProducerConfig.from(settings))) {
+            producer.send(data.all());
+        }
+        log.accept(String.format("sent %d train and %d test prompts (math and code) to %s", data.train().size(),
+                data.testMath().size() + data.testCode().size(), TopicCatalogue.PROMPTS.name()));
+        double cacheSeconds = fillCache(teacher, fingerprint, data.all().size());
+        LogitCacheStats.TeacherShare share = LogitCacheStats.read(settings.clientProperties(), new TopicCatalogue(settings.clientProperties()),
+                        Duration.ofMinutes(5)).stream().filter(s -> s.teacher().equals(fingerprint)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("the cache holds nothing of teacher " + fingerprint));
+        TeacherScore teacherScore = scoreTeacher(teacher, data);
+        TeacherSummary summary = new TeacherSummary(teacher, fingerprint, teacherScore.parameters(), teacherSeconds, teacherScore.math(),
+                teacherScore.code(), teacherScore.ce(), cacheSeconds, share.records(), share.bytesPerToken(), share.bytesPerTopKEntry());
+        log.accept(String.format("teacher: math exact match %.3f, code pass@1 %.3f; cache %d records, %.1f bytes/token at K=%d",
+                summary.mathExactMatch(), summary.codePassAt1(), share.records(), share.bytesPerToken(), DistillPlan.CACHE_K));
+
+        List<DistillPlan.Run> runs = options.plan().runs();
+        Map<String, StudentRunProcess.Result> trained = new HashMap<>();
+        Map<String, Double> walls = new HashMap<>();
+        int checkpoints = 0;
+        for (int i = 0; i < runs.size(); i++) {
+            DistillPlan.Run run = runs.get(i);
+            String runId = run.runId(benchId);
+            long runStarted = System.nanoTime();
+            StudentRunProcess.Result result = train(run, runId, teacher, fingerprint, data.train().size());
+            double wall = (System.nanoTime() - runStarted) / 1e9;
+            trained.put(runId, result);
+            walls.put(runId, wall);
+            checkpoints += run.config().checkpoints(options.plan().curvePoints());
+            log.accept(String.format("run %d/%d %s seed %d: %d steps, %.2f ms a step, peak RSS %d MiB, %.0f s", i + 1, runs.size(),
+                    run.config().slug(), run.seed(), result.steps(), result.stepMillis(), result.peakRssBytes() >> 20, wall));
+        }
+        Map<String, List<EvalPoint>> curves = evaluate(checkpoints, data.testMath().size(), data.testCode().size());
+        List<RunOutcome> outcomes = new ArrayList<>();
+        for (DistillPlan.Run run : runs) {
+            String runId = run.runId(benchId);
+            List<EvalPoint> curve = curves.get(runId);
+            if (curve == null || curve.isEmpty()) {
+                throw new IllegalStateException("no evaluation of run " + runId);
+            }
+            outcomes.add(new RunOutcome(run, runId, trained.get(runId), walls.get(runId), curve));
+        }
+        return new Outcome(summary, outcomes, (System.nanoTime() - started) / 1e9);
+    }
+
+    private Settings teacherSettings(Path teacher) {
+        return settings.with(Map.of("kdstream.teacher.checkpoint", teacher.toString(),
+                "kdstream.teacher.topk", Integer.toString(DistillPlan.CACHE_K)));
+    }
+
+    private Path prepareTeacher() throws Exception {
+        DistillData teacherData = DistillData.generate(TEACHER_TRAIN_PER_DATASET, 1, DATA_SEED);
+        DistillTeacher recipe = new DistillTeacher(options.teacherSteps(), TEACHER_SEED, teacherData.tag());
+        Path checkpoint = recipe.cachedCheckpoint(options.kdstreamHome());
+        if (!Files.exists(checkpoint)) {
+            log.accept("no teacher at " + checkpoint + ": training one with kdstream's SFT trainer (once; it is kept for later runs)");
+        }
+        return recipe.trainIfMissing(checkpoint, teacherData.teacherExamples());
+    }
+
+    /** Router and teacher workers until every prompt (train and test) has its logits in the cache. */
+    private double fillCache(Path teacher, String fingerprint, int prompts) throws Exception {
+        long started = System.nanoTime();
+        Settings services = teacherSettings(teacher).with(Map.of(
+                "kdstream.router.teacher.fingerprint", fingerprint,
+                "kdstream.teacher.group.id", "bench-distill-" + benchId,
+                "state.dir", options.workDir().resolve("streams-state").toString()));
+        CacheRouter router = new CacheRouter(CacheRouterConfig.from(services));
+        List<TeacherWorker> workers = new ArrayList<>();
+        try {
+            router.start();
+            for (int i = 1; i <= options.workers(); i++) {
+                TeacherWorker worker = new TeacherWorker(TeacherWorkerConfig.from(services), "distill-" + i);
+                workers.add(worker);
+                worker.start();
+            }
+            long deadline = System.nanoTime() + PHASE_TIMEOUT.toNanos();
+            while (workers.stream().mapToLong(TeacherWorker::published).sum() < prompts) {
+                for (TeacherWorker worker : workers) {
+                    if (worker.failure() != null) {
+                        throw new IllegalStateException("teacher worker failed: " + worker.failure(), worker.failure());
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the teacher workers did not cache " + prompts + " prompts in " + PHASE_TIMEOUT);
+                }
+                Thread.sleep(200);
+            }
+        } finally {
+            Resources.closeAll("bench-distill", workers.toArray(AutoCloseable[]::new));
+            Resources.closeAll("bench-distill", router);
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        log.accept(String.format("teacher workers cached %d prompts at K=%d in %.1f s", prompts, DistillPlan.CACHE_K, seconds));
+        return seconds;
+    }
+
+    private StudentRunProcess.Result train(DistillPlan.Run run, String runId, Path teacher, String fingerprint, int trainExamples) throws Exception {
+        RunConfig config = run.config();
+        Map<String, String> trainer = new HashMap<>();
+        trainer.put("kdstream.trainer.run.id", runId);
+        trainer.put("kdstream.trainer.steps", Long.toString(config.steps()));
+        trainer.put("kdstream.trainer.checkpoint.every", Long.toString(config.checkpointEvery(options.plan().curvePoints())));
+        trainer.put("kdstream.trainer.checkpoint.dir", options.workDir().resolve("checkpoints").toString());
+        trainer.put("kdstream.trainer.teacher.fingerprint", fingerprint);
+        // every run starts once the whole training set is in memory: the same data from the first step
+        trainer.put("kdstream.trainer.min.examples", Integer.toString(trainExamples));
+        trainer.put("kdstream.trainer.kd.weight", Double.toString(config.kdWeight()));
+        trainer.put("kdstream.trainer.sft.weight", Double.toString(config.sftWeight()));
+        trainer.put("kdstream.trainer.topk", Integer.toString(Math.max(1, config.k())));
+        if (config.objective() != RunConfig.Objective.SFT) {
+            trainer.put("kdstream.trainer.loss.variant", config.variant());
+            trainer.put("kdstream.trainer.kl.direction", config.direction());
+        }
+        trainer.put("kdstream.trainer.learning.rate", Double.toString(options.learningRate()));
+        trainer.put("kdstream.trainer.batch.size", Integer.toString(options.batchSize()));
+        trainer.put("kdstream.trainer.seed", Long.toString(run.seed()));
+        if (config.objective() == RunConfig.Objective.ONLINE_FULL_KD) {
+            trainer.put(StudentRunProcess.MODE, "online");
+            trainer.put(StudentRunProcess.TEACHER, teacher.toString());
+        }
+        Path dir = options.workDir().resolve("runs");
+        Files.createDirectories(dir);
+        Process process = StudentRunProcess.start(settings.with(trainer), dir, runId, options.threads());
+        try {
+            if (!process.waitFor(PHASE_TIMEOUT.toMinutes(), TimeUnit.MINUTES)) {
+                throw new IllegalStateException("student run " + runId + " did not finish in " + PHASE_TIMEOUT + "; its log is " + dir.resolve(runId + ".log"));
+            }
+            if (process.exitValue() != 0) {
+                throw new IllegalStateException("student run " + runId + " exited with " + process.exitValue() + "; its log is " + dir.resolve(runId + ".log"));
+            }
+        } finally {
+            if (process.isAlive()) {
+                process.destroyForcibly();
+            }
+        }
+        return StudentRunProcess.Result.read(StudentRunProcess.resultFile(dir, runId));
+    }
+
+    /** Two evaluators (math, code) score every checkpoint of this benchmark; the curves by run id, in step order. */
+    private Map<String, List<EvalPoint>> evaluate(int checkpoints, int mathTests, int codeTests) throws Exception {
+        long started = System.nanoTime();
+        List<EvaluatorService> evaluators = new ArrayList<>();
+        try {
+            for (String dataset : List.of("math", "code")) {
+                EvaluatorService evaluator = new EvaluatorService(EvaluatorConfig.from(settings.with(Map.of(
+                        "kdstream.evaluator.dataset", dataset,
+                        "kdstream.evaluator.group.id", "bench-distill-" + benchId + "-" + dataset,
+                        "kdstream.evaluator.max.examples", Integer.toString(dataset.equals("math") ? mathTests : codeTests),
+                        "auto.offset.reset", "earliest"))));
+                evaluators.add(evaluator);
+                evaluator.start();
+            }
+            long deadline = System.nanoTime() + PHASE_TIMEOUT.toNanos();
+            long lastReport = 0;
+            while (evaluators.stream().mapToLong(EvaluatorService::published).sum() < 2L * checkpoints) {
+                for (EvaluatorService evaluator : evaluators) {
+                    if (evaluator.failure() != null) {
+                        throw new IllegalStateException("evaluator failed: " + evaluator.failure(), evaluator.failure());
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the evaluators did not score " + checkpoints + " checkpoints in " + PHASE_TIMEOUT);
+                }
+                if (System.nanoTime() - lastReport > 30e9) {
+                    lastReport = System.nanoTime();
+                    log.accept(String.format("evaluated %d of %d checkpoint x test-set pairs", evaluators.stream().mapToLong(EvaluatorService::published).sum(),
+                            2L * checkpoints));
+                }
+                Thread.sleep(200);
+            }
+        } finally {
+            Resources.closeAll("bench-distill", evaluators.toArray(AutoCloseable[]::new));
+        }
+        log.accept(String.format("evaluated %d checkpoints on math and code in %.0f s", checkpoints, (System.nanoTime() - started) / 1e9));
+        return readCurves();
+    }
+
+    private Map<String, List<EvalPoint>> readCurves() {
+        Map<String, Object> client = settings.clientProperties();
+        TopicCatalogue catalogue = new TopicCatalogue(client);
+        Map<String, Map<Long, Map<String, EvalResult>>> byRun = new HashMap<>();
+        for (ConsumerRecord<String, EvalResult> record : TopicSnapshot.read(client, TopicCatalogue.EVALS.name(),
+                catalogue.evals().keySerde().deserializer(), catalogue.evals().valueSerde().deserializer(), 0, Duration.ofSeconds(60))) {
+            EvalResult result = record.value();
+            if (result == null || !result.getRunId().startsWith("distill-" + benchId + "-")) {
+                continue;
+            }
+            if (result.getStatus() != EvalStatus.OK) {
+                throw new IllegalStateException("evaluation of " + result.getRunId() + " step " + result.getStep() + " failed: " + result.getError());
+            }
+            byRun.computeIfAbsent(result.getRunId(), r -> new TreeMap<>())
+                    .computeIfAbsent(result.getStep(), s -> new HashMap<>()).put(result.getDataset(), result);
+        }
+        Map<String, List<EvalPoint>> curves = new HashMap<>();
+        byRun.forEach((runId, steps) -> {
+            List<EvalPoint> curve = new ArrayList<>();
+            steps.forEach((step, results) -> {
+                EvalResult math = results.get("math");
+                EvalResult code = results.get("code");
+                if (math != null && code != null) {
+                    curve.add(new EvalPoint(step, math.getExactMatch(), code.getPassAt1(), math.getAnswerCrossEntropy(), code.getAnswerCrossEntropy()));
+                }
+            });
+            curves.put(runId, curve);
+        });
+        return curves;
+    }
+
+    private record TeacherScore(long parameters, double math, double code, double ce) {
+    }
+
+    /** The teacher on the same held-out prompts, with the same scorer the evaluator uses. */
+    private TeacherScore scoreTeacher(Path teacher, DistillData data) throws Exception {
+        CharTokenizer tokenizer = new CharTokenizer();
+        EvaluatorConfig defaults = EvaluatorConfig.from(settings);
+        CheckpointScorer scorer = new CheckpointScorer(tokenizer, new TaskJudge(defaults.codeStepLimit()), defaults.maxNewTokens(), defaults.batchSize());
+        try (LoadedCheckpoint loaded = CheckpointFile.read(teacher, null, tokenizer.fingerprint())) {
+            CheckpointScorer.Scores math = scorer.score(loaded.model(), data.testMath(), p -> null);
+            CheckpointScorer.Scores code = scorer.score(loaded.model(), data.testCode(), p -> null);
+            return new TeacherScore(loaded.model().parameterCount(), math.exactMatch(), code.passAt1(),
+                    (math.answerCrossEntropy() + code.answerCrossEntropy()) / 2);
+        }
+    }
+
+    public String benchId() {
+        return benchId;
+    }
+
+    /** Prompts are {@link Prompt}s of both datasets; kept for tests that want the sizes. */
+    static int prompts(DistillData data) {
+        return data.all().size();
+    }
+}

@@ -1,0 +1,79 @@
+package io.kdstream.cli.bench.distill;
+
+import java.util.Locale;
+
+/**
+ * One row of the distillation table: a student objective with its settings, run once per seed.
+ *
+ * @param objective       SFT (CE only), KD_SFT (cached top-K through the trainer) or ONLINE_FULL_KD (teacher in the trainer)
+ * @param steps           optimiser steps
+ * @param k               top-K used in training (the vocabulary size for online full-vocabulary KD; 0 for SFT)
+ * @param variant         {@code renormalised} or {@code tail}
+ * @param direction       {@code forward} or {@code reverse}
+ * @param kdWeight        w_kd
+ * @param sftWeight       w_sft
+ * @param curve           whether checkpoints are evaluated along the way (learning curve), not only at the end
+ */
+public record RunConfig(Objective objective, long steps, int k, String variant, String direction, double kdWeight,
+                        double sftWeight, boolean curve) {
+
+    public enum Objective {
+        SFT("SFT"), KD_SFT("KD+SFT"), ONLINE_FULL_KD("online full-vocab KD+SFT");
+
+        private final String label;
+
+        Objective(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
+    public static RunConfig sft(long steps, boolean curve) {
+        return new RunConfig(Objective.SFT, steps, 0, "-", "-", 0, 1, curve);
+    }
+
+    public static RunConfig kd(long steps, int k, String variant, String direction, double kdWeight, double sftWeight, boolean curve) {
+        return new RunConfig(Objective.KD_SFT, steps, k, variant, direction, kdWeight, sftWeight, curve);
+    }
+
+    public static RunConfig online(long steps, int vocabulary, double kdWeight, double sftWeight) {
+        return new RunConfig(Objective.ONLINE_FULL_KD, steps, vocabulary, "renormalised", "forward", kdWeight, sftWeight, false);
+    }
+
+    /** A short name that is unique within a plan, for run ids and files. */
+    public String slug() {
+        return switch (objective) {
+            case SFT -> "sft-" + steps;
+            case KD_SFT -> String.format(Locale.ROOT, "kd-%d-k%d-%s-%s-w%s-%s", steps, k, variant.substring(0, 3), direction.substring(0, 3),
+                    weight(kdWeight), weight(sftWeight));
+            case ONLINE_FULL_KD -> String.format(Locale.ROOT, "online-%d-w%s-%s", steps, weight(kdWeight), weight(sftWeight));
+        };
+    }
+
+    /** The objective's name with its weights, as the table shows it. */
+    public String label() {
+        if (objective == Objective.SFT) {
+            return "SFT";
+        }
+        if (objective == Objective.ONLINE_FULL_KD) {
+            return objective.label();
+        }
+        return sftWeight == 0 ? "KD" : objective.label();
+    }
+
+    public int checkpoints(int curvePoints) {
+        return curve ? curvePoints : 1;
+    }
+
+    /** Steps between checkpoints: S / points for a curve, else only the final one. */
+    public long checkpointEvery(int curvePoints) {
+        return curve ? Math.max(1, steps / curvePoints) : steps;
+    }
+
+    private static String weight(double value) {
+        return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value).replace('.', 'p');
+    }
+}
