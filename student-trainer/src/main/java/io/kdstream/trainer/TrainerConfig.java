@@ -4,6 +4,7 @@ import io.kdstream.platform.config.ConfigException;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.trainer.loss.KlDirection;
 import io.kdstream.trainer.loss.LossVariant;
+import io.kdstream.trainer.training.LearningRateSchedule;
 import io.kdstream.trainer.training.TrainingConfig;
 
 import java.nio.file.Path;
@@ -16,6 +17,11 @@ import java.util.function.Function;
  * form {@code lambda * KD + (1 - lambda) * CE} (not both); {@code loss.variant} ({@code renormalised} or {@code tail});
  * {@code kl.direction} ({@code forward} or {@code reverse}); {@code temperature} for teacher and student alike,
  * overridden one side at a time by {@code teacher.temperature} and {@code student.temperature}; {@code topk}.
+ *
+ * <p>The learning rate: {@code learning.rate} (the peak, default 3e-3) after {@code warmup.steps} of linear warm-up
+ * (default 20), then {@code lr.schedule}: {@code cosine} (default) decays along half a cosine to {@code lr.min}, an
+ * absolute learning rate (default a tenth of {@code learning.rate}), reached at step {@code lr.decay.steps} (default
+ * {@code steps}, the run's length) and kept after it; {@code constant} keeps the peak.
  *
  * @param runId              names this training run in checkpoints and events
  * @param maxSteps           steps to take before the run ends with a final checkpoint
@@ -46,6 +52,7 @@ public record TrainerConfig(Settings settings, String runId, long maxSteps, long
     private static TrainingConfig training(Settings settings) {
         TrainingConfig defaults = TrainingConfig.defaults();
         double temperature = settings.decimal("kdstream.trainer.temperature", defaults.studentTemperature());
+        double learningRate = settings.decimal("kdstream.trainer.learning.rate", defaults.learningRate());
         try {
             TrainingConfig training = new TrainingConfig(
                     settings.decimal(KD_WEIGHT, defaults.kdWeight()),
@@ -55,8 +62,12 @@ public record TrainerConfig(Settings settings, String runId, long maxSteps, long
                     settings.decimal("kdstream.trainer.teacher.temperature", temperature),
                     settings.decimal("kdstream.trainer.student.temperature", temperature),
                     settings.integer("kdstream.trainer.topk", defaults.trainingTopK()),
-                    settings.decimal("kdstream.trainer.learning.rate", defaults.learningRate()),
+                    learningRate,
                     settings.integer("kdstream.trainer.warmup.steps", defaults.warmupSteps()),
+                    named(settings, "kdstream.trainer.lr.schedule", LearningRateSchedule::parse, defaults.schedule()),
+                    settings.decimal("kdstream.trainer.lr.min", TrainingConfig.defaultMinLearningRate(learningRate)),
+                    settings.longValue("kdstream.trainer.lr.decay.steps",
+                            settings.longValue("kdstream.trainer.steps", defaults.decaySteps())),
                     settings.decimal("kdstream.trainer.clip.norm", defaults.gradientClipNorm()),
                     settings.integer("kdstream.trainer.batch.size", defaults.batchSize()),
                     settings.longValue("kdstream.trainer.seed", defaults.seed()));

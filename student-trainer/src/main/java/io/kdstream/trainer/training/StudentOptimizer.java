@@ -12,7 +12,6 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import io.kdstream.model.djl.Scalars;
@@ -21,8 +20,13 @@ import io.kdstream.trainer.loss.DistillationLoss;
 import io.kdstream.trainer.loss.LossTerms;
 import io.kdstream.trainer.loss.LossVariant;
 import io.kdstream.trainer.loss.TeacherTopK;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -32,7 +36,11 @@ import java.util.Objects;
  * <p>Examples with teacher logits contribute both terms; examples without contribute CE only (SFT). Each step's
  * arrays live in a sub-manager that is closed at the end of the step, so memory does not grow with the step count.
  *
- * <p>The model stays the caller's: closing the optimizer closes its DJL trainer (Adam's state), not the model, so the
+ * <p>To resume a run exactly, save the model ({@code CheckpointFile}) and this optimiser's state ({@link #writeState})
+ * together; later, build a new optimiser over the loaded model and {@link #readState}: its next steps then match
+ * those of the uninterrupted run.
+ *
+ * <p>The model stays the caller's: closing the optimizer closes its DJL trainer and Adam's state, not the model, so the
  * caller can checkpoint and close it. Not thread-safe, and DJL's PyTorch engine allows one gradient collector per JVM
  * at a time, so only one optimizer can be inside {@link #step} at any moment.
  */
@@ -41,37 +49,23 @@ public final class StudentOptimizer implements AutoCloseable {
     private final DecoderLanguageModel model;
     private final TrainingConfig config;
     private final DistillationLoss loss;
+    private final CheckpointableAdam adam;
     private final Trainer trainer;
     private long completedSteps;
-    /** Steps taken by this instance, i.e. the age of Adam's moment estimates: the warm-up follows this count. */
-    private long ownSteps;
     private double lastGradientNorm = Double.NaN;
     /** Test hook: runs between forward and backward (the GC-between-forward-and-backward regression test). */
     private Runnable beforeBackward = () -> { };
 
+    /** A fresh optimiser at step 0; {@link #readState} makes it go on from a saved one. */
     public StudentOptimizer(DecoderLanguageModel model, TrainingConfig config) {
-        this(model, config, 0);
-    }
-
-    /**
-     * @param completedSteps steps already done (when resuming from a checkpoint), so step numbers go on where they
-     *     stopped. Adam's moment estimates are not in checkpoints and start afresh, and a fresh Adam's first updates
-     *     move every weight by about the full learning rate, so the warm-up restarts too (without it, a resumed run
-     *     shows a loss spike).
-     */
-    public StudentOptimizer(DecoderLanguageModel model, TrainingConfig config, long completedSteps) {
         this.model = Objects.requireNonNull(model, "model");
         this.config = Objects.requireNonNull(config, "config");
-        if (completedSteps < 0) {
-            throw new IllegalArgumentException("completedSteps must be >= 0, got " + completedSteps);
-        }
-        this.completedSteps = completedSteps;
         this.loss = config.loss();
 
-        // The schedule follows this optimiser's own step count rather than Adam's per-parameter update counters,
-        // which are the same number kept once per parameter.
-        Tracker schedule = numUpdate -> (float) config.learningRateAt(this.ownSteps);
-        Optimizer adam = Optimizer.adam().optLearningRateTracker(schedule).optWeightDecays(0f).build();
+        // The schedule follows the step count rather than Adam's per-parameter update counters, which are the same
+        // number kept once per parameter; both are part of the saved state.
+        Tracker schedule = updates -> (float) config.learningRateAt(completedSteps);
+        this.adam = new CheckpointableAdam(model.manager(), schedule);
         // DJL's TrainingConfig needs a Loss; the real loss is computed here, so this one is never called.
         DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(Loss.l2Loss("unused"))
                 .optOptimizer(adam)
@@ -89,7 +83,6 @@ public final class StudentOptimizer implements AutoCloseable {
         lastGradientNorm = clipGradients();
         trainer.step();
         completedSteps++;
-        ownSteps++;
         return new StepMetrics(completedSteps, values.total(), values.kd(), values.ce(), values.tokens(),
                 (System.nanoTime() - start) / 1_000_000);
     }
@@ -101,7 +94,41 @@ public final class StudentOptimizer implements AutoCloseable {
 
     /** The learning rate the next step will use. */
     public double nextLearningRate() {
-        return config.learningRateAt(ownSteps);
+        return config.learningRateAt(completedSteps);
+    }
+
+    /**
+     * Writes everything besides the model's weights that later steps depend on: the step count (which the
+     * learning-rate schedule follows) and Adam's update counts and moment estimates of every trainable parameter, by
+     * name. {@code out} is neither flushed nor closed.
+     */
+    public void writeState(DataOutputStream out) throws IOException {
+        List<ParameterMoments> parameters = new ArrayList<>();
+        for (Pair<String, Parameter> parameter : trainableParameters()) {
+            parameters.add(adam.saved(parameter.getKey(), parameter.getValue()));
+        }
+        OptimizerStateCodec.write(new OptimizerState(completedSteps, parameters), out);
+    }
+
+    /**
+     * Replaces this optimiser's state with one {@link #writeState} wrote, for a model with the same weights as the
+     * one it was saved with (e.g. loaded from the checkpoint saved beside it). All or nothing: on failure this
+     * optimiser is unchanged.
+     *
+     * @throws IOException naming what is wrong: not an optimizer state, truncated, corrupt, or saved for a model whose
+     *     parameters differ (the first parameter whose name or shape differs)
+     */
+    public void readState(DataInputStream in) throws IOException {
+        List<Pair<String, Parameter>> trainable = trainableParameters();
+        Map<String, Shape> shapes = new LinkedHashMap<>();
+        for (Pair<String, Parameter> parameter : trainable) {
+            shapes.put(parameter.getKey(), parameter.getValue().getArray().getShape());
+        }
+        OptimizerState state = OptimizerStateCodec.read(in, shapes);
+        for (int i = 0; i < trainable.size(); i++) {
+            adam.restore(trainable.get(i).getValue(), state.parameters().get(i));
+        }
+        completedSteps = state.completedSteps();
     }
 
     /** Global L2 norm of the gradients of the last step, before clipping (NaN before the first step). */
@@ -117,10 +144,11 @@ public final class StudentOptimizer implements AutoCloseable {
         return config;
     }
 
-    /** Closes the DJL trainer; the model stays open. */
+    /** Closes the DJL trainer and frees Adam's state; the model stays open. */
     @Override
     public void close() {
         trainer.close();
+        adam.close();
     }
 
     /** Loss values of one forward pass, as Java numbers. */
@@ -200,14 +228,19 @@ public final class StudentOptimizer implements AutoCloseable {
     /** New handles to every trainable parameter's gradient, owned (and closed) by {@code scope}. */
     private List<NDArray> gradients(NDManager scope) {
         List<NDArray> gradients = new ArrayList<>();
-        for (Pair<String, Parameter> parameter : model.block().getParameters()) {
-            if (parameter.getValue().requiresGradient()) {
-                NDArray gradient = parameter.getValue().getArray().getGradient();
-                gradient.attach(scope);
-                gradients.add(gradient);
-            }
+        for (Pair<String, Parameter> parameter : trainableParameters()) {
+            NDArray gradient = parameter.getValue().getArray().getGradient();
+            gradient.attach(scope);
+            gradients.add(gradient);
         }
         return gradients;
+    }
+
+    /** The parameters Adam updates, by name, in the block's (fixed) order. */
+    private List<Pair<String, Parameter>> trainableParameters() {
+        return model.block().getParameters().stream()
+                .filter(parameter -> parameter.getValue().requiresGradient())
+                .toList();
     }
 
     private static double globalNorm(List<NDArray> gradients) {

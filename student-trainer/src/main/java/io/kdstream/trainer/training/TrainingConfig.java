@@ -19,15 +19,21 @@ import java.util.Map;
  * @param teacherTemperature divides the teacher's cached logits inside the KD term; 1 for {@link LossVariant#TAIL}
  * @param studentTemperature divides the student's logits inside the KD term (CE always uses temperature 1)
  * @param trainingTopK K used in training (at most the stored K; the first entries of the stored list are used)
- * @param learningRate Adam's learning rate after warm-up
+ * @param learningRate Adam's peak learning rate, reached at the end of the warm-up
  * @param warmupSteps steps of linear warm-up from {@code learningRate / warmupSteps} to {@code learningRate}
+ * @param schedule what the learning rate does after the warm-up: stay, or decay along a cosine
+ * @param minLearningRate where the cosine ends (at most {@code learningRate}); not used by a constant schedule
+ * @param decaySteps the 0-based step from which the cosine schedule stays at {@code minLearningRate} (usually the
+ *     run's step count); when it is at most {@code warmupSteps}, the rate drops to the minimum after the warm-up
  * @param gradientClipNorm maximum global L2 norm of the gradients; 0 disables clipping
  * @param batchSize sequences per step
  * @param seed seed for the student's initialisation and any data shuffling
  */
 public record TrainingConfig(double kdWeight, double sftWeight, LossVariant lossVariant, KlDirection klDirection,
                              double teacherTemperature, double studentTemperature, int trainingTopK,
-                             double learningRate, int warmupSteps, double gradientClipNorm, int batchSize, long seed) {
+                             double learningRate, int warmupSteps, LearningRateSchedule schedule,
+                             double minLearningRate, long decaySteps, double gradientClipNorm, int batchSize,
+                             long seed) {
 
     public TrainingConfig {
         List<String> problems = new ArrayList<>();
@@ -60,6 +66,15 @@ public record TrainingConfig(double kdWeight, double sftWeight, LossVariant loss
         if (warmupSteps < 0) {
             problems.add("warmupSteps must be >= 0, got " + warmupSteps);
         }
+        if (schedule == null) {
+            problems.add("schedule is required");
+        }
+        if (!(minLearningRate >= 0 && minLearningRate <= learningRate)) {
+            problems.add("minLearningRate must be in [0, learningRate = " + learningRate + "], got " + minLearningRate);
+        }
+        if (decaySteps < 0) {
+            problems.add("decaySteps must be >= 0, got " + decaySteps);
+        }
         if (!(gradientClipNorm >= 0) || !Double.isFinite(gradientClipNorm)) {
             problems.add("gradientClipNorm must be >= 0 (0 = off), got " + gradientClipNorm);
         }
@@ -71,16 +86,29 @@ public record TrainingConfig(double kdWeight, double sftWeight, LossVariant loss
         }
     }
 
-    /** NeMo-Aligner's objective (renormalised forward KL) with one temperature for teacher and student. */
+    /**
+     * NeMo-Aligner's objective (renormalised forward KL) with one temperature for teacher and student, and a constant
+     * learning rate after the warm-up.
+     */
     public TrainingConfig(double kdWeight, double sftWeight, double kdTemperature, int trainingTopK,
                           double learningRate, int warmupSteps, double gradientClipNorm, int batchSize, long seed) {
         this(kdWeight, sftWeight, LossVariant.RENORMALISED, KlDirection.FORWARD, kdTemperature, kdTemperature,
-                trainingTopK, learningRate, warmupSteps, gradientClipNorm, batchSize, seed);
+                trainingTopK, learningRate, warmupSteps, LearningRateSchedule.CONSTANT,
+                defaultMinLearningRate(learningRate), 0, gradientClipNorm, batchSize, seed);
     }
 
-    /** kd 1, sft 0.4, renormalised forward KL, temperatures 1, top-K 8, lr 3e-3, warm-up 20, clip 1.0, batch 16, seed 42. */
+    /**
+     * kd 1, sft 0.4, renormalised forward KL, temperatures 1, top-K 8, lr 3e-3 with 20 warm-up steps and a cosine
+     * down to 3e-4 at step 300 (the trainer's default run length), clip 1.0, batch 16, seed 42.
+     */
     public static TrainingConfig defaults() {
-        return new TrainingConfig(1.0, 0.4, 1.0, 8, 3e-3, 20, 1.0, 16, 42L);
+        TrainingConfig constant = new TrainingConfig(1.0, 0.4, 1.0, 8, 3e-3, 20, 1.0, 16, 42L);
+        return constant.withSchedule(LearningRateSchedule.COSINE, constant.minLearningRate(), 300);
+    }
+
+    /** The minimum learning rate when none is given: a tenth of the peak. */
+    public static double defaultMinLearningRate(double learningRate) {
+        return learningRate / 10;
     }
 
     /** The loss this config describes. */
@@ -89,12 +117,19 @@ public record TrainingConfig(double kdWeight, double sftWeight, LossVariant loss
                 studentTemperature, trainingTopK);
     }
 
-    /** Learning rate of the step with 0-based index {@code step}: linear warm-up, then constant. */
+    /** Learning rate of the step with 0-based index {@code step}: linear warm-up, then the schedule. */
     public double learningRateAt(long step) {
-        if (warmupSteps == 0 || step >= warmupSteps) {
+        if (step < warmupSteps) {
+            return learningRate * (step + 1) / warmupSteps;
+        }
+        if (schedule == LearningRateSchedule.CONSTANT) {
             return learningRate;
         }
-        return learningRate * (step + 1) / warmupSteps;
+        if (step >= decaySteps) {
+            return minLearningRate;
+        }
+        double progress = (double) (step - warmupSteps) / (decaySteps - warmupSteps);
+        return minLearningRate + (learningRate - minLearningRate) * 0.5 * (1 + Math.cos(Math.PI * progress));
     }
 
     /** The settings as strings, for checkpoint metadata and events; read back with {@link #fromMap}. */
@@ -109,21 +144,34 @@ public record TrainingConfig(double kdWeight, double sftWeight, LossVariant loss
         map.put("trainingTopK", Integer.toString(trainingTopK));
         map.put("learningRate", Double.toString(learningRate));
         map.put("warmupSteps", Integer.toString(warmupSteps));
+        map.put("lrSchedule", schedule.configName());
+        map.put("minLearningRate", Double.toString(minLearningRate));
+        map.put("decaySteps", Long.toString(decaySteps));
         map.put("gradientClipNorm", Double.toString(gradientClipNorm));
         map.put("batchSize", Integer.toString(batchSize));
         map.put("seed", Long.toString(seed));
         return map;
     }
 
-    /** Reads {@link #toMap()} output; unknown keys are ignored. */
+    /**
+     * Reads {@link #toMap()} output; unknown keys are ignored. Maps written before the schedule keys existed describe
+     * runs whose learning rate stayed constant after the warm-up, so a missing {@code lrSchedule} reads as constant
+     * (and a missing minimum as the {@linkplain #defaultMinLearningRate default}, a missing decay step as 0, neither
+     * used by it).
+     */
     public static TrainingConfig fromMap(Map<String, String> map) {
+        double learningRate = parseDouble(map, "learningRate");
         return new TrainingConfig(
                 parseDouble(map, "kdWeight"), parseDouble(map, "sftWeight"),
                 LossVariant.parse(require(map, "lossVariant")), KlDirection.parse(require(map, "klDirection")),
                 parseDouble(map, "teacherTemperature"), parseDouble(map, "studentTemperature"),
-                (int) parseLong(map, "trainingTopK"), parseDouble(map, "learningRate"),
-                (int) parseLong(map, "warmupSteps"), parseDouble(map, "gradientClipNorm"),
-                (int) parseLong(map, "batchSize"), parseLong(map, "seed"));
+                (int) parseLong(map, "trainingTopK"), learningRate, (int) parseLong(map, "warmupSteps"),
+                map.containsKey("lrSchedule") ? LearningRateSchedule.parse(map.get("lrSchedule"))
+                        : LearningRateSchedule.CONSTANT,
+                map.containsKey("minLearningRate") ? parseDouble(map, "minLearningRate")
+                        : defaultMinLearningRate(learningRate),
+                map.containsKey("decaySteps") ? parseLong(map, "decaySteps") : 0,
+                parseDouble(map, "gradientClipNorm"), (int) parseLong(map, "batchSize"), parseLong(map, "seed"));
     }
 
     public TrainingConfig withKdWeight(double value) {
@@ -145,32 +193,46 @@ public record TrainingConfig(double kdWeight, double sftWeight, LossVariant loss
 
     public TrainingConfig withWeights(double kd, double sft) {
         return new TrainingConfig(kd, sft, lossVariant, klDirection, teacherTemperature, studentTemperature,
-                trainingTopK, learningRate, warmupSteps, gradientClipNorm, batchSize, seed);
+                trainingTopK, learningRate, warmupSteps, schedule, minLearningRate, decaySteps, gradientClipNorm,
+                batchSize, seed);
     }
 
     public TrainingConfig withLoss(LossVariant variant, KlDirection direction) {
         return new TrainingConfig(kdWeight, sftWeight, variant, direction, teacherTemperature, studentTemperature,
-                trainingTopK, learningRate, warmupSteps, gradientClipNorm, batchSize, seed);
+                trainingTopK, learningRate, warmupSteps, schedule, minLearningRate, decaySteps, gradientClipNorm,
+                batchSize, seed);
     }
 
     public TrainingConfig withTemperatures(double teacher, double student) {
         return new TrainingConfig(kdWeight, sftWeight, lossVariant, klDirection, teacher, student,
-                trainingTopK, learningRate, warmupSteps, gradientClipNorm, batchSize, seed);
+                trainingTopK, learningRate, warmupSteps, schedule, minLearningRate, decaySteps, gradientClipNorm,
+                batchSize, seed);
     }
 
     public TrainingConfig withTrainingTopK(int value) {
         return new TrainingConfig(kdWeight, sftWeight, lossVariant, klDirection, teacherTemperature,
-                studentTemperature, value, learningRate, warmupSteps, gradientClipNorm, batchSize, seed);
+                studentTemperature, value, learningRate, warmupSteps, schedule, minLearningRate, decaySteps,
+                gradientClipNorm, batchSize, seed);
     }
 
+    /** This config with another peak learning rate and warm-up; the schedule's minimum stays. */
     public TrainingConfig withLearningRate(double value, int warmup) {
         return new TrainingConfig(kdWeight, sftWeight, lossVariant, klDirection, teacherTemperature,
-                studentTemperature, trainingTopK, value, warmup, gradientClipNorm, batchSize, seed);
+                studentTemperature, trainingTopK, value, warmup, schedule, minLearningRate, decaySteps,
+                gradientClipNorm, batchSize, seed);
     }
 
     public TrainingConfig withGradientClipNorm(double value) {
         return new TrainingConfig(kdWeight, sftWeight, lossVariant, klDirection, teacherTemperature,
-                studentTemperature, trainingTopK, learningRate, warmupSteps, value, batchSize, seed);
+                studentTemperature, trainingTopK, learningRate, warmupSteps, schedule, minLearningRate, decaySteps,
+                value, batchSize, seed);
+    }
+
+    /** This config with another schedule after the warm-up; see the record's parameters. */
+    public TrainingConfig withSchedule(LearningRateSchedule kind, double minimum, long decay) {
+        return new TrainingConfig(kdWeight, sftWeight, lossVariant, klDirection, teacherTemperature,
+                studentTemperature, trainingTopK, learningRate, warmupSteps, kind, minimum, decay, gradientClipNorm,
+                batchSize, seed);
     }
 
     private static String require(Map<String, String> map, String key) {

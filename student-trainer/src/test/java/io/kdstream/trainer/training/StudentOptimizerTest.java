@@ -1,5 +1,9 @@
 package io.kdstream.trainer.training;
 
+import static io.kdstream.trainer.training.TrainingBatches.TOKENIZER;
+import static io.kdstream.trainer.training.TrainingBatches.patternExamples;
+import static io.kdstream.trainer.training.TrainingBatches.sft;
+import static io.kdstream.trainer.training.TrainingBatches.withRandomTeacher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -9,9 +13,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
-import io.kdstream.model.checkpoint.CheckpointFile;
-import io.kdstream.model.checkpoint.LoadedCheckpoint;
-import io.kdstream.model.tokenizer.CharTokenizer;
 import io.kdstream.model.tokenizer.TokenizedExample;
 import io.kdstream.model.topk.TopKExtractor;
 import io.kdstream.model.topk.TopKLogits;
@@ -19,39 +20,17 @@ import io.kdstream.model.transformer.DecoderLanguageModel;
 import io.kdstream.model.transformer.TransformerConfig;
 import io.kdstream.trainer.loss.KlDirection;
 import io.kdstream.trainer.loss.LossVariant;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class StudentOptimizerTest {
 
-    private static final CharTokenizer TOKENIZER = new CharTokenizer();
     private static final TransformerConfig STUDENT = new TransformerConfig(100, 32, 32, 2, 1, 64);
     private static final TransformerConfig TEACHER = new TransformerConfig(100, 32, 48, 2, 2, 96);
     private static final TrainingConfig FAST = TrainingConfig.defaults().withLearningRate(1e-2, 5);
-
-    @TempDir
-    Path directory;
-
-    /** A trivial task: continue the repeating pattern "abc" from any phase. */
-    private static List<TokenizedExample> patternExamples() {
-        List<TokenizedExample> examples = new ArrayList<>();
-        String pattern = "abc".repeat(6);
-        for (int i = 0; i < 8; i++) {
-            examples.add(TOKENIZER.encodeExample("s" + i, pattern.substring(i % 3, i % 3 + 12 - i % 2)));
-        }
-        return examples;
-    }
-
-    private static List<TrainingExample> sft(List<TokenizedExample> examples) {
-        return examples.stream().map(TrainingExample::withoutTeacher).toList();
-    }
 
     /** The teacher's top-K for each example, computed exactly as a teacher worker would. */
     private static List<TrainingExample> distilled(DecoderLanguageModel teacher, List<TokenizedExample> examples, int k) {
@@ -63,34 +42,6 @@ class StudentOptimizerTest {
                 TopKLogits top = TopKExtractor.extract(logits, k, new int[] {tokens.length}).get(0);
                 result.add(TrainingExample.withTeacher(example, top));
             }
-        }
-        return result;
-    }
-
-    /**
-     * Random but valid teacher logits: distinct ids, descending values, and a log-sum-exp that leaves about 10 % of
-     * the teacher's mass outside the top-K.
-     */
-    private static List<TrainingExample> withRandomTeacher(List<TokenizedExample> examples, int k, long seed) {
-        Random random = new Random(seed);
-        List<TrainingExample> result = new ArrayList<>();
-        for (TokenizedExample example : examples) {
-            int positions = example.positions();
-            int[] ids = new int[positions * k];
-            float[] values = new float[positions * k];
-            float[] logSumExp = new float[positions];
-            for (int p = 0; p < positions; p++) {
-                int[] distinct = random.ints(5, 100).distinct().limit(k).toArray();
-                double[] sorted = random.doubles(k, -2, 8).sorted().toArray();
-                double inside = 0;
-                for (int r = 0; r < k; r++) {
-                    ids[p * k + r] = distinct[r];
-                    values[p * k + r] = (float) sorted[k - 1 - r];
-                    inside += Math.exp(values[p * k + r]);
-                }
-                logSumExp[p] = (float) Math.log(inside / 0.9);
-            }
-            result.add(new TrainingExample(example.tokens(), example.lossMask(), ids, values, logSumExp, k));
         }
         return result;
     }
@@ -246,39 +197,6 @@ class StudentOptimizerTest {
                 optimizer.step(batch);
             }
             assertThat(model.manager().getManagedArrays()).hasSize(arrays);
-        }
-    }
-
-    @Test
-    void shouldResumeFromACheckpointWithTheSameWeightsAndSchedule() throws Exception {
-        List<TrainingExample> batch = sft(patternExamples());
-        TrainingConfig config = FAST.withKdWeight(0).withSftWeight(1);
-        try (DecoderLanguageModel model = DecoderLanguageModel.create(STUDENT, 5);
-             StudentOptimizer optimizer = new StudentOptimizer(model, config)) {
-            for (int i = 0; i < 3; i++) {
-                optimizer.step(batch);
-            }
-            Map<String, String> metadata = new HashMap<>(config.toMap());
-            metadata.put("step", "3");
-            Path path = directory.resolve("step-3.ckpt");
-            String sha = CheckpointFile.write(path, model, TOKENIZER.fingerprint(), metadata);
-
-            try (LoadedCheckpoint loaded = CheckpointFile.read(path, sha, TOKENIZER.fingerprint(), STUDENT);
-                 StudentOptimizer resumed = new StudentOptimizer(loaded.model(),
-                         TrainingConfig.fromMap(loaded.metadata()), Long.parseLong(loaded.metadata().get("step")))) {
-                // Adam's state is not in the checkpoint, so the warm-up starts again
-                assertThat(resumed.nextLearningRate()).isEqualTo(config.learningRateAt(0));
-                StepMetrics original = optimizer.step(batch);
-                StepMetrics again = resumed.step(batch);
-                assertThat(again.step()).isEqualTo(4);
-                assertThat(again.totalLoss()).isEqualTo(original.totalLoss()); // same weights
-                StepMetrics later = again;
-                for (int i = 0; i < 5; i++) {
-                    later = resumed.step(batch);
-                }
-                assertThat(later.step()).isEqualTo(9);
-                assertThat(later.totalLoss()).isLessThan(0.5 * again.totalLoss());
-            }
         }
     }
 

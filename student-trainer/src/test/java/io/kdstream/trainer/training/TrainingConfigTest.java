@@ -14,8 +14,9 @@ class TrainingConfigTest {
 
     @Test
     void shouldHaveDocumentedDefaults() {
-        assertThat(TrainingConfig.defaults())
-                .isEqualTo(new TrainingConfig(1.0, 0.4, 1.0, 8, 3e-3, 20, 1.0, 16, 42L));
+        assertThat(TrainingConfig.defaults()).isEqualTo(new TrainingConfig(1.0, 0.4, LossVariant.RENORMALISED,
+                KlDirection.FORWARD, 1.0, 1.0, 8, 3e-3, 20, LearningRateSchedule.COSINE, 3e-3 / 10, 300, 1.0, 16, 42L));
+        assertThat(TrainingConfig.defaults().minLearningRate()).isCloseTo(3e-4, within(1e-18));
     }
 
     @Test
@@ -31,6 +32,24 @@ class TrainingConfigTest {
         assertThat(TrainingConfig.fromMap(tail.toMap())).isEqualTo(tail);
         assertThat(tail.loss().variant()).isEqualTo(LossVariant.TAIL);
         assertThat(tail.loss().direction()).isEqualTo(KlDirection.REVERSE);
+        TrainingConfig constant = config.withSchedule(LearningRateSchedule.CONSTANT, 1e-4, 0);
+        assertThat(constant.toMap()).containsEntry("lrSchedule", "constant")
+                .containsEntry("minLearningRate", "1.0E-4").containsEntry("decaySteps", "0");
+        assertThat(TrainingConfig.fromMap(constant.toMap())).isEqualTo(constant);
+    }
+
+    @Test
+    void shouldReadMapsWrittenBeforeTheScheduleAsTheConstantRateTheyTrainedWith() {
+        Map<String, String> old = new HashMap<>(TrainingConfig.defaults().withLearningRate(2e-3, 10).toMap());
+        old.remove("lrSchedule");
+        old.remove("minLearningRate");
+        old.remove("decaySteps");
+        TrainingConfig read = TrainingConfig.fromMap(old);
+        assertThat(read.schedule()).isEqualTo(LearningRateSchedule.CONSTANT);
+        assertThat(read.minLearningRate()).isEqualTo(TrainingConfig.defaultMinLearningRate(2e-3));
+        assertThat(read.decaySteps()).isZero();
+        assertThat(read.learningRateAt(9)).isEqualTo(2e-3);
+        assertThat(read.learningRateAt(100_000)).isEqualTo(2e-3);
     }
 
     @Test
@@ -61,14 +80,51 @@ class TrainingConfigTest {
         assertThatThrownBy(() -> new TrainingConfig(1, 1, 0, 0, 1e-3, 0, 1, 1, 1))
                 .hasMessageContaining("teacherTemperature").hasMessageContaining("studentTemperature")
                 .hasMessageContaining("trainingTopK");
+        assertThatThrownBy(() -> TrainingConfig.defaults().withSchedule(LearningRateSchedule.COSINE, 1e-2, -1))
+                .hasMessageContaining("minLearningRate must be in [0, learningRate = 0.003], got 0.01")
+                .hasMessageContaining("decaySteps must be >= 0, got -1");
+        assertThatThrownBy(() -> TrainingConfig.defaults().withSchedule(null, 0, 10))
+                .hasMessageContaining("schedule is required");
+        Map<String, String> unknown = new HashMap<>(TrainingConfig.defaults().toMap());
+        unknown.put("lrSchedule", "linear");
+        assertThatThrownBy(() -> TrainingConfig.fromMap(unknown))
+                .hasMessageContaining("unknown learning-rate schedule 'linear'")
+                .hasMessageContaining("[constant, cosine]");
     }
 
     @Test
     void shouldWarmUpLinearlyThenStayConstant() {
-        TrainingConfig config = TrainingConfig.defaults().withLearningRate(1e-2, 4);
+        TrainingConfig config = TrainingConfig.defaults().withLearningRate(1e-2, 4)
+                .withSchedule(LearningRateSchedule.CONSTANT, 1e-3, 10);
         assertThat(config.learningRateAt(0)).isCloseTo(2.5e-3, within(1e-12));
         assertThat(config.learningRateAt(3)).isCloseTo(1e-2, within(1e-12));
         assertThat(config.learningRateAt(100)).isCloseTo(1e-2, within(1e-12));
         assertThat(config.withLearningRate(1e-2, 0).learningRateAt(0)).isCloseTo(1e-2, within(1e-12));
+    }
+
+    @Test
+    void shouldWarmUpThenDecayAlongACosineToTheMinimumAndStayThere() {
+        // peak 1e-2 after 4 warm-up steps, half a cosine over steps 4..14, 1e-3 from step 14 on
+        TrainingConfig config = TrainingConfig.defaults().withLearningRate(1e-2, 4)
+                .withSchedule(LearningRateSchedule.COSINE, 1e-3, 14);
+        assertThat(config.learningRateAt(0)).isCloseTo(2.5e-3, within(1e-12));
+        assertThat(config.learningRateAt(3)).isCloseTo(1e-2, within(1e-12));
+        assertThat(config.learningRateAt(4)).isCloseTo(1e-2, within(1e-12));
+        assertThat(config.learningRateAt(9)).isCloseTo(5.5e-3, within(1e-12)); // half-way: the mean of peak and min
+        assertThat(config.learningRateAt(12)).isCloseTo(1e-3 + 9e-3 * 0.5 * (1 + Math.cos(0.8 * Math.PI)),
+                within(1e-12));
+        assertThat(config.learningRateAt(14)).isEqualTo(1e-3);
+        assertThat(config.learningRateAt(1_000)).isEqualTo(1e-3);
+        for (long step = 4; step < 14; step++) {
+            assertThat(config.learningRateAt(step + 1)).as("step %d", step).isLessThan(config.learningRateAt(step));
+        }
+    }
+
+    @Test
+    void shouldDropToTheMinimumAfterTheWarmUpWhenTheDecayEndsWithinIt() {
+        TrainingConfig config = TrainingConfig.defaults().withLearningRate(1e-2, 4)
+                .withSchedule(LearningRateSchedule.COSINE, 1e-3, 2);
+        assertThat(config.learningRateAt(3)).isCloseTo(1e-2, within(1e-12));
+        assertThat(config.learningRateAt(4)).isEqualTo(1e-3);
     }
 }
