@@ -1,0 +1,58 @@
+package io.kdstream.cli.bench.distill;
+
+import io.kdstream.platform.config.Settings;
+import io.kdstream.platform.embedded.EmbeddedPlatform;
+import io.kdstream.platform.testing.EmbeddedPlatformExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The benchmark's machinery end to end at toy size: a teacher trained for a few steps, teacher workers filling the
+ * cache, a KD+SFT student through the trainer service and an online full-vocabulary KD student, each in its own JVM, both evaluators, the report.
+ */
+@ExtendWith(EmbeddedPlatformExtension.class)
+class DistillBenchmarkIntegrationTest {
+
+    private final EmbeddedPlatform platform;
+
+    DistillBenchmarkIntegrationTest(EmbeddedPlatform platform) {
+        this.platform = platform;
+    }
+
+    @Test
+    void shouldTrainEvaluateAndReportStudentsThroughKafka(@TempDir Path dir) throws Exception {
+        Settings settings = Settings.of(Map.of(Settings.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
+                Settings.SCHEMA_REGISTRY_URL, platform.schemaRegistryUrl()));
+        DistillPlan plan = new DistillPlan(6, List.of(1L), List.of(
+                RunConfig.kd(6, 4, "renormalised", "forward", 1, 0.4, true),
+                RunConfig.online(6, 100, 1, 0.4)), 2);
+        DistillBenchmark.Options options = new DistillBenchmark.Options(plan, 20, 4, 2, 8, 3e-3, 1, 1,
+                Files.createDirectories(dir.resolve("work")), dir.resolve("home"));
+        List<String> log = new ArrayList<>();
+
+        DistillBenchmark.Outcome outcome = new DistillBenchmark(settings, options, log::add).run();
+
+        assertThat(outcome.teacher().cacheRecords()).isEqualTo(2 * 20 + 2 * 4);
+        assertThat(outcome.teacher().bytesPerToken()).isPositive();
+        assertThat(Files.exists(outcome.teacher().checkpoint())).isTrue();
+        assertThat(outcome.runs()).hasSize(2);
+        assertThat(outcome.runs().get(0).curve()).extracting(EvalPoint::step).containsExactly(3L, 6L);
+        assertThat(outcome.runs().get(1).curve()).extracting(EvalPoint::step).containsExactly(6L);
+        for (RunOutcome run : outcome.runs()) {
+            assertThat(run.training().steps()).isEqualTo(6);
+            assertThat(run.training().peakRssBytes()).isPositive();
+            assertThat(run.last().mathCe()).isPositive();
+        }
+        DistillReport report = new DistillReport(plan, outcome, 2);
+        assertThat(report.table()).contains("| KD+SFT | 6 | 4 |", "| online full-vocab KD+SFT | 6 | all 100 |");
+    }
+}

@@ -1,0 +1,78 @@
+package io.kdstream.cli.bench.distill;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalDouble;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+class DistillReportTest {
+
+    private static final long S = 100;
+
+    /** A curve whose accuracy (mean of math and code) is {@code values[i]} at step (i + 1) * 25. */
+    private static List<EvalPoint> curve(double... values) {
+        List<EvalPoint> points = new ArrayList<>();
+        for (int i = 0; i < values.length; i++) {
+            points.add(new EvalPoint((i + 1) * 25L, values[i], values[i], 1.0 - values[i], 1.2 - values[i]));
+        }
+        return points;
+    }
+
+    private static RunOutcome run(RunConfig config, long seed, double stepMillis, List<EvalPoint> curve) {
+        return new RunOutcome(new DistillPlan.Run(config, seed), "r-" + config.slug() + "-" + seed,
+                new StudentRunProcess.Result(config.steps(), stepMillis, 300L << 20, 10), 20, curve);
+    }
+
+    private static DistillReport report() {
+        DistillPlan plan = DistillPlan.quick(S, List.of(1L, 2L), 100, 4);
+        RunConfig sft = plan.configs().get(0);
+        RunConfig kd = plan.configs().get(1);
+        RunConfig kd70 = plan.configs().get(2);
+        RunConfig online = plan.configs().get(3);
+        List<RunOutcome> runs = List.of(
+                run(sft, 1, 10, curve(0.1, 0.2, 0.3, 0.4)),
+                run(kd, 1, 11, curve(0.2, 0.4, 0.5, 0.6)),   // reaches 0.4 at step 50: 0.5 of S
+                run(kd70, 1, 11, List.of(new EvalPoint(70, 0.45, 0.45, 0.5, 0.6))),
+                run(online, 1, 30, List.of(new EvalPoint(100, 0.5, 0.5, 0.5, 0.6))),
+                run(sft, 2, 10, curve(0.1, 0.2, 0.3, 0.5)),
+                run(kd, 2, 11, curve(0.1, 0.2, 0.3, 0.45)),  // never reaches 0.5
+                run(kd70, 2, 11, List.of(new EvalPoint(70, 0.35, 0.35, 0.5, 0.6))),
+                run(online, 2, 32, List.of(new EvalPoint(100, 0.5, 0.5, 0.5, 0.6))));
+        DistillBenchmark.TeacherSummary teacher = new DistillBenchmark.TeacherSummary(Path.of("teacher.ckpt"), "teacher-x", 831_332, 60,
+                0.9, 0.8, 0.2, 5, 2200, 130.0, 1.875);
+        return new DistillReport(plan, new DistillBenchmark.Outcome(teacher, runs, 300), 1500);
+    }
+
+    @Test
+    void shouldPairSeedsForTheHeadline() {
+        DistillReport.Headline headline = report().headline();
+        assertThat(headline.seeds()).containsExactly(1L, 2L);
+        assertThat(headline.sftFinal()).containsExactly(0.4, 0.5);
+        assertThat(headline.fractions().get(0)).hasValueCloseTo(0.5, within(1e-12));
+        assertThat(headline.fractions().get(1)).isEqualTo(OptionalDouble.empty());
+        assertThat(report().headlineText()).contains("at 0.50 of SFT's 100 steps", "reached in 1 of 2 seeds", "seed 2: not reached");
+    }
+
+    @Test
+    void shouldGiveOneRowAConfigWithMeanAndSdOverSeeds() {
+        String table = report().table();
+        assertThat(table.lines()).hasSize(2 + 1 + 4);
+        // SFT final math exact match: 0.4 and 0.5
+        assertThat(table).contains("| SFT | 100 | - | CE | 0 / 1 | 0.450 ± 0.071 |");
+        assertThat(table).contains("| KD+SFT | 70 | 64 |");
+        assertThat(table).contains("| online full-vocab KD+SFT | 100 | all 100 |", "0 (teacher in the trainer)", "| 31.0 ± 1.4 |");
+        assertThat(table).contains("| 300 ± 0 |"); // peak RSS in MiB
+    }
+
+    @Test
+    void shouldWriteEveryCheckpointToTheCsvAndBothCurvesToThePlot() {
+        DistillReport report = report();
+        assertThat(report.csv().lines()).hasSize(1 + 2 * (4 + 4 + 1 + 1));
+        assertThat(report.svg()).startsWith("<svg").contains("<polyline").contains("code pass@1");
+    }
+}
