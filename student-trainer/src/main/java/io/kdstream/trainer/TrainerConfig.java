@@ -2,12 +2,17 @@ package io.kdstream.trainer;
 
 import io.kdstream.platform.config.ConfigException;
 import io.kdstream.platform.config.Settings;
+import io.kdstream.trainer.cache.CacheConfig;
 import io.kdstream.trainer.loss.KlDirection;
 import io.kdstream.trainer.loss.LossVariant;
+import io.kdstream.trainer.sampling.SamplingConfig;
 import io.kdstream.trainer.training.LearningRateSchedule;
 import io.kdstream.trainer.training.TrainingConfig;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -23,6 +28,13 @@ import java.util.function.Function;
  * absolute learning rate (default a tenth of {@code learning.rate}), reached at step {@code lr.decay.steps} (default
  * {@code steps}, the run's length) and kept after it; {@code constant} keeps the peak.
  *
+ * <p>The local cache: {@code cache.dir} (default {@code <checkpoint dir>/cache}), {@code cache.shard.bytes},
+ * {@code cache.commit.interval.ms}, {@code cache.rebuild} (replay the topic from the beginning). Batches:
+ * {@code batch.size} sequences or {@code batch.tokens} tokens, {@code shuffle.buffer} entries, {@code fresh.share} of
+ * each batch from records that arrived after training began, {@code epochs} (0: the step count ends the run).
+ *
+ * <p>A run with the same {@code run.id} and checkpoint directory resumes from its newest valid checkpoint.
+ *
  * @param runId              names this training run in checkpoints and events
  * @param maxSteps           steps to take before the run ends with a final checkpoint
  * @param checkpointEvery    steps between checkpoints
@@ -30,9 +42,12 @@ import java.util.function.Function;
  * @param teacherFingerprint the teacher whose logits are used; null pins the run to the first teacher seen
  * @param minExamples        cached training examples needed before the first step
  * @param training           loss, K, learning rate, batch size, seed
+ * @param cache              the local cache on disk
+ * @param sampling           how batches are drawn from it
  */
 public record TrainerConfig(Settings settings, String runId, long maxSteps, long checkpointEvery, Path checkpointDir,
-                            String teacherFingerprint, int minExamples, TrainingConfig training) {
+                            String teacherFingerprint, int minExamples, TrainingConfig training, CacheConfig cache,
+                            SamplingConfig sampling) {
 
     private static final String KD_WEIGHT = "kdstream.trainer.kd.weight";
     private static final String SFT_WEIGHT = "kdstream.trainer.sft.weight";
@@ -40,13 +55,38 @@ public record TrainerConfig(Settings settings, String runId, long maxSteps, long
 
     public static TrainerConfig from(Settings settings) {
         String runId = settings.string("kdstream.trainer.run.id", "run-" + System.currentTimeMillis());
-        return new TrainerConfig(settings, runId,
-                settings.longValue("kdstream.trainer.steps", 300),
-                settings.longValue("kdstream.trainer.checkpoint.every", 100),
-                settings.path("kdstream.trainer.checkpoint.dir", Path.of("checkpoints")).resolve(runId),
-                settings.string("kdstream.trainer.teacher.fingerprint", null),
-                settings.integer("kdstream.trainer.min.examples", 64),
-                training(settings));
+        Path checkpointDir = settings.path("kdstream.trainer.checkpoint.dir", Path.of("checkpoints")).resolve(runId);
+        TrainingConfig training = training(settings);
+        try {
+            return new TrainerConfig(settings, runId,
+                    settings.longValue("kdstream.trainer.steps", 300),
+                    settings.longValue("kdstream.trainer.checkpoint.every", 100),
+                    checkpointDir,
+                    settings.string("kdstream.trainer.teacher.fingerprint", null),
+                    settings.integer("kdstream.trainer.min.examples", 64),
+                    training,
+                    new CacheConfig(settings.path("kdstream.trainer.cache.dir", checkpointDir.resolve("cache")),
+                            settings.longValue("kdstream.trainer.cache.shard.bytes", 64L << 20),
+                            Duration.ofMillis(settings.longValue("kdstream.trainer.cache.commit.interval.ms", 5000)),
+                            settings.bool("kdstream.trainer.cache.rebuild", false)),
+                    new SamplingConfig(settings.integer("kdstream.trainer.shuffle.buffer", 4096),
+                            settings.decimal("kdstream.trainer.fresh.share", 0.25),
+                            settings.integer("kdstream.trainer.epochs", 0),
+                            training.batchSize(),
+                            settings.integer("kdstream.trainer.batch.tokens", 0)));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("trainer settings (kdstream.trainer.*): " + e.getMessage(), e);
+        }
+    }
+
+    /** The settings a checkpoint records besides the training config: how batches were drawn. */
+    public Map<String, String> samplingSettings() {
+        Map<String, String> map = new LinkedHashMap<>();
+        map.put("batchTokens", Integer.toString(sampling.batchTokens()));
+        map.put("shuffleBuffer", Integer.toString(sampling.shuffleBuffer()));
+        map.put("freshShare", Double.toString(sampling.freshShare()));
+        map.put("epochs", Integer.toString(sampling.epochs()));
+        return map;
     }
 
     private static TrainingConfig training(Settings settings) {

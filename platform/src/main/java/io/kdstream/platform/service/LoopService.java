@@ -39,6 +39,14 @@ public abstract class LoopService implements Service {
 
     protected abstract void release();
 
+    /**
+     * Called in the loop's thread when the loop has ended without an error, whether {@link #runOnce()} finished the
+     * work or {@link #close()} (SIGTERM, Ctrl-C) asked it to stop, before {@link #release()}: where a service saves
+     * what it would otherwise lose.
+     */
+    protected void onStop() throws Exception {
+    }
+
     private volatile Consumer<?, ?> polledConsumer;
 
     /** Registers the consumer the loop polls, so that {@link #close()} can wake it from another thread. */
@@ -75,6 +83,12 @@ public abstract class LoopService implements Service {
             opened.set(true);
             while (running.get() && runOnce()) {
                 // the work is in runOnce
+            }
+            try {
+                onStop();
+            } catch (Exception e) {
+                failure.set(e); // also when close() asked for the stop: what should have been saved was not
+                log.error("{} could not finish its stop: {}", name, e.toString(), e);
             }
         } catch (Throwable t) {
             if (running.get()) {

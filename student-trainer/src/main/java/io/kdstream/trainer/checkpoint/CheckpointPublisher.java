@@ -1,6 +1,5 @@
 package io.kdstream.trainer.checkpoint;
 
-import io.kdstream.model.checkpoint.CheckpointFile;
 import io.kdstream.model.transformer.DecoderLanguageModel;
 import io.kdstream.schemas.avro.CheckpointEvent;
 import io.kdstream.schemas.avro.PartitionOffset;
@@ -14,64 +13,68 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 
-/** Writes a checkpoint file atomically, then announces it on {@code kd.checkpoints} with its SHA-256. */
+/**
+ * Writes a checkpoint (model file, then training state, both atomically, see {@link CheckpointStore}), then
+ * announces it on {@code kd.checkpoints} with the model file's SHA-256.
+ */
 public final class CheckpointPublisher implements AutoCloseable {
 
     private final String runId;
-    private final Path directory;
+    private final CheckpointStore store;
     private final Topic<String, CheckpointEvent> topic;
     private final KafkaProducer<String, CheckpointEvent> producer;
 
-    public CheckpointPublisher(String runId, Path directory, Map<String, Object> clientProperties, Topic<String, CheckpointEvent> topic) {
+    public CheckpointPublisher(String runId, CheckpointStore store, Map<String, Object> clientProperties, Topic<String, CheckpointEvent> topic) {
         this.runId = runId;
-        this.directory = directory;
+        this.store = store;
         this.topic = topic;
         this.producer = KafkaClients.producer(clientProperties, topic, "kdstream-trainer-" + runId);
     }
 
     /** What the trainer knows at a checkpoint. */
-    public record State(DecoderLanguageModel model, long step, long tokensSeen, StepMetrics lastStep, double tokensPerSecond,
-                        TrainingConfig training, String teacherFingerprint, String tokenizerFingerprint,
-                        List<PartitionOffset> consumedOffsets) {
+    public record State(DecoderLanguageModel model, TrainingState training, StepMetrics lastStep, double tokensPerSecond,
+                        TrainingConfig config, String teacherFingerprint, String tokenizerFingerprint) {
     }
 
     public CheckpointEvent publish(State state) throws IOException, InterruptedException, ExecutionException {
-        Files.createDirectories(directory);
-        Path file = directory.resolve(String.format("step-%08d.ckpt", state.step()));
-        Map<String, String> metadata = new LinkedHashMap<>(state.training().toMap());
+        long step = state.training().step();
+        Map<String, String> metadata = new LinkedHashMap<>(state.training().settings());
         metadata.put("run.id", runId);
-        metadata.put("step", Long.toString(state.step()));
+        metadata.put("step", Long.toString(step));
         metadata.put("teacher.fingerprint", state.teacherFingerprint());
-        String sha256 = CheckpointFile.write(file, state.model(), state.tokenizerFingerprint(), metadata);
+        CheckpointStore.Written written = store.write(state.model(), state.tokenizerFingerprint(), metadata, state.training());
+        List<PartitionOffset> offsets = new ArrayList<>();
+        state.training().cacheOffsets().forEach((partition, offset) ->
+                offsets.add(new PartitionOffset(TopicCatalogue.TEACHER_LOGITS.name(), partition, offset)));
+        TrainingConfig config = state.config();
         CheckpointEvent event = CheckpointEvent.newBuilder()
                 .setRunId(runId)
-                .setStep(state.step())
-                .setTokensSeen(state.tokensSeen())
-                .setUri(file.toAbsolutePath().toUri().toString())
-                .setSha256(sha256)
+                .setStep(step)
+                .setTokensSeen(state.training().tokensSeen())
+                .setUri(written.modelFile().toAbsolutePath().toUri().toString())
+                .setSha256(written.sha256())
                 .setTeacherFingerprint(state.teacherFingerprint())
                 .setTokenizerFingerprint(state.tokenizerFingerprint())
-                .setConsumedOffsets(state.consumedOffsets())
+                .setConsumedOffsets(offsets)
                 .setConfig(io.kdstream.schemas.avro.TrainingConfig.newBuilder()
-                        .setTopK(state.training().trainingTopK())
-                        .setKdWeight(state.training().kdWeight())
-                        .setSftWeight(state.training().sftWeight())
+                        .setTopK(config.trainingTopK())
+                        .setKdWeight(config.kdWeight())
+                        .setSftWeight(config.sftWeight())
                         // the event has one temperature field: the student's (tail fixes the teacher's at 1);
-                        // both temperatures and the KL direction are in 'other'
-                        .setTemperature(state.training().studentTemperature())
-                        .setLossVariant(state.training().lossVariant().configName())
-                        .setLearningRate(state.training().learningRate())
-                        .setBatchSize(state.training().batchSize())
-                        .setSeed(state.training().seed())
-                        .setOther(state.training().toMap())
+                        // both temperatures, the KL direction, the schedule and the sampling are in 'other'
+                        .setTemperature(config.studentTemperature())
+                        .setLossVariant(config.lossVariant().configName())
+                        .setLearningRate(config.learningRate())
+                        .setBatchSize(config.batchSize())
+                        .setSeed(config.seed())
+                        .setOther(state.training().settings())
                         .build())
                 .setMetrics(TrainMetrics.newBuilder()
                         .setTotalLoss(state.lastStep().totalLoss())
@@ -81,7 +84,7 @@ public final class CheckpointPublisher implements AutoCloseable {
                         .build())
                 .setCreatedAt(Instant.now())
                 .build();
-        producer.send(new ProducerRecord<>(topic.name(), TopicCatalogue.checkpointKey(runId, state.step()), event)).get();
+        producer.send(new ProducerRecord<>(topic.name(), TopicCatalogue.checkpointKey(runId, step), event)).get();
         return event;
     }
 

@@ -3,47 +3,60 @@ package io.kdstream.trainer.service;
 import io.kdstream.model.tokenizer.CharTokenizer;
 import io.kdstream.model.transformer.DecoderLanguageModel;
 import io.kdstream.model.transformer.TransformerConfig;
+import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.kafka.TopicAdmin;
 import io.kdstream.platform.observability.Observability;
 import io.kdstream.platform.service.LoopService;
-import io.kdstream.platform.config.Settings;
-import io.kdstream.platform.service.ServiceRunner;
 import io.kdstream.platform.service.Resources;
-import io.kdstream.schemas.avro.PartitionOffset;
-import io.kdstream.schemas.avro.Split;
+import io.kdstream.platform.service.ServiceRunner;
 import io.kdstream.schemas.avro.TeacherLogits;
 import io.kdstream.schemas.deadletter.DeadLetters;
 import io.kdstream.schemas.logits.SequenceLogits;
-import io.kdstream.schemas.logits.chunks.ChunkAssembler;
 import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import io.kdstream.trainer.TrainerConfig;
-import io.kdstream.trainer.cache.LogitCache;
+import io.kdstream.trainer.cache.CacheCorruptException;
+import io.kdstream.trainer.cache.CacheFeed;
+import io.kdstream.trainer.cache.CacheIngest;
+import io.kdstream.trainer.cache.DiskLogitCache;
 import io.kdstream.trainer.checkpoint.CheckpointPublisher;
+import io.kdstream.trainer.checkpoint.CheckpointStore;
+import io.kdstream.trainer.checkpoint.TrainingState;
+import io.kdstream.trainer.sampling.BatchSampler;
+import io.kdstream.trainer.sampling.SamplerState;
 import io.kdstream.trainer.training.StepMetrics;
 import io.kdstream.trainer.training.StudentOptimizer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import io.kdstream.trainer.training.TrainingExample;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The student trainer: reads the logit cache topic from the beginning and keeps reading while it trains, so new
- * teacher output is used as soon as it arrives; takes KD + CE steps on batches sampled from what it has read;
- * writes a checkpoint every N steps and at the end, and announces each on {@code kd.checkpoints}.
+ * The student trainer. It reads the logit cache topic into a local cache on disk ({@link DiskLogitCache}) and keeps
+ * reading while it trains, so new teacher output is used as soon as it arrives; it takes KD + CE steps on batches
+ * drawn from the local cache ({@link BatchSampler}), never waiting on a teacher.
  *
- * <p>It trains only on TRAIN-split records of one teacher and the student's tokenizer: a record from another
- * tokenizer is a dead letter (it can never be used); another teacher's record is skipped and counted.
+ * <p>Every N steps, at the end, and when it is stopped (SIGTERM), it writes a checkpoint (model, optimizer, sampler
+ * and the cache's position; see {@link CheckpointStore}) and announces it on {@code kd.checkpoints}. Started again
+ * with the same run id, it resumes from the newest valid checkpoint. Its local cache is rebuilt by replaying the
+ * topic when asked ({@code kdstream.trainer.cache.rebuild}) or when it is missing or corrupt.
+ *
+ * <p>It trains only on TRAIN-split records of one teacher and the student's tokenizer (see {@link CacheIngest}).
  */
 public final class TrainerService extends LoopService {
 
@@ -52,142 +65,273 @@ public final class TrainerService extends LoopService {
 
     private final TrainerConfig config;
     private final CharTokenizer tokenizer = new CharTokenizer();
-    private final LogitCache cache;
-    private final ChunkAssembler chunks = new ChunkAssembler();
-    private final AtomicLong otherTeacherRecords = new AtomicLong();
-    private final AtomicLong heldOutRecords = new AtomicLong();
-    private final AtomicReference<StepMetrics> lastStep = new AtomicReference<>();
-    private final AtomicLong checkpoints = new AtomicLong();
-    private volatile String teacherFingerprint;
+    private final AtomicReference<Progress> progress;
     private TopicCatalogue catalogue;
+    private Deserializer<TeacherLogits> logitsDeserializer;
+    private DiskLogitCache cache;
+    private CacheIngest ingest;
+    private CacheFeed feed;
     private KafkaConsumer<byte[], byte[]> consumer;
     private TrainerMetrics metrics;
     private DeadLetters deadLetters;
     private CheckpointPublisher checkpointPublisher;
     private StudentOptimizer optimizer;
+    private BatchSampler sampler;
+    private StepMetrics lastStep;
+    private long lastCheckpointStep;
+    private long checkpoints;
     private long tokensSeen;
     private long trainingNanos;
+    private long lastCommitNanos;
+    private long lastLagNanos;
+    private long lag;
+    private long cacheRebuilds;
+    private long refusedCheckpoints;
+    private long resumedFromStep = -1;
 
     public TrainerService(TrainerConfig config) {
         super(SERVICE + "-" + config.runId());
         this.config = config;
-        this.cache = new LogitCache(config.training().seed());
-        this.teacherFingerprint = config.teacherFingerprint();
+        this.progress = new AtomicReference<>(new Progress(Phase.STARTING, 0, config.maxSteps(), 0, 0, 0, 0, 0, 0, 0, null, 0, 0, -1));
     }
 
     @Override
-    protected void open() {
+    protected void open() throws Exception {
         Map<String, Object> client = config.settings().clientProperties();
         TopicAdmin.ensureTopics(client, List.of(TopicCatalogue.TEACHER_LOGITS, TopicCatalogue.CHECKPOINTS, TopicCatalogue.DEAD_LETTER));
         catalogue = new TopicCatalogue(client);
+        logitsDeserializer = catalogue.teacherLogits().valueSerde().deserializer();
         deadLetters = new DeadLetters(SERVICE, client, catalogue.deadLetter());
-        checkpointPublisher = new CheckpointPublisher(config.runId(), config.checkpointDir(), client, catalogue.checkpoints());
-        // The trainer tracks its own position in the cache (recorded in every checkpoint), so it reads without a group.
+        CheckpointStore store = new CheckpointStore(config.checkpointDir());
+        checkpointPublisher = new CheckpointPublisher(config.runId(), store, client, catalogue.checkpoints());
+        cache = openCache();
+        ingest = new CacheIngest(cache, logitsDeserializer, tokenizer.fingerprint(), config.training().trainingTopK(), deadLetters);
+        // The trainer keeps its own position in the topic (the cache's, committed with it), so it reads without a group.
         consumer = polled(KafkaClients.rawConsumer(client, null, name()));
-        List<TopicPartition> partitions = consumer.partitionsFor(catalogue.teacherLogits().name()).stream()
-                .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        DecoderLanguageModel student = DecoderLanguageModel.create(TransformerConfig.student(tokenizer.vocabularySize()), config.training().seed());
+        feed = new CacheFeed(consumer, catalogue.teacherLogits().name(), cache, ingest);
+        metrics = new TrainerMetrics(Observability.registry(), config.runId(), consumer, this::progress);
+        catchUp();
+        resumeOrStart(store);
+        publishProgress(Phase.TRAINING);
+    }
+
+    private DiskLogitCache openCache() throws IOException {
+        Path directory = config.cache().directory();
+        if (config.cache().rebuild()) {
+            log.info("{}: rebuilding the local cache in {} from the beginning of the topic (kdstream.trainer.cache.rebuild)", name(), directory);
+            cacheRebuilds++;
+            return DiskLogitCache.rebuild(directory, config.cache().shardBytes(), tokenizer.fingerprint());
+        }
+        DiskLogitCache opened;
+        try {
+            opened = DiskLogitCache.open(directory, config.cache().shardBytes(), tokenizer.fingerprint());
+        } catch (CacheCorruptException e) {
+            log.warn("{}: the local cache cannot be used ({}); rebuilding it from the beginning of the topic", name(), e.getMessage());
+            cacheRebuilds++;
+            return DiskLogitCache.rebuild(directory, config.cache().shardBytes(), tokenizer.fingerprint());
+        }
+        String configured = config.teacherFingerprint();
+        if (configured != null && opened.teacherFingerprint() != null && !configured.equals(opened.teacherFingerprint())) {
+            log.warn("{}: the local cache holds teacher {}, this run trains on {}; rebuilding it", name(), opened.teacherFingerprint(), configured);
+            opened.close();
+            cacheRebuilds++;
+            opened = DiskLogitCache.rebuild(directory, config.cache().shardBytes(), tokenizer.fingerprint());
+        }
+        if (configured != null && opened.teacherFingerprint() == null) {
+            opened.pinTeacher(configured);
+        }
+        return opened;
+    }
+
+    /** Reads what the topic held at startup before the first step, so a run starts from all the data there is. */
+    private void catchUp() throws IOException {
+        publishProgress(Phase.CATCHING_UP);
+        long started = System.nanoTime();
+        long[] lastReport = {started};
+        long read = feed.catchUp(records -> {
+            if (System.nanoTime() - lastReport[0] > 5_000_000_000L) {
+                lastReport[0] = System.nanoTime();
+                log.info("{}: catching up with the logit topic: {} records read, {} sequences cached", name(), records, cache.liveCount());
+            }
+            publishProgress(Phase.CATCHING_UP);
+        });
+        cache.commit();
+        lastCommitNanos = System.nanoTime();
+        log.info("{}: local cache {} holds {} sequences ({} MB); read {} records in {} ms", name(), cache.directory(), cache.liveCount(),
+                cache.bytes() >> 20, read, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private void resumeOrStart(CheckpointStore store) throws IOException {
+        TransformerConfig architecture = TransformerConfig.student(tokenizer.vocabularySize());
+        Optional<CheckpointStore.Resumable> resumable = store.newestValid(tokenizer.fingerprint(), architecture, refusal -> {
+            refusedCheckpoints++;
+            log.warn("{}: not resuming from a checkpoint: {}; trying the one before", name(), refusal);
+        });
+        if (resumable.isEmpty()) {
+            DecoderLanguageModel student = DecoderLanguageModel.create(architecture, config.training().seed());
+            optimizer = new StudentOptimizer(student, config.training());
+            sampler = BatchSampler.start(cache, config.sampling(), config.training().seed());
+            log.info("{}: training a {}-parameter student for {} steps ({})", name(), student.parameterCount(), config.maxSteps(), config.training());
+            return;
+        }
+        TrainingState state = resumable.get().state();
+        DecoderLanguageModel student = resumable.get().model().model();
         optimizer = new StudentOptimizer(student, config.training());
-        metrics = new TrainerMetrics(Observability.registry(), config.runId(), consumer, cache::size);
-        log.info("{}: training a {}-parameter student for {} steps ({})", name(), student.parameterCount(), config.maxSteps(), config.training());
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state.optimizer()))) {
+            optimizer.readState(in);
+        } catch (IOException | RuntimeException e) {
+            optimizer.close();
+            student.close();
+            throw new IOException("checkpoint at step " + state.step() + " in " + config.checkpointDir()
+                    + " has an optimizer state this trainer cannot load: " + e.getMessage(), e);
+        }
+        SamplerState samplerState = state.sampler();
+        if (state.cacheId().equals(cache.id()) && cache.size() >= samplerState.entriesNeeded()) {
+            sampler = BatchSampler.resume(cache, config.sampling(), samplerState);
+        } else {
+            log.warn("{}: the local cache was rebuilt since the checkpoint at step {}: its entry numbers changed, so batches "
+                    + "start a new pass over it", name(), state.step());
+            sampler = BatchSampler.resume(cache, config.sampling(),
+                    new SamplerState(samplerState.random(), samplerState.epoch(), 0, cache.size(), new int[0], -1));
+        }
+        Map<String, String> now = settingsRecorded();
+        if (!now.equals(state.settings())) {
+            log.warn("{}: resuming with other settings than the checkpoint's: checkpoint {}, now {}", name(), state.settings(), now);
+        }
+        tokensSeen = state.tokensSeen();
+        lastCheckpointStep = state.step();
+        resumedFromStep = state.step();
+        log.info("{}: resumed from the checkpoint at step {} (epoch {}), {} steps to go", name(), state.step(), samplerState.epoch(),
+                Math.max(0, config.maxSteps() - state.step()));
     }
 
     @Override
     protected boolean runOnce() throws Exception {
-        boolean ready = cache.size() >= config.minExamples();
+        if (optimizer.completedSteps() >= config.maxSteps()) {
+            return false;
+        }
+        boolean ready = cache.liveCount() >= config.minExamples();
         try {
-            consumer.poll(Duration.ofMillis(ready ? 0 : 200)).forEach(this::ingest);
+            feed.poll(Duration.ofMillis(ready ? 0 : 200));
+            refreshLag();
         } catch (WakeupException closing) {
             return false;
         }
-        if (cache.size() < config.minExamples()) {
+        if (System.nanoTime() - lastCommitNanos > config.cache().commitInterval().toNanos()) {
+            cache.commit();
+            lastCommitNanos = System.nanoTime();
+        }
+        if (cache.liveCount() < config.minExamples()) {
+            publishProgress(Phase.WAITING_FOR_DATA);
+            return true;
+        }
+        List<Integer> batch = sampler.nextBatch();
+        if (batch.isEmpty()) {
+            if (sampler.finished()) {
+                log.info("{}: {} epochs done at step {}", name(), sampler.epoch(), optimizer.completedSteps());
+                return false;
+            }
             return true;
         }
         long started = System.nanoTime();
-        StepMetrics metrics = optimizer.step(cache.sample(config.training().batchSize()));
+        StepMetrics step = optimizer.step(batch.stream().map(this::example).toList());
         long nanos = System.nanoTime() - started;
         trainingNanos += nanos;
-        this.metrics.step(metrics, nanos);
-        tokensSeen += metrics.tokens();
-        lastStep.set(metrics);
+        tokensSeen += step.tokens();
+        lastStep = step;
+        metrics.step(step, nanos);
+        if (step.step() % config.checkpointEvery() == 0) {
+            checkpoint();
+        }
+        publishProgress(Phase.TRAINING);
+        return step.step() < config.maxSteps();
+    }
+
+    /** The last checkpoint: at the end of the run, and when the service is stopped (SIGTERM) with steps unsaved. */
+    @Override
+    protected void onStop() throws Exception {
+        if (optimizer != null && optimizer.completedSteps() > lastCheckpointStep && lastStep != null) {
+            checkpoint();
+        }
+        publishProgress(Phase.STOPPED);
+    }
+
+    private TrainingExample example(int entry) {
+        SequenceLogits logits = cache.read(entry).decode(logitsDeserializer, catalogue.teacherLogits().name());
+        // passed on as it is: only the tail loss needs the log-sum-exp, and it refuses an example without one
+        return new TrainingExample(logits.tokens(), logits.lossMask(), logits.ids(), logits.values(), logits.logSumExp(), logits.k());
+    }
+
+    private void checkpoint() throws Exception {
+        cache.commit(); // the entries the sampler's state refers to are on disk before the checkpoint names them
+        lastCommitNanos = System.nanoTime();
+        ByteArrayOutputStream optimizerState = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(optimizerState)) {
+            optimizer.writeState(out);
+        }
         long step = optimizer.completedSteps();
-        if (step % config.checkpointEvery() == 0 || step >= config.maxSteps()) {
-            checkpoint(metrics);
-        }
-        return step < config.maxSteps();
+        TrainingState state = new TrainingState(step, tokensSeen, null, null, cache.id(), cache.size(), cache.nextOffsets(),
+                settingsRecorded(), optimizerState.toByteArray(), sampler.state());
+        checkpointPublisher.publish(new CheckpointPublisher.State(optimizer.model(), state, lastStep, tokensPerSecond(),
+                config.training(), cache.teacherFingerprint(), tokenizer.fingerprint()));
+        lastCheckpointStep = step;
+        checkpoints++;
+        log.info("{}: checkpoint at step {} (loss {} = kd {} + ce {})", name(), step,
+                fmt(lastStep.totalLoss()), fmt(lastStep.kdLoss()), fmt(lastStep.ceLoss()));
     }
 
-    private void ingest(ConsumerRecord<byte[], byte[]> record) {
-        TeacherLogits logits;
-        SequenceLogits sequence;
-        try {
-            logits = catalogue.teacherLogits().valueSerde().deserializer().deserialize(record.topic(), record.value());
-            if (logits == null) {
-                return; // a tombstone: the cache entry was pruned
-            }
-            Optional<SequenceLogits> assembled = chunks.accept(logits);
-            if (assembled.isEmpty()) {
-                return; // a chunk of a sequence whose other chunks are still to come
-            }
-            sequence = assembled.get();
-            if (!sequence.tokenizerFingerprint().equals(tokenizer.fingerprint())) {
-                throw new IllegalArgumentException("record of prompt " + sequence.promptId() + " was made with tokenizer "
-                        + sequence.tokenizerFingerprint() + "; this student uses " + tokenizer.fingerprint());
-            }
-            if (sequence.k() < config.training().trainingTopK()) {
-                throw new IllegalArgumentException("record of prompt " + sequence.promptId() + " stores the teacher's top-"
-                        + sequence.k() + ", fewer than the K this run trains with (kdstream.trainer.topk=" + config.training().trainingTopK() + ")");
-            }
-        } catch (RuntimeException e) {
-            deadLetters.publish(record, e);
-            return;
-        }
-        if (teacherFingerprint == null) {
-            teacherFingerprint = sequence.teacherFingerprint();
-            log.info("{}: no teacher configured (kdstream.trainer.teacher.fingerprint); training on the first one seen, {}", name(), teacherFingerprint);
-        }
-        if (!teacherFingerprint.equals(sequence.teacherFingerprint())) {
-            otherTeacherRecords.incrementAndGet();
-        } else if (logits.getSplit() != Split.TRAIN) {
-            heldOutRecords.incrementAndGet();
-        } else {
-            cache.put(sequence);
-        }
+    private Map<String, String> settingsRecorded() {
+        Map<String, String> settings = new LinkedHashMap<>(config.training().toMap());
+        settings.putAll(config.samplingSettings());
+        return settings;
     }
 
-    private void checkpoint(StepMetrics metrics) throws Exception {
-        List<PartitionOffset> offsets = new ArrayList<>();
-        for (TopicPartition partition : consumer.assignment()) {
-            offsets.add(new PartitionOffset(partition.topic(), partition.partition(), consumer.position(partition)));
+    private double tokensPerSecond() {
+        return trainingNanos == 0 ? 0 : tokensSeen / (trainingNanos / 1e9);
+    }
+
+    private void refreshLag() {
+        if (System.nanoTime() - lastLagNanos > 2_000_000_000L) {
+            lag = feed.lag();
+            lastLagNanos = System.nanoTime();
         }
-        double tokensPerSecond = trainingNanos == 0 ? 0 : tokensSeen / (trainingNanos / 1e9);
-        checkpointPublisher.publish(new CheckpointPublisher.State(optimizer.model(), optimizer.completedSteps(), tokensSeen, metrics,
-                tokensPerSecond, config.training(), teacherFingerprint, tokenizer.fingerprint(), offsets));
-        checkpoints.incrementAndGet();
-        log.info("{}: checkpoint at step {} (loss {} = kd {} + ce {})", name(), optimizer.completedSteps(),
-                fmt(metrics.totalLoss()), fmt(metrics.kdLoss()), fmt(metrics.ceLoss()));
     }
 
     private static String fmt(double value) {
         return String.format("%.4f", value);
     }
 
-
     @Override
     protected void release() {
-        Resources.closeAll(name(), metrics, consumer, checkpointPublisher, deadLetters, optimizer, optimizer == null ? null : optimizer.model());
+        Resources.closeAll(name(), metrics, consumer, cache, checkpointPublisher, deadLetters, optimizer,
+                optimizer == null ? null : optimizer.model());
     }
 
-    /** Progress, for the CLI and tests. */
-    public record Progress(long step, long maxSteps, int cachedExamples, long checkpoints, long otherTeacherRecords, StepMetrics lastStep) {
+    /** Where a run is. */
+    public enum Phase { STARTING, CATCHING_UP, WAITING_FOR_DATA, TRAINING, STOPPED }
+
+    /**
+     * What a run shows: for the CLI's progress bar, the meters and tests.
+     *
+     * @param cachedExamples live sequences in the local cache
+     * @param cacheBytes the local cache's size on disk
+     * @param lag records in the topic not yet in the local cache
+     * @param resumedFromStep the checkpoint step this process resumed from, -1 when it started afresh
+     */
+    public record Progress(Phase phase, long step, long maxSteps, int epoch, int cachedExamples, long cacheBytes, long lag,
+                           double tokensPerSecond, long checkpoints, long otherTeacherRecords, StepMetrics lastStep,
+                           long cacheRebuilds, long refusedCheckpoints, long resumedFromStep) {
     }
 
     public Progress progress() {
-        StudentOptimizer current = optimizer;
-        return new Progress(current == null ? 0 : current.completedSteps(), config.maxSteps(), cache.size(), checkpoints.get(),
-                otherTeacherRecords.get(), lastStep.get());
+        return progress.get();
+    }
+
+    private void publishProgress(Phase phase) {
+        progress.set(new Progress(phase, optimizer == null ? 0 : optimizer.completedSteps(), config.maxSteps(),
+                sampler == null ? 0 : sampler.epoch(), cache == null ? 0 : cache.liveCount(), cache == null ? 0 : cache.bytes(), lag,
+                tokensPerSecond(), checkpoints, ingest == null ? 0 : ingest.otherTeacherRecords(), lastStep, cacheRebuilds,
+                refusedCheckpoints, resumedFromStep));
     }
 
     /** Runs the trainer; settings from {@code KDSTREAM_CONFIG} and the environment (see {@link TrainerConfig}). */

@@ -1,0 +1,149 @@
+package io.kdstream.trainer.cache;
+
+import io.kdstream.schemas.avro.Split;
+import io.kdstream.schemas.avro.TeacherLogits;
+import io.kdstream.schemas.deadletter.DeadLetters;
+import io.kdstream.schemas.logits.SequenceLogits;
+import io.kdstream.schemas.logits.chunks.ChunkAssembler;
+import io.kdstream.schemas.logits.chunks.ChunkKeys;
+import io.kdstream.schemas.topics.TopicCatalogue;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Decides what each logit cache record means for the trainer's local cache: a TRAIN-split sequence of its teacher
+ * and tokenizer is appended (chunked sequences once their last chunk arrives), a tombstone deletes the prompt,
+ * another teacher's record is skipped and counted, a held-out record is counted, and a record the trainer can never
+ * use (malformed, another tokenizer, fewer top-K entries than it trains with) goes to the dead-letter topic with the
+ * reason. Every record, used or not, moves the cache's position past it.
+ *
+ * <p>Other teachers' records are recognised by their key, without decoding them.
+ */
+public final class CacheIngest {
+
+    private static final Logger log = LoggerFactory.getLogger(CacheIngest.class);
+
+    private final DiskLogitCache cache;
+    private final Deserializer<TeacherLogits> deserializer;
+    private final String tokenizerFingerprint;
+    private final int trainingTopK;
+    private final DeadLetters deadLetters;
+    private final ChunkAssembler chunks = new ChunkAssembler();
+    /** Raw values of chunks still being assembled: by sequence key, then computation (in arrival order), by chunk index. */
+    private final Map<String, LinkedHashMap<Long, byte[][]>> pendingValues = new HashMap<>();
+    private long otherTeacherRecords;
+    private long heldOutRecords;
+    private long deadLettered;
+
+    public CacheIngest(DiskLogitCache cache, Deserializer<TeacherLogits> deserializer, String tokenizerFingerprint,
+                       int trainingTopK, DeadLetters deadLetters) {
+        this.cache = cache;
+        this.deserializer = deserializer;
+        this.tokenizerFingerprint = tokenizerFingerprint;
+        this.trainingTopK = trainingTopK;
+        this.deadLetters = deadLetters;
+    }
+
+    public void accept(ConsumerRecord<byte[], byte[]> record) {
+        String key = record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
+        String teacher = TopicCatalogue.teacherOfLogitsKey(key);
+        if (cache.teacherFingerprint() == null && record.value() != null && !teacher.isEmpty()) {
+            cache.pinTeacher(teacher);
+            log.info("no teacher configured (kdstream.trainer.teacher.fingerprint); training on the first one seen, {}", teacher);
+        }
+        if (!teacher.equals(cache.teacherFingerprint())) {
+            if (record.value() != null) {
+                otherTeacherRecords++;
+            }
+        } else if (record.value() == null) {
+            String prompt = TopicCatalogue.promptOfLogitsKey(key);
+            if (key.equals(TopicCatalogue.teacherLogitsKey(teacher, prompt))) { // chunks' own tombstones go with it
+                cache.append(CachedSequence.tombstone(prompt, record.partition(), record.offset()));
+            }
+        } else {
+            appendIfUsable(record);
+        }
+        cache.advance(record.partition(), record.offset() + 1);
+    }
+
+    private void appendIfUsable(ConsumerRecord<byte[], byte[]> record) {
+        try {
+            TeacherLogits logits = deserializer.deserialize(record.topic(), record.value());
+            if (logits.getSplit() != Split.TRAIN) {
+                heldOutRecords++;
+                return;
+            }
+            List<byte[]> values = collectValues(logits, record.value());
+            Optional<SequenceLogits> assembled = chunks.accept(logits);
+            if (assembled.isEmpty()) {
+                return; // a chunk of a sequence whose other chunks are still to come
+            }
+            SequenceLogits sequence = assembled.get();
+            if (!sequence.tokenizerFingerprint().equals(tokenizerFingerprint)) {
+                throw new IllegalArgumentException("record of prompt " + sequence.promptId() + " was made with tokenizer "
+                        + sequence.tokenizerFingerprint() + "; this student uses " + tokenizerFingerprint);
+            }
+            if (sequence.k() < trainingTopK) {
+                throw new IllegalArgumentException("record of prompt " + sequence.promptId() + " stores the teacher's top-"
+                        + sequence.k() + ", fewer than the K this run trains with (kdstream.trainer.topk=" + trainingTopK + ")");
+            }
+            cache.append(new CachedSequence(sequence.promptId(), record.partition(), record.offset(), sequence.tokens().length, values));
+        } catch (RuntimeException e) {
+            deadLettered++;
+            deadLetters.publish(record, e);
+        }
+    }
+
+    /**
+     * The raw values of the record's computation once this record completes it (null before). Mirrors the
+     * assembler: a completed computation's sequence forgets the computations that began before it.
+     */
+    private List<byte[]> collectValues(TeacherLogits logits, byte[] value) {
+        if (logits.getChunkCount() == 1) {
+            return List.of(value);
+        }
+        String sequence = ChunkKeys.sequenceKeyOf(logits);
+        LinkedHashMap<Long, byte[][]> computations = pendingValues.computeIfAbsent(sequence, key -> new LinkedHashMap<>());
+        byte[][] values = computations.computeIfAbsent(logits.getComputationId(), id -> new byte[logits.getChunkCount()][]);
+        if (logits.getChunkIndex() < values.length) {
+            values[logits.getChunkIndex()] = value;
+        }
+        for (byte[] chunk : values) {
+            if (chunk == null) {
+                return null;
+            }
+        }
+        Iterator<Long> started = computations.keySet().iterator();
+        while (started.hasNext() && started.next() != logits.getComputationId()) {
+            started.remove();
+        }
+        started.remove();
+        if (computations.isEmpty()) {
+            pendingValues.remove(sequence);
+        }
+        return new ArrayList<>(List.of(values));
+    }
+
+    public long otherTeacherRecords() {
+        return otherTeacherRecords;
+    }
+
+    public long heldOutRecords() {
+        return heldOutRecords;
+    }
+
+    public long deadLettered() {
+        return deadLettered;
+    }
+}

@@ -1,0 +1,46 @@
+package io.kdstream.trainer.cache;
+
+import io.kdstream.schemas.avro.TeacherLogits;
+import io.kdstream.schemas.logits.SequenceLogits;
+import org.apache.kafka.common.serialization.Deserializer;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One sequence as the local cache keeps it: the topic's record values exactly as they arrived (one a chunk, in chunk
+ * order), so that a cache rebuilt from the topic holds the same bytes as the one built online. No values means the
+ * prompt's cache entry was deleted (a tombstone on the topic).
+ *
+ * @param promptId the prompt the teacher's logits belong to
+ * @param partition the topic partition the (last) record came from
+ * @param offset the offset of the record that completed the sequence
+ * @param tokens the sequence's token count (what a batch's token budget counts)
+ * @param values the record values, serialized as on the topic
+ */
+public record CachedSequence(String promptId, int partition, long offset, int tokens, List<byte[]> values) {
+
+    public CachedSequence {
+        values = List.copyOf(values);
+    }
+
+    public static CachedSequence tombstone(String promptId, int partition, long offset) {
+        return new CachedSequence(promptId, partition, offset, 0, List.of());
+    }
+
+    public boolean isTombstone() {
+        return values.isEmpty();
+    }
+
+    /** The teacher's logits for the sequence, decoded from the stored record values. */
+    public SequenceLogits decode(Deserializer<TeacherLogits> deserializer, String topic) {
+        if (isTombstone()) {
+            throw new IllegalStateException("prompt " + promptId + " was deleted from the cache: no logits to decode");
+        }
+        List<TeacherLogits> records = new ArrayList<>(values.size());
+        for (byte[] value : values) {
+            records.add(deserializer.deserialize(topic, value));
+        }
+        return SequenceLogits.decode(records);
+    }
+}
