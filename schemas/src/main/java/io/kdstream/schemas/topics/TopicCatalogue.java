@@ -8,8 +8,12 @@ import io.kdstream.schemas.avro.DeadLetter;
 import io.kdstream.schemas.avro.EvalResult;
 import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.avro.TeacherLogits;
+import io.kdstream.schemas.logits.LogitRecordSummary;
 import io.kdstream.schemas.registry.SchemaRegistryClient;
+import io.kdstream.schemas.serde.AvroDeserializer;
 import io.kdstream.schemas.serde.AvroSerdes;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
 
 import java.util.List;
@@ -53,6 +57,7 @@ public final class TopicCatalogue {
     private final Topic<String, CheckpointEvent> checkpoints;
     private final Topic<String, EvalResult> evals;
     private final Topic<byte[], DeadLetter> deadLetter;
+    private final Deserializer<LogitRecordSummary> teacherLogitsSummaries;
 
     /**
      * @param serdeConfigs at least {@code schema.registry.url}; may name another Avro serde class
@@ -70,6 +75,8 @@ public final class TopicCatalogue {
         this.checkpoints = new Topic<>(CHECKPOINTS, Serdes.String(), AvroSerdes.valueSerde(serdeConfigs, registry));
         this.evals = new Topic<>(EVALS, Serdes.String(), AvroSerdes.valueSerde(serdeConfigs, registry));
         this.deadLetter = new Topic<>(DEAD_LETTER, Serdes.ByteArray(), AvroSerdes.valueSerde(serdeConfigs, registry));
+        AvroDeserializer<GenericRecord> summaries = AvroDeserializer.projecting(registry, LogitRecordSummary.PROJECTION);
+        this.teacherLogitsSummaries = (topic, bytes) -> bytes == null ? null : LogitRecordSummary.of(summaries.deserialize(topic, bytes));
     }
 
     public Topic<String, Prompt> prompts() {
@@ -82,6 +89,14 @@ public final class TopicCatalogue {
 
     public Topic<String, TeacherLogits> teacherLogits() {
         return teacherLogits;
+    }
+
+    /**
+     * Reads a {@link #teacherLogits()} value's identity, split and sizes only, skipping its logits: for readers that
+     * file records and decode them later. The values are in the Confluent wire format whatever serde class is set.
+     */
+    public Deserializer<LogitRecordSummary> teacherLogitsSummaries() {
+        return teacherLogitsSummaries;
     }
 
     public Topic<String, CheckpointEvent> checkpoints() {

@@ -3,6 +3,7 @@ package io.kdstream.trainer.cache;
 import io.kdstream.schemas.avro.Split;
 import io.kdstream.schemas.avro.TeacherLogits;
 import io.kdstream.schemas.deadletter.DeadLetters;
+import io.kdstream.schemas.logits.LogitRecordSummary;
 import io.kdstream.schemas.logits.SequenceLogits;
 import io.kdstream.schemas.logits.chunks.ChunkAssembler;
 import io.kdstream.schemas.logits.chunks.ChunkKeys;
@@ -28,13 +29,17 @@ import java.util.Optional;
  * use (malformed, another tokenizer, fewer top-K entries than it trains with) goes to the dead-letter topic with the
  * reason. Every record, used or not, moves the cache's position past it.
  *
- * <p>Other teachers' records are recognised by their key, without decoding them.
+ * <p>Replaying a topic should run at the consumer's pace, so records are filed from their key and a
+ * {@link LogitRecordSummary} (the logits are skipped, not decoded) and stored as they came; the trainer decodes a
+ * sequence's logits when it trains on it. Chunks are the exception: they are decoded in full, by the
+ * {@link ChunkAssembler}, which checks that they fit together.
  */
 public final class CacheIngest {
 
     private static final Logger log = LoggerFactory.getLogger(CacheIngest.class);
 
     private final DiskLogitCache cache;
+    private final Deserializer<LogitRecordSummary> summaries;
     private final Deserializer<TeacherLogits> deserializer;
     private final String tokenizerFingerprint;
     private final int trainingTopK;
@@ -46,9 +51,10 @@ public final class CacheIngest {
     private long heldOutRecords;
     private long deadLettered;
 
-    public CacheIngest(DiskLogitCache cache, Deserializer<TeacherLogits> deserializer, String tokenizerFingerprint,
-                       int trainingTopK, DeadLetters deadLetters) {
+    public CacheIngest(DiskLogitCache cache, Deserializer<LogitRecordSummary> summaries, Deserializer<TeacherLogits> deserializer,
+                       String tokenizerFingerprint, int trainingTopK, DeadLetters deadLetters) {
         this.cache = cache;
+        this.summaries = summaries;
         this.deserializer = deserializer;
         this.tokenizerFingerprint = tokenizerFingerprint;
         this.trainingTopK = trainingTopK;
@@ -79,26 +85,35 @@ public final class CacheIngest {
 
     private void appendIfUsable(ConsumerRecord<byte[], byte[]> record) {
         try {
-            TeacherLogits logits = deserializer.deserialize(record.topic(), record.value());
-            if (logits.getSplit() != Split.TRAIN) {
+            LogitRecordSummary summary = summaries.deserialize(record.topic(), record.value());
+            if (summary.split() != Split.TRAIN) {
                 heldOutRecords++;
                 return;
             }
+            if (!summary.tokenizerFingerprint().equals(tokenizerFingerprint)) {
+                throw new IllegalArgumentException("record of prompt " + summary.promptId() + " was made with tokenizer "
+                        + summary.tokenizerFingerprint() + "; this student uses " + tokenizerFingerprint);
+            }
+            if (summary.k() < trainingTopK) {
+                throw new IllegalArgumentException("record of prompt " + summary.promptId() + " stores the teacher's top-"
+                        + summary.k() + ", fewer than the K this run trains with (kdstream.trainer.topk=" + trainingTopK + ")");
+            }
+            if (summary.positions() < 1) {
+                throw new IllegalArgumentException("record of prompt " + summary.promptId() + " has " + summary.positions()
+                        + " positions: nothing to train on");
+            }
+            if (summary.chunkCount() == 1) {
+                cache.append(new CachedSequence(summary.promptId(), record.partition(), record.offset(), summary.positions() + 1,
+                        List.of(record.value())));
+                return;
+            }
+            TeacherLogits logits = deserializer.deserialize(record.topic(), record.value());
             List<byte[]> values = collectValues(logits, record.value());
             Optional<SequenceLogits> assembled = chunks.accept(logits);
-            if (assembled.isEmpty()) {
-                return; // a chunk of a sequence whose other chunks are still to come
+            if (assembled.isPresent()) {
+                cache.append(new CachedSequence(summary.promptId(), record.partition(), record.offset(),
+                        assembled.get().tokens().length, values));
             }
-            SequenceLogits sequence = assembled.get();
-            if (!sequence.tokenizerFingerprint().equals(tokenizerFingerprint)) {
-                throw new IllegalArgumentException("record of prompt " + sequence.promptId() + " was made with tokenizer "
-                        + sequence.tokenizerFingerprint() + "; this student uses " + tokenizerFingerprint);
-            }
-            if (sequence.k() < trainingTopK) {
-                throw new IllegalArgumentException("record of prompt " + sequence.promptId() + " stores the teacher's top-"
-                        + sequence.k() + ", fewer than the K this run trains with (kdstream.trainer.topk=" + trainingTopK + ")");
-            }
-            cache.append(new CachedSequence(sequence.promptId(), record.partition(), record.offset(), sequence.tokens().length, values));
         } catch (RuntimeException e) {
             deadLettered++;
             deadLetters.publish(record, e);
@@ -110,9 +125,6 @@ public final class CacheIngest {
      * assembler: a completed computation's sequence forgets the computations that began before it.
      */
     private List<byte[]> collectValues(TeacherLogits logits, byte[] value) {
-        if (logits.getChunkCount() == 1) {
-            return List.of(value);
-        }
         String sequence = ChunkKeys.sequenceKeyOf(logits);
         LinkedHashMap<Long, byte[][]> computations = pendingValues.computeIfAbsent(sequence, key -> new LinkedHashMap<>());
         byte[][] values = computations.computeIfAbsent(logits.getComputationId(), id -> new byte[logits.getChunkCount()][]);

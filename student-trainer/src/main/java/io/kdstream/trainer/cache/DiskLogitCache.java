@@ -1,11 +1,8 @@
 package io.kdstream.trainer.cache;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -61,11 +58,12 @@ public final class DiskLogitCache implements CachedEntries, AutoCloseable {
 
     private final List<FileChannel> readers = new ArrayList<>();
     private FileChannel writerChannel;
-    private OutputStream writer;
+    /** Frames not yet handed to the file system; reads flush it first. */
+    private ByteBuffer pending = ByteBuffer.allocate(1 << 20);
     private long currentShardBytes;
+    /** Shards finished since the last commit: the commit makes them durable (a roll does not wait for the disk). */
+    private final List<Integer> unsyncedShards = new ArrayList<>();
     private long bytes;
-    /** Appended bytes may still be in the writer's buffer, where reads cannot see them. */
-    private boolean unflushed;
 
     private DiskLogitCache(Path directory, long shardBytes, FileChannel lockChannel, FileLock lock, String cacheId,
                            String teacherFingerprint, String tokenizerFingerprint) {
@@ -229,19 +227,25 @@ public final class DiskLogitCache implements CachedEntries, AutoCloseable {
 
     /** Adds a sequence (or a tombstone) at the end and moves the position past its record. */
     public void append(CachedSequence sequence) {
-        byte[] frame = EntryFrames.frame(sequence);
+        byte[] promptId = sequence.promptId().getBytes(StandardCharsets.UTF_8);
+        int frameSize = EntryFrames.frameSize(sequence, promptId);
         try {
-            if (currentShardBytes > 0 && currentShardBytes + frame.length > shardBytes) {
+            if (currentShardBytes > 0 && currentShardBytes + frameSize > shardBytes) {
                 openShardForWriting(readers.size());
             }
-            writer.write(frame);
-            unflushed = true;
+            if (frameSize > pending.remaining()) {
+                flush();
+                if (frameSize > pending.capacity()) {
+                    pending = ByteBuffer.allocate(frameSize);
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to the trainer cache in " + directory, e);
         }
-        index(sequence, readers.size() - 1, currentShardBytes + EntryFrames.HEADER_BYTES, frame.length - EntryFrames.HEADER_BYTES);
-        currentShardBytes += frame.length;
-        bytes += frame.length;
+        EntryFrames.writeFrame(sequence, promptId, pending);
+        index(sequence, readers.size() - 1, currentShardBytes + EntryFrames.HEADER_BYTES, frameSize - EntryFrames.HEADER_BYTES);
+        currentShardBytes += frameSize;
+        bytes += frameSize;
         advance(sequence.partition(), sequence.offset() + 1);
     }
 
@@ -275,8 +279,11 @@ public final class DiskLogitCache implements CachedEntries, AutoCloseable {
     /** Hands appended entries to the file system (they stay uncommitted until {@link #commit}). */
     public void flush() {
         try {
-            writer.flush();
-            unflushed = false;
+            pending.flip();
+            while (pending.hasRemaining()) {
+                writerChannel.write(pending);
+            }
+            pending.clear();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the trainer cache in " + directory, e);
         }
@@ -285,6 +292,10 @@ public final class DiskLogitCache implements CachedEntries, AutoCloseable {
     /** Puts the appended entries on disk, then records the new position atomically. */
     public void commit() throws IOException {
         flush();
+        for (int shard : unsyncedShards) {
+            readers.get(shard).force(false); // the same file as the writer had: fsync is per file
+        }
+        unsyncedShards.clear();
         writerChannel.force(false);
         new CachePosition(cacheId, teacherFingerprint == null ? "" : teacherFingerprint, tokenizerFingerprint, size,
                 readers.size(), currentShardBytes, nextOffsets).write(directory);
@@ -294,7 +305,7 @@ public final class DiskLogitCache implements CachedEntries, AutoCloseable {
         if (entry < 0 || entry >= size) {
             throw new IndexOutOfBoundsException("entry " + entry + " of " + size);
         }
-        if (unflushed) {
+        if (pending.position() > 0) {
             flush();
         }
         try {
@@ -407,14 +418,13 @@ public final class DiskLogitCache implements CachedEntries, AutoCloseable {
     }
 
     private void openShardForWriting(int shard) throws IOException {
-        if (writer != null) {
-            writer.flush();
-            writerChannel.force(false);
+        if (writerChannel != null) {
+            flush();
+            unsyncedShards.add(readers.size() - 1);
             writerChannel.close();
         }
         Path file = shardPath(shard);
         writerChannel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-        writer = new BufferedOutputStream(Channels.newOutputStream(writerChannel), 1 << 16);
         currentShardBytes = writerChannel.size();
         if (shard == readers.size()) {
             reader(shard, file);

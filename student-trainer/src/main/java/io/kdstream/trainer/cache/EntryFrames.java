@@ -1,19 +1,18 @@
 package io.kdstream.trainer.cache;
 
-import java.io.ByteArrayOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
  * How an entry sits in a shard file: a frame of {@code int32 payload length, int32 CRC-32C of the payload, payload},
- * big-endian. The payload: prompt id (modified UTF-8), partition, offset, token count, number of values (0 for a
- * tombstone), then each value as {@code int32 length, bytes}.
+ * big-endian. The payload: prompt id ({@code int32 length}, UTF-8), partition, offset, token count, number of values
+ * (0 for a tombstone), then each value as {@code int32 length, bytes}.
  */
 final class EntryFrames {
 
@@ -24,27 +23,32 @@ final class EntryFrames {
     private EntryFrames() {
     }
 
-    static byte[] frame(CachedSequence sequence) {
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream(256);
-        try (DataOutputStream out = new DataOutputStream(buffer)) {
-            out.writeInt(0); // payload length and checksum, filled in below
-            out.writeInt(0);
-            out.writeUTF(sequence.promptId());
-            out.writeInt(sequence.partition());
-            out.writeLong(sequence.offset());
-            out.writeInt(sequence.tokens());
-            out.writeInt(sequence.values().size());
-            for (byte[] value : sequence.values()) {
-                out.writeInt(value.length);
-                out.write(value);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a byte array does not fail
+    /** The frame's size in bytes, header included. */
+    static int frameSize(CachedSequence sequence, byte[] promptId) {
+        long size = HEADER_BYTES + 4 + promptId.length + 4 + 8 + 4 + 4;
+        for (byte[] value : sequence.values()) {
+            size += 4 + value.length;
         }
-        byte[] frame = buffer.toByteArray();
-        int payloadLength = frame.length - HEADER_BYTES;
-        ByteBuffer.wrap(frame).putInt(0, payloadLength).putInt(4, checksum(frame, HEADER_BYTES, payloadLength));
-        return frame;
+        if (size - HEADER_BYTES > MAX_PAYLOAD_BYTES) {
+            throw new IllegalArgumentException("the sequence of prompt " + sequence.promptId() + " takes " + size
+                    + " bytes, more than a cache entry may (" + MAX_PAYLOAD_BYTES + ")");
+        }
+        return (int) size;
+    }
+
+    /** Writes the frame at the buffer's position, which must have {@link #frameSize} bytes remaining. */
+    static void writeFrame(CachedSequence sequence, byte[] promptId, ByteBuffer out) {
+        int start = out.position();
+        out.putInt(0).putInt(0); // payload length and checksum, filled in below
+        out.putInt(promptId.length).put(promptId);
+        out.putInt(sequence.partition()).putLong(sequence.offset()).putInt(sequence.tokens()).putInt(sequence.values().size());
+        for (byte[] value : sequence.values()) {
+            out.putInt(value.length).put(value);
+        }
+        int payloadLength = out.position() - start - HEADER_BYTES;
+        CRC32C crc = new CRC32C();
+        crc.update(out.duplicate().position(start + HEADER_BYTES).limit(out.position()));
+        out.putInt(start, payloadLength).putInt(start + 4, (int) crc.getValue());
     }
 
     static int checksum(byte[] bytes, int offset, int length) {
@@ -54,8 +58,12 @@ final class EntryFrames {
     }
 
     static CachedSequence decodePayload(byte[] payload) throws IOException {
-        DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(payload));
-        String promptId = in.readUTF();
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
+        int promptLength = in.readInt();
+        if (promptLength < 0 || promptLength > in.available()) {
+            throw new IOException("the prompt id announces " + promptLength + " bytes, " + in.available() + " remain");
+        }
+        String promptId = new String(in.readNBytes(promptLength), StandardCharsets.UTF_8);
         int partition = in.readInt();
         long offset = in.readLong();
         int tokens = in.readInt();

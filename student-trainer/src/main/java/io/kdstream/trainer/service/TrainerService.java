@@ -16,6 +16,7 @@ import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import io.kdstream.trainer.TrainerConfig;
 import io.kdstream.trainer.cache.CacheCorruptException;
+import io.kdstream.trainer.cache.CachedSequence;
 import io.kdstream.trainer.cache.CacheFeed;
 import io.kdstream.trainer.cache.CacheIngest;
 import io.kdstream.trainer.cache.DiskLogitCache;
@@ -27,6 +28,7 @@ import io.kdstream.trainer.sampling.SamplerState;
 import io.kdstream.trainer.training.StepMetrics;
 import io.kdstream.trainer.training.StudentOptimizer;
 import io.kdstream.trainer.training.TrainingExample;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -38,6 +40,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -105,7 +108,8 @@ public final class TrainerService extends LoopService {
         CheckpointStore store = new CheckpointStore(config.checkpointDir());
         checkpointPublisher = new CheckpointPublisher(config.runId(), store, client, catalogue.checkpoints());
         cache = openCache();
-        ingest = new CacheIngest(cache, logitsDeserializer, tokenizer.fingerprint(), config.training().trainingTopK(), deadLetters);
+        ingest = new CacheIngest(cache, catalogue.teacherLogitsSummaries(), logitsDeserializer, tokenizer.fingerprint(),
+                config.training().trainingTopK(), deadLetters);
         // The trainer keeps its own position in the topic (the cache's, committed with it), so it reads without a group.
         consumer = polled(KafkaClients.rawConsumer(client, null, name()));
         feed = new CacheFeed(consumer, catalogue.teacherLogits().name(), cache, ingest);
@@ -233,8 +237,12 @@ public final class TrainerService extends LoopService {
             }
             return true;
         }
+        List<TrainingExample> examples = batch.stream().map(this::example).flatMap(Optional::stream).toList();
+        if (examples.isEmpty()) {
+            return true;
+        }
         long started = System.nanoTime();
-        StepMetrics step = optimizer.step(batch.stream().map(this::example).toList());
+        StepMetrics step = optimizer.step(examples);
         long nanos = System.nanoTime() - started;
         trainingNanos += nanos;
         tokensSeen += step.tokens();
@@ -256,10 +264,28 @@ public final class TrainerService extends LoopService {
         publishProgress(Phase.STOPPED);
     }
 
-    private TrainingExample example(int entry) {
-        SequenceLogits logits = cache.read(entry).decode(logitsDeserializer, catalogue.teacherLogits().name());
-        // passed on as it is: only the tail loss needs the log-sum-exp, and it refuses an example without one
-        return new TrainingExample(logits.tokens(), logits.lossMask(), logits.ids(), logits.values(), logits.logSumExp(), logits.k());
+    /**
+     * The cached sequence decoded for training. Records are cached without decoding their logits (see
+     * {@link CacheIngest}), so this is where a malformed one is found: it goes to the dead-letter topic and its prompt
+     * is deleted from the local cache, and the batch goes on without it.
+     */
+    private Optional<TrainingExample> example(int entry) {
+        CachedSequence cached = cache.read(entry);
+        String topic = catalogue.teacherLogits().name();
+        try {
+            SequenceLogits logits = cached.decode(logitsDeserializer, topic);
+            // passed on as it is: only the tail loss needs the log-sum-exp, and it refuses an example without one
+            return Optional.of(new TrainingExample(logits.tokens(), logits.lossMask(), logits.ids(), logits.values(),
+                    logits.logSumExp(), logits.k()));
+        } catch (RuntimeException e) {
+            log.warn("{}: cached record of prompt {} cannot be trained on, dead-lettered: {}", name(), cached.promptId(), e.getMessage());
+            byte[] key = TopicCatalogue.teacherLogitsKey(cache.teacherFingerprint(), cached.promptId()).getBytes(StandardCharsets.UTF_8);
+            for (byte[] value : cached.values()) {
+                deadLetters.publish(new ConsumerRecord<>(topic, cached.partition(), cached.offset(), key, value), e);
+            }
+            cache.append(CachedSequence.tombstone(cached.promptId(), cached.partition(), cached.offset()));
+            return Optional.empty();
+        }
     }
 
     private void checkpoint() throws Exception {

@@ -72,7 +72,10 @@ class TrainerServiceIntegrationTest {
                 record("p4", "teacher-a", tokenizer, Split.TEST, random),
                 record("p5", "teacher-b", tokenizer, Split.TRAIN, random),
                 record("p6", "teacher-a", "bpe-v9:other", Split.TRAIN, random),
-                record("p7", "teacher-a", tokenizer, Split.TRAIN, random, K - 1)));
+                record("p7", "teacher-a", tokenizer, Split.TRAIN, random, K - 1),
+                // well-formed on the outside, so it is cached; its logits are found malformed when it is first trained on
+                TeacherLogits.newBuilder(record("p8", "teacher-a", tokenizer, Split.TRAIN, random))
+                        .setTopkIds(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3})).build()));
 
         TrainerService trainer = new TrainerService(TrainerConfig.from(settings));
         trainer.start();
@@ -112,6 +115,7 @@ class TrainerServiceIntegrationTest {
         assertThat(letters).extracting(letter -> letter.value().getErrorMessage())
                 .satisfiesExactlyInAnyOrder(
                         message -> assertThat(message).contains("bpe-v9:other").contains(tokenizer),
-                        message -> assertThat(message).contains("p7").contains("top-" + (K - 1)).contains("kdstream.trainer.topk=" + K));
+                        message -> assertThat(message).contains("p7").contains("top-" + (K - 1)).contains("kdstream.trainer.topk=" + K),
+                        message -> assertThat(message).contains("p8").contains("topkIds"));
     }
 }

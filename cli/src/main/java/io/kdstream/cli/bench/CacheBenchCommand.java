@@ -1,0 +1,89 @@
+package io.kdstream.cli.bench;
+
+import io.kdstream.platform.config.Settings;
+import io.kdstream.platform.embedded.EmbeddedPlatform;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code kdstream bench cache}: the trainer's cache rebuild (replay) rate against a plain consumer, in one run. */
+@Command(name = "cache", mixinStandardHelpOptions = true,
+        description = "Replay of kd.teacher.logits into the trainer's local cache (decode, check, write shards, commit) "
+                + "against a plain consumer reading the same records, alternating, in one run on the embedded broker.")
+public final class CacheBenchCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--records", defaultValue = "20000", description = "teacher records in the topic (default: ${DEFAULT-VALUE})")
+    int records;
+
+    @Option(names = "--topk", defaultValue = "16", description = "top-K entries a position, packed as workers write them (default: ${DEFAULT-VALUE})")
+    int k;
+
+    @Option(names = "--rounds", defaultValue = "3", description = "timed rounds of each reader, after one untimed warm-up round (default: ${DEFAULT-VALUE})")
+    int rounds;
+
+    @Option(names = "--out", defaultValue = "BENCHMARKS.md", description = "file to write the results section to")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        Path workDir = Files.createTempDirectory("kdstream-bench-cache-");
+        List<CacheReplayBenchmark.Pass> plain = new ArrayList<>();
+        List<CacheReplayBenchmark.Pass> decoding = new ArrayList<>();
+        List<CacheReplayBenchmark.Pass> rebuild = new ArrayList<>();
+        try (EmbeddedPlatform platform = EmbeddedPlatform.start(EmbeddedPlatform.defaultHome())) {
+            Settings settings = Settings.of(Map.of(Settings.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
+                    Settings.SCHEMA_REGISTRY_URL, platform.schemaRegistryUrl()));
+            CacheReplayBenchmark benchmark = new CacheReplayBenchmark(settings, workDir, k);
+            benchmark.fill(records);
+            benchmark.plainConsumer(false); // warm-up: page cache, JIT
+            benchmark.plainConsumer(true);
+            benchmark.rebuild(0);
+            for (int round = 1; round <= rounds; round++) {
+                plain.add(benchmark.plainConsumer(false));
+                decoding.add(benchmark.plainConsumer(true));
+                rebuild.add(benchmark.rebuild(round));
+                System.err.printf("round %d: plain %.0f records/s, decoding %.0f records/s, rebuild %.0f records/s (%.2f s, of which %.2f s commit)%n",
+                        round, plain.get(round - 1).recordsPerSecond(), decoding.get(round - 1).recordsPerSecond(),
+                        rebuild.get(round - 1).recordsPerSecond(), rebuild.get(round - 1).seconds(), rebuild.get(round - 1).commitSeconds());
+            }
+        }
+        StringBuilder table = new StringBuilder("| round | plain consumer (bytes) records/s | decoding consumer records/s "
+                + "| rebuild records/s | of the rebuild: commit (fsync) | rebuild / plain | rebuild / decoding |\n|---|---|---|---|---|---|---|\n");
+        double[] ratios = new double[rounds];
+        double[] decodingRatios = new double[rounds];
+        for (int i = 0; i < rounds; i++) {
+            ratios[i] = rebuild.get(i).recordsPerSecond() / plain.get(i).recordsPerSecond();
+            decodingRatios[i] = rebuild.get(i).recordsPerSecond() / decoding.get(i).recordsPerSecond();
+            table.append(String.format("| %d | %.0f | %.0f | %.0f | %.2f s of %.2f s | %.2f | %.2f |%n", i + 1, plain.get(i).recordsPerSecond(),
+                    decoding.get(i).recordsPerSecond(), rebuild.get(i).recordsPerSecond(), rebuild.get(i).commitSeconds(),
+                    rebuild.get(i).seconds(), ratios[i], decodingRatios[i]));
+        }
+        double median = Distribution.of(ratios).median();
+        double decodingMedian = Distribution.of(decodingRatios).median();
+        CacheReplayBenchmark.Pass sample = rebuild.get(0);
+        String body = "Command: `" + BenchmarkContext.commandLine(spec) + "`  \n"
+                + "Machine: " + Runtime.getRuntime().availableProcessors() + " cores (" + BenchmarkContext.cpuModel() + "), Java "
+                + System.getProperty("java.version") + "; embedded single-node broker in the benchmark's JVM.  \n"
+                + String.format("Topic: %d records of math sequences, top-%d packed (%.0f bytes a record on the topic; the local cache "
+                        + "holds %.0f bytes a record). Readers alternate, after one warm-up round each.%n%n",
+                records, k, (double) plain.get(0).bytes() / plain.get(0).records(), (double) sample.bytes() / sample.records())
+                + table
+                + String.format("%nMedian rebuild / plain consumer of bytes: **%.2f**; rebuild / consumer decoding TeacherLogits: **%.2f** "
+                        + "(target: at least 0.8).%n", median, decodingMedian);
+        BenchmarksFile.writeSection(out, "Trainer cache: rebuild by replay", body);
+        System.out.print(table);
+        System.out.printf("median rebuild / plain = %.2f, rebuild / decoding = %.2f%n", median, decodingMedian);
+        return 0;
+    }
+}
