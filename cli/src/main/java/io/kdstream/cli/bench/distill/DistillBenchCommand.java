@@ -64,6 +64,9 @@ public final class DistillBenchCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "1", description = "torch threads of each student JVM (default: ${DEFAULT-VALUE})")
     int threads;
 
+    @Option(names = "-D", paramLabel = "KEY=VALUE", description = "a trainer setting for every student run, e.g. -D kdstream.trainer.temperature=2")
+    Map<String, String> trainerSettings = new java.util.LinkedHashMap<>();
+
     @Option(names = "--out", defaultValue = "BENCHMARKS.md", description = "file to write the results section to")
     Path out;
 
@@ -91,7 +94,7 @@ public final class DistillBenchCommand implements Callable<Integer> {
         Path workDir = Files.createTempDirectory("kdstream-bench-distill-");
         DistillBenchmark.Options options = new DistillBenchmark.Options(plan,
                 trainPrompts != null ? trainPrompts : quick ? 1000 : 2000, testPrompts != null ? testPrompts : quick ? 100 : 200,
-                teacherSteps, batchSize, learningRate, workers, threads, workDir, EmbeddedPlatform.defaultHome());
+                teacherSteps, batchSize, learningRate, workers, threads, workDir, EmbeddedPlatform.defaultHome(), trainerSettings);
         System.err.println("bench distill: " + plan.runs().size() + " student runs; work directory " + workDir);
         DistillBenchmark.Outcome outcome;
         try (EmbeddedPlatform platform = EmbeddedPlatform.start(EmbeddedPlatform.defaultHome())) {
@@ -130,8 +133,10 @@ public final class DistillBenchCommand implements Callable<Integer> {
                         + "(%.1f bytes a token, %.3f bytes a top-K entry, packed). ",
                 options.workers(), teacher.cacheRecords(), DistillPlan.CACHE_K, teacher.cacheSeconds(), teacher.bytesPerToken(), teacher.bytesPerEntry())
                 + "Students (the default student, 2 layers of width 64) are trained by `TrainerService` from the cache, batch " + options.batchSize()
-                + ", learning rate " + options.learningRate() + " with the trainer's default warm-up and schedule, seeds 1.." + plan.seeds().size()
-                + " (the seed sets the initialisation and the batch order); every run starts once the whole training set is read. "
+                + ", learning rate " + options.learningRate() + " with the trainer's default warm-up and schedule (each run's schedule spans its own steps), seeds 1.." + plan.seeds().size()
+                + " (the seed sets the initialisation and the batch order)"
+                + (options.trainerOverrides().isEmpty() ? "" : ", and for every run " + options.trainerOverrides())
+                + "; every run starts once the whole training set is read. "
                 + "Online full-vocabulary KD loads the teacher inside the trainer and runs its forward pass every step "
                 + "(renormalised KL with K = V = the whole vocabulary, the trainer's optimizer and loss). "
                 + "Evaluators (`EvaluatorService`, one for math, one for code) score every checkpoint from `kd.checkpoints` to `kd.evals`, after all "

@@ -62,7 +62,13 @@ public final class DistillBenchmark {
      * @param threads         torch intra-op threads of each student JVM
      */
     public record Options(DistillPlan plan, int trainPerDataset, int testPerDataset, long teacherSteps, int batchSize,
-                          double learningRate, int workers, int threads, Path workDir, Path kdstreamHome) {
+                          double learningRate, int workers, int threads, Path workDir, Path kdstreamHome,
+                          Map<String, String> trainerOverrides) {
+
+        public Options(DistillPlan plan, int trainPerDataset, int testPerDataset, long teacherSteps, int batchSize,
+                       double learningRate, int workers, int threads, Path workDir, Path kdstreamHome) {
+            this(plan, trainPerDataset, testPerDataset, teacherSteps, batchSize, learningRate, workers, threads, workDir, kdstreamHome, Map.of());
+        }
     }
 
     /** What the teacher is and scores, and what its cache costs. */
@@ -209,6 +215,7 @@ public final class DistillBenchmark {
         trainer.put("kdstream.trainer.learning.rate", Double.toString(options.learningRate()));
         trainer.put("kdstream.trainer.batch.size", Integer.toString(options.batchSize()));
         trainer.put("kdstream.trainer.seed", Long.toString(run.seed()));
+        trainer.putAll(options.trainerOverrides());
         if (config.objective() == RunConfig.Objective.ONLINE_FULL_KD) {
             trainer.put(StudentRunProcess.MODE, "online");
             trainer.put(StudentRunProcess.TEACHER, teacher.toString());

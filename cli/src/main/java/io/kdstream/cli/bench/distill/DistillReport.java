@@ -112,6 +112,11 @@ public final class DistillReport {
     }
 
     public Headline headline() {
+        return headline(EvalPoint::accuracy);
+    }
+
+    /** The headline for one metric of a checkpoint (accuracy, math exact match, code pass@1). */
+    public Headline headline(java.util.function.ToDoubleFunction<EvalPoint> metric) {
         List<RunOutcome> sft = byConfig().get(plan.sftCurve());
         List<RunOutcome> kd = byConfig().get(plan.kdCurve());
         List<Long> seeds = new ArrayList<>();
@@ -120,18 +125,24 @@ public final class DistillReport {
         for (RunOutcome sftRun : sft) {
             long seed = sftRun.run().seed();
             kd.stream().filter(r -> r.run().seed() == seed).findFirst().ifPresent(kdRun -> {
-                double target = sftRun.last().accuracy();
+                double target = metric.applyAsDouble(sftRun.last());
                 seeds.add(seed);
                 finals.add(target);
-                fractions.add(DistillStatistics.firstReach(kdRun.curve(), target, plan.sftCurve().steps()));
+                fractions.add(DistillStatistics.firstReach(kdRun.curve(), target, plan.sftCurve().steps(), metric));
             });
         }
         return new Headline(seeds, finals, fractions);
     }
 
     public String headlineText() {
-        Headline headline = headline();
         StringBuilder text = new StringBuilder();
+        text.append(headlineLine("test accuracy (mean of math exact match and code pass@1)", headline(EvalPoint::accuracy), true));
+        text.append(headlineLine("math exact match", headline(EvalPoint::mathExactMatch), false));
+        text.append(headlineLine("code pass@1", headline(EvalPoint::codePassAt1), false));
+        return text.toString();
+    }
+
+    private String headlineLine(String metric, Headline headline, boolean first) {
         List<String> perSeed = new ArrayList<>();
         for (int i = 0; i < headline.seeds().size(); i++) {
             OptionalDouble fraction = headline.fractions().get(i);
@@ -140,13 +151,18 @@ public final class DistillReport {
                     headline.sftFinal().get(i)));
         }
         List<Double> reached = headline.reached();
-        text.append(String.format(Locale.ROOT, "**Headline: KD+SFT first reaches SFT's final accuracy at %s of SFT's %d steps** "
-                        + "(reached in %d of %d seeds; seed's claim 0.7, aim 0.5 or less). Accuracy = mean of math exact match and code pass@1; "
-                        + "checkpoints every %d steps, so the fraction is resolved to %.2f. Per seed: %s.%n",
-                reached.isEmpty() ? "never (no seed)" : DistillStatistics.meanSd(reached, "%.2f"), plan.sftCurve().steps(),
-                reached.size(), headline.seeds().size(), plan.kdCurve().checkpointEvery(plan.curvePoints()),
-                (double) plan.kdCurve().checkpointEvery(plan.curvePoints()) / plan.sftCurve().steps(), String.join("; ", perSeed)));
-        return text.toString();
+        String fraction = reached.isEmpty() ? "never (in no seed)" : DistillStatistics.meanSd(reached, "%.2f");
+        String line = first
+                ? String.format(Locale.ROOT, "- **Headline, %s: KD+SFT first reaches SFT's final value at %s of SFT's %d steps** "
+                        + "(reached in %d of %d seeds; the seed's claim 0.7, the aim 0.5 or less; checkpoints every %d steps, so resolved to %.2f). Per seed: %s.%n",
+                metric, fraction, plan.sftCurve().steps(), reached.size(), headline.seeds().size(), plan.kdCurve().checkpointEvery(plan.curvePoints()),
+                (double) plan.kdCurve().checkpointEvery(plan.curvePoints()) / plan.sftCurve().steps(), String.join("; ", perSeed))
+                : String.format(Locale.ROOT, "- The same for %s alone: %s (reached in %d of %d seeds). Per seed: %s.%n",
+                metric, fraction, reached.size(), headline.seeds().size(), String.join("; ", perSeed));
+        if (headline.sftFinal().stream().anyMatch(v -> v == 0)) {
+            line += "  (SFT's final value is 0 for some seed: its fraction says nothing, any checkpoint reaches 0.)\n";
+        }
+        return line;
     }
 
     /** Every evaluated checkpoint, one CSV line each. */

@@ -39,8 +39,14 @@ public final class DistillStatistics {
      * {@code referenceSteps}; empty when no checkpoint reaches it. The curve is in step order.
      */
     public static OptionalDouble firstReach(List<EvalPoint> curve, double target, long referenceSteps) {
+        return firstReach(curve, target, referenceSteps, EvalPoint::accuracy);
+    }
+
+    /** As {@link #firstReach(List, double, long)} for any metric of a checkpoint. */
+    public static OptionalDouble firstReach(List<EvalPoint> curve, double target, long referenceSteps,
+                                            java.util.function.ToDoubleFunction<EvalPoint> metric) {
         for (EvalPoint point : curve) {
-            if (point.accuracy() >= target - 1e-12) {
+            if (metric.applyAsDouble(point) >= target - 1e-12) {
                 return OptionalDouble.of((double) point.step() / referenceSteps);
             }
         }

@@ -55,7 +55,7 @@ class DistillReportTest {
         assertThat(headline.sftFinal()).containsExactly(0.4, 0.5);
         assertThat(headline.fractions().get(0)).hasValueCloseTo(0.5, within(1e-12));
         assertThat(headline.fractions().get(1)).isEqualTo(OptionalDouble.empty());
-        assertThat(report().headlineText()).contains("at 0.50 of SFT's 100 steps", "reached in 1 of 2 seeds", "seed 2: not reached");
+        assertThat(report().headlineText()).contains("at 0.50 of SFT's 100 steps", "reached in 1 of 2 seeds", "seed 2: not reached", "math exact match alone");
     }
 
     @Test
