@@ -67,6 +67,9 @@ public final class DistillBenchCommand implements Callable<Integer> {
     @Option(names = "-D", paramLabel = "KEY=VALUE", description = "a trainer setting for every student run, e.g. -D kdstream.trainer.temperature=2")
     Map<String, String> trainerSettings = new java.util.LinkedHashMap<>();
 
+    @Option(names = "--label", description = "names a variant run (e.g. an investigation): added to the section heading and the plot's file name")
+    String label;
+
     @Option(names = "--out", defaultValue = "BENCHMARKS.md", description = "file to write the results section to")
     Path out;
 
@@ -103,10 +106,11 @@ public final class DistillBenchCommand implements Callable<Integer> {
             outcome = new DistillBenchmark(settings, options, line -> System.err.println("bench distill: " + line)).run();
         }
         DistillReport report = new DistillReport(plan, outcome, teacherSteps);
-        String name = quick ? "distill-quick" : "distill";
+        String name = (quick ? "distill-quick" : "distill") + (label == null ? "" : "-" + label.replaceAll("[^A-Za-z0-9]+", "-").toLowerCase(Locale.ROOT));
         Path svg = report.writeFiles(reportDir, name);
         String body = section(options, outcome, report, svg);
-        BenchmarksFile.writeSection(out, quick ? "Distillation: KD+SFT against SFT (quick run)" : "Distillation: KD+SFT against SFT", body);
+        String heading = quick ? "Distillation: KD+SFT against SFT (quick run)" : "Distillation: KD+SFT against SFT";
+        BenchmarksFile.writeSection(out, label == null ? heading : heading + ", " + label, body);
         System.out.print(report.table());
         System.out.println();
         System.out.println(report.headlineText());
