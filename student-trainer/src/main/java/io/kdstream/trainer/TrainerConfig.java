@@ -52,6 +52,9 @@ public record TrainerConfig(Settings settings, String runId, long maxSteps, long
     private static final String KD_WEIGHT = "kdstream.trainer.kd.weight";
     private static final String SFT_WEIGHT = "kdstream.trainer.sft.weight";
     private static final String LAMBDA = "kdstream.trainer.lambda";
+    private static final String STEPS = "kdstream.trainer.steps";
+    /** The run's length, and so where the cosine schedule ends unless {@code lr.decay.steps} says otherwise. */
+    private static final long DEFAULT_STEPS = 300;
 
     public static TrainerConfig from(Settings settings) {
         String runId = settings.string("kdstream.trainer.run.id", "run-" + System.currentTimeMillis());
@@ -59,7 +62,7 @@ public record TrainerConfig(Settings settings, String runId, long maxSteps, long
         TrainingConfig training = training(settings);
         try {
             return new TrainerConfig(settings, runId,
-                    settings.longValue("kdstream.trainer.steps", 300),
+                    settings.longValue(STEPS, DEFAULT_STEPS),
                     settings.longValue("kdstream.trainer.checkpoint.every", 100),
                     checkpointDir,
                     settings.string("kdstream.trainer.teacher.fingerprint", null),
@@ -107,7 +110,7 @@ public record TrainerConfig(Settings settings, String runId, long maxSteps, long
                     named(settings, "kdstream.trainer.lr.schedule", LearningRateSchedule::parse, defaults.schedule()),
                     settings.decimal("kdstream.trainer.lr.min", TrainingConfig.defaultMinLearningRate(learningRate)),
                     settings.longValue("kdstream.trainer.lr.decay.steps",
-                            settings.longValue("kdstream.trainer.steps", defaults.decaySteps())),
+                            settings.longValue(STEPS, DEFAULT_STEPS)),
                     settings.decimal("kdstream.trainer.clip.norm", defaults.gradientClipNorm()),
                     settings.integer("kdstream.trainer.batch.size", defaults.batchSize()),
                     settings.longValue("kdstream.trainer.seed", defaults.seed()));
