@@ -14,7 +14,8 @@ public final class BenchmarkContext {
 
     /** The {@code ./kdstream ...} line that reproduces the run, with the thread setting when one was given. */
     public static String commandLine(CommandSpec spec) {
-        String line = "./kdstream " + String.join(" ", spec.root().commandLine().getParseResult().originalArgs());
+        String line = "./kdstream " + String.join(" ", spec.root().commandLine().getParseResult().originalArgs().stream()
+                .map(arg -> arg.matches("[A-Za-z0-9_./=:,@+-]*") ? arg : "'" + arg.replace("'", "'\\''") + "'").toList());
         String threads = System.getenv("KDSTREAM_THREADS");
         return threads == null ? line : "KDSTREAM_THREADS=" + threads + " " + line;
     }

@@ -119,9 +119,9 @@ public final class DistillBenchCommand implements Callable<Integer> {
 
     private String section(DistillBenchmark.Options options, DistillBenchmark.Outcome outcome, DistillReport report, Path svg) {
         DistillBenchmark.TeacherSummary teacher = outcome.teacher();
-        Path relative = out.toAbsolutePath().getParent().relativize(svg.toAbsolutePath());
         DistillPlan plan = options.plan();
-        return "Command: `" + BenchmarkContext.commandLine(spec) + "`, " + LocalDate.now() + (quick ? " (**quick smoke run**: one seed, few steps; not the full table)" : "") + "\n\n"
+        Path relative = out.toAbsolutePath().getParent().relativize(svg.toAbsolutePath());
+        return "Command: `" + BenchmarkContext.commandLine(spec) + "`, " + LocalDate.now() + (quick ? " (**quick plan**: SFT, KD+SFT at S and 0.7 S, online KD; " + plan.seeds().size() + " seed(s), S = " + plan.steps() + "; not the full table)" : "") + "\n\n"
                 + "Machine: " + Runtime.getRuntime().availableProcessors() + " cores (" + BenchmarkContext.cpuModel() + "), Java "
                 + System.getProperty("java.version") + ", DJL PyTorch CPU, shared with other work (load average " + loadBefore + " before and "
                 + loadAverage() + " after); every student run is its own JVM (" + StudentRunProcess.HEAP
