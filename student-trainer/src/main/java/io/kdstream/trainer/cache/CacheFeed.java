@@ -5,8 +5,13 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
 
 /**
@@ -56,16 +61,63 @@ public final class CacheFeed {
 
     /**
      * Reads until the cache holds everything the topic held when this was called; {@code progress} hears the records
-     * read so far after each poll. Returns the records read.
+     * filed so far (from the filing thread). Returns the records read.
+     *
+     * <p>This thread fetches and parses while another files the previous poll's records, so a replay costs about the
+     * slower of the two rather than their sum. The cache is only touched by the filing thread until this returns.
      */
-    public long catchUp(LongConsumer progress) {
+    public long catchUp(LongConsumer progress) throws InterruptedException {
         Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+        BlockingQueue<Polled> handoff = new ArrayBlockingQueue<>(2);
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        Thread filer = new Thread(() -> file(handoff, failure, progress), "cache-replay-filer");
+        filer.start();
         long read = 0;
-        while (!reached(ends)) {
-            read += poll(Duration.ofMillis(200));
-            progress.accept(read);
+        try {
+            while (!reached(ends) && failure.get() == null) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+                read += records.count();
+                Map<Integer, Long> positions = new HashMap<>();
+                for (TopicPartition partition : partitions) {
+                    positions.put(partition.partition(), consumer.position(partition));
+                }
+                while (!handoff.offer(new Polled(records, positions), 100, TimeUnit.MILLISECONDS)) {
+                    if (failure.get() != null) {
+                        break;
+                    }
+                }
+            }
+        } finally {
+            while (filer.isAlive() && !handoff.offer(Polled.END, 100, TimeUnit.MILLISECONDS)) {
+                // the filer is still at work on what it was given
+            }
+            filer.join();
+        }
+        if (failure.get() != null) {
+            throw failure.get();
         }
         return read;
+    }
+
+    /** A poll's records and the positions after it; {@link #END} ends the filing. */
+    private record Polled(ConsumerRecords<byte[], byte[]> records, Map<Integer, Long> positions) {
+        static final Polled END = new Polled(ConsumerRecords.empty(), Map.of());
+    }
+
+    private void file(BlockingQueue<Polled> handoff, AtomicReference<RuntimeException> failure, LongConsumer progress) {
+        long filed = 0;
+        try {
+            for (Polled polled = handoff.take(); polled != Polled.END; polled = handoff.take()) {
+                polled.records().forEach(ingest::accept);
+                polled.positions().forEach(cache::advance);
+                filed += polled.records().count();
+                progress.accept(filed);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            failure.set(e);
+        }
     }
 
     /** Records in the topic not yet read, over all partitions. */

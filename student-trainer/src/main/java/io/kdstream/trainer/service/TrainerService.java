@@ -148,7 +148,7 @@ public final class TrainerService extends LoopService {
     }
 
     /** Reads what the topic held at startup before the first step, so a run starts from all the data there is. */
-    private void catchUp() throws IOException {
+    private void catchUp() throws IOException, InterruptedException {
         publishProgress(Phase.CATCHING_UP);
         long started = System.nanoTime();
         long[] lastReport = {started};

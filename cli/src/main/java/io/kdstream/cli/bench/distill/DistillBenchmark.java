@@ -202,6 +202,9 @@ public final class DistillBenchmark {
         trainer.put("kdstream.trainer.steps", Long.toString(config.steps()));
         trainer.put("kdstream.trainer.checkpoint.every", Long.toString(config.checkpointEvery(options.plan().curvePoints())));
         trainer.put("kdstream.trainer.checkpoint.dir", options.workDir().resolve("checkpoints").toString());
+        // one local cache for all runs, built from the topic by the first: the same entries in the same order for
+        // every run, so a seed means the same batches in every invocation (runs are one at a time: the cache is locked)
+        trainer.put("kdstream.trainer.cache.dir", options.workDir().resolve("trainer-cache").toString());
         trainer.put("kdstream.trainer.teacher.fingerprint", fingerprint);
         // every run starts once the whole training set is in memory: the same data from the first step
         trainer.put("kdstream.trainer.min.examples", Integer.toString(trainExamples));

@@ -2,6 +2,7 @@ package io.kdstream.cli.bench.distill;
 
 import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.observability.Observability;
+import io.kdstream.platform.service.JvmProcess;
 import io.kdstream.trainer.TrainerConfig;
 import io.kdstream.trainer.service.TrainerService;
 import io.micrometer.core.instrument.Timer;
@@ -12,7 +13,6 @@ import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
@@ -36,20 +36,8 @@ public final class StudentRunProcess {
     static final String HEAP = "-Xmx1g";
 
     public static Process start(Settings settings, Path dir, String runId, int threads) throws IOException {
-        Path config = dir.resolve(runId + ".properties");
-        Properties properties = new Properties();
-        properties.putAll(settings.asMap());
-        try (Writer writer = Files.newBufferedWriter(config)) {
-            properties.store(writer, "student run " + runId);
-        }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(List.of(java, HEAP, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Dai.djl.pytorch.num_threads=" + threads, "-Dai.djl.pytorch.num_interop_threads=1",
-                "-cp", System.getProperty("java.class.path"), StudentRunProcess.class.getName(),
-                config.toString(), resultFile(dir, runId).toString()))
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve(runId + ".log").toFile())
-                .start();
+        return JvmProcess.start(StudentRunProcess.class, settings, dir, runId, List.of(HEAP, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Dai.djl.pytorch.num_threads=" + threads, "-Dai.djl.pytorch.num_interop_threads=1"), resultFile(dir, runId).toString());
     }
 
     static Path resultFile(Path dir, String runId) {
@@ -80,20 +68,15 @@ public final class StudentRunProcess {
         }
     }
 
+    /** Runs one student with the settings {@code KDSTREAM_CONFIG} names; writes the result to {@code args[0]}. */
     public static void main(String[] args) throws Exception {
-        Properties properties = new Properties();
-        try (Reader reader = Files.newBufferedReader(Path.of(args[0]))) {
-            properties.load(reader);
-        }
-        Map<String, String> map = new java.util.HashMap<>();
-        properties.forEach((k, v) -> map.put(k.toString(), v.toString()));
-        Settings settings = Settings.of(map);
+        Settings settings = Settings.fromProcessEnvironment();
         long started = System.nanoTime();
         Result result = "online".equals(settings.string(MODE, "cached"))
                 ? OnlineDistillation.run(settings, Path.of(settings.string(TEACHER, null)))
                 : cached(settings);
         result = new Result(result.steps(), result.stepMillis(), peakRssBytes(), (System.nanoTime() - started) / 1e9);
-        result.write(Path.of(args[1]));
+        result.write(Path.of(args[0]));
         System.exit(0);
     }
 
