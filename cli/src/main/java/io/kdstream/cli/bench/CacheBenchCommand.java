@@ -76,7 +76,11 @@ public final class CacheBenchCommand implements Callable<Integer> {
                 + "Machine: " + Runtime.getRuntime().availableProcessors() + " cores (" + BenchmarkContext.cpuModel() + "), Java "
                 + System.getProperty("java.version") + "; embedded single-node broker in the benchmark's JVM.  \n"
                 + String.format("Topic: %d records of math sequences, top-%d packed (%.0f bytes a record on the topic; the local cache "
-                        + "holds %.0f bytes a record). Readers alternate, after one warm-up round each.%n%n",
+                        + "holds %.0f bytes a record). Readers alternate, after one warm-up round each: the *plain consumer* "
+                        + "reads every record's bytes and does nothing with them; the *decoding consumer* also decodes each value "
+                        + "into a TeacherLogits (what a reader of the topic does); the *rebuild* is `kdstream trainer --rebuild-cache`'s "
+                        + "catch-up: it files every record from its key and a summary projection (logits skipped), frames and "
+                        + "checksums it into the shard files, and commits (fsync) at the end, with fetching and filing in two threads.%n%n",
                 records, k, (double) plain.get(0).bytes() / plain.get(0).records(), (double) sample.bytes() / sample.records())
                 + table
                 + String.format("%nMedian rebuild / plain consumer of bytes: **%.2f**; rebuild / consumer decoding TeacherLogits: **%.2f** "
