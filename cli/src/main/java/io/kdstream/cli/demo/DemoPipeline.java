@@ -53,12 +53,17 @@ public final class DemoPipeline {
         this.options = options;
     }
 
-    public record Outcome(String runId, String teacherFingerprint, int promptsSent, long logitsPublished, List<EvalResult> evaluations) {
+    public record Outcome(String runId, String teacherFingerprint, List<String> promptIds, long logitsPublished, List<EvalResult> evaluations) {
+
+        public int promptsSent() {
+            return promptIds.size();
+        }
     }
 
     public Outcome run() throws Exception {
         TopicAdmin.ensureTopics(settings.clientProperties(), TopicCatalogue.ALL);
-        int sent = produceSyntheticData();
+        List<String> promptIds = produceSyntheticData();
+        int sent = promptIds.size();
         String teacherFingerprint = prepareTeacher();
         String runId = "demo-" + System.currentTimeMillis();
         Settings services = settings.with(Map.ofEntries(
@@ -90,7 +95,7 @@ public final class DemoPipeline {
             watchTraining(workers, trainer, evaluator, sent);
             List<EvalResult> evaluations = awaitEvaluations(trainer, evaluator, runId);
             long published = workers.stream().mapToLong(TeacherWorker::published).sum();
-            return new Outcome(runId, teacherFingerprint, sent, published, evaluations);
+            return new Outcome(runId, teacherFingerprint, promptIds, published, evaluations);
         } finally {
             Resources.closeAll("demo", evaluator, trainer);
             Resources.closeAll("demo", workers.toArray(AutoCloseable[]::new));
@@ -98,7 +103,7 @@ public final class DemoPipeline {
         }
     }
 
-    private int produceSyntheticData() {
+    private List<String> produceSyntheticData() {
         MathProblemGenerator generator = new MathProblemGenerator(1);
         List<Prompt> prompts = Stream.concat(
                         generator.generate(options.trainPrompts(), Split.TRAIN).stream(),
@@ -109,7 +114,7 @@ public final class DemoPipeline {
             producer.send(prompts);
         }
         System.err.printf("Sent %d train and %d test math problems to %s%n", options.trainPrompts(), options.testPrompts(), TopicCatalogue.PROMPTS.name());
-        return prompts.size();
+        return prompts.stream().map(Prompt::getId).toList();
     }
 
     private String prepareTeacher() throws Exception {

@@ -257,7 +257,9 @@ public final class DistillBenchmark {
             }
             long deadline = System.nanoTime() + PHASE_TIMEOUT.toNanos();
             long lastReport = 0;
-            while (evaluators.stream().mapToLong(EvaluatorService::published).sum() < 2L * checkpoints) {
+            // the evaluators also score whatever else kd.checkpoints holds (other runs on the same cluster): count this bench's
+            int evaluated;
+            while ((evaluated = ownEvaluations().size()) < 2L * checkpoints) {
                 for (EvaluatorService evaluator : evaluators) {
                     if (evaluator.failure() != null) {
                         throw new IllegalStateException("evaluator failed: " + evaluator.failure(), evaluator.failure());
@@ -268,10 +270,9 @@ public final class DistillBenchmark {
                 }
                 if (System.nanoTime() - lastReport > 30e9) {
                     lastReport = System.nanoTime();
-                    log.accept(String.format("evaluated %d of %d checkpoint x test-set pairs", evaluators.stream().mapToLong(EvaluatorService::published).sum(),
-                            2L * checkpoints));
+                    log.accept(String.format("evaluated %d of %d checkpoint x test-set pairs", evaluated, 2L * checkpoints));
                 }
-                Thread.sleep(200);
+                Thread.sleep(1000);
             }
         } finally {
             Resources.closeAll("bench-distill", evaluators.toArray(AutoCloseable[]::new));
@@ -280,16 +281,23 @@ public final class DistillBenchmark {
         return readCurves();
     }
 
-    private Map<String, List<EvalPoint>> readCurves() {
+    /** This bench's evaluations on kd.evals, the latest by key (run, step, dataset, split). */
+    private Map<String, EvalResult> ownEvaluations() {
         Map<String, Object> client = settings.clientProperties();
         TopicCatalogue catalogue = new TopicCatalogue(client);
-        Map<String, Map<Long, Map<String, EvalResult>>> byRun = new HashMap<>();
+        Map<String, EvalResult> latest = new HashMap<>();
         for (ConsumerRecord<String, EvalResult> record : TopicSnapshot.read(client, TopicCatalogue.EVALS.name(),
                 catalogue.evals().keySerde().deserializer(), catalogue.evals().valueSerde().deserializer(), 0, Duration.ofSeconds(60))) {
-            EvalResult result = record.value();
-            if (result == null || !result.getRunId().startsWith("distill-" + benchId + "-")) {
-                continue;
+            if (record.value() != null && record.value().getRunId().startsWith("distill-" + benchId + "-")) {
+                latest.put(record.key(), record.value());
             }
+        }
+        return latest;
+    }
+
+    private Map<String, List<EvalPoint>> readCurves() {
+        Map<String, Map<Long, Map<String, EvalResult>>> byRun = new HashMap<>();
+        for (EvalResult result : ownEvaluations().values()) {
             if (result.getStatus() != EvalStatus.OK) {
                 throw new IllegalStateException("evaluation of " + result.getRunId() + " step " + result.getStep() + " failed: " + result.getError());
             }

@@ -2,9 +2,7 @@ package io.kdstream.cli.bench.distill;
 
 import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.embedded.EmbeddedPlatform;
-import io.kdstream.platform.testing.EmbeddedPlatformExtension;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -18,18 +16,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The benchmark's machinery end to end at toy size: a teacher trained for a few steps, teacher workers filling the
  * cache, a KD+SFT student through the trainer service and an online full-vocabulary KD student, each in its own JVM, both evaluators, the report.
+ *
+ * <p>On a platform of its own, as {@code kdstream bench distill} runs: the shared test platform's topics hold other
+ * tests' prompts, which the bench's teacher would cache too.
  */
-@ExtendWith(EmbeddedPlatformExtension.class)
 class DistillBenchmarkIntegrationTest {
-
-    private final EmbeddedPlatform platform;
-
-    DistillBenchmarkIntegrationTest(EmbeddedPlatform platform) {
-        this.platform = platform;
-    }
 
     @Test
     void shouldTrainEvaluateAndReportStudentsThroughKafka(@TempDir Path dir) throws Exception {
+        try (EmbeddedPlatform platform = EmbeddedPlatform.start(EmbeddedPlatform.defaultHome())) {
+            runToySizeBenchmark(platform, dir);
+        }
+    }
+
+    private static void runToySizeBenchmark(EmbeddedPlatform platform, Path dir) throws Exception {
         Settings settings = Settings.of(Map.of(Settings.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
                 Settings.SCHEMA_REGISTRY_URL, platform.schemaRegistryUrl()));
         DistillPlan plan = new DistillPlan(6, List.of(1L), List.of(
