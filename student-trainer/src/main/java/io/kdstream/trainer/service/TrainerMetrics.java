@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.consumer.Consumer;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -34,6 +35,11 @@ final class TrainerMetrics implements AutoCloseable {
     TrainerMetrics(MeterRegistry registry, String runId, Consumer<?, ?> consumer, Supplier<TrainerService.Progress> progress) {
         Tags tags = Tags.of("run", runId);
         this.progress = progress;
+        // A run resumed in the same JVM (tests, benchmarks) is a new service: its meters replace the stopped one's,
+        // which would otherwise keep reading the old service (a registry returns the meter it already has).
+        List.copyOf(registry.getMeters()).stream()
+                .filter(meter -> meter.getId().getName().startsWith("kdstream.trainer.") && runId.equals(meter.getId().getTag("run")))
+                .forEach(registry::remove);
         Gauge.builder("kdstream.trainer.loss", last, ref -> ref.get() == null ? Double.NaN : ref.get().totalLoss())
                 .tags(tags).tag("term", "total").description("the last step's w_kd KD + w_sft CE").register(registry);
         Gauge.builder("kdstream.trainer.loss", last, ref -> ref.get() == null ? Double.NaN : ref.get().kdLoss())

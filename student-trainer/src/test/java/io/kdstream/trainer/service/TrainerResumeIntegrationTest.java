@@ -8,6 +8,7 @@ import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.embedded.EmbeddedPlatform;
 import io.kdstream.platform.kafka.TopicAdmin;
 import io.kdstream.platform.kafka.TopicSnapshot;
+import io.kdstream.platform.observability.Observability;
 import io.kdstream.platform.testing.EmbeddedPlatformExtension;
 import io.kdstream.schemas.avro.CheckpointEvent;
 import io.kdstream.schemas.avro.Split;
@@ -95,6 +96,11 @@ class TrainerResumeIntegrationTest {
         assertThat(third.progress().resumedFromStep()).isEqualTo(expectedResume);
         assertThat(third.progress().refusedCheckpoints()).isEqualTo(1);
         assertThat(third.progress().step()).isEqualTo(STEPS);
+        // the meters are the last service's, not the stopped ones' (a registry keeps a meter once registered)
+        assertThat(Observability.registry().get("kdstream.trainer.steps").tag("run", "interrupted").counter().count())
+                .isEqualTo((double) (STEPS - expectedResume));
+        assertThat(Observability.registry().get("kdstream.trainer.checkpoints.refused").tag("run", "interrupted").functionCounter().count())
+                .isEqualTo(1.0);
 
         List<CheckpointEvent> events = TopicSnapshot.read(platform.bootstrapServers(), TopicCatalogue.CHECKPOINTS.name(),
                         catalogue.checkpoints().keySerde().deserializer(), catalogue.checkpoints().valueSerde().deserializer(), 4, Duration.ofSeconds(30))
