@@ -44,24 +44,49 @@ public final class CheckpointPublisher implements AutoCloseable {
     }
 
     public CheckpointEvent publish(State state) throws IOException, InterruptedException, ExecutionException {
-        long step = state.training().step();
-        Map<String, String> metadata = new LinkedHashMap<>(state.training().settings());
+        TrainingState training = state.training();
+        CheckpointStore.Written written = store.write(state.model(), state.tokenizerFingerprint(),
+                metadata(training.settings(), training.step(), state.teacherFingerprint()), training);
+        List<PartitionOffset> offsets = new ArrayList<>();
+        training.cacheOffsets().forEach((partition, offset) ->
+                offsets.add(new PartitionOffset(TopicCatalogue.TEACHER_LOGITS.name(), partition, offset)));
+        return announce(training.step(), training.tokensSeen(), written, offsets, state.config(), training.settings(),
+                state.lastStep(), state.tokensPerSecond(), state.teacherFingerprint(), state.tokenizerFingerprint());
+    }
+
+    /**
+     * A model checkpoint without the trainer's state, for a training loop that is not the trainer service (the online
+     * full-vocabulary KD baseline): the same model file and event, so evaluators score it alike; nothing to resume.
+     */
+    public CheckpointEvent publishModel(DecoderLanguageModel model, long step, long tokensSeen, StepMetrics lastStep,
+                                        double tokensPerSecond, TrainingConfig config, Map<String, String> settings,
+                                        String teacherFingerprint, String tokenizerFingerprint)
+            throws IOException, InterruptedException, ExecutionException {
+        CheckpointStore.Written written = store.writeModel(model, tokenizerFingerprint, metadata(settings, step, teacherFingerprint), step);
+        return announce(step, tokensSeen, written, List.of(), config, settings, lastStep, tokensPerSecond, teacherFingerprint,
+                tokenizerFingerprint);
+    }
+
+    private Map<String, String> metadata(Map<String, String> settings, long step, String teacherFingerprint) {
+        Map<String, String> metadata = new LinkedHashMap<>(settings);
         metadata.put("run.id", runId);
         metadata.put("step", Long.toString(step));
-        metadata.put("teacher.fingerprint", state.teacherFingerprint());
-        CheckpointStore.Written written = store.write(state.model(), state.tokenizerFingerprint(), metadata, state.training());
-        List<PartitionOffset> offsets = new ArrayList<>();
-        state.training().cacheOffsets().forEach((partition, offset) ->
-                offsets.add(new PartitionOffset(TopicCatalogue.TEACHER_LOGITS.name(), partition, offset)));
-        TrainingConfig config = state.config();
+        metadata.put("teacher.fingerprint", teacherFingerprint);
+        return metadata;
+    }
+
+    private CheckpointEvent announce(long step, long tokensSeen, CheckpointStore.Written written, List<PartitionOffset> offsets,
+                                     TrainingConfig config, Map<String, String> settings, StepMetrics lastStep, double tokensPerSecond,
+                                     String teacherFingerprint, String tokenizerFingerprint)
+            throws InterruptedException, ExecutionException {
         CheckpointEvent event = CheckpointEvent.newBuilder()
                 .setRunId(runId)
                 .setStep(step)
-                .setTokensSeen(state.training().tokensSeen())
+                .setTokensSeen(tokensSeen)
                 .setUri(written.modelFile().toAbsolutePath().toUri().toString())
                 .setSha256(written.sha256())
-                .setTeacherFingerprint(state.teacherFingerprint())
-                .setTokenizerFingerprint(state.tokenizerFingerprint())
+                .setTeacherFingerprint(teacherFingerprint)
+                .setTokenizerFingerprint(tokenizerFingerprint)
                 .setConsumedOffsets(offsets)
                 .setConfig(io.kdstream.schemas.avro.TrainingConfig.newBuilder()
                         .setTopK(config.trainingTopK())
@@ -74,13 +99,13 @@ public final class CheckpointPublisher implements AutoCloseable {
                         .setLearningRate(config.learningRate())
                         .setBatchSize(config.batchSize())
                         .setSeed(config.seed())
-                        .setOther(state.training().settings())
+                        .setOther(settings)
                         .build())
                 .setMetrics(TrainMetrics.newBuilder()
-                        .setTotalLoss(state.lastStep().totalLoss())
-                        .setKdLoss(state.lastStep().kdLoss())
-                        .setCeLoss(state.lastStep().ceLoss())
-                        .setTokensPerSecond(state.tokensPerSecond())
+                        .setTotalLoss(lastStep.totalLoss())
+                        .setKdLoss(lastStep.kdLoss())
+                        .setCeLoss(lastStep.ceLoss())
+                        .setTokensPerSecond(tokensPerSecond)
                         .build())
                 .setCreatedAt(Instant.now())
                 .build();

@@ -42,13 +42,24 @@ public final class CheckpointStore {
     public record Resumable(TrainingState state, LoadedCheckpoint model) {
     }
 
+    /** A complete, resumable checkpoint: the model file, then the state file that marks it complete. */
     public Written write(DecoderLanguageModel model, String tokenizerFingerprint, Map<String, String> metadata, TrainingState state)
             throws IOException {
-        String name = String.format("step-%08d", state.step());
-        Path modelFile = directory.resolve(name + ".ckpt");
-        String sha256 = CheckpointFile.write(modelFile, model, tokenizerFingerprint, metadata);
-        TrainingStateFile.write(directory.resolve(name + ".state"), state.withModel(modelFile.getFileName().toString(), sha256));
-        return new Written(modelFile, sha256);
+        Written written = writeModel(model, tokenizerFingerprint, metadata, state.step());
+        TrainingStateFile.write(directory.resolve(baseName(state.step()) + ".state"),
+                state.withModel(written.modelFile().getFileName().toString(), written.sha256()));
+        return written;
+    }
+
+    /** The model file alone: what evaluators load; without a state file it is never resumed from. */
+    public Written writeModel(DecoderLanguageModel model, String tokenizerFingerprint, Map<String, String> metadata, long step)
+            throws IOException {
+        Path modelFile = directory.resolve(baseName(step) + ".ckpt");
+        return new Written(modelFile, CheckpointFile.write(modelFile, model, tokenizerFingerprint, metadata));
+    }
+
+    private static String baseName(long step) {
+        return String.format("step-%08d", step);
     }
 
     /**

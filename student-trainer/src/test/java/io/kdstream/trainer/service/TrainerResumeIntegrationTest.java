@@ -20,8 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.RandomAccessFile;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -87,8 +84,8 @@ class TrainerResumeIntegrationTest {
         assertThat(secondStop).isLessThan(STEPS);
 
         Path newest = dir.resolve("interrupted").resolve(String.format("step-%08d.state", secondStop));
-        flipLastByte(newest);
-        long expectedResume = newestStateStepOtherThan(dir.resolve("interrupted"), secondStop);
+        CheckpointFiles.flipLastByte(newest);
+        long expectedResume = CheckpointFiles.stateSteps(dir.resolve("interrupted")).filter(step -> step != secondStop).max().orElseThrow();
         TrainerService third = new TrainerService(TrainerConfig.from(interrupted));
         third.start();
         third.awaitTermination();
@@ -136,25 +133,6 @@ class TrainerResumeIntegrationTest {
         long stopped = trainer.progress().step();
         assertThat(stopped).isBetween(step, (long) STEPS - 1);
         return stopped;
-    }
-
-    private static long newestStateStepOtherThan(Path runDir, long step) throws Exception {
-        try (Stream<Path> files = Files.list(runDir)) {
-            return files.map(file -> file.getFileName().toString())
-                    .filter(name -> name.matches("step-\\d+\\.state"))
-                    .mapToLong(name -> Long.parseLong(name.substring(5, name.length() - 6)))
-                    .filter(candidate -> candidate != step)
-                    .max().orElseThrow();
-        }
-    }
-
-    private static void flipLastByte(Path file) throws Exception {
-        try (RandomAccessFile raw = new RandomAccessFile(file.toFile(), "rw")) {
-            raw.seek(raw.length() - 1);
-            int last = raw.read();
-            raw.seek(raw.length() - 1);
-            raw.write(last ^ 1);
-        }
     }
 
     private static void assertSameWeights(CheckpointEvent expected, CheckpointEvent actual, String tokenizer) throws Exception {

@@ -27,7 +27,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -77,7 +76,7 @@ class TrainerSigtermIntegrationTest {
             trainer.destroyForcibly();
         }
         assertThat(trainer.exitValue()).isEqualTo(143); // killed by SIGTERM, after its shutdown hook ran
-        long stoppedAt = newestCheckpointStep(runDir);
+        long stoppedAt = CheckpointFiles.stateSteps(runDir).max().orElseThrow();
         assertThat(stoppedAt).as("no step done before SIGTERM is lost").isGreaterThanOrEqualTo(stepsBeforeSigterm);
         assertThat(Files.readString(dir.resolve("trainer.log"))).contains("checkpoint at step " + stoppedAt).doesNotContain("ERROR");
 
@@ -101,15 +100,6 @@ class TrainerSigtermIntegrationTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 0;
-        }
-    }
-
-    private static long newestCheckpointStep(Path runDir) throws Exception {
-        try (Stream<Path> files = Files.list(runDir)) {
-            return files.map(file -> file.getFileName().toString())
-                    .filter(name -> name.matches("step-\\d+\\.state"))
-                    .mapToLong(name -> Long.parseLong(name.substring(5, name.length() - 6)))
-                    .max().orElseThrow();
         }
     }
 }

@@ -15,6 +15,8 @@ import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.avro.Split;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import io.kdstream.trainer.TrainerConfig;
+import io.kdstream.trainer.checkpoint.CheckpointPublisher;
+import io.kdstream.trainer.checkpoint.CheckpointStore;
 import io.kdstream.trainer.training.StepMetrics;
 import io.kdstream.trainer.training.StudentOptimizer;
 import io.kdstream.trainer.training.TrainingConfig;
@@ -65,7 +67,8 @@ public final class OnlineDistillation {
         try (LoadedCheckpoint teacher = CheckpointFile.read(teacherCheckpoint, null, tokenizer.fingerprint());
              DecoderLanguageModel student = DecoderLanguageModel.create(TransformerConfig.student(vocabulary), training.seed());
              StudentOptimizer optimizer = new StudentOptimizer(student, training);
-             OnlineCheckpoints checkpoints = new OnlineCheckpoints(config.runId(), config.checkpointDir(), client)) {
+             CheckpointPublisher checkpoints = new CheckpointPublisher(config.runId(), new CheckpointStore(config.checkpointDir()), client,
+                     new TopicCatalogue(client).checkpoints())) {
             for (long step = 1; step <= config.maxSteps(); step++) {
                 List<TokenizedExample> batch = sample(examples, training.batchSize(), random);
                 long started = System.nanoTime();
@@ -74,12 +77,19 @@ public final class OnlineDistillation {
                 stepNanos += nanos;
                 tokensSeen += metrics.tokens();
                 if (step % config.checkpointEvery() == 0 || step == config.maxSteps()) {
-                    checkpoints.publish(student, step, tokensSeen, metrics, tokensSeen / (stepNanos / 1e9),
-                            training, teacherFingerprint, tokenizer.fingerprint());
+                    checkpoints.publishModel(student, step, tokensSeen, metrics, tokensSeen / (stepNanos / 1e9), training,
+                            settingsRecorded(training), teacherFingerprint, tokenizer.fingerprint());
                 }
             }
         }
         return new StudentRunProcess.Result(config.maxSteps(), stepNanos / 1e6 / config.maxSteps(), 0, 0);
+    }
+
+    /** What the online run's checkpoints record of its settings: the training config and what makes it online. */
+    private static Map<String, String> settingsRecorded(TrainingConfig training) {
+        Map<String, String> settings = new LinkedHashMap<>(training.toMap());
+        settings.put("objective", "online-full-vocabulary-kd");
+        return settings;
     }
 
     /** The TRAIN prompts of {@code kd.prompts}, at least {@code expected} of them. */
