@@ -92,7 +92,7 @@ public final class DistillationLoss {
         NDArray ce = maskedMean(negativeLogLikelihood(logProbs, targets), lossMask.toType(type, false), one);
         NDArray kd = teacher == null
                 ? manager.zeros(new Shape(), type)
-                : divergence(studentLogits, logProbs, teacher, meanWeights(teacher.weights().toType(type, false), one));
+                : divergence(studentLogits, logProbs, teacher);
         return new LossTerms(weighted(kd, kdWeight).add(weighted(ce, sftWeight)), kd, ce);
     }
 
@@ -102,11 +102,11 @@ public final class DistillationLoss {
     }
 
     /**
-     * KD, the weighted sum over the teacher's positions with {@code weights} (M,1). The student's values of the top-K entries come in one
-     * {@code take} from the (B,P,V) logits; {@code logProbs} is the CE's log-softmax, reused by the tail form at
+     * KD, the sum over the teacher's positions weighted by their shares. The student's values of the top-K entries
+     * come in one {@code take} from the (B,P,V) logits; {@code logProbs} is the CE's log-softmax, reused by the tail form at
      * tau_s = 1.
      */
-    private NDArray divergence(NDArray logits, NDArray logProbs, TeacherTopK teacher, NDArray weights) {
+    private NDArray divergence(NDArray logits, NDArray logProbs, TeacherTopK teacher) {
         Shape logitsShape = logits.getShape();
         long k = validate(teacher, logitsShape);
         DataType type = logits.getDataType();
@@ -119,7 +119,7 @@ public final class DistillationLoss {
                             : logits.div(Scalars.scalarLike(logits, studentTemperature)).logSoftmax(-1)).take(index),
                     values, teacher.logSumExp().toType(type, false), k == logitsShape.get(2));
         };
-        return buckets.weightedDivergence(direction, weights);
+        return buckets.weightedDivergence(direction, teacher.shares().toType(type, false));
     }
 
     /** Checks the teacher's shapes against the logits; returns the K used, at most {@code topK}. */
@@ -131,7 +131,7 @@ public final class DistillationLoss {
         }
         Shape positions = indexShape.slice(0, 1);
         requireShape("teacher values", teacher.values(), indexShape);
-        requireShape("teacher weights", teacher.weights(), positions);
+        requireShape("teacher shares", teacher.shares(), positions.add(1));
         if (variant == LossVariant.TAIL) {
             if (teacher.logSumExp() == null) {
                 throw new IllegalArgumentException("the tail loss needs the teacher's log-sum-exp, and none was given"
@@ -155,14 +155,6 @@ public final class DistillationLoss {
     /** Sum of {@code values * mask} over the mask sum, with the denominator at least 1 (0, not NaN, if all masked). */
     private static NDArray maskedMean(NDArray values, NDArray mask, NDArray one) {
         return values.mul(mask).sum().div(mask.sum().maximum(one));
-    }
-
-    /**
-     * The same mean's weights, {@code w / max(sum w, 1)} as (M,1), for a sum over positions and entries: computed
-     * before the weights meet the student's side, they add no step to the backward pass.
-     */
-    private static NDArray meanWeights(NDArray weights, NDArray one) {
-        return weights.div(weights.sum().maximum(one)).expandDims(-1);
     }
 
     /** {@code term * weight}; at weight 1 no op at all (it would not change a bit). */

@@ -1,6 +1,8 @@
 package io.kdstream.trainer.loss;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * The teacher's side of a batch, at the M positions KD is trained on, in any order. Positions outside KD (padding,
@@ -13,9 +15,28 @@ import ai.djl.ndarray.NDArray;
  * @param values (M,K): top-K raw logits, already divided by the temperature the teacher ran with
  * @param logSumExp (M): the teacher's full-vocabulary log-sum-exp at that temperature; needed by
  *     {@link LossVariant#TAIL} only, may be null otherwise
- * @param weights (M): each position's loss-mask weight; KD is {@code sum(w * KL) / max(sum(w), 1)}
+ * @param shares (M,1): each position's share of KD, {@link #shares its loss-mask weight over the batch's}; KD is
+ *     {@code sum(share * KL)}, the mean over the positions weighted by their loss mask
  */
-public record TeacherTopK(NDArray logitIndex, NDArray values, NDArray logSumExp, NDArray weights) {
+public record TeacherTopK(NDArray logitIndex, NDArray values, NDArray logSumExp, NDArray shares) {
+
+    /**
+     * The positions' shares of KD from their loss-mask weights: {@code w / max(sum(w), 1)}, (M,1), so a batch whose
+     * weights are all 0 has KD 0 rather than NaN. Computed here rather than in the graph: M numbers in Java cost
+     * less than four tensor ops a step.
+     */
+    public static NDArray shares(NDManager manager, float[] weights) {
+        double sum = 0;
+        for (float weight : weights) {
+            sum += weight;
+        }
+        double denominator = Math.max(sum, 1);
+        float[] shares = new float[weights.length];
+        for (int i = 0; i < weights.length; i++) {
+            shares[i] = (float) (weights[i] / denominator);
+        }
+        return manager.create(shares, new Shape(weights.length, 1));
+    }
 
     /** The linearised index of token {@code id} at flat position {@code position = b * P + p}. */
     public static long logitIndex(int position, int id, int vocabularySize) {

@@ -199,7 +199,7 @@ public final class StudentOptimizer implements AutoCloseable {
         Shape entries = positions.add(teacher.k());
         return new TeacherTopK(scope.create(teacher.logitIndex(), entries), scope.create(teacher.values(), entries),
                 teacher.logSumExp() == null ? null : scope.create(teacher.logSumExp(), positions),
-                scope.create(teacher.weights(), positions));
+                TeacherTopK.shares(scope, teacher.weights()));
     }
 
     /** Scales all gradients so their global L2 norm is at most the configured maximum; returns the norm before. */
