@@ -57,6 +57,8 @@ public final class CacheBenchCommand implements Callable<Integer> {
                         round, plain.get(round - 1).recordsPerSecond(), decoding.get(round - 1).recordsPerSecond(),
                         rebuild.get(round - 1).recordsPerSecond(), rebuild.get(round - 1).seconds(), rebuild.get(round - 1).commitSeconds());
             }
+        } finally {
+            Files.deleteIfExists(workDir);
         }
         StringBuilder table = new StringBuilder("| round | plain consumer (bytes) records/s | decoding consumer records/s "
                 + "| rebuild records/s | of the rebuild: commit (fsync) | rebuild / plain | rebuild / decoding |\n|---|---|---|---|---|---|---|\n");

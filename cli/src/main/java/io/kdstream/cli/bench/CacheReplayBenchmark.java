@@ -26,6 +26,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,6 +35,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * How fast the trainer rebuilds its local cache by replaying the logit topic, beside a plain consumer that reads the
@@ -146,6 +149,18 @@ final class CacheReplayBenchmark {
                         + ingest.deadLettered() + " records: the benchmark's records are not what a trainer can use");
             }
             return new Pass("trainer cache rebuild", records, cache.bytes(), seconds, commitSeconds);
+        } finally {
+            deleteCache(directory);
         }
+    }
+
+    /** A round's cache is scratch (a trainer keeps one cache): its flat directory of shards goes once measured. */
+    private static void deleteCache(Path directory) throws IOException {
+        try (Stream<Path> files = Files.list(directory)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Files.delete(file);
+            }
+        }
+        Files.delete(directory);
     }
 }

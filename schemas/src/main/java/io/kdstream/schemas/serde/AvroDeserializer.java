@@ -4,7 +4,6 @@ import io.kdstream.schemas.registry.SchemaRegistryClient;
 import io.kdstream.schemas.registry.SchemaRegistryException;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DecoderFactory;
@@ -26,8 +25,6 @@ public class AvroDeserializer<T> implements Deserializer<T> {
 
     private SchemaRegistryClient registry;
     private boolean specific = true;
-    /** When set, records are read as this (generic) schema: fields it does not name are skipped, not decoded. */
-    private Schema projection;
     private final Map<Integer, DatumReader<Object>> readers = new ConcurrentHashMap<>();
 
     public AvroDeserializer() {
@@ -35,16 +32,6 @@ public class AvroDeserializer<T> implements Deserializer<T> {
 
     public AvroDeserializer(SchemaRegistryClient registry) {
         this.registry = registry;
-    }
-
-    /**
-     * Reads only the fields {@code projection} names, as generic records; the writer's other fields are skipped, which
-     * is much cheaper than decoding them when they are large (a logit record's top-K bytes).
-     */
-    public static AvroDeserializer<GenericRecord> projecting(SchemaRegistryClient registry, Schema projection) {
-        AvroDeserializer<GenericRecord> deserializer = new AvroDeserializer<>(registry);
-        deserializer.projection = projection;
-        return deserializer;
     }
 
     @Override
@@ -80,9 +67,6 @@ public class AvroDeserializer<T> implements Deserializer<T> {
 
     private DatumReader<Object> readerFor(int id) {
         Schema writer = registry.schemaById(id);
-        if (projection != null) {
-            return new GenericDatumReader<>(writer, projection);
-        }
         if (specific) {
             Class<?> generated = SpecificData.get().getClass(writer);
             if (generated != null) {

@@ -9,10 +9,9 @@ import io.kdstream.schemas.avro.EvalResult;
 import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.avro.TeacherLogits;
 import io.kdstream.schemas.logits.LogitRecordSummary;
+import io.kdstream.schemas.logits.LogitSummaryDeserializer;
 import io.kdstream.schemas.registry.SchemaRegistryClient;
-import io.kdstream.schemas.serde.AvroDeserializer;
 import io.kdstream.schemas.serde.AvroSerdes;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -75,8 +74,7 @@ public final class TopicCatalogue {
         this.checkpoints = new Topic<>(CHECKPOINTS, Serdes.String(), AvroSerdes.valueSerde(serdeConfigs, registry));
         this.evals = new Topic<>(EVALS, Serdes.String(), AvroSerdes.valueSerde(serdeConfigs, registry));
         this.deadLetter = new Topic<>(DEAD_LETTER, Serdes.ByteArray(), AvroSerdes.valueSerde(serdeConfigs, registry));
-        AvroDeserializer<GenericRecord> summaries = AvroDeserializer.projecting(registry, LogitRecordSummary.PROJECTION);
-        this.teacherLogitsSummaries = (topic, bytes) -> bytes == null ? null : LogitRecordSummary.of(summaries.deserialize(topic, bytes));
+        this.teacherLogitsSummaries = new LogitSummaryDeserializer(registry);
     }
 
     public Topic<String, Prompt> prompts() {

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -47,6 +48,8 @@ public final class CacheIngest {
     private final ChunkAssembler chunks = new ChunkAssembler();
     /** Raw values of chunks still being assembled: by sequence key, then computation (in arrival order), by chunk index. */
     private final Map<String, LinkedHashMap<Long, byte[][]>> pendingValues = new HashMap<>();
+    /** {@code "<teacher>/"} in UTF-8, how this cache's teacher's keys begin; null until the teacher is known. */
+    private byte[] teacherKeyPrefix;
     private long otherTeacherRecords;
     private long heldOutRecords;
     private long deadLettered;
@@ -62,25 +65,47 @@ public final class CacheIngest {
     }
 
     public void accept(ConsumerRecord<byte[], byte[]> record) {
-        String key = record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
-        String teacher = TopicCatalogue.teacherOfLogitsKey(key);
-        if (cache.teacherFingerprint() == null && record.value() != null && !teacher.isEmpty()) {
-            cache.pinTeacher(teacher);
-            log.info("no teacher configured (kdstream.trainer.teacher.fingerprint); training on the first one seen, {}", teacher);
-        }
-        if (!teacher.equals(cache.teacherFingerprint())) {
-            if (record.value() != null) {
-                otherTeacherRecords++;
+        if (isOfThisTeacher(record)) {
+            if (record.value() == null) {
+                fileTombstone(record);
+            } else {
+                appendIfUsable(record);
             }
-        } else if (record.value() == null) {
-            String prompt = TopicCatalogue.promptOfLogitsKey(key);
-            if (key.equals(TopicCatalogue.teacherLogitsKey(teacher, prompt))) { // chunks' own tombstones go with it
-                cache.append(CachedSequence.tombstone(prompt, record.partition(), record.offset()));
-            }
-        } else {
-            appendIfUsable(record);
+        } else if (record.value() != null) {
+            otherTeacherRecords++;
         }
         cache.advance(record.partition(), record.offset() + 1);
+    }
+
+    /**
+     * Whether the record's key is the cache's teacher's; with no teacher configured, the first keyed record with a
+     * value names it. Keys are compared as bytes, not decoded: a replay reads every record of the topic.
+     */
+    private boolean isOfThisTeacher(ConsumerRecord<byte[], byte[]> record) {
+        byte[] key = record.key();
+        if (key == null) {
+            return false;
+        }
+        if (teacherKeyPrefix == null) {
+            String teacher = TopicCatalogue.teacherOfLogitsKey(new String(key, StandardCharsets.UTF_8));
+            if (cache.teacherFingerprint() == null) {
+                if (record.value() == null || teacher.isEmpty()) {
+                    return false;
+                }
+                cache.pinTeacher(teacher);
+                log.info("no teacher configured (kdstream.trainer.teacher.fingerprint); training on the first one seen, {}", teacher);
+            }
+            teacherKeyPrefix = TopicCatalogue.teacherLogitsKey(cache.teacherFingerprint(), "").getBytes(StandardCharsets.UTF_8);
+        }
+        return Arrays.equals(key, 0, Math.min(key.length, teacherKeyPrefix.length), teacherKeyPrefix, 0, teacherKeyPrefix.length);
+    }
+
+    private void fileTombstone(ConsumerRecord<byte[], byte[]> record) {
+        String key = new String(record.key(), StandardCharsets.UTF_8);
+        String prompt = TopicCatalogue.promptOfLogitsKey(key);
+        if (key.equals(TopicCatalogue.teacherLogitsKey(cache.teacherFingerprint(), prompt))) { // chunks' own tombstones go with it
+            cache.append(CachedSequence.tombstone(prompt, record.partition(), record.offset()));
+        }
     }
 
     private void appendIfUsable(ConsumerRecord<byte[], byte[]> record) {

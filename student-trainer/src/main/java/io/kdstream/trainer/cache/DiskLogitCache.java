@@ -59,7 +59,7 @@ public final class DiskLogitCache implements CachedEntries, AutoCloseable {
     private final List<FileChannel> readers = new ArrayList<>();
     private FileChannel writerChannel;
     /** Frames not yet handed to the file system; reads flush it first. */
-    private ByteBuffer pending = ByteBuffer.allocate(1 << 20);
+    private ByteBuffer pending = ByteBuffer.allocateDirect(1 << 20);
     private long currentShardBytes;
     /** Shards finished since the last commit: the commit makes them durable (a roll does not wait for the disk). */
     private final List<Integer> unsyncedShards = new ArrayList<>();
@@ -236,7 +236,7 @@ public final class DiskLogitCache implements CachedEntries, AutoCloseable {
             if (frameSize > pending.remaining()) {
                 flush();
                 if (frameSize > pending.capacity()) {
-                    pending = ByteBuffer.allocate(frameSize);
+                    pending = ByteBuffer.allocateDirect(frameSize);
                 }
             }
         } catch (IOException e) {

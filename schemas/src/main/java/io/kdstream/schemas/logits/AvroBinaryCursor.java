@@ -1,0 +1,143 @@
+package io.kdstream.schemas.logits;
+
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads and skips Avro binary values in a byte array, by position. Skipping is the point: a length-prefixed value
+ * is passed over by its length, and a run of ints or longs by finding the varints' last bytes, without decoding
+ * them (Avro's decoder reads an array of ints item by item, most of what reading a logit record's summary cost).
+ * Values running past the end are refused ({@link AvroRuntimeException}).
+ */
+final class AvroBinaryCursor {
+
+    private final byte[] bytes;
+    private final int end;
+    private int position;
+
+    AvroBinaryCursor(byte[] bytes, int offset, int length) {
+        if (offset < 0 || length < 0 || offset + length > bytes.length) {
+            throw new IllegalArgumentException("range " + offset + "+" + length + " is outside " + bytes.length + " bytes");
+        }
+        this.bytes = bytes;
+        this.position = offset;
+        this.end = offset + length;
+    }
+
+    int readInt() {
+        long value = readLong();
+        if (value != (int) value) {
+            throw new AvroRuntimeException("int out of range: " + value + " at byte " + position);
+        }
+        return (int) value;
+    }
+
+    /** A zig-zag varint of at most 10 bytes. */
+    long readLong() {
+        long raw = 0;
+        for (int shift = 0; shift < 70; shift += 7) {
+            byte b = next();
+            raw |= (long) (b & 0x7f) << shift;
+            if (b >= 0) {
+                return (raw >>> 1) ^ -(raw & 1);
+            }
+        }
+        throw new AvroRuntimeException("varint longer than 10 bytes before byte " + position);
+    }
+
+    String readString() {
+        int length = readLength();
+        String value = new String(bytes, position, length, StandardCharsets.UTF_8);
+        position += length;
+        return value;
+    }
+
+    /** Passes over one value of {@code schema}. */
+    void skip(Schema schema) {
+        switch (schema.getType()) {
+            case NULL -> { }
+            case BOOLEAN -> skipBytes(1);
+            case INT, LONG, ENUM -> skipVarints(1);
+            case FLOAT -> skipBytes(4);
+            case DOUBLE -> skipBytes(8);
+            case STRING, BYTES -> skipBytes(readLength());
+            case FIXED -> skipBytes(schema.getFixedSize());
+            case UNION -> {
+                int branch = readInt();
+                if (branch < 0 || branch >= schema.getTypes().size()) {
+                    throw new AvroRuntimeException("union branch " + branch + " of " + schema.getTypes().size() + " at byte " + position);
+                }
+                skip(schema.getTypes().get(branch));
+            }
+            case RECORD -> {
+                for (Schema.Field field : schema.getFields()) {
+                    skip(field.schema());
+                }
+            }
+            case ARRAY -> skipBlocks(schema.getElementType(), false);
+            case MAP -> skipBlocks(schema.getValueType(), true);
+        }
+    }
+
+    /** Array and map items come in blocks: a count (negative: followed by the block's size in bytes), 0 ends them. */
+    private void skipBlocks(Schema item, boolean keyed) {
+        boolean varintItems = !keyed && (item.getType() == Schema.Type.INT || item.getType() == Schema.Type.LONG);
+        for (long count = readLong(); count != 0; count = readLong()) {
+            if (count < 0) {
+                long size = readLong();
+                if (size < 0 || size > end - position) {
+                    throw new AvroRuntimeException("block of " + size + " bytes at byte " + position + " runs past the end");
+                }
+                skipBytes((int) size);
+            } else if (varintItems) {
+                skipVarints(count);
+            } else {
+                for (long i = 0; i < count; i++) {
+                    if (keyed) {
+                        skipBytes(readLength());
+                    }
+                    skip(item);
+                }
+            }
+        }
+    }
+
+    /** Passes over {@code count} varints: each ends at a byte whose top bit is clear. */
+    private void skipVarints(long count) {
+        long left = count;
+        int at = position;
+        while (left > 0) {
+            if (at >= end) {
+                throw new AvroRuntimeException(left + " varints left at the end of the record");
+            }
+            if (bytes[at++] >= 0) {
+                left--;
+            }
+        }
+        position = at;
+    }
+
+    private void skipBytes(int length) {
+        if (length > end - position) {
+            throw new AvroRuntimeException(length + " bytes at byte " + position + " run past the end");
+        }
+        position += length;
+    }
+
+    private int readLength() {
+        long length = readLong();
+        if (length < 0 || length > end - position) {
+            throw new AvroRuntimeException("length " + length + " at byte " + position + " runs past the end");
+        }
+        return (int) length;
+    }
+
+    private byte next() {
+        if (position >= end) {
+            throw new AvroRuntimeException("the record ends before byte " + position);
+        }
+        return bytes[position++];
+    }
+}
