@@ -33,7 +33,8 @@ import java.util.function.Function;
  * {@code batch.size} sequences or {@code batch.tokens} tokens, {@code shuffle.buffer} entries, {@code fresh.share} of
  * each batch from records that arrived after training began, {@code epochs} (0: the step count ends the run).
  *
- * <p>A run with the same {@code run.id} and checkpoint directory resumes from its newest valid checkpoint.
+ * <p>A run with the same {@code run.id} and checkpoint directory resumes from its newest valid checkpoint. The default
+ * id is fixed, so a trainer simply started again resumes, as a consumer group resumes; a new run takes a new id.
  *
  * @param runId              names this training run in checkpoints and events
  * @param maxSteps           steps to take before the run ends with a final checkpoint
@@ -49,6 +50,9 @@ public record TrainerConfig(Settings settings, String runId, long maxSteps, long
                             String teacherFingerprint, int minExamples, TrainingConfig training, CacheConfig cache,
                             SamplingConfig sampling) {
 
+    /** The run id when none is set: one that stays the same, so restarting a trainer resumes its run. */
+    public static final String DEFAULT_RUN_ID = "default";
+
     private static final String KD_WEIGHT = "kdstream.trainer.kd.weight";
     private static final String SFT_WEIGHT = "kdstream.trainer.sft.weight";
     private static final String LAMBDA = "kdstream.trainer.lambda";
@@ -57,7 +61,7 @@ public record TrainerConfig(Settings settings, String runId, long maxSteps, long
     private static final long DEFAULT_STEPS = 300;
 
     public static TrainerConfig from(Settings settings) {
-        String runId = settings.string("kdstream.trainer.run.id", "run-" + System.currentTimeMillis());
+        String runId = settings.string("kdstream.trainer.run.id", DEFAULT_RUN_ID);
         Path checkpointDir = settings.path("kdstream.trainer.checkpoint.dir", Path.of("checkpoints")).resolve(runId);
         TrainingConfig training = training(settings);
         try {

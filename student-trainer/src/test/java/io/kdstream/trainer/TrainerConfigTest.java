@@ -18,6 +18,14 @@ class TrainerConfigTest {
     }
 
     @Test
+    void shouldResumeTheSameRunWhenStartedAgainWithoutARunId() {
+        TrainerConfig first = TrainerConfig.from(Settings.of(Map.of()));
+        TrainerConfig again = TrainerConfig.from(Settings.of(Map.of()));
+        assertThat(again.runId()).isEqualTo(first.runId()).isEqualTo(TrainerConfig.DEFAULT_RUN_ID);
+        assertThat(again.checkpointDir()).isEqualTo(first.checkpointDir());
+    }
+
+    @Test
     void shouldDefaultToNemosRenormalisedForwardKl() {
         assertThat(training(Map.of("kdstream.trainer.run.id", "r"))).isEqualTo(TrainingConfig.defaults());
     }

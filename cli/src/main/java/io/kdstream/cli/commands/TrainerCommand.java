@@ -17,7 +17,8 @@ import java.util.concurrent.Callable;
 /** {@code kdstream trainer}. */
 @Command(name = "trainer", mixinStandardHelpOptions = true,
         description = "Run the student trainer on kd.teacher.logits; checkpoints are announced on kd.checkpoints. "
-                + "Started again with the same run id (kdstream.trainer.run.id) it resumes from its newest valid checkpoint. "
+                + "Started again with the same run id (kdstream.trainer.run.id, default 'default') it resumes from its newest valid "
+                + "checkpoint; a new run takes a new id. "
                 + "Settings: kdstream.trainer.* (steps, checkpoint.every, kd.weight, sft.weight, topk, batch.size, batch.tokens, "
                 + "epochs, fresh.share, lr.schedule, cache.dir, ...).")
 public final class TrainerCommand implements Callable<Integer> {
