@@ -81,7 +81,7 @@ public final class CacheBenchCommand implements Callable<Integer> {
                         + "holds %.0f bytes a record). Readers alternate, after one warm-up round each: the *plain consumer* "
                         + "reads every record's bytes and does nothing with them; the *decoding consumer* also decodes each value "
                         + "into a TeacherLogits (what a reader of the topic does); the *rebuild* is `kdstream trainer --rebuild-cache`'s "
-                        + "catch-up: it files every record from its key and a summary projection (logits skipped), frames and "
+                        + "catch-up: it files every record from its key and its summary (read by skipping the logits, not decoding them), frames and "
                         + "checksums it into the shard files, and commits (fsync) at the end, with fetching and filing in two threads.%n%n",
                 records, k, (double) plain.get(0).bytes() / plain.get(0).records(), (double) sample.bytes() / sample.records())
                 + table
