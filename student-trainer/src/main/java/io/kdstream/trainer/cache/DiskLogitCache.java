@@ -54,6 +54,8 @@ public final class DiskLogitCache implements CachedEntries, AutoCloseable {
     private int[] payloadLength = new int[1024];
     private int[] tokens = new int[1024];
     private final BitSet dead = new BitSet();
+    /** The number of bits set in {@link #dead}, kept as they are set: the trainer asks for the live count every step. */
+    private int deadCount;
     private final Map<String, Integer> latestByPrompt = new HashMap<>();
 
     private final List<FileChannel> readers = new ArrayList<>();
@@ -269,10 +271,17 @@ public final class DiskLogitCache implements CachedEntries, AutoCloseable {
         tokens[entry] = sequence.tokens();
         Integer previous = latestByPrompt.put(sequence.promptId(), entry);
         if (previous != null) {
-            dead.set(previous);
+            markDead(previous);
         }
         if (sequence.isTombstone()) {
+            markDead(entry);
+        }
+    }
+
+    private void markDead(int entry) {
+        if (!dead.get(entry)) {
             dead.set(entry);
+            deadCount++;
         }
     }
 
@@ -329,7 +338,7 @@ public final class DiskLogitCache implements CachedEntries, AutoCloseable {
 
     @Override
     public int liveCount() {
-        return size - dead.cardinality();
+        return size - deadCount;
     }
 
     @Override

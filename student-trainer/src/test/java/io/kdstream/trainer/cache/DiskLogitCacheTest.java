@@ -41,6 +41,10 @@ class DiskLogitCacheTest {
             assertThat(read.tokens()).isEqualTo("first, recomputed".length());
             assertThat(read.values()).map(bytes -> new String(bytes, StandardCharsets.UTF_8)).containsExactly("first, recomputed", "first, recomputed!");
             assertThat(cache.nextOffsets()).containsEntry(0, 12L).containsEntry(1, 5L);
+
+            cache.append(sequence("p2", 1, 5, "second, back after its tombstone"));
+            cache.append(CachedSequence.tombstone("p3", 1, 6)); // a tombstone of a prompt never cached
+            assertThat(cache.liveCount()).isEqualTo(2);
         }
     }
 
