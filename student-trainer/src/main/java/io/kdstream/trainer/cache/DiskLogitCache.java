@@ -21,6 +21,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import io.kdstream.trainer.sampling.CachedEntries;
 
@@ -63,8 +67,16 @@ public final class DiskLogitCache implements CachedEntries, AutoCloseable {
     /** Frames not yet handed to the file system; reads flush it first. */
     private ByteBuffer pending = ByteBuffer.allocateDirect(1 << 20);
     private long currentShardBytes;
-    /** Shards finished since the last commit: the commit makes them durable (a roll does not wait for the disk). */
-    private final List<Integer> unsyncedShards = new ArrayList<>();
+    /**
+     * Finished shards are made durable in the background, one after another, so a commit waits for little more than
+     * the shard being written (and a long replay's writing to disk overlaps its filing).
+     */
+    private final ExecutorService shardSyncer = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "trainer-cache-shard-sync");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private CompletableFuture<Void> shardSyncs = CompletableFuture.completedFuture(null);
     private long bytes;
 
     private DiskLogitCache(Path directory, long shardBytes, FileChannel lockChannel, FileLock lock, String cacheId,
@@ -301,13 +313,20 @@ public final class DiskLogitCache implements CachedEntries, AutoCloseable {
     /** Puts the appended entries on disk, then records the new position atomically. */
     public void commit() throws IOException {
         flush();
-        for (int shard : unsyncedShards) {
-            readers.get(shard).force(false); // the same file as the writer had: fsync is per file
-        }
-        unsyncedShards.clear();
+        awaitShardSyncs();
         writerChannel.force(false);
         new CachePosition(cacheId, teacherFingerprint == null ? "" : teacherFingerprint, tokenizerFingerprint, size,
                 readers.size(), currentShardBytes, nextOffsets).write(directory);
+    }
+
+    /** Waits for the finished shards' background syncs; a failed one fails the commit. */
+    private void awaitShardSyncs() throws IOException {
+        try {
+            shardSyncs.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof UncheckedIOException io ? io.getCause()
+                    : new IOException("cannot make a finished shard of the trainer cache in " + directory + " durable", e.getCause());
+        }
     }
 
     public CachedSequence read(int entry) {
@@ -415,6 +434,8 @@ public final class DiskLogitCache implements CachedEntries, AutoCloseable {
 
     private void closeFiles() throws IOException {
         try {
+            shardSyncs.exceptionally(failure -> null).join(); // no channel closes under a sync
+            shardSyncer.shutdown();
             if (writerChannel != null) {
                 writerChannel.close();
             }
@@ -429,7 +450,14 @@ public final class DiskLogitCache implements CachedEntries, AutoCloseable {
     private void openShardForWriting(int shard) throws IOException {
         if (writerChannel != null) {
             flush();
-            unsyncedShards.add(readers.size() - 1);
+            FileChannel finished = readers.get(readers.size() - 1); // the same file as the writer's: fsync is per file
+            shardSyncs = shardSyncs.thenRunAsync(() -> {
+                try {
+                    finished.force(false);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, shardSyncer);
             writerChannel.close();
         }
         Path file = shardPath(shard);
