@@ -4,6 +4,7 @@ import io.kdstream.model.tokenizer.CharTokenizer;
 import io.kdstream.model.tokenizer.TokenizedExample;
 import io.kdstream.model.topk.TopKLogits;
 import io.kdstream.model.transformer.Devices;
+import io.kdstream.platform.config.ConfigException;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.kafka.TopicAdmin;
 import io.kdstream.platform.observability.Observability;
@@ -90,6 +91,11 @@ public final class TeacherWorker extends LoopService {
         TopicAdmin.ensureTopics(client, List.of(TopicCatalogue.TEACHER_REQUESTS, TopicCatalogue.TEACHER_LOGITS, TopicCatalogue.DEAD_LETTER));
         catalogue = new TopicCatalogue(client);
         teacher = TeacherModel.load(config.checkpoint(), config.modelId(), config.revision(), tokenizer, Devices.parse(config.device()));
+        if (config.topK() < 1 || config.topK() > teacher.vocabularySize()) {
+            // refused here, before any request is read, rather than by the first forward pass inside a transaction
+            throw new ConfigException("setting 'kdstream.teacher.topk' is " + config.topK() + "; it must be between 1 and"
+                    + " the teacher's vocabulary of " + teacher.vocabularySize());
+        }
         log.info("{} serves teacher {} on {} (K={})", name(), teacher.identity().getFingerprint(), teacher.device(), config.topK());
         producer = transactionalProducer(client);
         producer.initTransactions();

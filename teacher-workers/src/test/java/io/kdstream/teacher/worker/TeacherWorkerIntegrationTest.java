@@ -1,6 +1,7 @@
 package io.kdstream.teacher.worker;
 
 import io.kdstream.model.tokenizer.CharTokenizer;
+import io.kdstream.platform.config.ConfigException;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.embedded.EmbeddedPlatform;
 import io.kdstream.platform.kafka.TopicAdmin;
@@ -42,6 +43,28 @@ class TeacherWorkerIntegrationTest {
     private static HttpResponse<String> get(StatusServer status, String path) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + status.port() + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void shouldRefuseATopKBeyondTheTeachersVocabularyBeforeReadingARequest(EmbeddedPlatform platform, @TempDir Path dir) throws Exception {
+        Settings settings = Settings.of(Map.of(
+                "bootstrap.servers", platform.bootstrapServers(),
+                "schema.registry.url", platform.schemaRegistryUrl(),
+                "kdstream.teacher.checkpoint", TeacherFixtures.untrainedTeacher(dir, 1).toString(),
+                "kdstream.teacher.group.id", "kdstream-teacher-topk-refusal",
+                "kdstream.teacher.topk", "1000"));
+        TeacherWorker worker = new TeacherWorker(TeacherWorkerConfig.from(settings), "too-many-entries");
+        try {
+            worker.start();
+            await().atMost(Duration.ofSeconds(60)).until(worker::isStopped);
+
+            assertThat(worker.failure()).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("'kdstream.teacher.topk' is 1000")
+                    .hasMessageContaining("vocabulary of " + new CharTokenizer().vocabularySize());
+            assertThat(worker.published()).isZero();
+        } finally {
+            worker.close();
+        }
     }
 
     @Test
