@@ -28,8 +28,15 @@ record Distribution(double median, double lowerQuartile, double upperQuartile, i
 
     /** "met", "missed" or "undecided" for a target the median should not exceed, by the interval's ends. */
     String verdictAtMost(double target) {
-        return medianHigh <= target ? "met" : medianLow > target ? "missed" : "undecided (the interval holds the target)";
+        return medianHigh <= target ? "met" : medianLow > target ? "missed" : UNDECIDED;
     }
+
+    /** "met", "missed" or "undecided" for a target the median should reach, by the interval's ends. */
+    String verdictAtLeast(double target) {
+        return medianLow >= target ? "met" : medianHigh < target ? "missed" : UNDECIDED;
+    }
+
+    private static final String UNDECIDED = "undecided (the interval holds the target)";
 
     private static double rank(double[] sorted, double quantile) {
         return sorted[(int) Math.round(quantile * (sorted.length - 1))];

@@ -50,5 +50,8 @@ class DistributionTest {
         assertThat(Distribution.of(around).verdictAtMost(1.05)).isEqualTo("met");
         assertThat(Distribution.of(around).verdictAtMost(0.95)).isEqualTo("missed");
         assertThat(Distribution.of(around).verdictAtMost(1.0)).startsWith("undecided");
+        assertThat(Distribution.of(around).verdictAtLeast(0.95)).isEqualTo("met");
+        assertThat(Distribution.of(around).verdictAtLeast(1.05)).isEqualTo("missed");
+        assertThat(Distribution.of(around).verdictAtLeast(1.0)).startsWith("undecided");
     }
 }
