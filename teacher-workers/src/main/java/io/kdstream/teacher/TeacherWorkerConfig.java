@@ -7,6 +7,9 @@ import io.kdstream.schemas.topics.TopicCatalogue;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The teacher worker's settings ({@code kdstream.teacher.*}); Kafka client properties pass through.
@@ -23,10 +26,13 @@ import java.nio.file.Path;
  * @param device         where the teacher runs: {@code auto} (a GPU when DJL's engine sees one), {@code cpu}, {@code gpu}, {@code gpu:N}
  * @param pauseBeforeCommitMillis fault injection for tests: sleep after sending a transaction's records, before
  *                       committing it (0 in production)
+ * @param failForwardPrompts fault injection for tests: prompt ids whose forward pass fails, as a device error would
+ *                       (empty in production)
  */
 public record TeacherWorkerConfig(Settings settings, Path checkpoint, String modelId, String revision, int topK,
                                   TopKEncoding encoding, int maxRecordBytes,
-                                  int batchTokens, String groupId, String device, long pauseBeforeCommitMillis) {
+                                  int batchTokens, String groupId, String device, long pauseBeforeCommitMillis,
+                                  Set<String> failForwardPrompts) {
 
     public static TeacherWorkerConfig from(Settings settings) {
         String modelId = settings.string("kdstream.teacher.model.id", "kdstream-math-teacher");
@@ -40,7 +46,9 @@ public record TeacherWorkerConfig(Settings settings, Path checkpoint, String mod
                 settings.integer("kdstream.teacher.batch.tokens", 4096),
                 settings.string("kdstream.teacher.group.id", "kdstream-teacher-" + modelId),
                 settings.string("kdstream.teacher.device", "auto"),
-                settings.longValue("kdstream.teacher.fault.pause.before.commit.ms", 0));
+                settings.longValue("kdstream.teacher.fault.pause.before.commit.ms", 0),
+                Arrays.stream(settings.string("kdstream.teacher.fault.fail.forward.prompts", "").split(","))
+                        .map(String::trim).filter(id -> !id.isEmpty()).collect(Collectors.toUnmodifiableSet()));
     }
 
     private static TopKEncoding encoding(Settings settings) {

@@ -74,6 +74,11 @@ public final class TeacherWorker extends LoopService {
     private KafkaConsumer<byte[], byte[]> consumer;
     private KafkaProducer<byte[], byte[]> producer;
     private WorkerMetrics metrics;
+    /** Sequences whose forward pass failed when scored alone, since the last one that passed. */
+    private int failuresAloneInARow;
+
+    /** Sequences failing alone in a row that stop the worker: a broken device, not bad input. */
+    static final int MAX_FAILURES_ALONE = 3;
 
     /**
      * @param instanceId this worker's stable name in the group: a replacement with the same name fences the
@@ -145,6 +150,14 @@ public final class TeacherWorker extends LoopService {
             log.warn("{}: transaction aborted, the batch will be redone: {}", name(), e.toString());
             producer.abortTransaction();
             rewind(records);
+        } catch (RuntimeException stop) {
+            // the worker stops: abort now, so read_committed readers are not held until the transaction times out
+            try {
+                producer.abortTransaction();
+            } catch (RuntimeException abortFailed) {
+                stop.addSuppressed(abortFailed);
+            }
+            throw stop;
         }
         return true;
     }
@@ -206,9 +219,35 @@ public final class TeacherWorker extends LoopService {
         producer.send(new ProducerRecord<>(topic, record.key(), catalogue.deadLetter().valueSerde().serializer().serialize(topic, letter)));
     }
 
+    /**
+     * Scores a batch and sends its records. A batch whose forward pass fails is scored again one sequence at a time
+     * (a batch too large for the device's memory then goes through); a sequence that fails alone is dead-lettered
+     * with the error, unless {@value #MAX_FAILURES_ALONE} fail alone in a row: then the device, not the input, is the
+     * likely cause, and the worker stops (the transaction is aborted, nothing is lost) rather than dead-letter the
+     * whole stream.
+     */
     private long process(List<Pending> batch) {
         long started = System.nanoTime();
-        List<TopKLogits> topK = teacher.topK(batch.stream().map(p -> p.example.tokens()).toList(), config.topK());
+        List<TopKLogits> topK;
+        try {
+            topK = forward(batch);
+        } catch (RuntimeException e) {
+            if (batch.size() > 1) {
+                log.warn("{}: the teacher failed on a batch of {} sequences ({}); scoring them one at a time", name(), batch.size(), e.toString());
+                long sent = 0;
+                for (Pending pending : batch) {
+                    sent += process(List.of(pending));
+                }
+                return sent;
+            }
+            if (++failuresAloneInARow >= MAX_FAILURES_ALONE) {
+                throw new IllegalStateException(name() + " stops: the teacher failed on " + failuresAloneInARow
+                        + " sequences in a row, each alone; the last error: " + e, e);
+            }
+            deadLetter(batch.get(0).request, e);
+            return 0;
+        }
+        failuresAloneInARow = 0;
         long nanos = System.nanoTime() - started;
         metrics.batch(nanos);
         long millis = nanos / 1_000_000;
@@ -233,6 +272,15 @@ public final class TeacherWorker extends LoopService {
             sent++;
         }
         return sent;
+    }
+
+    private List<TopKLogits> forward(List<Pending> batch) {
+        for (Pending pending : batch) {
+            if (config.failForwardPrompts().contains(pending.prompt.getId())) {
+                throw new IllegalStateException("fault injection: the forward pass fails on prompt " + pending.prompt.getId());
+            }
+        }
+        return teacher.topK(batch.stream().map(p -> p.example.tokens()).toList(), config.topK());
     }
 
     private void pauseBeforeCommitIfAsked() throws InterruptedException {

@@ -1,0 +1,124 @@
+package io.kdstream.teacher.worker;
+
+import io.kdstream.platform.config.Settings;
+import io.kdstream.platform.embedded.EmbeddedPlatform;
+import io.kdstream.platform.kafka.TopicAdmin;
+import io.kdstream.platform.kafka.TopicSnapshot;
+import io.kdstream.platform.testing.EmbeddedPlatformExtension;
+import io.kdstream.schemas.avro.DeadLetter;
+import io.kdstream.schemas.avro.Prompt;
+import io.kdstream.schemas.avro.TeacherLogits;
+import io.kdstream.schemas.topics.KafkaClients;
+import io.kdstream.schemas.topics.TopicCatalogue;
+import io.kdstream.teacher.TeacherWorkerConfig;
+import io.kdstream.teacher.testing.TeacherFixtures;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A forward pass that fails (here by fault injection, as a device error would): the batch is scored again one
+ * sequence at a time, a sequence that fails alone is dead-lettered and the others are published; several failing
+ * alone in a row stop the worker with its transaction aborted, so nothing of that batch is lost or half-published.
+ * Each worker's group starts at the end of the request topic, so only its own requests are scored.
+ */
+@ExtendWith(EmbeddedPlatformExtension.class)
+class TeacherWorkerForwardFailureIntegrationTest {
+
+    @Test
+    void shouldDeadLetterTheSequenceThatFailsAloneAndPublishTheRest(EmbeddedPlatform platform, @TempDir Path dir) throws Exception {
+        Settings settings = settings(platform, dir, "kdstream-teacher-forward-failure", "fwd-poison");
+        TeacherWorker worker = startedAtEnd(settings, List.of("fwd-ok-1", "fwd-poison", "fwd-ok-2"));
+        TopicCatalogue catalogue = new TopicCatalogue(settings.clientProperties());
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> worker.published() >= 2);
+            List<ConsumerRecord<byte[], DeadLetter>> letters = TopicSnapshot.read(platform.bootstrapServers(), TopicCatalogue.DEAD_LETTER.name(),
+                            catalogue.deadLetter().keySerde().deserializer(), catalogue.deadLetter().valueSerde().deserializer(), 1, Duration.ofSeconds(30))
+                    .stream().filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals("fwd-poison")).toList();
+            assertThat(letters).hasSize(1);
+            assertThat(letters.get(0).value().getErrorMessage()).contains("fault injection: the forward pass fails on prompt fwd-poison");
+
+            List<String> published = TopicSnapshot.read(platform.bootstrapServers(), TopicCatalogue.TEACHER_LOGITS.name(),
+                            catalogue.teacherLogits().keySerde().deserializer(), catalogue.teacherLogits().valueSerde().deserializer(), 2, Duration.ofSeconds(30))
+                    .stream().map(ConsumerRecord::key).filter(key -> key.startsWith(worker.teacherFingerprint() + "/fwd-")).toList();
+            assertThat(published).containsExactlyInAnyOrder(worker.teacherFingerprint() + "/fwd-ok-1", worker.teacherFingerprint() + "/fwd-ok-2");
+            assertThat(worker.failure()).isNull();
+        } finally {
+            worker.close();
+        }
+    }
+
+    @Test
+    void shouldStopWithTheTransactionAbortedWhenSequencesKeepFailingAlone(EmbeddedPlatform platform, @TempDir Path dir) throws Exception {
+        List<String> failing = List.of("stop-1", "stop-2", "stop-3");
+        Settings settings = settings(platform, dir, "kdstream-teacher-forward-stop", String.join(",", failing));
+        TeacherWorker worker = startedAtEnd(settings, failing);
+        TopicCatalogue catalogue = new TopicCatalogue(settings.clientProperties());
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(worker::isStopped);
+
+            assertThat(worker.failure()).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("failed on " + TeacherWorker.MAX_FAILURES_ALONE + " sequences in a row");
+            assertThat(worker.published()).isZero();
+            // the first two were dead-lettered inside the aborted transaction: a read_committed reader never sees them
+            List<String> letters = TopicSnapshot.read(platform.bootstrapServers(), TopicCatalogue.DEAD_LETTER.name(),
+                            catalogue.deadLetter().keySerde().deserializer(), catalogue.deadLetter().valueSerde().deserializer(), 0, Duration.ofSeconds(10))
+                    .stream().map(r -> new String(r.key(), StandardCharsets.UTF_8)).filter(failing::contains).toList();
+            assertThat(letters).isEmpty();
+        } finally {
+            worker.close();
+        }
+    }
+
+    private static Settings settings(EmbeddedPlatform platform, Path dir, String group, String failingPrompts) throws Exception {
+        return Settings.of(Map.of(
+                "bootstrap.servers", platform.bootstrapServers(),
+                "schema.registry.url", platform.schemaRegistryUrl(),
+                "kdstream.teacher.checkpoint", TeacherFixtures.untrainedTeacher(dir, 3).toString(),
+                "kdstream.teacher.topk", "4",
+                "kdstream.teacher.group.id", group,
+                "kdstream.teacher.fault.fail.forward.prompts", failingPrompts));
+    }
+
+    /** Points the worker's group at the request topic's current end, sends the prompts, and starts the worker. */
+    private static TeacherWorker startedAtEnd(Settings settings, List<String> promptIds) throws Exception {
+        Map<String, Object> client = settings.clientProperties();
+        TopicAdmin.ensureTopics(client, TopicCatalogue.ALL);
+        TeacherWorkerConfig config = TeacherWorkerConfig.from(settings);
+        String topic = TopicCatalogue.TEACHER_REQUESTS.name();
+        try (Admin admin = Admin.create(client)) {
+            Map<TopicPartition, OffsetSpec> latest = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
+                    .collect(Collectors.toMap(info -> new TopicPartition(topic, info.partition()), info -> OffsetSpec.latest()));
+            Map<TopicPartition, OffsetAndMetadata> ends = new HashMap<>();
+            admin.listOffsets(latest).all().get().forEach((partition, info) -> ends.put(partition, new OffsetAndMetadata(info.offset())));
+            admin.alterConsumerGroupOffsets(config.groupId(), ends).all().get();
+        }
+        TopicCatalogue catalogue = new TopicCatalogue(client);
+        try (KafkaProducer<String, Prompt> prompts = KafkaClients.producer(client, catalogue.teacherRequests(), "forward-failure-test")) {
+            for (String id : promptIds) { // one partition, in order: the worker scores them in this order
+                prompts.send(new ProducerRecord<>(topic, 0, id, TeacherFixtures.prompt(id, "What is 1+2?", "3 #### 3"))).get();
+            }
+        }
+        TeacherWorker worker = new TeacherWorker(config, "forward-failure");
+        worker.start();
+        return worker;
+    }
+}
