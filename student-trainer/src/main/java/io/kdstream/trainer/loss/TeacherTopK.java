@@ -1,8 +1,6 @@
 package io.kdstream.trainer.loss;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 
 /**
  * The teacher's side of a batch, at the M positions KD is trained on, in any order. Positions outside KD (padding,
@@ -21,11 +19,11 @@ import ai.djl.ndarray.types.Shape;
 public record TeacherTopK(NDArray logitIndex, NDArray values, NDArray logSumExp, NDArray shares) {
 
     /**
-     * The positions' shares of KD from their loss-mask weights: {@code w / max(sum(w), 1)}, (M,1), so a batch whose
-     * weights are all 0 has KD 0 rather than NaN. Computed here rather than in the graph: M numbers in Java cost
-     * less than four tensor ops a step.
+     * The positions' shares of KD from their loss-mask weights: {@code w / max(sum(w), 1)}, for an (M,1) tensor, so a
+     * batch whose weights are all 0 has KD 0 rather than NaN. Computed here rather than in the graph: M numbers in
+     * Java cost less than four tensor ops a step.
      */
-    public static NDArray shares(NDManager manager, float[] weights) {
+    public static float[] shares(float[] weights) {
         double sum = 0;
         for (float weight : weights) {
             sum += weight;
@@ -35,7 +33,7 @@ public record TeacherTopK(NDArray logitIndex, NDArray values, NDArray logSumExp,
         for (int i = 0; i < weights.length; i++) {
             shares[i] = (float) (weights[i] / denominator);
         }
-        return manager.create(shares, new Shape(weights.length, 1));
+        return shares;
     }
 
     /** The linearised index of token {@code id} at flat position {@code position = b * P + p}. */

@@ -51,6 +51,7 @@ public final class StudentOptimizer implements AutoCloseable {
     private final DistillationLoss loss;
     private final CheckpointableAdam adam;
     private final Trainer trainer;
+    private final StagingBuffer staging = new StagingBuffer();
     private long completedSteps;
     private double lastGradientNorm = Double.NaN;
     /** Test hook: runs between forward and backward (the GC-between-forward-and-backward regression test). */
@@ -168,11 +169,12 @@ public final class StudentOptimizer implements AutoCloseable {
                     + " examples has no loss-masked position: nothing to train on");
         }
         Shape rowsByPositions = new Shape(padded.rows(), padded.positions());
+        staging.restart(); // the previous step's tensors were closed with its scope
         try (NDManager scope = model.manager().newSubManager();
              GradientCollector collector = trainer.newGradientCollector()) {
-            NDArray inputs = scope.create(padded.inputs(), rowsByPositions);
-            NDArray targets = scope.create(padded.targets(), rowsByPositions);
-            NDArray lossMask = scope.create(padded.lossMask(), rowsByPositions);
+            NDArray inputs = staging.ints(scope, padded.inputs(), rowsByPositions);
+            NDArray targets = staging.ints(scope, padded.targets(), rowsByPositions);
+            NDArray lossMask = staging.floats(scope, padded.lossMask(), rowsByPositions);
             TeacherTopK teacher = teacherTensors(scope, padded.teacher());
             NDArray logits = model.logits(scope, inputs, true);
             LossTerms terms = loss.compute(logits, targets, lossMask, teacher);
@@ -191,15 +193,15 @@ public final class StudentOptimizer implements AutoCloseable {
     }
 
     /** The teacher's positions as tensors owned by {@code scope}; null when the batch has none. */
-    private static TeacherTopK teacherTensors(NDManager scope, PaddedBatch.TeacherPositions teacher) {
+    private TeacherTopK teacherTensors(NDManager scope, PaddedBatch.TeacherPositions teacher) {
         if (teacher == null) {
             return null;
         }
         Shape positions = new Shape(teacher.count());
         Shape entries = positions.add(teacher.k());
-        return new TeacherTopK(scope.create(teacher.logitIndex(), entries), scope.create(teacher.values(), entries),
-                teacher.logSumExp() == null ? null : scope.create(teacher.logSumExp(), positions),
-                TeacherTopK.shares(scope, teacher.weights()));
+        return new TeacherTopK(staging.longs(scope, teacher.logitIndex(), entries), staging.floats(scope, teacher.values(), entries),
+                teacher.logSumExp() == null ? null : staging.floats(scope, teacher.logSumExp(), positions),
+                staging.floats(scope, TeacherTopK.shares(teacher.weights()), positions.add(1)));
     }
 
     /** Scales all gradients so their global L2 norm is at most the configured maximum; returns the norm before. */

@@ -98,7 +98,7 @@ class DistillationLossGoldenTest {
             NDArray mask = scope.ones(new Shape(2, 3));
             NDArray index = scope.create(new long[] {0, 1, 32, 33, 40, 41}, new Shape(3, 2));
             NDArray values = scope.zeros(new Shape(3, 2));
-            NDArray weights = TeacherTopK.shares(scope, new float[] {1, 1, 1});
+            NDArray weights = scope.create(TeacherTopK.shares(new float[] {1, 1, 1}), new Shape(3, 1));
             DistillationLoss renormalised = new DistillationLoss(LossVariant.RENORMALISED, KlDirection.FORWARD,
                     1, 1, 1, 1, 2);
             DistillationLoss tail = new DistillationLoss(LossVariant.TAIL, KlDirection.FORWARD, 1, 1, 1, 1, 2);

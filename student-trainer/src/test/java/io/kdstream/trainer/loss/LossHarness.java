@@ -91,6 +91,6 @@ final class LossHarness {
         }
         Shape listedShape = new Shape(rows.size());
         return new TeacherTopK(scope.create(index, listedShape.add(k)), scope.create(values, listedShape.add(k)),
-                scope.create(logSumExp, listedShape), TeacherTopK.shares(scope, weights));
+                scope.create(logSumExp, listedShape), scope.create(TeacherTopK.shares(weights), listedShape.add(1)));
     }
 }
