@@ -13,8 +13,8 @@ import ai.djl.ndarray.NDArray;
  * @param values (M,K): top-K raw logits, already divided by the temperature the teacher ran with
  * @param logSumExp (M): the teacher's full-vocabulary log-sum-exp at that temperature; needed by
  *     {@link LossVariant#TAIL} only, may be null otherwise
- * @param shares (M,1): each position's share of KD, {@link #shares its loss-mask weight over the batch's}; KD is
- *     {@code sum(share * KL)}, the mean over the positions weighted by their loss mask
+ * @param shares (M,1): each position's share of KD, {@link #shares(float[]) its loss-mask weight over the batch's};
+ *     KD is {@code sum(share * KL)}, the mean over the positions weighted by their loss mask
  */
 public record TeacherTopK(NDArray logitIndex, NDArray values, NDArray logSumExp, NDArray shares) {
 
