@@ -1,5 +1,6 @@
 package io.kdstream.trainer;
 
+import io.kdstream.model.transformer.TransformerConfig;
 import io.kdstream.platform.config.ConfigException;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.trainer.cache.CacheConfig;
@@ -45,10 +46,34 @@ import java.util.function.Function;
  * @param training           loss, K, learning rate, batch size, seed
  * @param cache              the local cache on disk
  * @param sampling           how batches are drawn from it
+ * @param student            the student's shape (its vocabulary is the tokenizer's)
  */
 public record TrainerConfig(Settings settings, String runId, long maxSteps, long checkpointEvery, Path checkpointDir,
                             String teacherFingerprint, int minExamples, TrainingConfig training, CacheConfig cache,
-                            SamplingConfig sampling) {
+                            SamplingConfig sampling, StudentShape student) {
+
+    /**
+     * The student's layers, width, heads and feed-forward width ({@code kdstream.trainer.student.*}), by default the
+     * preset {@link TransformerConfig#student}'s. Its context is the preset's: it must hold the teacher's sequences.
+     */
+    public record StudentShape(int layers, int modelWidth, int heads, int feedForwardWidth) {
+
+        static StudentShape of(Settings settings) {
+            TransformerConfig preset = TransformerConfig.student(1);
+            StudentShape shape = new StudentShape(settings.integer("kdstream.trainer.student.layers", preset.layers()),
+                    settings.integer("kdstream.trainer.student.width", preset.modelWidth()),
+                    settings.integer("kdstream.trainer.student.heads", preset.heads()),
+                    settings.integer("kdstream.trainer.student.feed.forward.width", preset.feedForwardWidth()));
+            shape.architecture(preset.vocabularySize()); // refuses an unbuildable shape now, not at the first step
+            return shape;
+        }
+
+        /** The student's architecture for a tokenizer of {@code vocabularySize} ids. */
+        public TransformerConfig architecture(int vocabularySize) {
+            return new TransformerConfig(vocabularySize, TransformerConfig.student(vocabularySize).contextLength(),
+                    modelWidth, heads, layers, feedForwardWidth).validate();
+        }
+    }
 
     /** The run id when none is set: one that stays the same, so restarting a trainer resumes its run. */
     public static final String DEFAULT_RUN_ID = "default";
@@ -80,15 +105,20 @@ public record TrainerConfig(Settings settings, String runId, long maxSteps, long
                             settings.decimal("kdstream.trainer.fresh.share", 0.25),
                             settings.integer("kdstream.trainer.epochs", 0),
                             training.batchSize(),
-                            settings.integer("kdstream.trainer.batch.tokens", 0)));
+                            settings.integer("kdstream.trainer.batch.tokens", 0)),
+                    StudentShape.of(settings));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("trainer settings (kdstream.trainer.*): " + e.getMessage(), e);
         }
     }
 
-    /** The settings a checkpoint records besides the training config: how batches were drawn. */
-    public Map<String, String> samplingSettings() {
+    /** The settings a checkpoint records besides the training config: how batches were drawn, the student's shape. */
+    public Map<String, String> runSettings() {
         Map<String, String> map = new LinkedHashMap<>();
+        map.put("studentLayers", Integer.toString(student.layers()));
+        map.put("studentWidth", Integer.toString(student.modelWidth()));
+        map.put("studentHeads", Integer.toString(student.heads()));
+        map.put("studentFeedForwardWidth", Integer.toString(student.feedForwardWidth()));
         map.put("batchTokens", Integer.toString(sampling.batchTokens()));
         map.put("shuffleBuffer", Integer.toString(sampling.shuffleBuffer()));
         map.put("freshShare", Double.toString(sampling.freshShare()));

@@ -3,6 +3,7 @@ package io.kdstream.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kdstream.model.transformer.TransformerConfig;
 import io.kdstream.platform.config.ConfigException;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.trainer.loss.KlDirection;
@@ -23,6 +24,19 @@ class TrainerConfigTest {
         TrainerConfig again = TrainerConfig.from(Settings.of(Map.of()));
         assertThat(again.runId()).isEqualTo(first.runId()).isEqualTo(TrainerConfig.DEFAULT_RUN_ID);
         assertThat(again.checkpointDir()).isEqualTo(first.checkpointDir());
+    }
+
+    @Test
+    void shouldBuildTheStudentTheSettingsDescribeOrThePresetByDefault() {
+        assertThat(TrainerConfig.from(Settings.of(Map.of())).student().architecture(99)).isEqualTo(TransformerConfig.student(99));
+
+        TrainerConfig.StudentShape shape = TrainerConfig.from(Settings.of(Map.of("kdstream.trainer.student.layers", "3",
+                "kdstream.trainer.student.width", "96", "kdstream.trainer.student.heads", "6",
+                "kdstream.trainer.student.feed.forward.width", "384"))).student();
+        assertThat(shape.architecture(99)).isEqualTo(new TransformerConfig(99, TransformerConfig.student(99).contextLength(), 96, 6, 3, 384));
+
+        assertThatThrownBy(() -> TrainerConfig.from(Settings.of(Map.of("kdstream.trainer.student.width", "50"))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("modelWidth 50 must be divisible by heads 4");
     }
 
     @Test

@@ -93,7 +93,8 @@ public final class CheckpointPublisher implements AutoCloseable {
                         .setKdWeight(config.kdWeight())
                         .setSftWeight(config.sftWeight())
                         // the event has one temperature field: the student's (tail fixes the teacher's at 1);
-                        // both temperatures, the KL direction, the schedule and the sampling are in 'other'
+                        // both temperatures, the KL direction, the schedule, the sampling and the student's shape
+                        // are in 'other'
                         .setTemperature(config.studentTemperature())
                         .setLossVariant(config.lossVariant().configName())
                         .setLearningRate(config.learningRate())

@@ -166,7 +166,7 @@ public final class TrainerService extends LoopService {
     }
 
     private void resumeOrStart(CheckpointStore store) throws IOException {
-        TransformerConfig architecture = TransformerConfig.student(tokenizer.vocabularySize());
+        TransformerConfig architecture = config.student().architecture(tokenizer.vocabularySize());
         Optional<CheckpointStore.Resumable> resumable = store.newestValid(tokenizer.fingerprint(), architecture, refusal -> {
             refusedCheckpoints++;
             log.warn("{}: not resuming from a checkpoint: {}; trying the one before", name(), refusal);
@@ -308,7 +308,7 @@ public final class TrainerService extends LoopService {
 
     private Map<String, String> settingsRecorded() {
         Map<String, String> settings = new LinkedHashMap<>(config.training().toMap());
-        settings.putAll(config.samplingSettings());
+        settings.putAll(config.runSettings());
         return settings;
     }
 

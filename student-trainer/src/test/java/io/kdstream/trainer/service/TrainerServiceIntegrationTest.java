@@ -3,6 +3,7 @@ package io.kdstream.trainer.service;
 import io.kdstream.model.checkpoint.CheckpointFile;
 import io.kdstream.model.checkpoint.LoadedCheckpoint;
 import io.kdstream.model.tokenizer.CharTokenizer;
+import io.kdstream.model.transformer.TransformerConfig;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.embedded.EmbeddedPlatform;
 import io.kdstream.platform.kafka.TopicAdmin;
@@ -60,7 +61,11 @@ class TrainerServiceIntegrationTest {
                 Map.entry("kdstream.trainer.batch.size", "2"),
                 Map.entry("kdstream.trainer.loss.variant", "tail"),
                 Map.entry("kdstream.trainer.kl.direction", "reverse"),
-                Map.entry("kdstream.trainer.topk", Integer.toString(K))));
+                Map.entry("kdstream.trainer.topk", Integer.toString(K)),
+                Map.entry("kdstream.trainer.student.layers", "1"),
+                Map.entry("kdstream.trainer.student.width", "32"),
+                Map.entry("kdstream.trainer.student.heads", "2"),
+                Map.entry("kdstream.trainer.student.feed.forward.width", "64")));
         Map<String, Object> client = settings.clientProperties();
         TopicAdmin.ensureTopics(client, TopicCatalogue.ALL);
         TopicCatalogue catalogue = new TopicCatalogue(client);
@@ -105,10 +110,13 @@ class TrainerServiceIntegrationTest {
         assertThat(last.getTeacherFingerprint()).isEqualTo("teacher-a");
         assertThat(last.getConfig().getTopK()).isEqualTo(K);
         assertThat(last.getConfig().getLossVariant()).isEqualTo("tail");
-        assertThat(last.getConfig().getOther()).containsEntry("klDirection", "reverse");
+        assertThat(last.getConfig().getOther()).containsEntry("klDirection", "reverse").containsEntry("studentLayers", "1")
+                .containsEntry("studentWidth", "32");
         assertThat(last.getConsumedOffsets()).hasSize(TopicCatalogue.TEACHER_LOGITS.partitions());
         try (LoadedCheckpoint loaded = CheckpointFile.read(Path.of(URI.create(last.getUri())), last.getSha256(), tokenizer)) {
             assertThat(loaded.metadata()).containsEntry("run.id", "trainer-test").containsEntry("step", "4");
+            assertThat(loaded.model().config()).isEqualTo(new TransformerConfig(new CharTokenizer().vocabularySize(),
+                    TransformerConfig.student(1).contextLength(), 32, 2, 1, 64));
         }
         List<ConsumerRecord<byte[], DeadLetter>> letters = TopicSnapshot.read(platform.bootstrapServers(), TopicCatalogue.DEAD_LETTER.name(),
                 catalogue.deadLetter().keySerde().deserializer(), catalogue.deadLetter().valueSerde().deserializer(), 1, Duration.ofSeconds(30));
