@@ -8,7 +8,6 @@ import io.kdstream.model.checkpoint.LoadedCheckpoint;
 import io.kdstream.model.tokenizer.CharTokenizer;
 import io.kdstream.model.tokenizer.TokenizedExample;
 import io.kdstream.model.transformer.DecoderLanguageModel;
-import io.kdstream.model.transformer.TransformerConfig;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.kafka.TopicSnapshot;
 import io.kdstream.schemas.avro.Prompt;
@@ -65,7 +64,7 @@ public final class OnlineDistillation {
         long stepNanos = 0;
         long tokensSeen = 0;
         try (LoadedCheckpoint teacher = CheckpointFile.read(teacherCheckpoint, null, tokenizer.fingerprint());
-             DecoderLanguageModel student = DecoderLanguageModel.create(TransformerConfig.student(vocabulary), training.seed());
+             DecoderLanguageModel student = DecoderLanguageModel.create(config.student().architecture(vocabulary), training.seed());
              StudentOptimizer optimizer = new StudentOptimizer(student, training);
              CheckpointPublisher checkpoints = new CheckpointPublisher(config.runId(), new CheckpointStore(config.checkpointDir()), client,
                      new TopicCatalogue(client).checkpoints())) {
