@@ -150,6 +150,7 @@ public final class TeacherWorker extends LoopService {
             log.warn("{}: transaction aborted, the batch will be redone: {}", name(), e.toString());
             producer.abortTransaction();
             rewind(records);
+            failuresAloneInARow = 0; // the redone batch counts its failures again
         } catch (RuntimeException stop) {
             // the worker stops: abort now, so read_committed readers are not held until the transaction times out
             try {
