@@ -1,18 +1,14 @@
 package io.kdstream.schemas.serde;
 
 import io.kdstream.schemas.registry.SchemaRegistryClient;
-import io.kdstream.schemas.registry.SchemaRegistryException;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 
-import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -48,21 +44,8 @@ public class AvroDeserializer<T> implements Deserializer<T> {
         if (bytes == null) {
             return null;
         }
-        int id;
-        try {
-            id = WireFormat.schemaId(bytes);
-        } catch (IllegalArgumentException e) {
-            throw new SerializationException("cannot read a record of topic " + topic + ": " + e.getMessage(), e);
-        }
-        try {
-            DatumReader<Object> reader = readers.computeIfAbsent(id, this::readerFor);
-            BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, WireFormat.HEADER_SIZE, bytes.length - WireFormat.HEADER_SIZE, null);
-            return (T) reader.read(null, decoder);
-        } catch (SchemaRegistryException e) {
-            throw new SerializationException("cannot read a record of topic " + topic + " written with schema id " + id + ": " + e.getMessage(), e);
-        } catch (IOException | RuntimeException e) {
-            throw new SerializationException("cannot decode a record of topic " + topic + " (schema id " + id + "): " + e, e);
-        }
+        return (T) WireFormat.read(topic, bytes, (id, body, offset, length) -> readers.computeIfAbsent(id, this::readerFor)
+                .read(null, DecoderFactory.get().binaryDecoder(body, offset, length, null)));
     }
 
     private DatumReader<Object> readerFor(int id) {

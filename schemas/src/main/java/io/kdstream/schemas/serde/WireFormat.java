@@ -1,5 +1,10 @@
 package io.kdstream.schemas.serde;
 
+import io.kdstream.schemas.registry.SchemaRegistryException;
+import org.apache.kafka.common.errors.SerializationException;
+
+import java.io.IOException;
+
 /** Confluent's wire format: magic byte 0, the schema id as a 4-byte big-endian int, then Avro binary. */
 public final class WireFormat {
     public static final byte MAGIC_BYTE = 0;
@@ -17,5 +22,31 @@ public final class WireFormat {
             throw new IllegalArgumentException("not in the Confluent wire format: magic byte is " + encoded[0] + ", expected 0");
         }
         return ((encoded[1] & 0xff) << 24) | ((encoded[2] & 0xff) << 16) | ((encoded[3] & 0xff) << 8) | (encoded[4] & 0xff);
+    }
+
+    /** Reads the Avro body of a record written with schema {@code schemaId}: {@code length} bytes from {@code offset}. */
+    @FunctionalInterface
+    public interface BodyReader<T> {
+        T read(int schemaId, byte[] bytes, int offset, int length) throws IOException;
+    }
+
+    /**
+     * Reads a record in the wire format: its schema id from the header, then its body with {@code body}. Every failure
+     * is a {@link SerializationException} naming the topic and, once known, the schema id.
+     */
+    public static <T> T read(String topic, byte[] encoded, BodyReader<T> body) {
+        int id;
+        try {
+            id = schemaId(encoded);
+        } catch (IllegalArgumentException e) {
+            throw new SerializationException("cannot read a record of topic " + topic + ": " + e.getMessage(), e);
+        }
+        try {
+            return body.read(id, encoded, HEADER_SIZE, encoded.length - HEADER_SIZE);
+        } catch (SchemaRegistryException e) {
+            throw new SerializationException("cannot read a record of topic " + topic + " written with schema id " + id + ": " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("cannot decode a record of topic " + topic + " (schema id " + id + "): " + e, e);
+        }
     }
 }
