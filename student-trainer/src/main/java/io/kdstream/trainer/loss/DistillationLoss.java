@@ -119,7 +119,7 @@ public final class DistillationLoss {
                             : logits.div(Scalars.scalarLike(logits, studentTemperature)).logSoftmax(-1)).take(index),
                     values, teacher.logSumExp().toType(type, false), k == logitsShape.get(2));
         };
-        return buckets.weightedDivergence(direction, teacher.shares().toType(type, false));
+        return buckets.weightedDivergence(direction, teacher.shares());
     }
 
     /** Checks the teacher's shapes against the logits; returns the K used, at most {@code topK}. */
@@ -131,7 +131,12 @@ public final class DistillationLoss {
         }
         Shape positions = indexShape.slice(0, 1);
         requireShape("teacher values", teacher.values(), indexShape);
-        requireShape("teacher shares", teacher.shares(), positions.add(1));
+        if (teacher.shares() == null) {
+            throw new IllegalArgumentException("the teacher's position shares are required");
+        }
+        if (teacher.shares().each() != null) {
+            requireShape("teacher shares", teacher.shares().each(), positions.add(1));
+        }
         if (variant == LossVariant.TAIL) {
             if (teacher.logSumExp() == null) {
                 throw new IllegalArgumentException("the tail loss needs the teacher's log-sum-exp, and none was given"

@@ -9,20 +9,20 @@ public enum KlDirection {
     /** {@code KL(p || q) = sum p (log p - log q)}: mass-covering, NeMo's {@code fwd_kl}, the default. */
     FORWARD("forward") {
         @Override
-        NDArray weightedDivergence(NDArray teacherLogP, NDArray studentLogQ, NDArray weights) {
+        NDArray weightedDivergence(NDArray teacherLogP, NDArray studentLogQ, PositionShares shares) {
             // sum w p log p - sum w p log q: the first sum and the weights w p are the teacher's, which needs no
-            // gradient, so the student's side is one product and one sum to differentiate (a third of the backward
-            // work of the difference form at K=64)
-            NDArray weightedP = teacherLogP.exp().mul(weights);
-            return weightedP.mul(teacherLogP).sum().sub(weightedP.mul(studentLogQ).sum());
+            // gradient, so the student's side is one dot product to differentiate (a third of the backward work of
+            // the difference form at K=64)
+            NDArray weightedP = shares.weigh(teacherLogP.exp());
+            return shares.total(dot(weightedP, teacherLogP).sub(dot(weightedP, studentLogQ)));
         }
     },
 
     /** {@code KL(q || p) = sum q (log q - log p)}: mode-seeking, NeMo's {@code bwd_kl}. */
     REVERSE("reverse") {
         @Override
-        NDArray weightedDivergence(NDArray teacherLogP, NDArray studentLogQ, NDArray weights) {
-            return studentLogQ.exp().mul(studentLogQ.sub(teacherLogP)).mul(weights).sum();
+        NDArray weightedDivergence(NDArray teacherLogP, NDArray studentLogQ, PositionShares shares) {
+            return shares.total(dot(shares.weigh(studentLogQ.exp()), studentLogQ.sub(teacherLogP)));
         }
     };
 
@@ -37,10 +37,15 @@ public enum KlDirection {
      *
      * @param teacherLogP teacher log-probabilities (M,N), finite (see {@link TopKLogProbs})
      * @param studentLogQ student log-probabilities over the same buckets (M,N), finite
-     * @param weights each position's weight (M,1)
+     * @param shares each position's weight
      * @return a scalar
      */
-    abstract NDArray weightedDivergence(NDArray teacherLogP, NDArray studentLogQ, NDArray weights);
+    abstract NDArray weightedDivergence(NDArray teacherLogP, NDArray studentLogQ, PositionShares shares);
+
+    /** The sum of the element-wise product, as one op (a multiply and a sum are two, each with its backward). */
+    private static NDArray dot(NDArray a, NDArray b) {
+        return a.reshape(-1).dot(b.reshape(-1));
+    }
 
     /** The name used in settings, checkpoint metadata and events. */
     public String configName() {

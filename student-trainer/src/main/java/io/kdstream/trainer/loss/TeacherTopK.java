@@ -13,28 +13,10 @@ import ai.djl.ndarray.NDArray;
  * @param values (M,K): top-K raw logits, already divided by the temperature the teacher ran with
  * @param logSumExp (M): the teacher's full-vocabulary log-sum-exp at that temperature; needed by
  *     {@link LossVariant#TAIL} only, may be null otherwise
- * @param shares (M,1): each position's share of KD, {@link #shares(float[]) its loss-mask weight over the batch's};
- *     KD is {@code sum(share * KL)}, the mean over the positions weighted by their loss mask
+ * @param shares each position's share of KD; KD is {@code sum(share * KL)}, the mean over the positions weighted by
+ *     their loss mask
  */
-public record TeacherTopK(NDArray logitIndex, NDArray values, NDArray logSumExp, NDArray shares) {
-
-    /**
-     * The positions' shares of KD from their loss-mask weights: {@code w / max(sum(w), 1)}, for an (M,1) tensor, so a
-     * batch whose weights are all 0 has KD 0 rather than NaN. Computed here rather than in the graph: M numbers in
-     * Java cost less than four tensor ops a step.
-     */
-    public static float[] shares(float[] weights) {
-        double sum = 0;
-        for (float weight : weights) {
-            sum += weight;
-        }
-        double denominator = Math.max(sum, 1);
-        float[] shares = new float[weights.length];
-        for (int i = 0; i < weights.length; i++) {
-            shares[i] = (float) (weights[i] / denominator);
-        }
-        return shares;
-    }
+public record TeacherTopK(NDArray logitIndex, NDArray values, NDArray logSumExp, PositionShares shares) {
 
     /** The linearised index of token {@code id} at flat position {@code position = b * P + p}. */
     public static long logitIndex(int position, int id, int vocabularySize) {

@@ -32,11 +32,11 @@ record TopKLogProbs(NDArray teacher, NDArray student, NDArray teacherOutside, ND
     /** The least probability of a tail bucket: above the float32 rounding noise of {@code 1 - sum p}. */
     static final double OUTSIDE_FLOOR = 1e-6;
 
-    /** The divergence over all buckets, summed over the positions with their weights (M,1). */
-    NDArray weightedDivergence(KlDirection direction, NDArray weights) {
-        NDArray topK = direction.weightedDivergence(teacher, student, weights);
+    /** The divergence over all buckets, summed over the positions with their shares. */
+    NDArray weightedDivergence(KlDirection direction, PositionShares shares) {
+        NDArray topK = direction.weightedDivergence(teacher, student, shares);
         return teacherOutside == null ? topK
-                : topK.add(direction.weightedDivergence(teacherOutside, studentOutside, weights));
+                : topK.add(direction.weightedDivergence(teacherOutside, studentOutside, shares));
     }
 
     /**

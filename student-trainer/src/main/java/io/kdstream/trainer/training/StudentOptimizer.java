@@ -19,6 +19,7 @@ import io.kdstream.model.transformer.DecoderLanguageModel;
 import io.kdstream.trainer.loss.DistillationLoss;
 import io.kdstream.trainer.loss.LossTerms;
 import io.kdstream.trainer.loss.LossVariant;
+import io.kdstream.trainer.loss.PositionShares;
 import io.kdstream.trainer.loss.TeacherTopK;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -201,7 +202,7 @@ public final class StudentOptimizer implements AutoCloseable {
         Shape entries = positions.add(teacher.k());
         return new TeacherTopK(staging.longs(scope, teacher.logitIndex(), entries), staging.floats(scope, teacher.values(), entries),
                 teacher.logSumExp() == null ? null : staging.floats(scope, teacher.logSumExp(), positions),
-                staging.floats(scope, TeacherTopK.shares(teacher.weights()), positions.add(1)));
+                PositionShares.of(teacher.weights(), shares -> staging.floats(scope, shares, positions.add(1))));
     }
 
     /** Scales all gradients so their global L2 norm is at most the configured maximum; returns the norm before. */

@@ -98,7 +98,7 @@ class DistillationLossGoldenTest {
             NDArray mask = scope.ones(new Shape(2, 3));
             NDArray index = scope.create(new long[] {0, 1, 32, 33, 40, 41}, new Shape(3, 2));
             NDArray values = scope.zeros(new Shape(3, 2));
-            NDArray weights = scope.create(TeacherTopK.shares(new float[] {1, 1, 1}), new Shape(3, 1));
+            PositionShares weights = PositionShares.common(1.0 / 3);
             DistillationLoss renormalised = new DistillationLoss(LossVariant.RENORMALISED, KlDirection.FORWARD,
                     1, 1, 1, 1, 2);
             DistillationLoss tail = new DistillationLoss(LossVariant.TAIL, KlDirection.FORWARD, 1, 1, 1, 1, 2);
@@ -111,7 +111,7 @@ class DistillationLossGoldenTest {
                     new TeacherTopK(index.toType(DataType.INT32, false), values, null, weights)))
                     .hasMessageContaining("logit index must be (M, K) int64");
             assertThatThrownBy(() -> renormalised.compute(logits, targets, mask,
-                    new TeacherTopK(index, values, null, scope.ones(new Shape(3)))))
+                    new TeacherTopK(index, values, null, PositionShares.each(scope.ones(new Shape(3))))))
                     .hasMessageContaining("teacher shares must have shape (3, 1)");
             assertThatThrownBy(() -> tail.compute(logits, targets, mask,
                     new TeacherTopK(index, values, null, weights)))

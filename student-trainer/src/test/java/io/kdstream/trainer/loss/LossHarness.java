@@ -91,6 +91,7 @@ final class LossHarness {
         }
         Shape listedShape = new Shape(rows.size());
         return new TeacherTopK(scope.create(index, listedShape.add(k)), scope.create(values, listedShape.add(k)),
-                scope.create(logSumExp, listedShape), scope.create(TeacherTopK.shares(weights), listedShape.add(1)));
+                scope.create(logSumExp, listedShape),
+                PositionShares.of(weights, shares -> scope.create(shares, listedShape.add(1))));
     }
 }
