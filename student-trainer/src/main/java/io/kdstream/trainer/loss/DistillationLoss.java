@@ -90,9 +90,11 @@ public final class DistillationLoss {
 
         NDArray logProbs = studentLogits.logSoftmax(-1);
         NDArray ce = maskedMean(negativeLogLikelihood(logProbs, targets), lossMask.toType(type, false), one);
-        NDArray kd = teacher == null
-                ? manager.zeros(new Shape(), type)
-                : divergence(studentLogits, logProbs, teacher);
+        if (teacher == null) {
+            // no KD term in the graph at all: a batch without teacher logits costs what plain SFT costs
+            return new LossTerms(weighted(ce, sftWeight), manager.zeros(new Shape(), type), ce);
+        }
+        NDArray kd = divergence(studentLogits, logProbs, teacher);
         return new LossTerms(weighted(kd, kdWeight).add(weighted(ce, sftWeight)), kd, ce);
     }
 
