@@ -26,13 +26,15 @@ import java.util.stream.Collectors;
  * @param device         where the teacher runs: {@code auto} (a GPU when DJL's engine sees one), {@code cpu}, {@code gpu}, {@code gpu:N}
  * @param pauseBeforeCommitMillis fault injection for tests: sleep after sending a transaction's records, before
  *                       committing it (0 in production)
- * @param failForwardPrompts fault injection for tests: prompt ids whose forward pass fails, as a device error would
- *                       (empty in production)
+ * @param failForwardPrompts fault injection for tests: prompt ids whose forward pass fails, as input the teacher cannot
+ *                       score would (empty in production)
+ * @param failEveryForward fault injection for tests: every forward pass fails, as on a broken device (false in
+ *                       production)
  */
 public record TeacherWorkerConfig(Settings settings, Path checkpoint, String modelId, String revision, int topK,
                                   TopKEncoding encoding, int maxRecordBytes,
                                   int batchTokens, String groupId, String device, long pauseBeforeCommitMillis,
-                                  Set<String> failForwardPrompts) {
+                                  Set<String> failForwardPrompts, boolean failEveryForward) {
 
     public static TeacherWorkerConfig from(Settings settings) {
         String modelId = settings.string("kdstream.teacher.model.id", "kdstream-math-teacher");
@@ -48,7 +50,8 @@ public record TeacherWorkerConfig(Settings settings, Path checkpoint, String mod
                 settings.string("kdstream.teacher.device", "auto"),
                 settings.longValue("kdstream.teacher.fault.pause.before.commit.ms", 0),
                 Arrays.stream(settings.string("kdstream.teacher.fault.fail.forward.prompts", "").split(","))
-                        .map(String::trim).filter(id -> !id.isEmpty()).collect(Collectors.toUnmodifiableSet()));
+                        .map(String::trim).filter(id -> !id.isEmpty()).collect(Collectors.toUnmodifiableSet()),
+                settings.bool("kdstream.teacher.fault.fail.every.forward", false));
     }
 
     private static TopKEncoding encoding(Settings settings) {

@@ -44,6 +44,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,11 +75,8 @@ public final class TeacherWorker extends LoopService {
     private KafkaConsumer<byte[], byte[]> consumer;
     private KafkaProducer<byte[], byte[]> producer;
     private WorkerMetrics metrics;
-    /** Sequences whose forward pass failed when scored alone, since the last one that passed. */
-    private int failuresAloneInARow;
-
-    /** Sequences failing alone in a row that stop the worker: a broken device, not bad input. */
-    static final int MAX_FAILURES_ALONE = 3;
+    /** A short sequence any working teacher scores: asked when a request fails alone, to tell input from device. */
+    private int[] probe;
 
     /**
      * @param instanceId this worker's stable name in the group: a replacement with the same name fences the
@@ -101,6 +99,8 @@ public final class TeacherWorker extends LoopService {
             throw new ConfigException("setting 'kdstream.teacher.topk' is " + config.topK() + "; it must be between 1 and"
                     + " the teacher's vocabulary of " + teacher.vocabularySize());
         }
+        int[] probeTokens = tokenizer.encodeExample("What is 1+1?", "2 #### 2").tokens();
+        probe = Arrays.copyOf(probeTokens, Math.min(probeTokens.length, teacher.contextLength())); // any teacher fits it
         log.info("{} serves teacher {} on {} (K={})", name(), teacher.identity().getFingerprint(), teacher.device(), config.topK());
         producer = transactionalProducer(client);
         producer.initTransactions();
@@ -150,7 +150,6 @@ public final class TeacherWorker extends LoopService {
             log.warn("{}: transaction aborted, the batch will be redone: {}", name(), e.toString());
             producer.abortTransaction();
             rewind(records);
-            failuresAloneInARow = 0; // the redone batch counts its failures again
         } catch (RuntimeException stop) {
             // the worker stops: abort now, so read_committed readers are not held until the transaction times out
             try {
@@ -222,10 +221,10 @@ public final class TeacherWorker extends LoopService {
 
     /**
      * Scores a batch and sends its records. A batch whose forward pass fails is scored again one sequence at a time
-     * (a batch too large for the device's memory then goes through); a sequence that fails alone is dead-lettered
-     * with the error, unless {@value #MAX_FAILURES_ALONE} fail alone in a row: then the device, not the input, is the
-     * likely cause, and the worker stops (the transaction is aborted, nothing is lost) rather than dead-letter the
-     * whole stream.
+     * (a batch too large for the device's memory then goes through). A sequence that fails alone is dead-lettered
+     * with the error if the teacher still scores a probe sequence (the input was at fault, so the worker goes on and
+     * meets it no more after a restart); if the probe fails too, the device is at fault, and the worker stops with the
+     * transaction aborted (nothing is lost) rather than dead-letter the whole stream.
      */
     private long process(List<Pending> batch) {
         long started = System.nanoTime();
@@ -241,14 +240,15 @@ public final class TeacherWorker extends LoopService {
                 }
                 return sent;
             }
-            if (++failuresAloneInARow >= MAX_FAILURES_ALONE) {
-                throw new IllegalStateException(name() + " stops: the teacher failed on " + failuresAloneInARow
-                        + " sequences in a row, each alone; the last error: " + e, e);
+            RuntimeException deviceFailure = probeFailure();
+            if (deviceFailure != null) {
+                deviceFailure.addSuppressed(e);
+                throw new IllegalStateException(name() + " stops: the teacher failed on prompt " + batch.get(0).prompt.getId()
+                        + " and on the probe sequence too, so the device rather than the input is at fault: " + deviceFailure, deviceFailure);
             }
             deadLetter(batch.get(0).request, e);
             return 0;
         }
-        failuresAloneInARow = 0;
         long nanos = System.nanoTime() - started;
         metrics.batch(nanos);
         long millis = nanos / 1_000_000;
@@ -281,7 +281,24 @@ public final class TeacherWorker extends LoopService {
                 throw new IllegalStateException("fault injection: the forward pass fails on prompt " + pending.prompt.getId());
             }
         }
-        return teacher.topK(batch.stream().map(p -> p.example.tokens()).toList(), config.topK());
+        return topK(batch.stream().map(p -> p.example.tokens()).toList());
+    }
+
+    /** Null when the teacher scores the {@link #probe} sequence; otherwise its error. */
+    private RuntimeException probeFailure() {
+        try {
+            topK(List.of(probe));
+            return null;
+        } catch (RuntimeException e) {
+            return e;
+        }
+    }
+
+    private List<TopKLogits> topK(List<int[]> sequences) {
+        if (config.failEveryForward()) {
+            throw new IllegalStateException("fault injection: every forward pass fails");
+        }
+        return teacher.topK(sequences, config.topK());
     }
 
     private void pauseBeforeCommitIfAsked() throws InterruptedException {

@@ -35,9 +35,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A forward pass that fails (here by fault injection, as a device error would): the batch is scored again one
- * sequence at a time, a sequence that fails alone is dead-lettered and the others are published; several failing
- * alone in a row stop the worker with its transaction aborted, so nothing of that batch is lost or half-published.
+ * A forward pass that fails (here by fault injection): the batch is scored again one sequence at a time; a sequence
+ * that fails alone while the teacher still scores a probe sequence is dead-lettered and the others are published, however
+ * many fail in a row; when the probe fails too (a broken device) the worker stops with its transaction aborted, so
+ * nothing of that batch is lost or half-published.
  * Each worker's group starts at the end of the request topic, so only its own requests are scored.
  */
 @ExtendWith(EmbeddedPlatformExtension.class)
@@ -45,7 +46,7 @@ class TeacherWorkerForwardFailureIntegrationTest {
 
     @Test
     void shouldDeadLetterTheSequenceThatFailsAloneAndPublishTheRest(EmbeddedPlatform platform, @TempDir Path dir) throws Exception {
-        Settings settings = settings(platform, dir, "kdstream-teacher-forward-failure", "fwd-poison");
+        Settings settings = settings(platform, dir, "kdstream-teacher-forward-failure", "fwd-poison", false);
         TeacherWorker worker = startedAtEnd(settings, List.of("fwd-ok-1", "fwd-poison", "fwd-ok-2"));
         TopicCatalogue catalogue = new TopicCatalogue(settings.clientProperties());
         try {
@@ -67,35 +68,58 @@ class TeacherWorkerForwardFailureIntegrationTest {
     }
 
     @Test
-    void shouldStopWithTheTransactionAbortedWhenSequencesKeepFailingAlone(EmbeddedPlatform platform, @TempDir Path dir) throws Exception {
-        List<String> failing = List.of("stop-1", "stop-2", "stop-3");
-        Settings settings = settings(platform, dir, "kdstream-teacher-forward-stop", String.join(",", failing));
-        TeacherWorker worker = startedAtEnd(settings, failing);
+    void shouldGoOnPastRequestsThatFailInARowWhileTheDeviceWorks(EmbeddedPlatform platform, @TempDir Path dir) throws Exception {
+        // a worker that stopped here would meet the same requests after every restart: a crash loop
+        List<String> failing = List.of("row-1", "row-2", "row-3", "row-4");
+        Settings settings = settings(platform, dir, "kdstream-teacher-forward-row", String.join(",", failing), false);
+        TeacherWorker worker = startedAtEnd(settings, List.of("row-1", "row-2", "row-3", "row-4", "row-ok"));
+        TopicCatalogue catalogue = new TopicCatalogue(settings.clientProperties());
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> worker.published() >= 1);
+            List<String> letters = TopicSnapshot.read(platform.bootstrapServers(), TopicCatalogue.DEAD_LETTER.name(),
+                            catalogue.deadLetter().keySerde().deserializer(), catalogue.deadLetter().valueSerde().deserializer(), 4, Duration.ofSeconds(30))
+                    .stream().map(r -> new String(r.key(), StandardCharsets.UTF_8)).filter(failing::contains).toList();
+            assertThat(letters).containsExactlyInAnyOrderElementsOf(failing);
+            assertThat(worker.failure()).isNull();
+            assertThat(worker.isStopped()).isFalse();
+        } finally {
+            worker.close();
+        }
+    }
+
+    @Test
+    void shouldStopWithTheTransactionAbortedWhenTheDeviceFails(EmbeddedPlatform platform, @TempDir Path dir) throws Exception {
+        List<String> requests = List.of("device-1", "device-2");
+        Settings settings = settings(platform, dir, "kdstream-teacher-forward-device", "", true);
+        TeacherWorker worker = startedAtEnd(settings, requests);
         TopicCatalogue catalogue = new TopicCatalogue(settings.clientProperties());
         try {
             await().atMost(Duration.ofSeconds(60)).until(worker::isStopped);
 
             assertThat(worker.failure()).isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("failed on " + TeacherWorker.MAX_FAILURES_ALONE + " sequences in a row");
+                    .hasMessageContaining("failed on prompt device-1 and on the probe sequence too")
+                    .hasMessageContaining("the device rather than the input is at fault");
             assertThat(worker.published()).isZero();
-            // the first two were dead-lettered inside the aborted transaction: a read_committed reader never sees them
+            // nothing was dead-lettered: a read_committed reader sees no letter of these requests
             List<String> letters = TopicSnapshot.read(platform.bootstrapServers(), TopicCatalogue.DEAD_LETTER.name(),
                             catalogue.deadLetter().keySerde().deserializer(), catalogue.deadLetter().valueSerde().deserializer(), 0, Duration.ofSeconds(10))
-                    .stream().map(r -> new String(r.key(), StandardCharsets.UTF_8)).filter(failing::contains).toList();
+                    .stream().map(r -> new String(r.key(), StandardCharsets.UTF_8)).filter(requests::contains).toList();
             assertThat(letters).isEmpty();
         } finally {
             worker.close();
         }
     }
 
-    private static Settings settings(EmbeddedPlatform platform, Path dir, String group, String failingPrompts) throws Exception {
+    private static Settings settings(EmbeddedPlatform platform, Path dir, String group, String failingPrompts,
+                                     boolean failEveryForward) throws Exception {
         return Settings.of(Map.of(
                 "bootstrap.servers", platform.bootstrapServers(),
                 "schema.registry.url", platform.schemaRegistryUrl(),
                 "kdstream.teacher.checkpoint", TeacherFixtures.untrainedTeacher(dir, 3).toString(),
                 "kdstream.teacher.topk", "4",
                 "kdstream.teacher.group.id", group,
-                "kdstream.teacher.fault.fail.forward.prompts", failingPrompts));
+                "kdstream.teacher.fault.fail.forward.prompts", failingPrompts,
+                "kdstream.teacher.fault.fail.every.forward", Boolean.toString(failEveryForward)));
     }
 
     /** Points the worker's group at the request topic's current end, sends the prompts, and starts the worker. */
