@@ -18,9 +18,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A client for the Confluent schema-registry REST API (Confluent, Karapace, Redpanda, Apicurio's ccompat API).
- * Ids are cached both ways, so each schema costs one request per process. Unreachable registries and 5xx answers
- * are retried with exponential back-off; refusals are reported at once with the registry's own reason.
+ * A client for the Confluent schema-registry REST API (Confluent, Karapace, Redpanda, Apicurio's ccompat API), with
+ * the credentials of its {@link RegistryEndpoint} on every request. Ids are cached both ways, so each schema costs one
+ * request per process. Unreachable registries and 5xx answers are retried with exponential back-off; refusals
+ * (refused credentials included) are reported at once with the registry's own reason.
  */
 public final class SchemaRegistryClient {
 
@@ -29,24 +30,37 @@ public final class SchemaRegistryClient {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final String baseUrl;
+    private final RegistryEndpoint endpoint;
     private final HttpClient http;
     private final int maxAttempts;
     private final Duration firstBackoff;
     private final Map<SubjectSchema, Integer> idsBySubjectAndSchema = new ConcurrentHashMap<>();
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
 
-    public SchemaRegistryClient(String baseUrl, int maxAttempts, Duration firstBackoff) {
-        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    public SchemaRegistryClient(RegistryEndpoint endpoint, int maxAttempts, Duration firstBackoff) {
+        this.endpoint = endpoint;
+        this.baseUrl = endpoint.url();
         this.maxAttempts = maxAttempts;
         this.firstBackoff = firstBackoff;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     /** A client with the default retry policy: 6 attempts, back-off from 250 ms doubling (about 8 s in all). */
-    public SchemaRegistryClient(String baseUrl) {
-        this(baseUrl, 6, Duration.ofMillis(250));
+    public SchemaRegistryClient(RegistryEndpoint endpoint) {
+        this(endpoint, 6, Duration.ofMillis(250));
     }
 
+    /** A client of a registry that needs no credentials (or has them in the URL), with the default retry policy. */
+    public SchemaRegistryClient(String url) {
+        this(RegistryEndpoint.of(url));
+    }
+
+    /** A client of a registry that needs no credentials (or has them in the URL). */
+    public SchemaRegistryClient(String url, int maxAttempts, Duration firstBackoff) {
+        this(RegistryEndpoint.of(url), maxAttempts, firstBackoff);
+    }
+
+    /** The registry's URL, without credentials. */
     public String url() {
         return baseUrl;
     }
@@ -68,9 +82,8 @@ public final class SchemaRegistryClient {
             return cached;
         }
         String body = JSON.createObjectNode().put("schema", schema.toString()).toString();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/subjects/" + encode(subject) + path))
+        HttpRequest request = request("/subjects/" + encode(subject) + path)
                 .header("Content-Type", CONTENT_TYPE)
-                .timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();
         HttpResponse<String> response = send(request, verb + " schema " + schema.getFullName() + " under subject " + subject);
@@ -99,8 +112,7 @@ public final class SchemaRegistryClient {
         if (cached != null) {
             return cached;
         }
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/schemas/ids/" + id))
-                .timeout(Duration.ofSeconds(30)).GET().build();
+        HttpRequest request = request("/schemas/ids/" + id).GET().build();
         HttpResponse<String> response = send(request, "fetch schema id " + id);
         if (response.statusCode() == 404) {
             throw new SchemaRegistryException("the schema registry at " + baseUrl + " has no schema with id " + id);
@@ -111,12 +123,25 @@ public final class SchemaRegistryClient {
         return raced != null ? raced : schema;
     }
 
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30));
+        endpoint.authorization().ifPresent(header -> builder.header("Authorization", header));
+        return builder;
+    }
+
     private HttpResponse<String> send(HttpRequest request, String what) {
         Duration backoff = firstBackoff;
         IOException lastFailure = null;
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
             try {
                 HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 401 || response.statusCode() == 403) {
+                    throw new SchemaRegistryException("the schema registry at " + baseUrl + " refused "
+                            + endpoint.authorization().map(header -> "the credentials given").orElse("a request without credentials")
+                            + " to " + what + " (HTTP " + response.statusCode() + " " + reason(response) + "); set '"
+                            + RegistryEndpoint.BASIC_AUTH_USER_INFO + "' (USER:PASSWORD) or '" + RegistryEndpoint.BEARER_AUTH_TOKEN
+                            + "' with its credentials source, as for Confluent's serdes");
+                }
                 if (response.statusCode() < 500) {
                     return response;
                 }

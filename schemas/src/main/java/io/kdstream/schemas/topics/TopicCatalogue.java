@@ -1,7 +1,5 @@
 package io.kdstream.schemas.topics;
 
-import io.kdstream.platform.config.ConfigException;
-import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.kafka.TopicSpec;
 import io.kdstream.schemas.avro.CheckpointEvent;
 import io.kdstream.schemas.avro.DeadLetter;
@@ -10,6 +8,7 @@ import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.avro.TeacherLogits;
 import io.kdstream.schemas.logits.LogitRecordSummary;
 import io.kdstream.schemas.logits.LogitSummaryDeserializer;
+import io.kdstream.schemas.registry.RegistryEndpoint;
 import io.kdstream.schemas.registry.SchemaRegistryClient;
 import io.kdstream.schemas.serde.AvroSerdes;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -59,15 +58,11 @@ public final class TopicCatalogue {
     private final Deserializer<LogitRecordSummary> teacherLogitsSummaries;
 
     /**
-     * @param serdeConfigs at least {@code schema.registry.url}; may name another Avro serde class
-     *                     ({@link AvroSerdes#SERDE_CLASS})
+     * @param serdeConfigs at least {@code schema.registry.url}, and the registry's credentials if it needs them
+     *                     ({@link RegistryEndpoint}); may name another Avro serde class ({@link AvroSerdes#SERDE_CLASS})
      */
     public TopicCatalogue(Map<String, ?> serdeConfigs) {
-        Object registryUrl = serdeConfigs.get(Settings.SCHEMA_REGISTRY_URL);
-        if (registryUrl == null || registryUrl.toString().isBlank()) {
-            throw new ConfigException("'" + Settings.SCHEMA_REGISTRY_URL + "' is not set: kdstream's topics carry Avro records registered in a schema registry");
-        }
-        SchemaRegistryClient registry = new SchemaRegistryClient(registryUrl.toString());
+        SchemaRegistryClient registry = new SchemaRegistryClient(RegistryEndpoint.from(serdeConfigs));
         this.prompts = new Topic<>(PROMPTS, Serdes.String(), AvroSerdes.valueSerde(serdeConfigs, registry));
         this.teacherRequests = new Topic<>(TEACHER_REQUESTS, Serdes.String(), AvroSerdes.valueSerde(serdeConfigs, registry));
         this.teacherLogits = new Topic<>(TEACHER_LOGITS, Serdes.String(), AvroSerdes.valueSerde(serdeConfigs, registry));
