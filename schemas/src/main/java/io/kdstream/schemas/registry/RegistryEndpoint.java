@@ -2,9 +2,18 @@ package io.kdstream.schemas.registry;
 
 import io.kdstream.platform.config.ConfigException;
 
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
@@ -20,19 +29,23 @@ import java.util.Optional;
  *       ({@code https://USER:PASSWORD@host/...});</li>
  *   <li>{@code bearer.auth.credentials.source=STATIC_TOKEN} with {@code bearer.auth.token}.</li>
  * </ul>
- * HTTPS needs nothing more than an {@code https://} URL with a certificate the JVM trusts (its default trust store,
- * or {@code -Djavax.net.ssl.trustStore}).
+ * HTTPS works with an {@code https://} URL whose certificate the JVM trusts; a registry whose certificate a private
+ * CA signed is trusted with {@code schema.registry.ssl.truststore.location} (and {@code .password}, {@code .type},
+ * PKCS12 by default), and a registry that wants a client certificate gets the one in
+ * {@code schema.registry.ssl.keystore.location} (with {@code .password}, {@code .type}, {@code schema.registry.ssl.key.password}).
  *
  * @param url the registry's base URL without credentials: the one to name in messages and logs
  * @param authorization the {@code Authorization} header to send, or empty
+ * @param ssl the TLS context made of the trust store and key store settings, or empty for the JVM's default
  */
-public record RegistryEndpoint(String url, Optional<String> authorization) {
+public record RegistryEndpoint(String url, Optional<String> authorization, Optional<SSLContext> ssl) {
 
     public static final String URL = "schema.registry.url";
     public static final String BASIC_AUTH_SOURCE = "basic.auth.credentials.source";
     public static final String BASIC_AUTH_USER_INFO = "basic.auth.user.info";
     public static final String BEARER_AUTH_SOURCE = "bearer.auth.credentials.source";
     public static final String BEARER_AUTH_TOKEN = "bearer.auth.token";
+    private static final String SSL = "schema.registry.ssl.";
 
     public RegistryEndpoint {
         url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
@@ -67,7 +80,7 @@ public record RegistryEndpoint(String url, Optional<String> authorization) {
             if (token == null) {
                 throw new ConfigException("'" + BEARER_AUTH_SOURCE + "' is STATIC_TOKEN but '" + BEARER_AUTH_TOKEN + "' is not set");
             }
-            return new RegistryEndpoint(plainUrl, Optional.of("Bearer " + token));
+            return new RegistryEndpoint(plainUrl, Optional.of("Bearer " + token), ssl(configs));
         }
 
         String userInfo = text(configs, BASIC_AUTH_USER_INFO);
@@ -76,7 +89,7 @@ public record RegistryEndpoint(String url, Optional<String> authorization) {
             basicSource = userInfo != null ? "USER_INFO" : userInfoInUrl != null ? "URL" : null;
         }
         if (basicSource == null) {
-            return new RegistryEndpoint(plainUrl, Optional.empty());
+            return new RegistryEndpoint(plainUrl, Optional.empty(), ssl(configs));
         }
         String credentials = switch (basicSource) {
             case "USER_INFO" -> {
@@ -99,7 +112,56 @@ public record RegistryEndpoint(String url, Optional<String> authorization) {
             throw new ConfigException("the registry's basic credentials must be USER:PASSWORD (from " + basicSource + ")");
         }
         return new RegistryEndpoint(plainUrl, Optional.of("Basic "
-                + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8))));
+                + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8))), ssl(configs));
+    }
+
+    /** A TLS context of the configured trust store and key store, or empty when neither is set. */
+    private static Optional<SSLContext> ssl(Map<String, ?> configs) {
+        KeyStore trustStore = keyStore(configs, SSL + "truststore");
+        KeyStore keyStore = keyStore(configs, SSL + "keystore");
+        if (trustStore == null && keyStore == null) {
+            return Optional.empty();
+        }
+        try {
+            TrustManagerFactory trust = null;
+            if (trustStore != null) {
+                trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                trust.init(trustStore);
+            }
+            KeyManagerFactory keys = null;
+            if (keyStore != null) {
+                String keyPassword = text(configs, SSL + "key.password");
+                String storePassword = text(configs, SSL + "keystore.password");
+                keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                keys.init(keyStore, chars(keyPassword != null ? keyPassword : storePassword));
+            }
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys == null ? null : keys.getKeyManagers(), trust == null ? null : trust.getTrustManagers(), null);
+            return Optional.of(context);
+        } catch (GeneralSecurityException e) {
+            throw new ConfigException("the schema registry's TLS settings (" + SSL + "*) cannot be used: " + e.getMessage(), e);
+        }
+    }
+
+    /** The store named by {@code prefix.location}, or null when that is not set. */
+    private static KeyStore keyStore(Map<String, ?> configs, String prefix) {
+        String location = text(configs, prefix + ".location");
+        if (location == null) {
+            return null;
+        }
+        String type = text(configs, prefix + ".type");
+        try (InputStream in = Files.newInputStream(Path.of(location))) {
+            KeyStore store = KeyStore.getInstance(type == null ? "PKCS12" : type);
+            store.load(in, chars(text(configs, prefix + ".password")));
+            return store;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new ConfigException("'" + prefix + ".location' is " + location + ", which cannot be read as a "
+                    + (type == null ? "PKCS12" : type) + " store with the password given: " + e.getMessage(), e);
+        }
+    }
+
+    private static char[] chars(String password) {
+        return password == null ? null : password.toCharArray();
     }
 
     /** Never the credentials: this is printed. */

@@ -6,6 +6,7 @@ import org.apache.avro.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLHandshakeException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -42,7 +43,9 @@ public final class SchemaRegistryClient {
         this.baseUrl = endpoint.url();
         this.maxAttempts = maxAttempts;
         this.firstBackoff = firstBackoff;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        endpoint.ssl().ifPresent(http::sslContext);
+        this.http = http.build();
     }
 
     /** A client with the default retry policy: 6 attempts, back-off from 250 ms doubling (about 8 s in all). */
@@ -146,6 +149,11 @@ public final class SchemaRegistryClient {
                     return response;
                 }
                 lastFailure = new IOException("HTTP " + response.statusCode() + ": " + response.body());
+            } catch (SSLHandshakeException e) {
+                // an answer, not an outage: retrying cannot make the certificate trusted
+                throw new SchemaRegistryException("the schema registry at " + baseUrl + " could not be reached over TLS to "
+                        + what + ": " + e.getMessage() + " (a registry certificate signed by a private CA is trusted with"
+                        + " 'schema.registry.ssl.truststore.location')", e);
             } catch (IOException e) {
                 lastFailure = e;
             } catch (InterruptedException e) {

@@ -1,7 +1,5 @@
 package io.kdstream.schemas.registry;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.kdstream.platform.config.ConfigException;
 import io.kdstream.platform.embedded.EmbeddedPlatform;
 import io.kdstream.platform.testing.EmbeddedPlatformExtension;
@@ -15,18 +13,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -41,58 +33,16 @@ class RegistryAuthenticationTest {
     private static final String BASIC = "Basic " + Base64.getEncoder().encodeToString("kd-user:s3cret:pw".getBytes(StandardCharsets.UTF_8));
     private static final String BEARER = "Bearer token-123";
 
-    private HttpServer front;
-    private final List<String> refused = new CopyOnWriteArrayList<>();
+    private RegistryFront front;
 
     @BeforeEach
     void startFront(EmbeddedPlatform platform) throws IOException {
-        URI registry = URI.create(platform.schemaRegistryUrl());
-        String upstream = registry.getScheme() + "://" + registry.getAuthority();
-        HttpClient http = HttpClient.newHttpClient();
-        front = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        front.createContext("/", exchange -> forward(exchange, http, upstream));
-        front.start();
+        front = RegistryFront.http(platform.schemaRegistryUrl(), Set.of(BASIC, BEARER));
     }
 
     @AfterEach
     void stopFront() {
-        front.stop(0);
-    }
-
-    private void forward(HttpExchange exchange, HttpClient http, String upstream) throws IOException {
-        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-        if (!BASIC.equals(authorization) && !BEARER.equals(authorization)) {
-            refused.add(String.valueOf(authorization));
-            respond(exchange, 401, "{\"error_code\":401,\"message\":\"Unauthorized\"}".getBytes(StandardCharsets.UTF_8));
-            return;
-        }
-        byte[] body = exchange.getRequestBody().readAllBytes();
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(upstream + exchange.getRequestURI()))
-                .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
-        String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
-        if (contentType != null) {
-            request.header("Content-Type", contentType);
-        }
-        try {
-            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-            respond(exchange, response.statusCode(), response.body());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            respond(exchange, 502, new byte[0]);
-        }
-    }
-
-    private static void respond(HttpExchange exchange, int status, byte[] body) throws IOException {
-        exchange.getResponseHeaders().add("Content-Type", "application/vnd.schemaregistry.v1+json");
-        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        exchange.getResponseBody().write(body);
-        exchange.close();
-    }
-
-    /** The front's URL with the embedded registry's API path, and {@code userInfo@} when given. */
-    private String frontUrl(EmbeddedPlatform platform, String userInfo) {
-        String path = URI.create(platform.schemaRegistryUrl()).getPath();
-        return "http://" + (userInfo == null ? "" : userInfo + "@") + "127.0.0.1:" + front.getAddress().getPort() + path;
+        front.close();
     }
 
     private static Prompt prompt(String id) {
@@ -109,47 +59,47 @@ class RegistryAuthenticationTest {
     }
 
     @Test
-    void shouldSendBasicCredentialsFromTheUserInfoSetting(EmbeddedPlatform platform) {
-        assertRoundTrip(Map.of("schema.registry.url", frontUrl(platform, null),
+    void shouldSendBasicCredentialsFromTheUserInfoSetting() {
+        assertRoundTrip(Map.of("schema.registry.url", front.url(null),
                 "basic.auth.credentials.source", "USER_INFO", "basic.auth.user.info", "kd-user:s3cret:pw"));
         // the source may be left out when the user info is set; the topic catalogue reads the same settings
-        TopicCatalogue catalogue = new TopicCatalogue(Map.of("schema.registry.url", frontUrl(platform, null),
+        TopicCatalogue catalogue = new TopicCatalogue(Map.of("schema.registry.url", front.url(null),
                 "basic.auth.user.info", "kd-user:s3cret:pw"));
         Prompt original = prompt("catalogue");
         byte[] bytes = catalogue.prompts().valueSerde().serializer().serialize(TopicCatalogue.PROMPTS.name(), original);
         assertThat(catalogue.prompts().valueSerde().deserializer().deserialize(TopicCatalogue.PROMPTS.name(), bytes)).isEqualTo(original);
-        assertThat(refused).isEmpty();
+        assertThat(front.refused()).isEmpty();
     }
 
     @Test
-    void shouldSendBasicCredentialsFromTheUrlWithoutShowingThem(EmbeddedPlatform platform) {
-        String url = frontUrl(platform, "kd-user:s3cret%3Apw"); // a ':' in the password is percent-encoded in a URL
+    void shouldSendBasicCredentialsFromTheUrlWithoutShowingThem() {
+        String url = front.url("kd-user:s3cret%3Apw"); // a ':' in the password is percent-encoded in a URL
         RegistryEndpoint endpoint = RegistryEndpoint.from(Map.of("schema.registry.url", url));
 
-        assertThat(endpoint.url()).isEqualTo(frontUrl(platform, null));
+        assertThat(endpoint.url()).isEqualTo(front.url(null));
         assertThat(endpoint.toString()).doesNotContain("s3cret").contains("Basic authentication");
         assertRoundTrip(Map.of("schema.registry.url", url));
-        assertThat(refused).isEmpty();
+        assertThat(front.refused()).isEmpty();
     }
 
     @Test
-    void shouldSendAStaticBearerToken(EmbeddedPlatform platform) {
-        assertRoundTrip(Map.of("schema.registry.url", frontUrl(platform, null),
+    void shouldSendAStaticBearerToken() {
+        assertRoundTrip(Map.of("schema.registry.url", front.url(null),
                 "bearer.auth.credentials.source", "STATIC_TOKEN", "bearer.auth.token", "token-123"));
-        assertThat(refused).isEmpty();
+        assertThat(front.refused()).isEmpty();
     }
 
     @Test
-    void shouldSayTheRegistryRefusedTheRequestAndWhatToSetWithoutRetrying(EmbeddedPlatform platform) {
-        SchemaRegistryClient anonymous = new SchemaRegistryClient(RegistryEndpoint.of(frontUrl(platform, null)));
+    void shouldSayTheRegistryRefusedTheRequestAndWhatToSetWithoutRetrying() {
+        SchemaRegistryClient anonymous = new SchemaRegistryClient(RegistryEndpoint.of(front.url(null)));
         assertThatThrownBy(() -> anonymous.register("registry.auth-value", Prompt.getClassSchema()))
                 .isInstanceOf(SchemaRegistryException.class)
                 .hasMessageContaining("refused a request without credentials")
                 .hasMessageContaining("HTTP 401 Unauthorized")
                 .hasMessageContaining("basic.auth.user.info");
-        assertThat(refused).hasSize(1); // a refusal is an answer, not an outage: no retries
+        assertThat(front.refused()).hasSize(1); // a refusal is an answer, not an outage: no retries
 
-        SchemaRegistryClient wrong = new SchemaRegistryClient(RegistryEndpoint.from(Map.of("schema.registry.url", frontUrl(platform, null),
+        SchemaRegistryClient wrong = new SchemaRegistryClient(RegistryEndpoint.from(Map.of("schema.registry.url", front.url(null),
                 "basic.auth.user.info", "kd-user:wrong")));
         assertThatThrownBy(() -> wrong.schemaById(1))
                 .hasMessageContaining("refused the credentials given")
