@@ -1,11 +1,12 @@
 package io.kdstream.trainer.cache;
 
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -30,7 +31,8 @@ public final class CacheFeed {
         this.cache = cache;
         this.ingest = ingest;
         this.partitions = consumer.partitionsFor(topic).stream()
-                .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+                .map(info -> new TopicPartition(info.topic(), info.partition()))
+                .sorted(Comparator.comparingInt(TopicPartition::partition)).toList();
         consumer.assign(partitions);
         Map<Integer, Long> positions = cache.nextOffsets();
         for (TopicPartition partition : partitions) {
@@ -61,7 +63,8 @@ public final class CacheFeed {
 
     /**
      * Reads until the cache holds everything the topic held when this was called; {@code progress} hears the records
-     * filed so far (from the filing thread). Returns the records read.
+     * filed so far (from the filing thread). Returns the records read. The records are filed in {@link ReplayOrder},
+     * not as the fetches interleaved, so every catch-up over the same topic fills the cache in the same order.
      *
      * <p>This thread fetches and parses while another files the previous poll's records, so a replay costs about the
      * slower of the two rather than their sum. The cache is only touched by the filing thread until this returns.
@@ -72,16 +75,15 @@ public final class CacheFeed {
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
         Thread filer = new Thread(() -> file(handoff, failure, progress), "cache-replay-filer");
         filer.start();
+        ReplayOrder order = new ReplayOrder(partitions);
         long read = 0;
         try {
             while (!reached(ends) && failure.get() == null) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
                 read += records.count();
-                Map<Integer, Long> positions = new HashMap<>();
-                for (TopicPartition partition : partitions) {
-                    positions.put(partition.partition(), consumer.position(partition));
-                }
-                while (!handoff.offer(new Polled(records, positions), 100, TimeUnit.MILLISECONDS)) {
+                order.add(records);
+                Polled released = new Polled(order.release(consumer::position, ends), order.releasedUpTo(consumer::position));
+                while (!handoff.offer(released, 100, TimeUnit.MILLISECONDS)) {
                     if (failure.get() != null) {
                         break;
                     }
@@ -99,9 +101,9 @@ public final class CacheFeed {
         return read;
     }
 
-    /** A poll's records and the positions after it; {@link #END} ends the filing. */
-    private record Polled(ConsumerRecords<byte[], byte[]> records, Map<Integer, Long> positions) {
-        static final Polled END = new Polled(ConsumerRecords.empty(), Map.of());
+    /** Records to file in this order and the positions they reach; {@link #END} ends the filing. */
+    private record Polled(List<ConsumerRecord<byte[], byte[]>> records, Map<Integer, Long> positions) {
+        static final Polled END = new Polled(List.of(), Map.of());
     }
 
     private void file(BlockingQueue<Polled> handoff, AtomicReference<RuntimeException> failure, LongConsumer progress) {
@@ -110,7 +112,7 @@ public final class CacheFeed {
             for (Polled polled = handoff.take(); polled != Polled.END; polled = handoff.take()) {
                 polled.records().forEach(ingest::accept);
                 polled.positions().forEach(cache::advance);
-                filed += polled.records().count();
+                filed += polled.records().size();
                 progress.accept(filed);
             }
         } catch (InterruptedException e) {

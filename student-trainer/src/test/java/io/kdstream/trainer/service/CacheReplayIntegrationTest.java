@@ -9,6 +9,7 @@ import io.kdstream.schemas.avro.Split;
 import io.kdstream.schemas.avro.TeacherLogits;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import io.kdstream.trainer.TrainerConfig;
+import io.kdstream.trainer.cache.CachedSequence;
 import io.kdstream.trainer.cache.DiskLogitCache;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -79,6 +81,11 @@ class CacheReplayIntegrationTest {
         assertThat(replayed.progress().cacheRebuilds()).isEqualTo(1);
         assertThat(replayed.progress().cachedExamples()).isEqualTo(59);
         assertThat(contentHash(dir)).isEqualTo(onlineHash);
+        // filed in the replay order, not as fetches interleaved: window of 256 offsets, then partition, then offset
+        List<CachedSequence> rebuilt = entries(dir);
+        assertThat(rebuilt).isSortedAccordingTo(Comparator.comparingLong((CachedSequence entry) -> entry.offset() / 256)
+                .thenComparingInt(CachedSequence::partition).thenComparingLong(CachedSequence::offset));
+        assertThat(rebuilt.stream().map(CachedSequence::partition).distinct().count()).as("records in several partitions").isGreaterThan(1);
 
         try (RandomAccessFile shard = new RandomAccessFile(dir.resolve("replay/cache/shard-000000.log").toFile(), "rw")) {
             shard.seek(100);
@@ -92,6 +99,16 @@ class CacheReplayIntegrationTest {
         assertThat(afterCorruption.failure()).isNull();
         assertThat(afterCorruption.progress().cacheRebuilds()).isEqualTo(1);
         assertThat(contentHash(dir)).isEqualTo(onlineHash);
+        // the same entries in the same order as the first rebuild: a seeded run draws the same batches from either
+        assertThat(entries(dir)).extracting(CachedSequence::promptId).containsExactlyElementsOf(
+                rebuilt.stream().map(CachedSequence::promptId).toList());
+    }
+
+    /** Every entry of the local cache, in entry order. */
+    private static List<CachedSequence> entries(Path dir) throws Exception {
+        try (DiskLogitCache cache = DiskLogitCache.open(dir.resolve("replay/cache"), SHARD_BYTES, new CharTokenizer().fingerprint())) {
+            return IntStream.range(0, cache.size()).mapToObj(cache::read).toList();
+        }
     }
 
     private static List<TeacherLogits> records(int from, int to, String tokenizer, Random random) {
