@@ -10,7 +10,8 @@ import java.util.function.Function;
  *
  * <p>When every position has the same weight (the usual case: a loss mask of ones) the share is one number that
  * scales the summed divergence; otherwise it is an (M,1) tensor that weighs each position's entries. The common case
- * spares a broadcast multiply over the (M,K) entries, which measured about 0.2 ms of a 15 ms training step.
+ * spares a broadcast multiply over the (M,K) entries (with the dot products of {@link KlDirection}, KD at K=64 went
+ * from 1.062 to 1.050 x an SFT step in alternated {@code bench step} runs).
  *
  * @param common the share of every position, when {@code each} is null
  * @param each (M,1): each position's share, or null when they all have {@code common}
