@@ -64,15 +64,20 @@ public final class CacheBenchCommand implements Callable<Integer> {
             Files.deleteIfExists(workDir);
         }
         StringBuilder table = new StringBuilder("| round | plain consumer (bytes) records/s | decoding consumer records/s "
-                + "| rebuild records/s | of the rebuild: commit (fsync) | rebuild / plain | rebuild / decoding |\n|---|---|---|---|---|---|---|\n");
+                + "| rebuild records/s | of the rebuild: commit (fsync) | rebuild / plain | rebuild / decoding "
+                + "| JVM CPU us a record: plain / rebuild |\n|---|---|---|---|---|---|---|---|\n");
         double[] ratios = new double[rounds];
         double[] decodingRatios = new double[rounds];
+        double[] plainCpu = new double[rounds];
+        double[] rebuildCpu = new double[rounds];
         for (int i = 0; i < rounds; i++) {
             ratios[i] = rebuild.get(i).recordsPerSecond() / plain.get(i).recordsPerSecond();
             decodingRatios[i] = rebuild.get(i).recordsPerSecond() / decoding.get(i).recordsPerSecond();
-            table.append(String.format("| %d | %.0f | %.0f | %.0f | %.2f s of %.2f s | %.2f | %.2f |%n", i + 1, plain.get(i).recordsPerSecond(),
-                    decoding.get(i).recordsPerSecond(), rebuild.get(i).recordsPerSecond(), rebuild.get(i).commitSeconds(),
-                    rebuild.get(i).seconds(), ratios[i], decodingRatios[i]));
+            plainCpu[i] = plain.get(i).cpuMicrosPerRecord();
+            rebuildCpu[i] = rebuild.get(i).cpuMicrosPerRecord();
+            table.append(String.format("| %d | %.0f | %.0f | %.0f | %.2f s of %.2f s | %.2f | %.2f | %.1f / %.1f |%n", i + 1,
+                    plain.get(i).recordsPerSecond(), decoding.get(i).recordsPerSecond(), rebuild.get(i).recordsPerSecond(),
+                    rebuild.get(i).commitSeconds(), rebuild.get(i).seconds(), ratios[i], decodingRatios[i], plainCpu[i], rebuildCpu[i]));
         }
         Distribution plainRatios = Distribution.of(ratios);
         double median = plainRatios.median();
@@ -90,11 +95,15 @@ public final class CacheBenchCommand implements Callable<Integer> {
                 records, k, (double) plain.get(0).bytes() / plain.get(0).records(), (double) sample.bytes() / sample.records())
                 + table
                 + String.format("%nMedian rebuild / plain consumer of bytes: **%.2f**; rebuild / consumer decoding TeacherLogits: **%.2f**.%n"
-                        + "Target, rebuild at least %.1f x the plain consumer: %s (95 %% confidence interval of the median %.2f-%.2f).%n",
-                        median, decodingMedian, TARGET, plainRatios.verdictAtLeast(TARGET), plainRatios.medianLow(), plainRatios.medianHigh());
+                        + "Target, rebuild at least %.1f x the plain consumer: %s (95 %% confidence interval of the median %.2f-%.2f).%n"
+                        + "The JVM's CPU time a record (every thread, the in-JVM broker's and the collector's included; medians): "
+                        + "plain consumer %.1f us, rebuild %.1f us.%n",
+                        median, decodingMedian, TARGET, plainRatios.verdictAtLeast(TARGET), plainRatios.medianLow(), plainRatios.medianHigh(),
+                        Distribution.of(plainCpu).median(), Distribution.of(rebuildCpu).median());
         BenchmarksFile.writeSection(out, "Trainer cache: rebuild by replay", body);
         System.out.print(table);
-        System.out.printf("median rebuild / plain = %.2f, rebuild / decoding = %.2f%n", median, decodingMedian);
+        System.out.printf("median rebuild / plain = %.2f, rebuild / decoding = %.2f; JVM CPU a record: plain %.1f us, rebuild %.1f us%n",
+                median, decodingMedian, Distribution.of(plainCpu).median(), Distribution.of(rebuildCpu).median());
         return 0;
     }
 }

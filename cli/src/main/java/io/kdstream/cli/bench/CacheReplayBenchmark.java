@@ -27,6 +27,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,10 +48,17 @@ final class CacheReplayBenchmark {
     static final String TEACHER = "bench-cache-teacher";
     private static final long SHARD_BYTES = 64L << 20;
 
-    /** One timed pass over the topic; {@code commitSeconds} of it making the written cache durable (fsync). */
-    record Pass(String reader, long records, long bytes, double seconds, double commitSeconds) {
+    /**
+     * One timed pass over the topic; {@code commitSeconds} of it making the written cache durable (fsync);
+     * {@code cpuSeconds} the JVM's CPU time meanwhile (every thread: the reader's, the in-JVM broker's, the collector's).
+     */
+    record Pass(String reader, long records, long bytes, double seconds, double commitSeconds, double cpuSeconds) {
         double recordsPerSecond() {
             return records / seconds;
+        }
+
+        double cpuMicrosPerRecord() {
+            return cpuSeconds * 1e6 / records;
         }
     }
 
@@ -111,6 +119,7 @@ final class CacheReplayBenchmark {
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             long started = System.nanoTime();
+            long cpuStarted = processCpuNanos();
             long records = 0;
             long bytes = 0;
             while (partitions.stream().anyMatch(partition -> consumer.position(partition) < ends.get(partition))) {
@@ -122,7 +131,8 @@ final class CacheReplayBenchmark {
                     }
                 }
             }
-            return new Pass(decode ? "decoding consumer" : "plain consumer", records, bytes, (System.nanoTime() - started) / 1e9, 0);
+            return new Pass(decode ? "decoding consumer" : "plain consumer", records, bytes, (System.nanoTime() - started) / 1e9, 0,
+                    (processCpuNanos() - cpuStarted) / 1e9);
         }
     }
 
@@ -137,21 +147,27 @@ final class CacheReplayBenchmark {
              KafkaConsumer<byte[], byte[]> consumer = KafkaClients.rawConsumer(client, null, "bench-rebuild")) {
             cache.pinTeacher(TEACHER);
             long started = System.nanoTime();
+            long cpuStarted = processCpuNanos();
             CacheIngest ingest = new CacheIngest(cache, catalogue.teacherLogitsSummaries(), catalogue.teacherLogits().valueSerde().deserializer(),
                     tokenizer.fingerprint(), k, deadLetters);
             long records = new CacheFeed(consumer, catalogue.teacherLogits().name(), cache, ingest).catchUp(read -> { });
             long read = System.nanoTime();
             cache.commit();
             double seconds = (System.nanoTime() - started) / 1e9;
+            double cpuSeconds = (processCpuNanos() - cpuStarted) / 1e9;
             double commitSeconds = (System.nanoTime() - read) / 1e9;
             if (ingest.deadLettered() > 0 || cache.liveCount() == 0) {
                 throw new IllegalStateException("the rebuild cached " + cache.liveCount() + " sequences and dead-lettered "
                         + ingest.deadLettered() + " records: the benchmark's records are not what a trainer can use");
             }
-            return new Pass("trainer cache rebuild", records, cache.bytes(), seconds, commitSeconds);
+            return new Pass("trainer cache rebuild", records, cache.bytes(), seconds, commitSeconds, cpuSeconds);
         } finally {
             deleteCache(directory);
         }
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** A round's cache is scratch (a trainer keeps one cache): its flat directory of shards goes once measured. */
