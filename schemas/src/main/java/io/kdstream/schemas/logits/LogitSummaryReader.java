@@ -7,6 +7,8 @@ import org.apache.avro.Schema;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.ObjIntConsumer;
 
 /**
  * Reads a {@link LogitRecordSummary} straight from a TeacherLogits record's Avro binary form, following the schema
@@ -90,36 +92,18 @@ public final class LogitSummaryReader {
     private static Step step(Schema.Field field) {
         Schema schema = field.schema();
         return switch (field.name()) {
-            case "promptId" -> {
-                expect(field, Schema.Type.STRING);
-                yield (in, summary) -> summary.promptId = in.readString();
-            }
-            case "tokenizerFingerprint" -> {
-                expect(field, Schema.Type.STRING);
-                yield (in, summary) -> summary.tokenizerFingerprint = in.readString();
-            }
+            case "promptId" -> stringStep(field, (summary, value) -> summary.promptId = value);
+            case "tokenizerFingerprint" -> stringStep(field, (summary, value) -> summary.tokenizerFingerprint = value);
             case "split" -> {
                 expect(field, Schema.Type.ENUM);
                 Split[] splits = schema.getEnumSymbols().stream().map(LogitSummaryReader::splitOrNull).toArray(Split[]::new);
                 yield (in, summary) -> summary.split = split(splits, schema, in.readInt());
             }
             case "teacher" -> teacherStep(field);
-            case "k" -> {
-                expect(field, Schema.Type.INT);
-                yield (in, summary) -> summary.k = in.readInt();
-            }
-            case "positions" -> {
-                expect(field, Schema.Type.INT);
-                yield (in, summary) -> summary.positions = in.readInt();
-            }
-            case "chunkIndex" -> {
-                expect(field, Schema.Type.INT);
-                yield (in, summary) -> summary.chunkIndex = in.readInt();
-            }
-            case "chunkCount" -> {
-                expect(field, Schema.Type.INT);
-                yield (in, summary) -> summary.chunkCount = in.readInt();
-            }
+            case "k" -> intStep(field, (summary, value) -> summary.k = value);
+            case "positions" -> intStep(field, (summary, value) -> summary.positions = value);
+            case "chunkIndex" -> intStep(field, (summary, value) -> summary.chunkIndex = value);
+            case "chunkCount" -> intStep(field, (summary, value) -> summary.chunkCount = value);
             case "computationId" -> {
                 expect(field, Schema.Type.LONG, Schema.Type.INT);
                 yield schema.getType() == Schema.Type.LONG
@@ -128,6 +112,16 @@ public final class LogitSummaryReader {
             }
             default -> (in, summary) -> in.skip(schema);
         };
+    }
+
+    private static Step stringStep(Schema.Field field, BiConsumer<Fields, String> set) {
+        expect(field, Schema.Type.STRING);
+        return (in, summary) -> set.accept(summary, in.readString());
+    }
+
+    private static Step intStep(Schema.Field field, ObjIntConsumer<Fields> set) {
+        expect(field, Schema.Type.INT);
+        return (in, summary) -> set.accept(summary, in.readInt());
     }
 
     /** The teacher's identity record: only its fingerprint is kept. */

@@ -14,6 +14,7 @@ import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
@@ -219,25 +220,23 @@ class LogitSummaryReaderTest {
     }
 
     private static byte[] specificBytes(TeacherLogits record) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-        new SpecificDatumWriter<TeacherLogits>(CURRENT).write(record, encoder);
-        encoder.flush();
-        return out.toByteArray();
+        return bytes(new SpecificDatumWriter<>(CURRENT), record, null);
     }
 
     private static byte[] genericBytes(Schema schema, GenericRecord record) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-        new GenericDatumWriter<GenericRecord>(schema).write(record, encoder);
-        encoder.flush();
-        return out.toByteArray();
+        return bytes(new GenericDatumWriter<>(schema), record, null);
     }
 
+    /** Arrays and maps written in blocks that carry their byte size, as Avro's blocking encoder writes them. */
     private static byte[] blockedBytes(Schema schema, GenericRecord record) throws IOException {
+        return bytes(new GenericDatumWriter<>(schema), record, new EncoderFactory().configureBlockSize(64));
+    }
+
+    /** {@code record} in Avro binary, by a blocking encoder of {@code blocking} or else a plain one. */
+    private static <T> byte[] bytes(DatumWriter<T> writer, T record, EncoderFactory blocking) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        BinaryEncoder encoder = new EncoderFactory().configureBlockSize(64).blockingBinaryEncoder(out, null);
-        new GenericDatumWriter<GenericRecord>(schema).write(record, encoder);
+        BinaryEncoder encoder = blocking == null ? EncoderFactory.get().binaryEncoder(out, null) : blocking.blockingBinaryEncoder(out, null);
+        writer.write(record, encoder);
         encoder.flush();
         return out.toByteArray();
     }
