@@ -4,6 +4,7 @@ import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Reads and skips Avro binary values in a byte array, by position. Skipping is the point: a length-prefixed value
@@ -52,6 +53,32 @@ final class AvroBinaryCursor {
         String value = new String(bytes, position, length, StandardCharsets.UTF_8);
         position += length;
         return value;
+    }
+
+    /**
+     * A string that repeats record after record (a fingerprint): decoded when its bytes differ from the last ones seen
+     * by {@code last}, else the last value again, so a replay does not build the same string for every record.
+     */
+    String readRepeatingString(RepeatingString last) {
+        int length = readLength();
+        RepeatingString.Seen seen = last.seen;
+        String value;
+        if (Arrays.equals(bytes, position, position + length, seen.utf8(), 0, seen.utf8().length)) {
+            value = seen.value();
+        } else {
+            value = new String(bytes, position, length, StandardCharsets.UTF_8);
+            last.seen = new RepeatingString.Seen(Arrays.copyOfRange(bytes, position, position + length), value);
+        }
+        position += length;
+        return value;
+    }
+
+    /** The last value of a repeating string field; safe to share between threads (what it holds is immutable). */
+    static final class RepeatingString {
+        private record Seen(byte[] utf8, String value) {
+        }
+
+        private volatile Seen seen = new Seen(new byte[0], "");
     }
 
     /** Passes over one value of {@code schema}. */

@@ -93,7 +93,7 @@ public final class LogitSummaryReader {
         Schema schema = field.schema();
         return switch (field.name()) {
             case "promptId" -> stringStep(field, (summary, value) -> summary.promptId = value);
-            case "tokenizerFingerprint" -> stringStep(field, (summary, value) -> summary.tokenizerFingerprint = value);
+            case "tokenizerFingerprint" -> repeatingStringStep(field, (summary, value) -> summary.tokenizerFingerprint = value);
             case "split" -> {
                 expect(field, Schema.Type.ENUM);
                 Split[] splits = schema.getEnumSymbols().stream().map(LogitSummaryReader::splitOrNull).toArray(Split[]::new);
@@ -119,6 +119,13 @@ public final class LogitSummaryReader {
         return (in, summary) -> set.accept(summary, in.readString());
     }
 
+    /** A string that is the same in nearly every record (a fingerprint): built once, not once a record. */
+    private static Step repeatingStringStep(Schema.Field field, BiConsumer<Fields, String> set) {
+        expect(field, Schema.Type.STRING);
+        AvroBinaryCursor.RepeatingString last = new AvroBinaryCursor.RepeatingString();
+        return (in, summary) -> set.accept(summary, in.readRepeatingString(last));
+    }
+
     private static Step intStep(Schema.Field field, ObjIntConsumer<Fields> set) {
         expect(field, Schema.Type.INT);
         return (in, summary) -> set.accept(summary, in.readInt());
@@ -131,9 +138,8 @@ public final class LogitSummaryReader {
         boolean fingerprint = false;
         for (Schema.Field inner : field.schema().getFields()) {
             if (inner.name().equals("fingerprint")) {
-                expect(inner, Schema.Type.STRING);
                 fingerprint = true;
-                fields.add((in, summary) -> summary.teacherFingerprint = in.readString());
+                fields.add(repeatingStringStep(inner, (summary, value) -> summary.teacherFingerprint = value));
             } else {
                 Schema skipped = inner.schema();
                 fields.add((in, summary) -> in.skip(skipped));

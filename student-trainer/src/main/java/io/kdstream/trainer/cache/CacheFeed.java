@@ -82,8 +82,12 @@ public final class CacheFeed {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
                 read += records.count();
                 order.add(records);
-                Polled released = new Polled(order.release(consumer::position, ends), order.releasedUpTo(consumer::position));
-                while (!handoff.offer(released, 100, TimeUnit.MILLISECONDS)) {
+                List<ConsumerRecord<byte[], byte[]>> released = order.release(consumer::position, ends);
+                if (released.isEmpty() && !reached(ends)) {
+                    continue; // nothing to file yet: a hand-off now would only take a place in the queue
+                }
+                Polled polled = new Polled(released, order.releasedUpTo(consumer::position));
+                while (!handoff.offer(polled, 100, TimeUnit.MILLISECONDS)) {
                     if (failure.get() != null) {
                         break;
                     }

@@ -41,6 +41,8 @@ public final class DiskLogitCache implements CachedEntries, AutoCloseable {
     private static final String LOCK_FILE = "cache.lock";
     private static final String SHARD_PREFIX = "shard-";
     private static final String SHARD_SUFFIX = ".log";
+    /** Large enough that a sync's fixed cost is small against its writing, small enough that a commit's wait is short. */
+    static final long SYNC_EVERY_BYTES = 8L << 20;
 
     private final Path directory;
     private final long shardBytes;
@@ -49,7 +51,8 @@ public final class DiskLogitCache implements CachedEntries, AutoCloseable {
     private final String cacheId;
     private final String tokenizerFingerprint;
     private String teacherFingerprint;
-    private final Map<Integer, Long> nextOffsets = new TreeMap<>();
+    /** The next offset to read by partition number; -1 for a partition not read yet. An array: it moves every record. */
+    private long[] nextOffsets = new long[0];
 
     // the index: entry i is in shard shardOf[i], its payload at payloadAt[i], payloadLength[i] bytes long
     private int size;
@@ -68,16 +71,19 @@ public final class DiskLogitCache implements CachedEntries, AutoCloseable {
     private ByteBuffer pending = ByteBuffer.allocateDirect(1 << 20);
     private long currentShardBytes;
     /**
-     * Finished shards are made durable in the background, one after another, so a commit waits for little more than
-     * the shard being written (and a long replay's writing to disk overlaps its filing).
+     * Written bytes are made durable in the background, one sync after another, every {@link #SYNC_EVERY_BYTES} and
+     * when a shard is finished, so a commit waits for little more than the last few megabytes (and a long replay's
+     * writing to disk overlaps its filing), as RocksDB's {@code bytes_per_sync} does.
      */
     private final ExecutorService shardSyncer = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "trainer-cache-shard-sync");
         thread.setDaemon(true);
         return thread;
     });
-    private CompletableFuture<Void> shardSyncs = CompletableFuture.completedFuture(null);
+    private CompletableFuture<Void> backgroundSyncs = CompletableFuture.completedFuture(null);
     private long bytes;
+    /** Bytes handed to the file system since the last background sync was asked for. */
+    private long unsyncedBytes;
 
     private DiskLogitCache(Path directory, long shardBytes, FileChannel lockChannel, FileLock lock, String cacheId,
                            String teacherFingerprint, String tokenizerFingerprint) {
@@ -175,7 +181,7 @@ public final class DiskLogitCache implements CachedEntries, AutoCloseable {
     }
 
     private void load(CachePosition position) throws IOException, CacheCorruptException {
-        nextOffsets.putAll(position.nextOffsets());
+        position.nextOffsets().forEach(this::advance);
         List<Path> files = shardFiles(directory);
         for (int shard = 0; shard < position.shards(); shard++) {
             Path file = shardPath(shard);
@@ -265,7 +271,14 @@ public final class DiskLogitCache implements CachedEntries, AutoCloseable {
 
     /** Records that the topic has been read up to {@code nextOffset} in {@code partition}. */
     public void advance(int partition, long nextOffset) {
-        nextOffsets.merge(partition, nextOffset, Math::max);
+        if (partition >= nextOffsets.length) {
+            int known = nextOffsets.length;
+            nextOffsets = Arrays.copyOf(nextOffsets, partition + 1);
+            Arrays.fill(nextOffsets, known, nextOffsets.length, -1);
+        }
+        if (nextOffset > nextOffsets[partition]) {
+            nextOffsets[partition] = nextOffset;
+        }
     }
 
     private void index(CachedSequence sequence, int shard, long at, int length) {
@@ -301,10 +314,14 @@ public final class DiskLogitCache implements CachedEntries, AutoCloseable {
     public void flush() {
         try {
             pending.flip();
+            unsyncedBytes += pending.remaining();
             while (pending.hasRemaining()) {
                 writerChannel.write(pending);
             }
             pending.clear();
+            if (unsyncedBytes >= SYNC_EVERY_BYTES) {
+                syncInBackground(readers.get(readers.size() - 1));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the trainer cache in " + directory, e);
         }
@@ -313,19 +330,20 @@ public final class DiskLogitCache implements CachedEntries, AutoCloseable {
     /** Puts the appended entries on disk, then records the new position atomically. */
     public void commit() throws IOException {
         flush();
-        awaitShardSyncs();
+        awaitBackgroundSyncs();
         writerChannel.force(false);
+        unsyncedBytes = 0;
         new CachePosition(cacheId, teacherFingerprint == null ? "" : teacherFingerprint, tokenizerFingerprint, size,
-                readers.size(), currentShardBytes, nextOffsets).write(directory);
+                readers.size(), currentShardBytes, nextOffsets()).write(directory);
     }
 
-    /** Waits for the finished shards' background syncs; a failed one fails the commit. */
-    private void awaitShardSyncs() throws IOException {
+    /** Waits for the background syncs; a failed one fails the commit. */
+    private void awaitBackgroundSyncs() throws IOException {
         try {
-            shardSyncs.join();
+            backgroundSyncs.join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof UncheckedIOException io ? io.getCause()
-                    : new IOException("cannot make a finished shard of the trainer cache in " + directory + " durable", e.getCause());
+                    : new IOException("cannot make the trainer cache's shards in " + directory + " durable", e.getCause());
         }
     }
 
@@ -387,7 +405,13 @@ public final class DiskLogitCache implements CachedEntries, AutoCloseable {
 
     /** The next offset to read per partition (partitions not read yet are absent). */
     public Map<Integer, Long> nextOffsets() {
-        return Map.copyOf(nextOffsets);
+        Map<Integer, Long> offsets = new TreeMap<>();
+        for (int partition = 0; partition < nextOffsets.length; partition++) {
+            if (nextOffsets[partition] >= 0) {
+                offsets.put(partition, nextOffsets[partition]);
+            }
+        }
+        return offsets;
     }
 
     /**
@@ -434,7 +458,7 @@ public final class DiskLogitCache implements CachedEntries, AutoCloseable {
 
     private void closeFiles() throws IOException {
         try {
-            shardSyncs.exceptionally(failure -> null).join(); // no channel closes under a sync
+            backgroundSyncs.exceptionally(failure -> null).join(); // no channel closes under a sync
             shardSyncer.shutdown();
             if (writerChannel != null) {
                 writerChannel.close();
@@ -450,14 +474,7 @@ public final class DiskLogitCache implements CachedEntries, AutoCloseable {
     private void openShardForWriting(int shard) throws IOException {
         if (writerChannel != null) {
             flush();
-            FileChannel finished = readers.get(readers.size() - 1); // the same file as the writer's: fsync is per file
-            shardSyncs = shardSyncs.thenRunAsync(() -> {
-                try {
-                    finished.force(false);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }, shardSyncer);
+            syncInBackground(readers.get(readers.size() - 1));
             writerChannel.close();
         }
         Path file = shardPath(shard);
@@ -466,6 +483,18 @@ public final class DiskLogitCache implements CachedEntries, AutoCloseable {
         if (shard == readers.size()) {
             reader(shard, file);
         }
+    }
+
+    /** Queues a sync of a shard's written bytes; {@code shard} reads the file being written: fsync is per file. */
+    private void syncInBackground(FileChannel shard) {
+        unsyncedBytes = 0;
+        backgroundSyncs = backgroundSyncs.thenRunAsync(() -> {
+            try {
+                shard.force(false);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, shardSyncer);
     }
 
     private FileChannel reader(int shard, Path file) throws IOException {

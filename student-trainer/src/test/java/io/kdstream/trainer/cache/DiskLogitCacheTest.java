@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -96,6 +97,27 @@ class DiskLogitCacheTest {
             assertThat(reopened.size()).isEqualTo(10);
             assertThat(new String(reopened.read(9).values().get(0), StandardCharsets.UTF_8)).isEqualTo(big + 9);
             assertThat(reopened.contentHash()).isEqualTo(hash);
+        }
+    }
+
+    @Test
+    void shouldSyncWrittenBytesInTheBackgroundAndCommitEverything(@TempDir Path dir) throws Exception {
+        String megabyte = "m".repeat(1 << 20);
+        int entries = (int) (3 * DiskLogitCache.SYNC_EVERY_BYTES / (2 << 20)) + 1; // each entry holds two values of 1 MiB
+        String hash;
+        try (DiskLogitCache cache = DiskLogitCache.open(dir, 1L << 30, TOKENIZER)) {
+            for (int i = 0; i < entries; i++) {
+                cache.append(sequence("p" + i, 0, i, megabyte + i));
+                if (i == entries / 2) {
+                    cache.commit(); // a commit while background syncs of the same shard are queued
+                }
+            }
+            hash = cache.contentHash();
+        }
+        try (DiskLogitCache reopened = DiskLogitCache.open(dir, 1L << 30, TOKENIZER)) {
+            assertThat(reopened.size()).isEqualTo(entries);
+            assertThat(reopened.contentHash()).isEqualTo(hash);
+            assertThat(reopened.nextOffsets()).containsExactly(Map.entry(0, (long) entries));
         }
     }
 
