@@ -27,6 +27,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -144,7 +145,7 @@ final class CacheReplayBenchmark {
         Path directory = workDir.resolve("cache-" + round);
         try (DiskLogitCache cache = DiskLogitCache.rebuild(directory, SHARD_BYTES, tokenizer.fingerprint());
              DeadLetters deadLetters = new DeadLetters("bench-cache", client, catalogue.deadLetter());
-             KafkaConsumer<byte[], byte[]> consumer = KafkaClients.rawConsumer(client, null, "bench-rebuild")) {
+             KafkaConsumer<byte[], ByteBuffer> consumer = KafkaClients.viewConsumer(client, null, "bench-rebuild")) {
             cache.pinTeacher(TEACHER);
             long started = System.nanoTime();
             long cpuStarted = processCpuNanos();

@@ -35,7 +35,12 @@ public final class DeadLetters implements AutoCloseable {
 
     /** A Kafka record that could not be processed. */
     public void publish(ConsumerRecord<byte[], byte[]> record, Throwable error) {
-        DeadLetter letter = ofKafkaRecord(service, record.topic(), record.partition(), record.offset(), record.key(), record.value(), error);
+        publish(record, record.value(), error);
+    }
+
+    /** A Kafka record that could not be processed, whose value its reader holds in another form than bytes. */
+    public void publish(ConsumerRecord<byte[], ?> record, byte[] value, Throwable error) {
+        DeadLetter letter = ofKafkaRecord(service, record.topic(), record.partition(), record.offset(), record.key(), value, error);
         log.warn("{}: record {}-{}@{} sent to {}: {}", service, record.topic(), record.partition(), record.offset(), topic.name(), letter.getErrorMessage());
         send(record.key(), letter);
     }

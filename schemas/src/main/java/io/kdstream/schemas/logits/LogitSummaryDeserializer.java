@@ -2,8 +2,10 @@ package io.kdstream.schemas.logits;
 
 import io.kdstream.schemas.registry.SchemaRegistryClient;
 import io.kdstream.schemas.serde.WireFormat;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
 
+import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -22,10 +24,16 @@ public final class LogitSummaryDeserializer implements Deserializer<LogitRecordS
 
     @Override
     public LogitRecordSummary deserialize(String topic, byte[] bytes) {
-        if (bytes == null) {
-            return null;
-        }
-        return WireFormat.read(topic, bytes, (id, body, offset, length) -> readers
-                .computeIfAbsent(id, schemaId -> LogitSummaryReader.forWriter(registry.schemaById(schemaId))).read(body, offset, length));
+        return bytes == null ? null : WireFormat.read(topic, bytes, this::read);
+    }
+
+    /** Reads the buffer's bytes where they are (Kafka's default would copy them into an array first). */
+    @Override
+    public LogitRecordSummary deserialize(String topic, Headers headers, ByteBuffer bytes) {
+        return bytes == null ? null : WireFormat.read(topic, bytes, this::read);
+    }
+
+    private LogitRecordSummary read(int schemaId, byte[] bytes, int offset, int length) {
+        return readers.computeIfAbsent(schemaId, id -> LogitSummaryReader.forWriter(registry.schemaById(id))).read(bytes, offset, length);
     }
 }

@@ -7,8 +7,11 @@ import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -41,11 +44,18 @@ public class AvroDeserializer<T> implements Deserializer<T> {
     @Override
     @SuppressWarnings("unchecked")
     public T deserialize(String topic, byte[] bytes) {
-        if (bytes == null) {
-            return null;
-        }
-        return (T) WireFormat.read(topic, bytes, (id, body, offset, length) -> readers.computeIfAbsent(id, this::readerFor)
-                .read(null, DecoderFactory.get().binaryDecoder(body, offset, length, null)));
+        return bytes == null ? null : (T) WireFormat.read(topic, bytes, this::read);
+    }
+
+    /** Reads the buffer's bytes where they are (Kafka's default would copy them into an array first). */
+    @Override
+    @SuppressWarnings("unchecked")
+    public T deserialize(String topic, Headers headers, ByteBuffer bytes) {
+        return bytes == null ? null : (T) WireFormat.read(topic, bytes, this::read);
+    }
+
+    private Object read(int schemaId, byte[] bytes, int offset, int length) throws IOException {
+        return readers.computeIfAbsent(schemaId, this::readerFor).read(null, DecoderFactory.get().binaryDecoder(bytes, offset, length, null));
     }
 
     private DatumReader<Object> readerFor(int id) {

@@ -5,7 +5,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteBufferDeserializer;
 
+import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -36,6 +38,18 @@ public final class KafkaClients {
      * @param groupId the consumer group, or null for a consumer that assigns partitions and keeps its own position
      */
     public static KafkaConsumer<byte[], byte[]> rawConsumer(Map<String, Object> clientProperties, String groupId, String clientId) {
+        return new KafkaConsumer<>(rawConsumerProperties(clientProperties, groupId, clientId), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /**
+     * A {@link #rawConsumer} whose values are views of the fetched bytes rather than copies, for a reader that passes
+     * every value on (a replay into a local cache); a view stays valid for as long as its record is referenced.
+     */
+    public static KafkaConsumer<byte[], ByteBuffer> viewConsumer(Map<String, Object> clientProperties, String groupId, String clientId) {
+        return new KafkaConsumer<>(rawConsumerProperties(clientProperties, groupId, clientId), new ByteArrayDeserializer(), new ByteBufferDeserializer());
+    }
+
+    private static Map<String, Object> rawConsumerProperties(Map<String, Object> clientProperties, String groupId, String clientId) {
         Map<String, Object> props = new HashMap<>(clientProperties);
         if (groupId == null) {
             props.remove(ConsumerConfig.GROUP_ID_CONFIG);
@@ -46,6 +60,6 @@ public final class KafkaClients {
         props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.putIfAbsent(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        return props;
     }
 }

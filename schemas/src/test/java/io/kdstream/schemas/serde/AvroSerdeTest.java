@@ -17,6 +17,7 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -53,6 +54,26 @@ class AvroSerdeTest {
 
         assertThat(bytes[0]).isEqualTo((byte) 0);
         assertThat(serde.deserializer().deserialize("serde.roundtrip", bytes)).isEqualTo(original);
+    }
+
+    @Test
+    void shouldReadAValueWhereAConsumersViewOfItLies(EmbeddedPlatform platform) {
+        AvroSerde<Prompt> serde = serde(platform);
+        Prompt original = prompt();
+        byte[] bytes = serde.serializer().serialize("serde.views", original);
+        // as Kafka hands a value to a ByteBuffer deserializer: a slice of a larger fetched buffer
+        byte[] fetched = new byte[bytes.length + 20];
+        System.arraycopy(bytes, 0, fetched, 13, bytes.length);
+        ByteBuffer view = ByteBuffer.wrap(fetched, 7, bytes.length + 10).slice().position(6).limit(6 + bytes.length);
+        ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
+
+        assertThat(serde.deserializer().deserialize("serde.views", null, view)).isEqualTo(original);
+        assertThat(serde.deserializer().deserialize("serde.views", null, direct)).isEqualTo(original);
+        assertThat(view.position()).isEqualTo(6);
+        assertThat(direct.position()).isZero();
+        ByteBuffer tooShort = ByteBuffer.wrap(fetched, 0, 10).slice().position(7);
+        assertThatThrownBy(() -> serde.deserializer().deserialize("serde.views", null, tooShort))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("serde.views").hasMessageContaining("3 bytes");
     }
 
     @Test

@@ -5,6 +5,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -21,12 +22,12 @@ import java.util.function.LongConsumer;
  */
 public final class CacheFeed {
 
-    private final Consumer<byte[], byte[]> consumer;
+    private final Consumer<byte[], ByteBuffer> consumer;
     private final DiskLogitCache cache;
     private final CacheIngest ingest;
     private final List<TopicPartition> partitions;
 
-    public CacheFeed(Consumer<byte[], byte[]> consumer, String topic, DiskLogitCache cache, CacheIngest ingest) {
+    public CacheFeed(Consumer<byte[], ByteBuffer> consumer, String topic, DiskLogitCache cache, CacheIngest ingest) {
         this.consumer = consumer;
         this.cache = cache;
         this.ingest = ingest;
@@ -48,7 +49,7 @@ public final class CacheFeed {
 
     /** One poll; what it returns is in the cache (readable, committed later). Returns the records read. */
     public int poll(Duration timeout) {
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(timeout);
+        ConsumerRecords<byte[], ByteBuffer> records = consumer.poll(timeout);
         records.forEach(ingest::accept);
         recordPositions();
         return records.count();
@@ -75,14 +76,14 @@ public final class CacheFeed {
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
         Thread filer = new Thread(() -> file(handoff, failure, progress), "cache-replay-filer");
         filer.start();
-        ReplayOrder order = new ReplayOrder(partitions);
+        ReplayOrder<ByteBuffer> order = new ReplayOrder<>(partitions);
         long read = 0;
         try {
             while (!reached(ends) && failure.get() == null) {
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+                ConsumerRecords<byte[], ByteBuffer> records = consumer.poll(Duration.ofMillis(200));
                 read += records.count();
                 order.add(records);
-                List<ConsumerRecord<byte[], byte[]>> released = order.release(consumer::position, ends);
+                List<ConsumerRecord<byte[], ByteBuffer>> released = order.release(consumer::position, ends);
                 if (released.isEmpty() && !reached(ends)) {
                     continue; // nothing to file yet: a hand-off now would only take a place in the queue
                 }
@@ -106,7 +107,7 @@ public final class CacheFeed {
     }
 
     /** Records to file in this order and the positions they reach; {@link #END} ends the filing. */
-    private record Polled(List<ConsumerRecord<byte[], byte[]>> records, Map<Integer, Long> positions) {
+    private record Polled(List<ConsumerRecord<byte[], ByteBuffer>> records, Map<Integer, Long> positions) {
         static final Polled END = new Polled(List.of(), Map.of());
     }
 

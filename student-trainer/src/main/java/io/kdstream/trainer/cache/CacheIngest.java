@@ -13,6 +13,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -46,8 +47,11 @@ public final class CacheIngest {
     private final int trainingTopK;
     private final DeadLetters deadLetters;
     private final ChunkAssembler chunks = new ChunkAssembler();
-    /** Raw values of chunks still being assembled: by sequence key, then computation (in arrival order), by chunk index. */
-    private final Map<String, LinkedHashMap<Long, byte[][]>> pendingValues = new HashMap<>();
+    /**
+     * Raw values of chunks still being assembled: by sequence key, then computation (in arrival order), by chunk index.
+     * Copies, not views: a view would keep a whole fetch of the consumer's in memory until the sequence completes.
+     */
+    private final Map<String, LinkedHashMap<Long, ByteBuffer[]>> pendingValues = new HashMap<>();
     /** {@code "<teacher>/"} in UTF-8, how this cache's teacher's keys begin; null until the teacher is known. */
     private byte[] teacherKeyPrefix;
     private long otherTeacherRecords;
@@ -64,7 +68,8 @@ public final class CacheIngest {
         this.deadLetters = deadLetters;
     }
 
-    public void accept(ConsumerRecord<byte[], byte[]> record) {
+    /** Files a record; its value may be a view of the consumer's fetched bytes ({@link CachedSequence} keeps it as such). */
+    public void accept(ConsumerRecord<byte[], ByteBuffer> record) {
         if (isOfThisTeacher(record)) {
             if (record.value() == null) {
                 fileTombstone(record);
@@ -81,7 +86,7 @@ public final class CacheIngest {
      * Whether the record's key is the cache's teacher's; with no teacher configured, the first keyed record with a
      * value names it. Keys are compared as bytes, not decoded: a replay reads every record of the topic.
      */
-    private boolean isOfThisTeacher(ConsumerRecord<byte[], byte[]> record) {
+    private boolean isOfThisTeacher(ConsumerRecord<byte[], ByteBuffer> record) {
         byte[] key = record.key();
         if (key == null) {
             return false;
@@ -100,7 +105,7 @@ public final class CacheIngest {
         return Arrays.equals(key, 0, Math.min(key.length, teacherKeyPrefix.length), teacherKeyPrefix, 0, teacherKeyPrefix.length);
     }
 
-    private void fileTombstone(ConsumerRecord<byte[], byte[]> record) {
+    private void fileTombstone(ConsumerRecord<byte[], ByteBuffer> record) {
         String key = new String(record.key(), StandardCharsets.UTF_8);
         String prompt = TopicCatalogue.promptOfLogitsKey(key);
         if (key.equals(TopicCatalogue.teacherLogitsKey(cache.teacherFingerprint(), prompt))) { // chunks' own tombstones go with it
@@ -108,9 +113,9 @@ public final class CacheIngest {
         }
     }
 
-    private void appendIfUsable(ConsumerRecord<byte[], byte[]> record) {
+    private void appendIfUsable(ConsumerRecord<byte[], ByteBuffer> record) {
         try {
-            LogitRecordSummary summary = summaries.deserialize(record.topic(), record.value());
+            LogitRecordSummary summary = summaries.deserialize(record.topic(), record.headers(), record.value());
             if (summary.split() != Split.TRAIN) {
                 heldOutRecords++;
                 return;
@@ -132,8 +137,8 @@ public final class CacheIngest {
                         List.of(record.value())));
                 return;
             }
-            TeacherLogits logits = deserializer.deserialize(record.topic(), record.value());
-            List<byte[]> values = collectValues(logits, record.value());
+            TeacherLogits logits = deserializer.deserialize(record.topic(), record.headers(), record.value());
+            List<ByteBuffer> values = collectValues(logits, record.value());
             Optional<SequenceLogits> assembled = chunks.accept(logits);
             if (assembled.isPresent()) {
                 cache.append(new CachedSequence(summary.promptId(), record.partition(), record.offset(),
@@ -141,7 +146,7 @@ public final class CacheIngest {
             }
         } catch (RuntimeException e) {
             deadLettered++;
-            deadLetters.publish(record, e);
+            deadLetters.publish(record, CachedSequence.bytes(record.value()), e);
         }
     }
 
@@ -149,14 +154,14 @@ public final class CacheIngest {
      * The raw values of the record's computation once this record completes it (null before). Mirrors the
      * assembler: a completed computation's sequence forgets the computations that began before it.
      */
-    private List<byte[]> collectValues(TeacherLogits logits, byte[] value) {
+    private List<ByteBuffer> collectValues(TeacherLogits logits, ByteBuffer value) {
         String sequence = ChunkKeys.sequenceKeyOf(logits);
-        LinkedHashMap<Long, byte[][]> computations = pendingValues.computeIfAbsent(sequence, key -> new LinkedHashMap<>());
-        byte[][] values = computations.computeIfAbsent(logits.getComputationId(), id -> new byte[logits.getChunkCount()][]);
+        LinkedHashMap<Long, ByteBuffer[]> computations = pendingValues.computeIfAbsent(sequence, key -> new LinkedHashMap<>());
+        ByteBuffer[] values = computations.computeIfAbsent(logits.getComputationId(), id -> new ByteBuffer[logits.getChunkCount()]);
         if (logits.getChunkIndex() < values.length) {
-            values[logits.getChunkIndex()] = value;
+            values[logits.getChunkIndex()] = ByteBuffer.wrap(CachedSequence.bytes(value));
         }
-        for (byte[] chunk : values) {
+        for (ByteBuffer chunk : values) {
             if (chunk == null) {
                 return null;
             }

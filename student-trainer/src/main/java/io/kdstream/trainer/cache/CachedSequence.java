@@ -4,6 +4,7 @@ import io.kdstream.schemas.avro.TeacherLogits;
 import io.kdstream.schemas.logits.SequenceLogits;
 import org.apache.kafka.common.serialization.Deserializer;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,12 +17,17 @@ import java.util.List;
  * @param partition the topic partition the (last) record came from
  * @param offset the offset of the record that completed the sequence
  * @param tokens the sequence's token count (what a batch's token budget counts)
- * @param values the record values, serialized as on the topic
+ * @param values the record values, serialized as on the topic: each buffer's remaining bytes. They may be views of a
+ *     consumer's fetched bytes (a replay files them without copying); read them through {@code duplicate()}
  */
-public record CachedSequence(String promptId, int partition, long offset, int tokens, List<byte[]> values) {
+public record CachedSequence(String promptId, int partition, long offset, int tokens, List<ByteBuffer> values) {
 
     public CachedSequence {
-        values = List.copyOf(values);
+        ByteBuffer[] own = new ByteBuffer[values.size()];
+        for (int i = 0; i < own.length; i++) {
+            own[i] = values.get(i).slice(); // a position of its own: reading cannot move the caller's
+        }
+        values = List.of(own);
     }
 
     public static CachedSequence tombstone(String promptId, int partition, long offset) {
@@ -38,9 +44,16 @@ public record CachedSequence(String promptId, int partition, long offset, int to
             throw new IllegalStateException("prompt " + promptId + " was deleted from the cache: no logits to decode");
         }
         List<TeacherLogits> records = new ArrayList<>(values.size());
-        for (byte[] value : values) {
-            records.add(deserializer.deserialize(topic, value));
+        for (ByteBuffer value : values) {
+            records.add(deserializer.deserialize(topic, null, value.duplicate()));
         }
         return SequenceLogits.decode(records);
+    }
+
+    /** A copy of a value's bytes, for what must own them (a dead letter). */
+    public static byte[] bytes(ByteBuffer value) {
+        byte[] bytes = new byte[value.remaining()];
+        value.duplicate().get(bytes);
+        return bytes;
     }
 }

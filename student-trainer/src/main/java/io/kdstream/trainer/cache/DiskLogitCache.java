@@ -431,9 +431,9 @@ public final class DiskLogitCache implements CachedEntries, AutoCloseable {
                 .sorted(Map.Entry.comparingByKey())
                 .forEach(prompt -> {
                     digest.update(prompt.getKey().getBytes(StandardCharsets.UTF_8));
-                    for (byte[] value : read(prompt.getValue()).values()) {
-                        digest.update(length.clear().putInt(value.length).array());
-                        digest.update(value);
+                    for (ByteBuffer value : read(prompt.getValue()).values()) {
+                        digest.update(length.clear().putInt(value.remaining()).array());
+                        digest.update(value.duplicate());
                     }
                     digest.update((byte) 0);
                 });

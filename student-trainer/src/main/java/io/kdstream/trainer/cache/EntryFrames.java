@@ -26,8 +26,8 @@ final class EntryFrames {
     /** The frame's size in bytes, header included. */
     static int frameSize(CachedSequence sequence, byte[] promptId) {
         long size = HEADER_BYTES + 4 + promptId.length + 4 + 8 + 4 + 4;
-        for (byte[] value : sequence.values()) {
-            size += 4 + value.length;
+        for (ByteBuffer value : sequence.values()) {
+            size += 4 + value.remaining();
         }
         if (size - HEADER_BYTES > MAX_PAYLOAD_BYTES) {
             throw new IllegalArgumentException("the sequence of prompt " + sequence.promptId() + " takes " + size
@@ -42,8 +42,8 @@ final class EntryFrames {
         out.putInt(0).putInt(0); // payload length and checksum, filled in below
         out.putInt(promptId.length).put(promptId);
         out.putInt(sequence.partition()).putLong(sequence.offset()).putInt(sequence.tokens()).putInt(sequence.values().size());
-        for (byte[] value : sequence.values()) {
-            out.putInt(value.length).put(value);
+        for (ByteBuffer value : sequence.values()) {
+            out.putInt(value.remaining()).put(value.duplicate());
         }
         int payloadLength = out.position() - start - HEADER_BYTES;
         CRC32C crc = new CRC32C();
@@ -71,13 +71,13 @@ final class EntryFrames {
         if (count < 0) {
             throw new IOException("negative value count " + count);
         }
-        List<byte[]> values = new ArrayList<>(count);
+        List<ByteBuffer> values = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             int length = in.readInt();
             if (length < 0 || length > in.available()) {
                 throw new IOException("value " + i + " announces " + length + " bytes, " + in.available() + " remain");
             }
-            values.add(in.readNBytes(length));
+            values.add(ByteBuffer.wrap(in.readNBytes(length)));
         }
         if (in.available() != 0) {
             throw new IOException(in.available() + " unexpected bytes after the values");

@@ -20,13 +20,13 @@ import java.util.function.ToLongFunction;
  * <p>Records of a window are held until every partition has been fetched past it; the consumer fetches all
  * partitions together, so what is held stays within a few fetches.
  */
-final class ReplayOrder {
+final class ReplayOrder<V> {
 
     /** Offsets a window spans: small enough that held records stay few, large enough that windows are not mostly empty. */
     static final long WINDOW = 256;
 
     private final List<TopicPartition> partitions;
-    private final Map<TopicPartition, ArrayDeque<ConsumerRecord<byte[], byte[]>>> held = new HashMap<>();
+    private final Map<TopicPartition, ArrayDeque<ConsumerRecord<byte[], V>>> held = new HashMap<>();
 
     /** @param partitions in the order their records of a window are given out */
     ReplayOrder(List<TopicPartition> partitions) {
@@ -34,7 +34,7 @@ final class ReplayOrder {
         partitions.forEach(partition -> held.put(partition, new ArrayDeque<>()));
     }
 
-    void add(ConsumerRecords<byte[], byte[]> records) {
+    void add(ConsumerRecords<byte[], V> records) {
         for (TopicPartition partition : records.partitions()) {
             held.get(partition).addAll(records.records(partition));
         }
@@ -46,11 +46,11 @@ final class ReplayOrder {
      * @param fetchedUpTo each partition's consumer position: its records below it have all been fetched
      * @param ends each partition's end offset: a partition fetched to its end holds nothing back
      */
-    List<ConsumerRecord<byte[], byte[]>> release(ToLongFunction<TopicPartition> fetchedUpTo, Map<TopicPartition, Long> ends) {
-        List<ConsumerRecord<byte[], byte[]>> released = new ArrayList<>();
+    List<ConsumerRecord<byte[], V>> release(ToLongFunction<TopicPartition> fetchedUpTo, Map<TopicPartition, Long> ends) {
+        List<ConsumerRecord<byte[], V>> released = new ArrayList<>();
         while (true) {
             long window = Long.MAX_VALUE; // the first window that still holds a record
-            for (ArrayDeque<ConsumerRecord<byte[], byte[]>> records : held.values()) {
+            for (ArrayDeque<ConsumerRecord<byte[], V>> records : held.values()) {
                 if (!records.isEmpty()) {
                     window = Math.min(window, records.peekFirst().offset() / WINDOW);
                 }
@@ -66,7 +66,7 @@ final class ReplayOrder {
                 }
             }
             for (TopicPartition partition : partitions) {
-                ArrayDeque<ConsumerRecord<byte[], byte[]>> records = held.get(partition);
+                ArrayDeque<ConsumerRecord<byte[], V>> records = held.get(partition);
                 while (!records.isEmpty() && records.peekFirst().offset() < windowEnd) {
                     released.add(records.pollFirst());
                 }
@@ -81,7 +81,7 @@ final class ReplayOrder {
     Map<Integer, Long> releasedUpTo(ToLongFunction<TopicPartition> fetchedUpTo) {
         Map<Integer, Long> positions = new HashMap<>();
         for (TopicPartition partition : partitions) {
-            ArrayDeque<ConsumerRecord<byte[], byte[]>> records = held.get(partition);
+            ArrayDeque<ConsumerRecord<byte[], V>> records = held.get(partition);
             positions.put(partition.partition(), records.isEmpty() ? fetchedUpTo.applyAsLong(partition) : records.peekFirst().offset());
         }
         return positions;

@@ -40,6 +40,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -74,7 +75,7 @@ public final class TrainerService extends LoopService {
     private DiskLogitCache cache;
     private CacheIngest ingest;
     private CacheFeed feed;
-    private KafkaConsumer<byte[], byte[]> consumer;
+    private KafkaConsumer<byte[], ByteBuffer> consumer;
     private TrainerMetrics metrics;
     private DeadLetters deadLetters;
     private CheckpointPublisher checkpointPublisher;
@@ -111,7 +112,7 @@ public final class TrainerService extends LoopService {
         ingest = new CacheIngest(cache, catalogue.teacherLogitsSummaries(), logitsDeserializer, tokenizer.fingerprint(),
                 config.training().trainingTopK(), deadLetters);
         // The trainer keeps its own position in the topic (the cache's, committed with it), so it reads without a group.
-        consumer = polled(KafkaClients.rawConsumer(client, null, name()));
+        consumer = polled(KafkaClients.viewConsumer(client, null, name()));
         feed = new CacheFeed(consumer, catalogue.teacherLogits().name(), cache, ingest);
         metrics = new TrainerMetrics(Observability.registry(), config.runId(), consumer, this::progress);
         catchUp();
@@ -280,8 +281,9 @@ public final class TrainerService extends LoopService {
         } catch (RuntimeException e) {
             log.warn("{}: cached record of prompt {} cannot be trained on, dead-lettered: {}", name(), cached.promptId(), e.getMessage());
             byte[] key = TopicCatalogue.teacherLogitsKey(cache.teacherFingerprint(), cached.promptId()).getBytes(StandardCharsets.UTF_8);
-            for (byte[] value : cached.values()) {
-                deadLetters.publish(new ConsumerRecord<>(topic, cached.partition(), cached.offset(), key, value), e);
+            for (ByteBuffer value : cached.values()) {
+                byte[] bytes = CachedSequence.bytes(value);
+                deadLetters.publish(new ConsumerRecord<>(topic, cached.partition(), cached.offset(), key, bytes), e);
             }
             cache.append(CachedSequence.tombstone(cached.promptId(), cached.partition(), cached.offset()));
             return Optional.empty();

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,11 @@ class DiskLogitCacheTest {
 
     private static CachedSequence sequence(String prompt, int partition, long offset, String content) {
         return new CachedSequence(prompt, partition, offset, content.length(),
-                List.of(content.getBytes(StandardCharsets.UTF_8), (content + "!").getBytes(StandardCharsets.UTF_8)));
+                List.of(ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)), ByteBuffer.wrap((content + "!").getBytes(StandardCharsets.UTF_8))));
+    }
+
+    private static String firstValue(CachedSequence sequence) {
+        return new String(CachedSequence.bytes(sequence.values().get(0)), StandardCharsets.UTF_8);
     }
 
     @Test
@@ -40,7 +45,7 @@ class DiskLogitCacheTest {
             CachedSequence read = cache.read(2);
             assertThat(read.promptId()).isEqualTo("p1");
             assertThat(read.tokens()).isEqualTo("first, recomputed".length());
-            assertThat(read.values()).map(bytes -> new String(bytes, StandardCharsets.UTF_8)).containsExactly("first, recomputed", "first, recomputed!");
+            assertThat(read.values()).map(value -> new String(CachedSequence.bytes(value), StandardCharsets.UTF_8)).containsExactly("first, recomputed", "first, recomputed!");
             assertThat(cache.nextOffsets()).containsEntry(0, 12L).containsEntry(1, 5L);
 
             cache.append(sequence("p2", 1, 5, "second, back after its tombstone"));
@@ -68,7 +73,7 @@ class DiskLogitCacheTest {
             assertThat(reopened.size()).isEqualTo(2);
             assertThat(reopened.nextOffsets()).containsEntry(0, 2L); // p3's record is read again from the topic
             reopened.append(sequence("p3", 0, 2, "three"));
-            assertThat(new String(reopened.read(2).values().get(0), StandardCharsets.UTF_8)).isEqualTo("three");
+            assertThat(firstValue(reopened.read(2))).isEqualTo("three");
         }
     }
 
@@ -95,8 +100,23 @@ class DiskLogitCacheTest {
         }
         try (DiskLogitCache reopened = DiskLogitCache.open(dir, SHARD_BYTES, TOKENIZER)) {
             assertThat(reopened.size()).isEqualTo(10);
-            assertThat(new String(reopened.read(9).values().get(0), StandardCharsets.UTF_8)).isEqualTo(big + 9);
+            assertThat(firstValue(reopened.read(9))).isEqualTo(big + 9);
             assertThat(reopened.contentHash()).isEqualTo(hash);
+        }
+    }
+
+    @Test
+    void shouldStoreTheBytesAViewCoversAndLeaveTheViewAsItWas(@TempDir Path dir) throws Exception {
+        byte[] fetched = "....value one....".getBytes(StandardCharsets.UTF_8); // as a consumer's view: part of a larger buffer
+        ByteBuffer view = ByteBuffer.wrap(fetched, 2, 13).slice().position(2).limit(11);
+        try (DiskLogitCache cache = DiskLogitCache.open(dir, SHARD_BYTES, TOKENIZER)) {
+            cache.append(new CachedSequence("p1", 0, 0, 3, List.of(view)));
+            cache.commit();
+            assertThat(view.position()).isEqualTo(2);
+            assertThat(view.limit()).isEqualTo(11);
+        }
+        try (DiskLogitCache reopened = DiskLogitCache.open(dir, SHARD_BYTES, TOKENIZER)) {
+            assertThat(firstValue(reopened.read(0))).isEqualTo("value one");
         }
     }
 

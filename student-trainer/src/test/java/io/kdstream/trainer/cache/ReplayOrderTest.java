@@ -40,7 +40,7 @@ class ReplayOrderTest {
 
     @Test
     void shouldHoldAWindowUntilEveryPartitionIsFetchedPastItAndReportWhereReleasedRecordsEnd() {
-        ReplayOrder order = new ReplayOrder(PARTITIONS);
+        ReplayOrder<byte[]> order = new ReplayOrder<>(PARTITIONS);
         Map<TopicPartition, Long> ends = Map.of(P0, 700L, P1, 300L, P2, 1000L);
         Map<TopicPartition, Long> fetched = new HashMap<>(Map.of(P0, 300L, P1, 0L, P2, 200L));
         order.add(records(P0, range(0, 300, 1)));
@@ -57,7 +57,7 @@ class ReplayOrderTest {
 
     /** Every record fetched in random chunks per partition, released as soon as the order allows. */
     private static List<String> replay(Random random) {
-        ReplayOrder order = new ReplayOrder(PARTITIONS);
+        ReplayOrder<byte[]> order = new ReplayOrder<>(PARTITIONS);
         Map<TopicPartition, Long> ends = Map.of(P0, 700L, P1, 300L, P2, 1000L);
         Map<TopicPartition, Integer> next = new HashMap<>(Map.of(P0, 0, P1, 0, P2, 0));
         Map<TopicPartition, Long> fetched = new HashMap<>(Map.of(P0, 0L, P1, 0L, P2, 200L));
