@@ -27,8 +27,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +37,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -107,13 +108,29 @@ final class CacheReplayBenchmark {
         }
     }
 
-    /**
-     * Reads every record of the topic and counts its bytes; with {@code decode}, also decodes each value with the topic's
-     * serde, as a consumer of {@code TeacherLogits} records does.
-     */
-    Pass plainConsumer(boolean decode) {
+    /** Reads every record of the topic as byte arrays (Kafka's usual consumer) and does nothing with them. */
+    Pass plainConsumer() {
+        return consume("plain consumer", KafkaClients.rawConsumer(settings.clientProperties(), null, "bench-plain"), value -> { });
+    }
+
+    /** Reads every record with its value as a view of the fetched bytes, as the rebuild's consumer does; nothing else. */
+    Pass viewConsumer() {
+        return consume("plain consumer (views)", KafkaClients.viewConsumer(settings.clientProperties(), null, "bench-views"), value -> { });
+    }
+
+    /** Reads every record and decodes each value with the topic's serde, as a consumer of {@code TeacherLogits} records does. */
+    Pass decodingConsumer() {
         Deserializer<TeacherLogits> values = new TopicCatalogue(settings.clientProperties()).teacherLogits().valueSerde().deserializer();
-        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.rawConsumer(settings.clientProperties(), null, "bench-plain")) {
+        return consume("decoding consumer", KafkaClients.rawConsumer(settings.clientProperties(), null, "bench-decoding"), value -> {
+            if (values.deserialize(TopicCatalogue.TEACHER_LOGITS.name(), value).getK() != k) {
+                throw new IllegalStateException("a record is not one the benchmark wrote");
+            }
+        });
+    }
+
+    /** One timed pass of {@code consumer} over every record of the topic, handing each value to {@code perValue}. */
+    private <V> Pass consume(String reader, KafkaConsumer<byte[], V> consumer, Consumer<V> perValue) {
+        try (consumer) {
             List<TopicPartition> partitions = consumer.partitionsFor(TopicCatalogue.TEACHER_LOGITS.name()).stream()
                     .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
             consumer.assign(partitions);
@@ -124,16 +141,13 @@ final class CacheReplayBenchmark {
             long records = 0;
             long bytes = 0;
             while (partitions.stream().anyMatch(partition -> consumer.position(partition) < ends.get(partition))) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                for (ConsumerRecord<byte[], V> record : consumer.poll(Duration.ofMillis(200))) {
                     records++;
                     bytes += record.serializedValueSize();
-                    if (decode && values.deserialize(record.topic(), record.value()).getK() != k) {
-                        throw new IllegalStateException("record " + record.offset() + " is not one the benchmark wrote");
-                    }
+                    perValue.accept(record.value());
                 }
             }
-            return new Pass(decode ? "decoding consumer" : "plain consumer", records, bytes, (System.nanoTime() - started) / 1e9, 0,
-                    (processCpuNanos() - cpuStarted) / 1e9);
+            return new Pass(reader, records, bytes, (System.nanoTime() - started) / 1e9, 0, (processCpuNanos() - cpuStarted) / 1e9);
         }
     }
 
