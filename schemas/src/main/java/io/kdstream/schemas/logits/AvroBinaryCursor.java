@@ -81,6 +81,16 @@ final class AvroBinaryCursor {
         private volatile Seen seen = new Seen(new byte[0], "");
     }
 
+    /** Passes over one int, long or enum. */
+    void skipVarint() {
+        skipVarints(1);
+    }
+
+    /** Passes over one string or bytes value. */
+    void skipLengthPrefixed() {
+        skipBytes(readLength());
+    }
+
     /** Passes over one value of {@code schema}. */
     void skip(Schema schema) {
         switch (schema.getType()) {

@@ -7,8 +7,6 @@ import org.apache.avro.Schema;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiConsumer;
-import java.util.function.ObjIntConsumer;
 
 /**
  * Reads a {@link LogitRecordSummary} straight from a TeacherLogits record's Avro binary form, following the schema
@@ -19,50 +17,62 @@ import java.util.function.ObjIntConsumer;
  * <p>Hand-written rather than Avro's resolving reader with a projection, which builds a generic record through a
  * resolution grammar and decodes every skipped int of the token ids: filing a record into the trainer's cache is on
  * the path of a cache rebuild, which should run at a plain consumer's pace. This reads by a plan made once per
- * writer schema, over an {@link AvroBinaryCursor} that passes over skipped values by their lengths. The plan accepts
- * the types the current schema has (and int for the long {@code computationId}, a promotion Avro allows); another
+ * writer schema: one operation a value, in the order the values are written (a record's fields are written one
+ * after another, so the teacher's identity record is planned field by field), run by one loop over an
+ * {@link AvroBinaryCursor} that passes over skipped values by their lengths. The plan accepts the types the current
+ * schema has (and int for the long {@code computationId}, a promotion Avro allows: both are zig-zag varints); another
  * type is refused when the plan is made, naming the field.
  */
 public final class LogitSummaryReader {
 
-    /** What one field of the writer's record does: decode into the summary being read, or skip. */
-    @FunctionalInterface
-    private interface Step {
-        void apply(AvroBinaryCursor in, Fields summary);
-    }
-
-    /** The summary's fields while a record is read. */
-    private static final class Fields {
-        String promptId;
-        Split split;
-        String teacherFingerprint;
-        String tokenizerFingerprint;
-        int k;
-        int positions;
-        int chunkIndex;
-        int chunkCount;
-        long computationId;
-
-        LogitRecordSummary summary() {
-            return new LogitRecordSummary(promptId, split, teacherFingerprint, tokenizerFingerprint, k, positions,
-                    chunkIndex, chunkCount, computationId);
-        }
-    }
+    // the operations of a plan
+    private static final byte SKIP_VALUE = 0;
+    private static final byte SKIP_VARINT = 1;
+    private static final byte SKIP_LENGTH_PREFIXED = 2;
+    private static final byte PROMPT_ID = 3;
+    private static final byte SPLIT = 4;
+    private static final byte TEACHER_FINGERPRINT = 5;
+    private static final byte TOKENIZER_FINGERPRINT = 6;
+    private static final byte K = 7;
+    private static final byte POSITIONS = 8;
+    private static final byte CHUNK_INDEX = 9;
+    private static final byte CHUNK_COUNT = 10;
+    private static final byte COMPUTATION_ID = 11;
 
     private static final Schema CURRENT = TeacherLogits.getClassSchema();
 
-    private final Step[] steps;
-    private final Fields defaults = new Fields();
+    private final byte[] operations;
+    /** For {@link #SKIP_VALUE}: the schema of the value to pass over (null for the other operations). */
+    private final Schema[] skipped;
+    /** The writer's split symbols as this reader's splits (null for a symbol this reader lacks). */
+    private Split[] splits;
+    private Schema writerSplit;
+    private Split defaultSplit;
+    private int defaultChunkIndex;
+    private int defaultChunkCount;
+    private long defaultComputationId;
+    private final AvroBinaryCursor.RepeatingString teacherFingerprints = new AvroBinaryCursor.RepeatingString();
+    private final AvroBinaryCursor.RepeatingString tokenizerFingerprints = new AvroBinaryCursor.RepeatingString();
 
     private LogitSummaryReader(Schema writer) {
         if (writer.getType() != Schema.Type.RECORD) {
             throw new AvroTypeException("a logit record's schema must be a record, got " + writer.getType());
         }
-        List<Step> plan = new ArrayList<>();
+        List<Byte> plan = new ArrayList<>();
+        List<Schema> skips = new ArrayList<>();
         for (Schema.Field field : writer.getFields()) {
-            plan.add(step(field));
+            if (field.name().equals("teacher")) {
+                planTeacher(field, plan, skips);
+            } else {
+                plan.add(operation(field));
+                skips.add(plan.get(plan.size() - 1) == SKIP_VALUE ? field.schema() : null);
+            }
         }
-        this.steps = plan.toArray(Step[]::new);
+        this.operations = new byte[plan.size()];
+        for (int i = 0; i < operations.length; i++) {
+            operations[i] = plan.get(i);
+        }
+        this.skipped = skips.toArray(Schema[]::new);
         for (Schema.Field field : CURRENT.getFields()) {
             if (writer.getField(field.name()) == null) {
                 setDefault(field);
@@ -78,81 +88,79 @@ public final class LogitSummaryReader {
     /** The summary of the record encoded in {@code bytes[offset .. offset + length)} (Avro binary, no header). */
     public LogitRecordSummary read(byte[] bytes, int offset, int length) {
         AvroBinaryCursor in = new AvroBinaryCursor(bytes, offset, length);
-        Fields summary = new Fields();
-        summary.split = defaults.split;
-        summary.chunkIndex = defaults.chunkIndex;
-        summary.chunkCount = defaults.chunkCount;
-        summary.computationId = defaults.computationId;
-        for (Step step : steps) {
-            step.apply(in, summary);
+        String promptId = null;
+        Split split = defaultSplit;
+        String teacherFingerprint = null;
+        String tokenizerFingerprint = null;
+        int k = 0;
+        int positions = 0;
+        int chunkIndex = defaultChunkIndex;
+        int chunkCount = defaultChunkCount;
+        long computationId = defaultComputationId;
+        for (int i = 0; i < operations.length; i++) {
+            switch (operations[i]) {
+                case SKIP_VARINT -> in.skipVarint();
+                case SKIP_LENGTH_PREFIXED -> in.skipLengthPrefixed();
+                case PROMPT_ID -> promptId = in.readString();
+                case SPLIT -> split = split(in.readInt());
+                case TEACHER_FINGERPRINT -> teacherFingerprint = in.readRepeatingString(teacherFingerprints);
+                case TOKENIZER_FINGERPRINT -> tokenizerFingerprint = in.readRepeatingString(tokenizerFingerprints);
+                case K -> k = in.readInt();
+                case POSITIONS -> positions = in.readInt();
+                case CHUNK_INDEX -> chunkIndex = in.readInt();
+                case CHUNK_COUNT -> chunkCount = in.readInt();
+                case COMPUTATION_ID -> computationId = in.readLong();
+                default -> in.skip(skipped[i]);
+            }
         }
-        return summary.summary();
+        return new LogitRecordSummary(promptId, split, teacherFingerprint, tokenizerFingerprint, k, positions, chunkIndex,
+                chunkCount, computationId);
     }
 
-    private static Step step(Schema.Field field) {
-        Schema schema = field.schema();
+    private byte operation(Schema.Field field) {
         return switch (field.name()) {
-            case "promptId" -> stringStep(field, (summary, value) -> summary.promptId = value);
-            case "tokenizerFingerprint" -> repeatingStringStep(field, (summary, value) -> summary.tokenizerFingerprint = value);
+            case "promptId" -> expect(field, PROMPT_ID, Schema.Type.STRING);
+            case "tokenizerFingerprint" -> expect(field, TOKENIZER_FINGERPRINT, Schema.Type.STRING);
             case "split" -> {
-                expect(field, Schema.Type.ENUM);
-                Split[] splits = schema.getEnumSymbols().stream().map(LogitSummaryReader::splitOrNull).toArray(Split[]::new);
-                yield (in, summary) -> summary.split = split(splits, schema, in.readInt());
+                expect(field, SPLIT, Schema.Type.ENUM);
+                writerSplit = field.schema();
+                splits = writerSplit.getEnumSymbols().stream().map(LogitSummaryReader::splitOrNull).toArray(Split[]::new);
+                yield SPLIT;
             }
-            case "teacher" -> teacherStep(field);
-            case "k" -> intStep(field, (summary, value) -> summary.k = value);
-            case "positions" -> intStep(field, (summary, value) -> summary.positions = value);
-            case "chunkIndex" -> intStep(field, (summary, value) -> summary.chunkIndex = value);
-            case "chunkCount" -> intStep(field, (summary, value) -> summary.chunkCount = value);
-            case "computationId" -> {
-                expect(field, Schema.Type.LONG, Schema.Type.INT);
-                yield schema.getType() == Schema.Type.LONG
-                        ? (in, summary) -> summary.computationId = in.readLong()
-                        : (in, summary) -> summary.computationId = in.readInt();
-            }
-            default -> (in, summary) -> in.skip(schema);
+            case "k" -> expect(field, K, Schema.Type.INT);
+            case "positions" -> expect(field, POSITIONS, Schema.Type.INT);
+            case "chunkIndex" -> expect(field, CHUNK_INDEX, Schema.Type.INT);
+            case "chunkCount" -> expect(field, CHUNK_COUNT, Schema.Type.INT);
+            case "computationId" -> expect(field, COMPUTATION_ID, Schema.Type.LONG, Schema.Type.INT);
+            default -> skipping(field.schema());
         };
     }
 
-    private static Step stringStep(Schema.Field field, BiConsumer<Fields, String> set) {
-        expect(field, Schema.Type.STRING);
-        return (in, summary) -> set.accept(summary, in.readString());
-    }
-
-    /** A string that is the same in nearly every record (a fingerprint): built once, not once a record. */
-    private static Step repeatingStringStep(Schema.Field field, BiConsumer<Fields, String> set) {
-        expect(field, Schema.Type.STRING);
-        AvroBinaryCursor.RepeatingString last = new AvroBinaryCursor.RepeatingString();
-        return (in, summary) -> set.accept(summary, in.readRepeatingString(last));
-    }
-
-    private static Step intStep(Schema.Field field, ObjIntConsumer<Fields> set) {
-        expect(field, Schema.Type.INT);
-        return (in, summary) -> set.accept(summary, in.readInt());
-    }
-
     /** The teacher's identity record: only its fingerprint is kept. */
-    private static Step teacherStep(Schema.Field field) {
-        expect(field, Schema.Type.RECORD);
-        List<Step> fields = new ArrayList<>();
+    private static void planTeacher(Schema.Field field, List<Byte> plan, List<Schema> skips) {
+        expect(field, SKIP_VALUE, Schema.Type.RECORD);
         boolean fingerprint = false;
         for (Schema.Field inner : field.schema().getFields()) {
             if (inner.name().equals("fingerprint")) {
+                plan.add(expect(inner, TEACHER_FINGERPRINT, Schema.Type.STRING));
+                skips.add(null);
                 fingerprint = true;
-                fields.add(repeatingStringStep(inner, (summary, value) -> summary.teacherFingerprint = value));
             } else {
-                Schema skipped = inner.schema();
-                fields.add((in, summary) -> in.skip(skipped));
+                plan.add(skipping(inner.schema()));
+                skips.add(plan.get(plan.size() - 1) == SKIP_VALUE ? inner.schema() : null);
             }
         }
         if (!fingerprint) {
             throw new AvroTypeException("the writer's teacher record has no fingerprint field, which a summary needs");
         }
-        Step[] steps = fields.toArray(Step[]::new);
-        return (in, summary) -> {
-            for (Step step : steps) {
-                step.apply(in, summary);
-            }
+    }
+
+    /** How to pass over a value of {@code schema}: the common kinds by a dedicated operation, any other by its schema. */
+    private static byte skipping(Schema schema) {
+        return switch (schema.getType()) {
+            case INT, LONG, ENUM -> SKIP_VARINT;
+            case STRING, BYTES -> SKIP_LENGTH_PREFIXED;
+            default -> SKIP_VALUE;
         };
     }
 
@@ -160,10 +168,10 @@ public final class LogitSummaryReader {
     private void setDefault(Schema.Field field) {
         Object value = field.hasDefaultValue() ? field.defaultVal() : null;
         switch (field.name()) {
-            case "split" -> defaults.split = Split.valueOf((String) value);
-            case "chunkIndex" -> defaults.chunkIndex = (Integer) value;
-            case "chunkCount" -> defaults.chunkCount = (Integer) value;
-            case "computationId" -> defaults.computationId = ((Number) value).longValue();
+            case "split" -> defaultSplit = Split.valueOf((String) value);
+            case "chunkIndex" -> defaultChunkIndex = (Integer) value;
+            case "chunkCount" -> defaultChunkCount = (Integer) value;
+            case "computationId" -> defaultComputationId = ((Number) value).longValue();
             case "promptId", "teacher", "tokenizerFingerprint", "k", "positions" ->
                     throw new AvroTypeException("the writer's schema has no field " + field.name() + ", which a summary needs");
             default -> {
@@ -172,10 +180,10 @@ public final class LogitSummaryReader {
         }
     }
 
-    private static void expect(Schema.Field field, Schema.Type... accepted) {
+    private static byte expect(Schema.Field field, byte operation, Schema.Type... accepted) {
         for (Schema.Type type : accepted) {
             if (field.schema().getType() == type) {
-                return;
+                return operation;
             }
         }
         throw new AvroTypeException("field " + field.name() + " is written as " + field.schema().getType()
@@ -191,12 +199,12 @@ public final class LogitSummaryReader {
         return null;
     }
 
-    private static Split split(Split[] splits, Schema writerEnum, int index) {
+    private Split split(int index) {
         if (index < 0 || index >= splits.length) {
             throw new AvroTypeException("split index " + index + " is outside the writer's " + splits.length + " symbols");
         }
         if (splits[index] == null) {
-            throw new AvroTypeException("split " + writerEnum.getEnumSymbols().get(index) + " is not one of " + List.of(Split.values()));
+            throw new AvroTypeException("split " + writerSplit.getEnumSymbols().get(index) + " is not one of " + List.of(Split.values()));
         }
         return splits[index];
     }
