@@ -64,8 +64,7 @@ public final class LogitSummaryReader {
             if (field.name().equals("teacher")) {
                 planTeacher(field, plan, skips);
             } else {
-                plan.add(operation(field));
-                skips.add(plan.get(plan.size() - 1) == SKIP_VALUE ? field.schema() : null);
+                add(plan, skips, operation(field), field.schema());
             }
         }
         this.operations = new byte[plan.size()];
@@ -142,17 +141,21 @@ public final class LogitSummaryReader {
         boolean fingerprint = false;
         for (Schema.Field inner : field.schema().getFields()) {
             if (inner.name().equals("fingerprint")) {
-                plan.add(expect(inner, TEACHER_FINGERPRINT, Schema.Type.STRING));
-                skips.add(null);
+                add(plan, skips, expect(inner, TEACHER_FINGERPRINT, Schema.Type.STRING), inner.schema());
                 fingerprint = true;
             } else {
-                plan.add(skipping(inner.schema()));
-                skips.add(plan.get(plan.size() - 1) == SKIP_VALUE ? inner.schema() : null);
+                add(plan, skips, skipping(inner.schema()), inner.schema());
             }
         }
         if (!fingerprint) {
             throw new AvroTypeException("the writer's teacher record has no fingerprint field, which a summary needs");
         }
+    }
+
+    /** Appends an operation to the plan, with the schema of the value when the operation skips it by its schema. */
+    private static void add(List<Byte> plan, List<Schema> skips, byte operation, Schema schema) {
+        plan.add(operation);
+        skips.add(operation == SKIP_VALUE ? schema : null);
     }
 
     /** How to pass over a value of {@code schema}: the common kinds by a dedicated operation, any other by its schema. */
