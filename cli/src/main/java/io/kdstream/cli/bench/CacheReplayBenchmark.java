@@ -15,15 +15,14 @@ import io.kdstream.schemas.logits.SequenceLogits;
 import io.kdstream.schemas.logits.TopKEncoding;
 import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.TopicCatalogue;
+import io.kdstream.schemas.topics.TopicReader;
 import io.kdstream.trainer.cache.CacheFeed;
 import io.kdstream.trainer.cache.CacheIngest;
 import io.kdstream.trainer.cache.DiskLogitCache;
 import me.tongfei.progressbar.ProgressBar;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 
 import java.io.IOException;
@@ -31,11 +30,9 @@ import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -130,24 +127,15 @@ final class CacheReplayBenchmark {
 
     /** One timed pass of {@code consumer} over every record of the topic, handing each value to {@code perValue}. */
     private <V> Pass consume(String reader, KafkaConsumer<byte[], V> consumer, Consumer<V> perValue) {
-        try (consumer) {
-            List<TopicPartition> partitions = consumer.partitionsFor(TopicCatalogue.TEACHER_LOGITS.name()).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+        try (TopicReader<V> topic = new TopicReader<>(consumer, TopicCatalogue.TEACHER_LOGITS.name())) {
             long started = System.nanoTime();
             long cpuStarted = processCpuNanos();
-            long records = 0;
-            long bytes = 0;
-            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < ends.get(partition))) {
-                for (ConsumerRecord<byte[], V> record : consumer.poll(Duration.ofMillis(200))) {
-                    records++;
-                    bytes += record.serializedValueSize();
-                    perValue.accept(record.value());
-                }
-            }
-            return new Pass(reader, records, bytes, (System.nanoTime() - started) / 1e9, 0, (processCpuNanos() - cpuStarted) / 1e9);
+            long[] bytes = {0};
+            long records = topic.readToEnd(record -> {
+                bytes[0] += record.serializedValueSize();
+                perValue.accept(record.value());
+            });
+            return new Pass(reader, records, bytes[0], (System.nanoTime() - started) / 1e9, 0, (processCpuNanos() - cpuStarted) / 1e9);
         }
     }
 

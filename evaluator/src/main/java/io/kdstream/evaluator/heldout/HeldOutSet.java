@@ -1,10 +1,10 @@
 package io.kdstream.evaluator.heldout;
 
 import io.kdstream.evaluator.scoring.TaskJudge;
-import io.kdstream.evaluator.topics.TopicReader;
 import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.avro.Split;
 import io.kdstream.schemas.topics.Topic;
+import io.kdstream.schemas.topics.TopicReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.util.ArrayList;
@@ -22,14 +22,14 @@ public final class HeldOutSet implements AutoCloseable {
     private final Topic<String, Prompt> topic;
     private final String dataset;
     private final Split split;
-    private final TopicReader reader;
+    private final TopicReader<byte[]> reader;
     private final TreeMap<String, Prompt> prompts = new TreeMap<>();
 
     public HeldOutSet(Map<String, Object> clientProperties, Topic<String, Prompt> topic, String dataset, Split split, String clientId) {
         this.topic = topic;
         this.dataset = dataset;
         this.split = split;
-        this.reader = new TopicReader(clientProperties, topic.name(), clientId);
+        this.reader = TopicReader.raw(clientProperties, topic.name(), clientId);
     }
 
     /** Reads up to the current end of the topic; records that cannot be decoded are not held-out examples. */

@@ -1,11 +1,11 @@
 package io.kdstream.evaluator.heldout;
 
-import io.kdstream.evaluator.topics.TopicReader;
 import io.kdstream.schemas.avro.TeacherLogits;
 import io.kdstream.schemas.logits.chunks.ChunkAssembler;
 import io.kdstream.schemas.logits.SequenceLogits;
 import io.kdstream.schemas.topics.Topic;
 import io.kdstream.schemas.topics.TopicCatalogue;
+import io.kdstream.schemas.topics.TopicReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,14 +27,14 @@ public final class TeacherReference implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TeacherReference.class);
 
     private final Topic<String, TeacherLogits> topic;
-    private final TopicReader reader;
+    private final TopicReader<byte[]> reader;
     private final Map<String, SequenceLogits> byKey = new HashMap<>();
     private ChunkAssembler chunks = new ChunkAssembler();
     private Set<String> promptIds = Set.of();
 
     public TeacherReference(Map<String, Object> clientProperties, Topic<String, TeacherLogits> topic, String clientId) {
         this.topic = topic;
-        this.reader = new TopicReader(clientProperties, topic.name(), clientId);
+        this.reader = TopicReader.raw(clientProperties, topic.name(), clientId);
     }
 
     /** Reads the cache up to its current end for these prompts. */

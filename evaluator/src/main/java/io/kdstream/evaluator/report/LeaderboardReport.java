@@ -2,10 +2,10 @@ package io.kdstream.evaluator.report;
 
 import io.kdstream.evaluator.leaderboard.RunStanding;
 import io.kdstream.evaluator.leaderboard.Standings;
-import io.kdstream.evaluator.topics.TopicReader;
 import io.kdstream.schemas.avro.EvalResult;
 import io.kdstream.schemas.topics.Topic;
 import io.kdstream.schemas.topics.TopicCatalogue;
+import io.kdstream.schemas.topics.TopicReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +37,7 @@ public final class LeaderboardReport {
         Topic<String, EvalResult> evals = new TopicCatalogue(clientProperties).evals();
         List<EvalResult> results = new ArrayList<>();
         int[] unreadable = {0};
-        try (TopicReader reader = new TopicReader(clientProperties, evals.name(), "kdstream-report")) {
+        try (TopicReader<byte[]> reader = TopicReader.raw(clientProperties, evals.name(), "kdstream-report")) {
             reader.readToEnd(record -> {
                 if (record.value() == null) {
                     return; // a deleted result
