@@ -67,8 +67,10 @@ public final class CacheFeed {
      * filed so far (from the filing thread). Returns the records read. The records are filed in {@link ReplayOrder},
      * not as the fetches interleaved, so every catch-up over the same topic fills the cache in the same order.
      *
-     * <p>This thread fetches and parses while another files the previous poll's records, so a replay costs about the
-     * slower of the two rather than their sum. The cache is only touched by the filing thread until this returns.
+     * <p>This thread fetches and orders records while another files (summary, frame, index) those already released, so
+     * a replay costs about the slower of the two rather than their sum; the fetching thread is kept light, since it is
+     * the slower one (reading summaries on it made replays slower). The cache is only touched by the filing thread
+     * until this returns.
      */
     public long catchUp(LongConsumer progress) throws InterruptedException {
         Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
