@@ -93,22 +93,32 @@ record PaddedBatch(int rows, int positions, int[] inputs, int[] targets, float[]
         int next = 0;
         for (int row = 0; row < examples.size(); row++) {
             TrainingExample example = examples.get(row);
-            for (int p = 0; example.hasTeacher() && p < example.positions(); p++) {
-                if (example.lossMask()[p] == 0f) {
+            if (!example.hasTeacher()) {
+                continue;
+            }
+            // arrays in locals: the launcher's C1 JIT does not hoist them out of the loop (this loop is most of what
+            // batching a KD step costs)
+            float[] mask = example.lossMask();
+            int[] ids = example.teacherIds();
+            int stored = example.teacherK();
+            long[] index = teacher.logitIndex();
+            for (int p = 0; p < example.positions(); p++) {
+                if (mask[p] == 0f) {
                     continue;
                 }
-                teacher.weights()[next] = example.lossMask()[p];
+                teacher.weights()[next] = mask[p];
+                long position = TeacherTopK.logitIndex(row * positions + p, 0, vocabularySize);
                 // the stored list is descending, so its first k entries are the top k
-                for (int r = 0; r < k; r++) {
-                    int id = example.teacherIds()[p * example.teacherK() + r];
+                for (int r = 0, from = p * stored, to = next * k; r < k; r++) {
+                    int id = ids[from + r];
                     if (id < 0 || id >= vocabularySize) {
                         throw new IllegalArgumentException("example " + row + " has teacher token id " + id
                                 + " at position " + p + ", outside the student's vocabulary [0, " + vocabularySize
                                 + ")");
                     }
-                    teacher.logitIndex()[next * k + r] = TeacherTopK.logitIndex(row * positions + p, id, vocabularySize);
+                    index[to + r] = position + id;
                 }
-                System.arraycopy(example.teacherValues(), p * example.teacherK(), teacher.values(), next * k, k);
+                System.arraycopy(example.teacherValues(), p * stored, teacher.values(), next * k, k);
                 if (needsLogSumExp) {
                     teacher.logSumExp()[next] = example.teacherLogSumExp()[p];
                 }
