@@ -3,21 +3,29 @@ package io.kdstream.schemas.deadletter;
 import io.kdstream.schemas.avro.DeadLetter;
 import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.Topic;
+import io.kdstream.schemas.topics.TopicReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.zip.CRC32C;
 import java.util.concurrent.ExecutionException;
 
 /**
  * Publishes records a service cannot process to {@code kd.deadletter}, with where they came from and why.
  * Sends wait for the broker's acknowledgement: a dead letter that is not stored would be a silent drop.
+ *
+ * <p>A service that reads its input again from the beginning (the trainer rebuilding its cache by replay) meets its
+ * bad records again; {@link #remembering} sends each such record once per reason rather than once per replay.
  */
 public final class DeadLetters implements AutoCloseable {
 
@@ -26,11 +34,46 @@ public final class DeadLetters implements AutoCloseable {
     private final String service;
     private final Topic<byte[], DeadLetter> topic;
     private final KafkaProducer<byte[], DeadLetter> producer;
+    /** The Kafka records this service has dead-lettered, by {@link #sourceAndReason}; null when it sends every one. */
+    private final Set<String> sent;
+    private long repeatsNotSent;
 
     public DeadLetters(String service, Map<String, Object> clientProperties, Topic<byte[], DeadLetter> topic) {
+        this(service, clientProperties, topic, null);
+    }
+
+    private DeadLetters(String service, Map<String, Object> clientProperties, Topic<byte[], DeadLetter> topic, Set<String> sent) {
         this.service = service;
         this.topic = topic;
         this.producer = KafkaClients.producer(clientProperties, topic, service + "-deadletter");
+        this.sent = sent;
+    }
+
+    /**
+     * Dead letters that do not repeat themselves: a Kafka record this service has dead-lettered before, with the same
+     * topic, partition, offset and bytes and for the same reason (error type and message), is not sent again. What it sent
+     * before is read back from the dead-letter topic here, once, so this holds across restarts for as long as the
+     * topic keeps the letters. The same record failing for another reason (after a change of settings, say) is sent.
+     */
+    public static DeadLetters remembering(String service, Map<String, Object> clientProperties, Topic<byte[], DeadLetter> topic) {
+        Set<String> sent = new HashSet<>();
+        Deserializer<DeadLetter> letters = topic.valueSerde().deserializer(); // the topic's own: not closed here
+        try (TopicReader<byte[]> reader = TopicReader.raw(clientProperties, topic.name(), service + "-deadletter-reader")) {
+            reader.readToEnd(record -> {
+                try {
+                    DeadLetter letter = letters.deserialize(topic.name(), record.headers(), record.value());
+                    if (letter != null && service.equals(letter.getService()) && letter.getSourceTopic() != null) {
+                        sent.add(sourceAndReason(letter));
+                    }
+                } catch (RuntimeException e) {
+                    // another writer's record that is no dead letter: it names no record of ours
+                    log.warn("{}: record {}-{}@{} of {} is not a dead letter, ignored: {}", service, record.topic(),
+                            record.partition(), record.offset(), topic.name(), e.getMessage());
+                }
+            });
+        }
+        log.info("{}: {} records in {} were dead-lettered by this service; they are not sent again", service, sent.size(), topic.name());
+        return new DeadLetters(service, clientProperties, topic, sent);
     }
 
     /** A Kafka record that could not be processed. */
@@ -41,8 +84,41 @@ public final class DeadLetters implements AutoCloseable {
     /** A Kafka record that could not be processed, whose value its reader holds in another form than bytes. */
     public void publish(ConsumerRecord<byte[], ?> record, byte[] value, Throwable error) {
         DeadLetter letter = ofKafkaRecord(service, record.topic(), record.partition(), record.offset(), record.key(), value, error);
+        String sourceAndReason = sourceAndReason(letter);
+        if (sent != null && !sent.add(sourceAndReason)) {
+            repeatsNotSent++;
+            log.info("{}: record {}-{}@{} is already in {} for this reason, not sent again: {}", service, record.topic(),
+                    record.partition(), record.offset(), topic.name(), letter.getErrorMessage());
+            return;
+        }
         log.warn("{}: record {}-{}@{} sent to {}: {}", service, record.topic(), record.partition(), record.offset(), topic.name(), letter.getErrorMessage());
-        send(record.key(), letter);
+        try {
+            send(record.key(), letter);
+        } catch (RuntimeException e) {
+            if (sent != null) {
+                sent.remove(sourceAndReason); // not stored: the next attempt must send it
+            }
+            throw e;
+        }
+    }
+
+    /** Records not sent by a {@link #remembering} instance because they were dead-lettered before for the same reason. */
+    public long repeatsNotSent() {
+        return repeatsNotSent;
+    }
+
+    /**
+     * What makes two letters the same: the source record's place and bytes (the trainer sends each chunk of a chunked
+     * sequence under the sequence's offset, so the place alone does not tell them apart) and the reason.
+     */
+    private static String sourceAndReason(DeadLetter letter) {
+        CRC32C value = new CRC32C();
+        if (letter.getValue() != null) {
+            value.update(letter.getValue().duplicate());
+        }
+        return letter.getSourceTopic() + "-" + letter.getSourcePartition() + "@" + letter.getSourceOffset() + " "
+                + (letter.getValue() == null ? "null" : value.getValue()) + " " + letter.getErrorType() + ": "
+                + letter.getErrorMessage();
     }
 
     /** The dead letter of a Kafka record, for services that send it themselves (in a transaction, from Streams). */

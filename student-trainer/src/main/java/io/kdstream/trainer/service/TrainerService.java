@@ -105,7 +105,8 @@ public final class TrainerService extends LoopService {
         TopicAdmin.ensureTopics(client, List.of(TopicCatalogue.TEACHER_LOGITS, TopicCatalogue.CHECKPOINTS, TopicCatalogue.DEAD_LETTER));
         catalogue = new TopicCatalogue(client);
         logitsDeserializer = catalogue.teacherLogits().valueSerde().deserializer();
-        deadLetters = new DeadLetters(SERVICE, client, catalogue.deadLetter());
+        // a rebuild replays the topic, and with it the records dead-lettered before: they are sent once
+        deadLetters = DeadLetters.remembering(SERVICE, client, catalogue.deadLetter());
         CheckpointStore store = new CheckpointStore(config.checkpointDir());
         checkpointPublisher = new CheckpointPublisher(config.runId(), store, client, catalogue.checkpoints());
         cache = openCache();

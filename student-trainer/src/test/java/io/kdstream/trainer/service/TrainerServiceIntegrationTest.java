@@ -125,5 +125,19 @@ class TrainerServiceIntegrationTest {
                         message -> assertThat(message).contains("bpe-v9:other").contains(tokenizer),
                         message -> assertThat(message).contains("p7").contains("top-" + (K - 1)).contains("kdstream.trainer.topk=" + K),
                         message -> assertThat(message).contains("p8").contains("topkIds"));
+
+        // A rebuild replays the topic: the bad records are met again and kept out of training, but the dead-letter
+        // topic already holds them and gets no second copy. Four more steps of batch 2 draw all four cached entries.
+        Settings rebuild = settings.with(Map.of("kdstream.trainer.cache.rebuild", "true", "kdstream.trainer.steps", "8"));
+        TrainerService rebuilt = new TrainerService(TrainerConfig.from(rebuild));
+        rebuilt.start();
+        rebuilt.awaitTermination();
+        assertThat(rebuilt.failure()).isNull();
+        assertThat(rebuilt.progress().cacheRebuilds()).isEqualTo(1);
+        assertThat(rebuilt.progress().step()).isEqualTo(8);
+        assertThat(rebuilt.progress().cachedExamples()).isEqualTo(3);
+        assertThat(TopicSnapshot.read(platform.bootstrapServers(), TopicCatalogue.DEAD_LETTER.name(),
+                catalogue.deadLetter().keySerde().deserializer(), catalogue.deadLetter().valueSerde().deserializer(), 1,
+                Duration.ofSeconds(30))).hasSameSizeAs(letters);
     }
 }
