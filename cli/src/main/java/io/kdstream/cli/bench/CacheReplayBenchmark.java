@@ -151,8 +151,7 @@ final class CacheReplayBenchmark {
             cache.pinTeacher(TEACHER);
             long started = System.nanoTime();
             long cpuStarted = processCpuNanos();
-            CacheIngest ingest = new CacheIngest(cache, catalogue.teacherLogitsSummaries(), catalogue.teacherLogits().valueSerde().deserializer(),
-                    tokenizer.fingerprint(), k, deadLetters);
+            CacheIngest ingest = new CacheIngest(cache, catalogue.teacherLogitsSummaries(), tokenizer.fingerprint(), k, deadLetters);
             long records = new CacheFeed(consumer, catalogue.teacherLogits().name(), cache, ingest).catchUp(read -> { });
             long read = System.nanoTime();
             cache.commit();

@@ -1,12 +1,9 @@
 package io.kdstream.trainer.cache;
 
 import io.kdstream.schemas.avro.Split;
-import io.kdstream.schemas.avro.TeacherLogits;
 import io.kdstream.schemas.deadletter.DeadLetters;
 import io.kdstream.schemas.logits.LogitRecordSummary;
-import io.kdstream.schemas.logits.SequenceLogits;
-import io.kdstream.schemas.logits.chunks.ChunkAssembler;
-import io.kdstream.schemas.logits.chunks.ChunkKeys;
+import io.kdstream.schemas.logits.chunks.ChunkCollector;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -15,13 +12,8 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -33,8 +25,9 @@ import java.util.Optional;
  *
  * <p>Replaying a topic should run at the consumer's pace, so records are filed from their key and a
  * {@link LogitRecordSummary} (the logits are skipped, not decoded) and stored as they came; the trainer decodes a
- * sequence's logits when it trains on it. Chunks are the exception: they are decoded in full, by the
- * {@link ChunkAssembler}, which checks that they fit together.
+ * sequence's logits when it trains on it. Chunks too: a {@link ChunkCollector} holds their bytes until their
+ * computation is complete, and the sequence is filed as its chunks' records; that they fit together is checked when
+ * the trainer decodes them, as for every record.
  */
 public final class CacheIngest {
 
@@ -42,27 +35,20 @@ public final class CacheIngest {
 
     private final DiskLogitCache cache;
     private final Deserializer<LogitRecordSummary> summaries;
-    private final Deserializer<TeacherLogits> deserializer;
     private final String tokenizerFingerprint;
     private final int trainingTopK;
     private final DeadLetters deadLetters;
-    private final ChunkAssembler chunks = new ChunkAssembler();
-    /**
-     * Raw values of chunks still being assembled: by sequence key, then computation (in arrival order), by chunk index.
-     * Copies, not views: a view would keep a whole fetch of the consumer's in memory until the sequence completes.
-     */
-    private final Map<String, LinkedHashMap<Long, ByteBuffer[]>> pendingValues = new HashMap<>();
+    private final ChunkCollector<Chunk> chunks = new ChunkCollector<>();
     /** {@code "<teacher>/"} in UTF-8, how this cache's teacher's keys begin; null until the teacher is known. */
     private byte[] teacherKeyPrefix;
     private long otherTeacherRecords;
     private long heldOutRecords;
     private long deadLettered;
 
-    public CacheIngest(DiskLogitCache cache, Deserializer<LogitRecordSummary> summaries, Deserializer<TeacherLogits> deserializer,
-                       String tokenizerFingerprint, int trainingTopK, DeadLetters deadLetters) {
+    public CacheIngest(DiskLogitCache cache, Deserializer<LogitRecordSummary> summaries, String tokenizerFingerprint,
+                       int trainingTopK, DeadLetters deadLetters) {
         this.cache = cache;
         this.summaries = summaries;
-        this.deserializer = deserializer;
         this.tokenizerFingerprint = tokenizerFingerprint;
         this.trainingTopK = trainingTopK;
         this.deadLetters = deadLetters;
@@ -137,44 +123,20 @@ public final class CacheIngest {
                         List.of(record.value())));
                 return;
             }
-            TeacherLogits logits = deserializer.deserialize(record.topic(), record.headers(), record.value());
-            List<ByteBuffer> values = collectValues(logits, record.value());
-            Optional<SequenceLogits> assembled = chunks.accept(logits);
-            if (assembled.isPresent()) {
-                cache.append(new CachedSequence(summary.promptId(), record.partition(), record.offset(),
-                        assembled.get().tokens().length, values));
+            // a copy, not a view: a view would keep a whole fetch of the consumer's in memory until the sequence completes
+            Chunk chunk = new Chunk(ByteBuffer.wrap(CachedSequence.bytes(record.value())), summary.positions());
+            Optional<List<Chunk>> complete = chunks.accept(TopicCatalogue.teacherLogitsKey(summary.teacherFingerprint(), summary.promptId()),
+                    summary.promptId(), summary.computationId(), summary.chunkIndex(), summary.chunkCount(), chunk);
+            if (complete.isPresent()) {
+                // consecutive chunks share a token: chunk i's last is chunk i+1's first
+                int tokens = 1 + complete.get().stream().mapToInt(Chunk::positions).sum();
+                cache.append(new CachedSequence(summary.promptId(), record.partition(), record.offset(), tokens,
+                        complete.get().stream().map(Chunk::value).toList()));
             }
         } catch (RuntimeException e) {
             deadLettered++;
             deadLetters.publish(record, CachedSequence.bytes(record.value()), e);
         }
-    }
-
-    /**
-     * The raw values of the record's computation once this record completes it (null before). Mirrors the
-     * assembler: a completed computation's sequence forgets the computations that began before it.
-     */
-    private List<ByteBuffer> collectValues(TeacherLogits logits, ByteBuffer value) {
-        String sequence = ChunkKeys.sequenceKeyOf(logits);
-        LinkedHashMap<Long, ByteBuffer[]> computations = pendingValues.computeIfAbsent(sequence, key -> new LinkedHashMap<>());
-        ByteBuffer[] values = computations.computeIfAbsent(logits.getComputationId(), id -> new ByteBuffer[logits.getChunkCount()]);
-        if (logits.getChunkIndex() < values.length) {
-            values[logits.getChunkIndex()] = ByteBuffer.wrap(CachedSequence.bytes(value));
-        }
-        for (ByteBuffer chunk : values) {
-            if (chunk == null) {
-                return null;
-            }
-        }
-        Iterator<Long> started = computations.keySet().iterator();
-        while (started.hasNext() && started.next() != logits.getComputationId()) {
-            started.remove();
-        }
-        started.remove();
-        if (computations.isEmpty()) {
-            pendingValues.remove(sequence);
-        }
-        return new ArrayList<>(List.of(values));
     }
 
     public long otherTeacherRecords() {
@@ -187,5 +149,9 @@ public final class CacheIngest {
 
     public long deadLettered() {
         return deadLettered;
+    }
+
+    /** A chunk's record as it came, and its positions. */
+    private record Chunk(ByteBuffer value, int positions) {
     }
 }

@@ -110,7 +110,7 @@ public final class TrainerService extends LoopService {
         CheckpointStore store = new CheckpointStore(config.checkpointDir());
         checkpointPublisher = new CheckpointPublisher(config.runId(), store, client, catalogue.checkpoints());
         cache = openCache();
-        ingest = new CacheIngest(cache, catalogue.teacherLogitsSummaries(), logitsDeserializer, tokenizer.fingerprint(),
+        ingest = new CacheIngest(cache, catalogue.teacherLogitsSummaries(), tokenizer.fingerprint(),
                 config.training().trainingTopK(), deadLetters);
         // The trainer keeps its own position in the topic (the cache's, committed with it), so it reads without a group.
         consumer = polled(KafkaClients.viewConsumer(client, null, name()));

@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  * {@code <teacher>/<prompt>}; chunk i ≥ 1 is keyed {@code <teacher>/<prompt>/<i>}. So compaction keeps one record per
  * chunk, and a recomputed sequence always replaces the record at {@code <teacher>/<prompt>}: an older computation can
  * never stay whole beside the newer one. Chunks an older computation had beyond the newer one's count stay in the
- * topic, but carry another {@code computationId}, so readers never combine them (see {@link ChunkAssembler}).
+ * topic, but carry another {@code computationId}, so readers never combine them (see {@link ChunkCollector}).
  *
  * <p>Every chunk goes to the partition Kafka's default partitioner gives {@code <teacher>/<prompt>} (murmur2 of its
  * UTF-8 bytes), so one consumer sees all the chunks of a sequence, in the order they were written.
