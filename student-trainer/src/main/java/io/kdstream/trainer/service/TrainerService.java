@@ -121,32 +121,41 @@ public final class TrainerService extends LoopService {
         publishProgress(Phase.TRAINING);
     }
 
+    /** The local cache, pinned to the configured teacher (when one is) however it was opened or rebuilt. */
     private DiskLogitCache openCache() throws IOException {
+        DiskLogitCache cache = openOrRebuildCache();
+        String configured = config.teacherFingerprint();
+        if (configured != null && cache.teacherFingerprint() == null) {
+            cache.pinTeacher(configured);
+        }
+        return cache;
+    }
+
+    private DiskLogitCache openOrRebuildCache() throws IOException {
         Path directory = config.cache().directory();
         if (config.cache().rebuild()) {
             log.info("{}: rebuilding the local cache in {} from the beginning of the topic (kdstream.trainer.cache.rebuild)", name(), directory);
-            cacheRebuilds++;
-            return DiskLogitCache.rebuild(directory, config.cache().shardBytes(), tokenizer.fingerprint());
+            return rebuildCache();
         }
         DiskLogitCache opened;
         try {
             opened = DiskLogitCache.open(directory, config.cache().shardBytes(), tokenizer.fingerprint());
         } catch (CacheCorruptException e) {
             log.warn("{}: the local cache cannot be used ({}); rebuilding it from the beginning of the topic", name(), e.getMessage());
-            cacheRebuilds++;
-            return DiskLogitCache.rebuild(directory, config.cache().shardBytes(), tokenizer.fingerprint());
+            return rebuildCache();
         }
         String configured = config.teacherFingerprint();
         if (configured != null && opened.teacherFingerprint() != null && !configured.equals(opened.teacherFingerprint())) {
             log.warn("{}: the local cache holds teacher {}, this run trains on {}; rebuilding it", name(), opened.teacherFingerprint(), configured);
             opened.close();
-            cacheRebuilds++;
-            opened = DiskLogitCache.rebuild(directory, config.cache().shardBytes(), tokenizer.fingerprint());
-        }
-        if (configured != null && opened.teacherFingerprint() == null) {
-            opened.pinTeacher(configured);
+            return rebuildCache();
         }
         return opened;
+    }
+
+    private DiskLogitCache rebuildCache() throws IOException {
+        cacheRebuilds++;
+        return DiskLogitCache.rebuild(config.cache().directory(), config.cache().shardBytes(), tokenizer.fingerprint());
     }
 
     /** Reads what the topic held at startup before the first step, so a run starts from all the data there is. */

@@ -69,6 +69,14 @@ final class TeacherRecords {
         }
     }
 
+    /** Sends one record under its cache key to {@code partition} and waits for it. */
+    static void produce(Map<String, Object> client, TopicCatalogue catalogue, int partition, TeacherLogits logits) throws Exception {
+        try (KafkaProducer<String, TeacherLogits> producer = KafkaClients.producer(client, catalogue.teacherLogits(), "test")) {
+            String key = TopicCatalogue.teacherLogitsKey(logits.getTeacher().getFingerprint(), logits.getPromptId());
+            producer.send(new ProducerRecord<>(TopicCatalogue.TEACHER_LOGITS.name(), partition, key, logits)).get();
+        }
+    }
+
     /** Deletes a prompt's cache entry, as {@code kdstream cache prune} does. */
     static void delete(Map<String, Object> client, TopicCatalogue catalogue, String teacher, String promptId) throws Exception {
         try (KafkaProducer<String, TeacherLogits> producer = KafkaClients.producer(client, catalogue.teacherLogits(), "test")) {
