@@ -70,7 +70,8 @@ public final class TrainerCommand implements Callable<Integer> {
         StepMetrics last = progress.lastStep();
         String loss = last == null ? "" : String.format(" loss %.3f (kd %.3f ce %.3f) %.0f tok/s", last.totalLoss(), last.kdLoss(),
                 last.ceLoss(), progress.tokensPerSecond());
-        bar.setExtraMessage(String.format(" %s epoch %d%s cache %d seq %d MB lag %d", progress.phase().name().toLowerCase(),
-                progress.epoch(), loss, progress.cachedExamples(), progress.cacheBytes() >> 20, progress.lag()));
+        String deadLettered = progress.deadLettered() == 0 ? "" : " dead-lettered " + progress.deadLettered();
+        bar.setExtraMessage(String.format(" %s epoch %d%s cache %d seq %d MB lag %d%s", progress.phase().name().toLowerCase(),
+                progress.epoch(), loss, progress.cachedExamples(), progress.cacheBytes() >> 20, progress.lag(), deadLettered));
     }
 }

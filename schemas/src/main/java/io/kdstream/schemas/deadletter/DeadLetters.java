@@ -17,8 +17,8 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.zip.CRC32C;
 import java.util.concurrent.ExecutionException;
+import java.util.zip.CRC32C;
 
 /**
  * Publishes records a service cannot process to {@code kd.deadletter}, with where they came from and why.
@@ -36,7 +36,6 @@ public final class DeadLetters implements AutoCloseable {
     private final KafkaProducer<byte[], DeadLetter> producer;
     /** The Kafka records this service has dead-lettered, by {@link #sourceAndReason}; null when it sends every one. */
     private final Set<String> sent;
-    private long repeatsNotSent;
 
     public DeadLetters(String service, Map<String, Object> clientProperties, Topic<byte[], DeadLetter> topic) {
         this(service, clientProperties, topic, null);
@@ -86,7 +85,6 @@ public final class DeadLetters implements AutoCloseable {
         DeadLetter letter = ofKafkaRecord(service, record.topic(), record.partition(), record.offset(), record.key(), value, error);
         String sourceAndReason = sourceAndReason(letter);
         if (sent != null && !sent.add(sourceAndReason)) {
-            repeatsNotSent++;
             log.info("{}: record {}-{}@{} is already in {} for this reason, not sent again: {}", service, record.topic(),
                     record.partition(), record.offset(), topic.name(), letter.getErrorMessage());
             return;
@@ -100,11 +98,6 @@ public final class DeadLetters implements AutoCloseable {
             }
             throw e;
         }
-    }
-
-    /** Records not sent by a {@link #remembering} instance because they were dead-lettered before for the same reason. */
-    public long repeatsNotSent() {
-        return repeatsNotSent;
     }
 
     /**

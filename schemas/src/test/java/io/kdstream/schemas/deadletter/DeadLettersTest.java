@@ -43,11 +43,9 @@ class DeadLettersTest {
             replay.publish(SECOND, new IllegalArgumentException("bad ids"));      // sent by this instance: not again
             // another chunk of a chunked sequence, sent under the sequence's offset: other bytes, so sent
             replay.publish(SECOND, new byte[] {4, 5}, new IllegalArgumentException("bad ids"));
-            assertThat(replay.repeatsNotSent()).isEqualTo(2);
         }
         try (DeadLetters restarted = DeadLetters.remembering("other-" + service, client, catalogue.deadLetter())) {
             restarted.publish(SECOND, new IllegalArgumentException("bad ids"));   // another service's letters count not
-            assertThat(restarted.repeatsNotSent()).isZero();
         }
 
         assertThat(letters(client, catalogue, service)).containsExactly(

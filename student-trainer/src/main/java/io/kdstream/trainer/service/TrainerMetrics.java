@@ -53,6 +53,8 @@ final class TrainerMetrics implements AutoCloseable {
         gauge(registry, tags, "kdstream.trainer.epoch", progress, p -> p.epoch(), "passes over the local cache completed");
         counter(registry, tags, "kdstream.trainer.checkpoints", progress, p -> p.checkpoints(), "checkpoints written");
         counter(registry, tags, "kdstream.trainer.other.teacher.records", progress, p -> p.otherTeacherRecords(), "other teachers' records skipped");
+        counter(registry, tags, "kdstream.trainer.dead.lettered", progress, p -> p.deadLettered(),
+                "records it cannot train on, in the dead-letter topic");
         counter(registry, tags, "kdstream.trainer.cache.rebuilds", progress, p -> p.cacheRebuilds(), "local cache rebuilds by replay");
         counter(registry, tags, "kdstream.trainer.checkpoints.refused", progress, p -> p.refusedCheckpoints(), "corrupt checkpoints skipped on resume");
         this.steps = Counter.builder("kdstream.trainer.steps").tags(tags).description("optimizer steps taken").register(registry);

@@ -91,12 +91,14 @@ public final class TrainerService extends LoopService {
     private long lag;
     private long cacheRebuilds;
     private long refusedCheckpoints;
+    /** Cached records found malformed when first trained on (those refused at ingest are counted by the ingest). */
+    private long deadLetteredWhenDrawn;
     private long resumedFromStep = -1;
 
     public TrainerService(TrainerConfig config) {
         super(SERVICE + "-" + config.runId());
         this.config = config;
-        this.progress = new AtomicReference<>(new Progress(Phase.STARTING, 0, config.maxSteps(), 0, 0, 0, 0, 0, 0, 0, null, 0, 0, -1));
+        this.progress = new AtomicReference<>(new Progress(Phase.STARTING, 0, config.maxSteps(), 0, 0, 0, 0, 0, 0, 0, 0, null, 0, 0, -1));
     }
 
     @Override
@@ -296,6 +298,7 @@ public final class TrainerService extends LoopService {
                 deadLetters.publish(new ConsumerRecord<>(topic, cached.partition(), cached.offset(), key, bytes), e);
             }
             cache.append(CachedSequence.tombstone(cached.promptId(), cached.partition(), cached.offset()));
+            deadLetteredWhenDrawn++;
             return Optional.empty();
         }
     }
@@ -354,10 +357,12 @@ public final class TrainerService extends LoopService {
      * @param cachedExamples live sequences in the local cache
      * @param cacheBytes the local cache's size on disk
      * @param lag records in the topic not yet in the local cache
+     * @param deadLettered records it cannot train on (another tokenizer, fewer entries than its K, malformed), met by
+     *     this process; each is in the dead-letter topic (sent now, or before by a trainer that met it first)
      * @param resumedFromStep the checkpoint step this process resumed from, -1 when it started afresh
      */
     public record Progress(Phase phase, long step, long maxSteps, int epoch, int cachedExamples, long cacheBytes, long lag,
-                           double tokensPerSecond, long checkpoints, long otherTeacherRecords, StepMetrics lastStep,
+                           double tokensPerSecond, long checkpoints, long otherTeacherRecords, long deadLettered, StepMetrics lastStep,
                            long cacheRebuilds, long refusedCheckpoints, long resumedFromStep) {
     }
 
@@ -368,7 +373,8 @@ public final class TrainerService extends LoopService {
     private void publishProgress(Phase phase) {
         progress.set(new Progress(phase, optimizer == null ? 0 : optimizer.completedSteps(), config.maxSteps(),
                 sampler == null ? 0 : sampler.epoch(), cache == null ? 0 : cache.liveCount(), cache == null ? 0 : cache.bytes(), lag,
-                tokensPerSecond(), checkpoints, ingest == null ? 0 : ingest.otherTeacherRecords(), lastStep, cacheRebuilds,
+                tokensPerSecond(), checkpoints, ingest == null ? 0 : ingest.otherTeacherRecords(),
+                (ingest == null ? 0 : ingest.deadLettered()) + deadLetteredWhenDrawn, lastStep, cacheRebuilds,
                 refusedCheckpoints, resumedFromStep));
     }
 

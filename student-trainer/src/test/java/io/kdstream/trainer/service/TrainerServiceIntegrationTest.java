@@ -105,6 +105,7 @@ class TrainerServiceIntegrationTest {
         assertThat(meters.get("kdstream.trainer.tokens").tag("run", "trainer-test").counter().count()).isPositive();
         assertThat(meters.get("kdstream.trainer.loss").tag("run", "trainer-test").tag("term", "kd").gauge().value()).isPositive();
         assertThat(meters.get("kdstream.trainer.cached.examples").tag("run", "trainer-test").gauge().value()).isEqualTo(3.0);
+        assertThat(meters.get("kdstream.trainer.dead.lettered").tag("run", "trainer-test").functionCounter().count()).isEqualTo(3.0);
         List<CheckpointEvent> events = TopicSnapshot.read(platform.bootstrapServers(), TopicCatalogue.CHECKPOINTS.name(),
                         catalogue.checkpoints().keySerde().deserializer(), catalogue.checkpoints().valueSerde().deserializer(), 2, Duration.ofSeconds(30))
                 .stream().map(ConsumerRecord::value).filter(event -> event.getRunId().equals("trainer-test")).toList();
@@ -144,6 +145,7 @@ class TrainerServiceIntegrationTest {
         assertThat(rebuilt.progress().cacheRebuilds()).isEqualTo(1);
         assertThat(rebuilt.progress().step()).isEqualTo(8);
         assertThat(rebuilt.progress().cachedExamples()).isEqualTo(3);
+        assertThat(rebuilt.progress().deadLettered()).isEqualTo(3); // met again, all three
         assertThat(trainerLetters(platform, catalogue)).isEqualTo(letters);
     }
 
