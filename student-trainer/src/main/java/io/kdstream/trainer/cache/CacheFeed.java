@@ -74,6 +74,7 @@ public final class CacheFeed {
      */
     public long catchUp(LongConsumer progress) throws InterruptedException {
         Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+        cache.reserve(lag(ends));
         BlockingQueue<Polled> handoff = new ArrayBlockingQueue<>(2);
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
         Thread filer = new Thread(() -> file(handoff, failure, progress), "cache-replay-filer");
@@ -131,7 +132,10 @@ public final class CacheFeed {
 
     /** Records in the topic not yet read, over all partitions. */
     public long lag() {
-        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+        return lag(consumer.endOffsets(partitions));
+    }
+
+    private long lag(Map<TopicPartition, Long> ends) {
         long lag = 0;
         for (TopicPartition partition : partitions) {
             lag += Math.max(0, ends.get(partition) - consumer.position(partition));

@@ -54,6 +54,9 @@ public final class DiskLogitCache implements CachedEntries, AutoCloseable {
     /** The next offset to read by partition number; -1 for a partition not read yet. An array: it moves every record. */
     private long[] nextOffsets = new long[0];
 
+    /** The most prompts {@link #reserve} makes room for: the map's table for them takes 8 MB. */
+    static final int MOST_RESERVED = 1 << 20;
+
     // the index: entry i is in shard shardOf[i], its payload at payloadAt[i], payloadLength[i] bytes long
     private int size;
     private int[] shardOf = new int[1024];
@@ -63,7 +66,7 @@ public final class DiskLogitCache implements CachedEntries, AutoCloseable {
     private final BitSet dead = new BitSet();
     /** The number of bits set in {@link #dead}, kept as they are set: the trainer asks for the live count every step. */
     private int deadCount;
-    private final Map<String, Integer> latestByPrompt = new HashMap<>();
+    private Map<String, Integer> latestByPrompt = new HashMap<>();
 
     private final List<FileChannel> readers = new ArrayList<>();
     private FileChannel writerChannel;
@@ -307,6 +310,20 @@ public final class DiskLogitCache implements CachedEntries, AutoCloseable {
         if (!dead.get(entry)) {
             dead.set(entry);
             deadCount++;
+        }
+    }
+
+    /**
+     * Makes room in the index for {@code records} more prompts, at most {@value #MOST_RESERVED} in all: a catch-up
+     * knows how many records it is about to read, and a map grown record by record rehashes all it holds again and
+     * again (about a tenth of a replay's filing time).
+     */
+    public void reserve(long records) {
+        long wanted = Math.min(latestByPrompt.size() + Math.min(Math.max(records, 0), MOST_RESERVED), MOST_RESERVED);
+        if (wanted > latestByPrompt.size() * 2L) {
+            Map<String, Integer> larger = new HashMap<>((int) (wanted / 0.75) + 1); // HashMap's default load factor
+            larger.putAll(latestByPrompt);
+            latestByPrompt = larger;
         }
     }
 

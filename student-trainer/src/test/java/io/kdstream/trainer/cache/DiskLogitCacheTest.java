@@ -35,6 +35,7 @@ class DiskLogitCacheTest {
         try (DiskLogitCache cache = DiskLogitCache.open(dir, SHARD_BYTES, TOKENIZER)) {
             cache.append(sequence("p1", 0, 10, "first"));
             cache.append(sequence("p2", 1, 3, "second"));
+            cache.reserve(Long.MAX_VALUE); // room for more prompts (as a catch-up asks): what is indexed stays
             cache.append(sequence("p1", 0, 11, "first, recomputed"));
             cache.append(CachedSequence.tombstone("p2", 1, 4));
             cache.flush();
