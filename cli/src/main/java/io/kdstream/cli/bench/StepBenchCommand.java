@@ -68,7 +68,8 @@ public final class StepBenchCommand implements Callable<Integer> {
                         + "%,d prediction positions; the teacher's top-%d stored, the first K used; KD steps "
                         + "minimise w_kd KD + w_sft CE with the trainer's defaults (w_kd 1, w_sft 0.4, forward KL, "
                         + "temperature 1), renormalised unless marked tail. %d rounds after %d warm-up rounds; each "
-                        + "round runs every student mode once, in rotating order. A step is batching, forward, loss, "
+                        + "round runs every student mode once, in rotating order; then the teacher trained the same "
+                        + "way, SFT and KD at K=64, in half as many rounds. A step is batching, forward, loss, "
                         + "backward, gradient clipping and the Adam update.%n%n",
                 student.layers(), student.modelWidth(), result.studentParameters(), teacher.layers(),
                 teacher.modelWidth(), result.teacherParameters(), result.examples(), result.positions(),
@@ -77,24 +78,23 @@ public final class StepBenchCommand implements Callable<Integer> {
                 + "round; the table gives the median and the quartiles of those per-round values.\n\n");
         out.append("| step | median ms | p25-p75 ms | x SFT | p25-p75 | +ms over SFT | p25-p75 | tokens/s |\n");
         out.append("|---|---|---|---|---|---|---|---|\n");
-        for (StepBenchmark.ModeResult mode : result.modes()) {
-            out.append(String.format(Locale.ROOT, "| student %s | %.2f | %.2f-%.2f | %.3f | %.3f-%.3f | %.2f | %.2f-%.2f "
-                            + "| %,.0f |%n",
-                    mode.name(), mode.millis().median(), mode.millis().lowerQuartile(), mode.millis().upperQuartile(),
-                    mode.ratioToSft().median(), mode.ratioToSft().lowerQuartile(), mode.ratioToSft().upperQuartile(),
-                    mode.millisOverSft().median(), mode.millisOverSft().lowerQuartile(),
-                    mode.millisOverSft().upperQuartile(), result.positions() / (mode.millis().median() / 1000)));
-        }
-        Distribution teacherMillis = result.teacherMillis();
-        out.append(String.format(Locale.ROOT, "| teacher SFT (alone, %d steps) | %.2f | %.2f-%.2f | | | | | %,.0f |%n%n",
-                teacherMillis.samples(), teacherMillis.median(), teacherMillis.lowerQuartile(),
-                teacherMillis.upperQuartile(), result.positions() / (teacherMillis.median() / 1000)));
+        result.modes().forEach(mode -> row(out, "student", mode, result.positions()));
+        result.teacherModes().forEach(mode -> row(out, "teacher", mode, result.positions()));
+        out.append("\n");
         Distribution kd64 = result.modes().stream().filter(m -> m.name().equals("KD, K=64")).findFirst().orElseThrow()
                 .ratioToSft();
         out.append(String.format(Locale.ROOT, "Target, KD step at K=64 <= %.2f x SFT step: %s (median %.3f, 95 %% "
                 + "confidence interval of the median %.3f-%.3f).%n", TARGET, kd64.verdictAtMost(TARGET), kd64.median(),
                 kd64.medianLow(), kd64.medianHigh()));
         return out.toString();
+    }
+
+    private static void row(StringBuilder out, String model, StepBenchmark.ModeResult mode, int positions) {
+        out.append(String.format(Locale.ROOT, "| %s %s | %.2f | %.2f-%.2f | %.3f | %.3f-%.3f | %.2f | %.2f-%.2f | %,.0f |%n",
+                model, mode.name(), mode.millis().median(), mode.millis().lowerQuartile(), mode.millis().upperQuartile(),
+                mode.ratioToSft().median(), mode.ratioToSft().lowerQuartile(), mode.ratioToSft().upperQuartile(),
+                mode.millisOverSft().median(), mode.millisOverSft().lowerQuartile(), mode.millisOverSft().upperQuartile(),
+                positions / (mode.millis().median() / 1000)));
     }
 
     /** One section per thread count: the KD/SFT ratio depends on it, so runs at different counts both stay. */

@@ -22,7 +22,8 @@ import java.util.List;
 /**
  * Times training steps of the default student side by side: SFT and KD on the same model and the same batch of math
  * problems, in rounds that run every mode once in a rotating order (so drift in the machine's load falls on all modes
- * alike), after warm-up rounds. Then the default teacher's SFT step on the same batch. A step is what
+ * alike), after warm-up rounds. Then the default teacher trained the same way, SFT and KD at K=64, in half as many
+ * rounds: KD's extra work follows the batch and K, not the model, so its share shrinks as the model grows. A step is what
  * {@link StudentOptimizer#step} does: batching, forward, loss, backward, gradient clipping and the Adam update.
  */
 final class StepBenchmark {
@@ -38,7 +39,7 @@ final class StepBenchmark {
     record ModeResult(String name, Distribution millis, Distribution ratioToSft, Distribution millisOverSft) {
     }
 
-    record Result(List<ModeResult> modes, Distribution teacherMillis, int examples, int positions,
+    record Result(List<ModeResult> modes, List<ModeResult> teacherModes, int examples, int positions,
                   long studentParameters, long teacherParameters) {
     }
 
@@ -72,18 +73,19 @@ final class StepBenchmark {
                     new Mode("KD, K=64", kd.withTrainingTopK(64), distilled),
                     new Mode("KD, K=64, tail", kd.withTrainingTopK(64).withLoss(LossVariant.TAIL, KlDirection.FORWARD),
                             distilled));
-            List<ModeResult> results = interleaved(student, modes);
-            Distribution teacherMillis = Distribution.of(repeated(teacher, kd.withWeights(0, 1), sft));
-            return new Result(results, teacherMillis, examples.size(), positions, student.parameterCount(),
+            List<ModeResult> results = interleaved(student, modes, rounds);
+            List<ModeResult> teacherResults = interleaved(teacher, List.of(modes.get(0), modes.get(2)), Math.max(rounds / 2, 1));
+            return new Result(results, teacherResults, examples.size(), positions, student.parameterCount(),
                     teacher.parameterCount());
         }
     }
 
-    private List<ModeResult> interleaved(DecoderLanguageModel student, List<Mode> modes) {
+    /** Steps of {@code model} in every mode, round after round; the first mode is the SFT step the others are compared to. */
+    private List<ModeResult> interleaved(DecoderLanguageModel model, List<Mode> modes, int rounds) {
         List<StudentOptimizer> optimizers = new ArrayList<>();
         try {
             for (Mode mode : modes) {
-                optimizers.add(new StudentOptimizer(student, mode.training()));
+                optimizers.add(new StudentOptimizer(model, mode.training()));
             }
             double[][] millis = new double[modes.size()][rounds];
             for (int round = -warmupRounds; round < rounds; round++) {
@@ -109,20 +111,6 @@ final class StepBenchmark {
             return results;
         } finally {
             optimizers.forEach(StudentOptimizer::close);
-        }
-    }
-
-    /** Step times of one model trained alone, after the same number of warm-up steps. */
-    private double[] repeated(DecoderLanguageModel model, TrainingConfig training, List<TrainingExample> batch) {
-        try (StudentOptimizer optimizer = new StudentOptimizer(model, training)) {
-            double[] millis = new double[Math.max(rounds / 2, 1)];
-            for (int step = -warmupRounds; step < millis.length; step++) {
-                double elapsed = timedStep(optimizer, batch);
-                if (step >= 0) {
-                    millis[step] = elapsed;
-                }
-            }
-            return millis;
         }
     }
 
