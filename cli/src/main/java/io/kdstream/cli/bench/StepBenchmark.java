@@ -23,8 +23,8 @@ import java.util.List;
  * Times training steps of the default student side by side: SFT and KD on the same model and the same batch of math
  * problems, in rounds that run every mode once in a rotating order (so drift in the machine's load falls on all modes
  * alike), after warm-up rounds. Then the default teacher trained the same way, SFT and KD at K=64, in half as many
- * rounds: KD's extra work follows the batch and K, not the model, so its share shrinks as the model grows. A step is what
- * {@link StudentOptimizer#step} does: batching, forward, loss, backward, gradient clipping and the Adam update.
+ * rounds: KD's extra work follows the batch and K, not the model, so its share shrinks as the model grows. A step is
+ * what {@link StudentOptimizer#step} does: batching, forward, loss, backward, gradient clipping and the Adam update.
  */
 final class StepBenchmark {
 
@@ -67,14 +67,15 @@ final class StepBenchmark {
             List<TrainingExample> sft = examples.stream().map(TrainingExample::withoutTeacher).toList();
             List<TrainingExample> distilled = withTopK(teacher, examples);
             TrainingConfig kd = TrainingConfig.defaults();
-            List<Mode> modes = List.of(
-                    new Mode("SFT", kd.withWeights(0, 1), sft),
+            Mode sftMode = new Mode("SFT", kd.withWeights(0, 1), sft);
+            Mode kd64 = new Mode("KD, K=64", kd.withTrainingTopK(64), distilled);
+            List<Mode> modes = List.of(sftMode,
                     new Mode("KD, K=8", kd.withTrainingTopK(8), distilled),
-                    new Mode("KD, K=64", kd.withTrainingTopK(64), distilled),
+                    kd64,
                     new Mode("KD, K=64, tail", kd.withTrainingTopK(64).withLoss(LossVariant.TAIL, KlDirection.FORWARD),
                             distilled));
             List<ModeResult> results = interleaved(student, modes, rounds);
-            List<ModeResult> teacherResults = interleaved(teacher, List.of(modes.get(0), modes.get(2)), Math.max(rounds / 2, 1));
+            List<ModeResult> teacherResults = interleaved(teacher, List.of(sftMode, kd64), Math.max(rounds / 2, 1));
             return new Result(results, teacherResults, examples.size(), positions, student.parameterCount(),
                     teacher.parameterCount());
         }

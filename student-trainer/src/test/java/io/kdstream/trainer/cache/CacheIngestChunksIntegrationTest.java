@@ -84,8 +84,7 @@ class CacheIngestChunksIntegrationTest {
 
         try (DiskLogitCache cache = DiskLogitCache.open(dir, 1 << 20, TOKENIZER);
              DeadLetters deadLetters = new DeadLetters("chunks-test", client, catalogue.deadLetter())) {
-            CacheIngest ingest = new CacheIngest(cache, catalogue.teacherLogitsSummaries(),
-                    TOKENIZER, K, deadLetters);
+            CacheIngest ingest = new CacheIngest(cache, catalogue.teacherLogitsSummaries(), TOKENIZER, K, deadLetters);
             log.forEach(ingest::accept);
 
             assertThat(ingest.deadLettered()).isEqualTo(1); // the contradicting chunk
