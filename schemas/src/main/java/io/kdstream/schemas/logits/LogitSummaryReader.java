@@ -19,7 +19,8 @@ import java.util.List;
  * the path of a cache rebuild, which should run at a plain consumer's pace. This reads by a plan made once per
  * writer schema: one operation a value, in the order the values are written (a record's fields are written one
  * after another, so the teacher's identity record is planned field by field), run by one loop over an
- * {@link AvroBinaryCursor} that passes over skipped values by their lengths. The plan accepts the types the current
+ * {@link AvroBinaryCursor} that passes over skipped values by their lengths, and ends with the last summary field:
+ * what follows it is not looked at (in the current schema, the token ids and the top-K bytes). The plan accepts the types the current
  * schema has (and int for the long {@code computationId}, a promotion Avro allows: both are zig-zag varints); another
  * type is refused when the plan is made, naming the field.
  */
@@ -67,11 +68,17 @@ public final class LogitSummaryReader {
                 add(plan, skips, operation(field), field.schema());
             }
         }
-        this.operations = new byte[plan.size()];
+        // nothing after the last summary field is read: skipping it would only touch bytes (the current schema puts the
+        // top-K bytes there)
+        int read = plan.size();
+        while (read > 0 && isSkip(plan.get(read - 1))) {
+            read--;
+        }
+        this.operations = new byte[read];
         for (int i = 0; i < operations.length; i++) {
             operations[i] = plan.get(i);
         }
-        this.skipped = skips.toArray(Schema[]::new);
+        this.skipped = skips.subList(0, read).toArray(Schema[]::new);
         for (Schema.Field field : CURRENT.getFields()) {
             if (writer.getField(field.name()) == null) {
                 setDefault(field);
@@ -150,6 +157,10 @@ public final class LogitSummaryReader {
         if (!fingerprint) {
             throw new AvroTypeException("the writer's teacher record has no fingerprint field, which a summary needs");
         }
+    }
+
+    private static boolean isSkip(byte operation) {
+        return operation == SKIP_VALUE || operation == SKIP_VARINT || operation == SKIP_LENGTH_PREFIXED;
     }
 
     /** Appends an operation to the plan, with the schema of the value when the operation skips it by its schema. */

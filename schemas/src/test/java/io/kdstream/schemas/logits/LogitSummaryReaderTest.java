@@ -67,6 +67,38 @@ class LogitSummaryReaderTest {
     }
 
     @Test
+    void shouldReadRecordsOfTheSecondSchemaWhoseSummaryFieldsCameLast() throws IOException {
+        Schema second = historySchema(2);
+        LogitSummaryReader reader = LogitSummaryReader.forWriter(second);
+        Random random = new Random(13);
+        for (int i = 0; i < 20; i++) {
+            byte[] bytes = genericBytes(second, asWriter(second, randomRecord(random, i), random));
+            assertThat(reader.read(bytes, 0, bytes.length)).isEqualTo(resolvedByAvro(second, bytes));
+        }
+    }
+
+    @Test
+    void shouldStopReadingAtTheLastSummaryField() throws IOException {
+        TeacherLogits record = randomRecord(new Random(17), 0);
+        byte[] bytes = specificBytes(record);
+        // the bytes of the fields up to computationId alone: what a record of just those fields takes
+        List<Schema.Field> head = new ArrayList<>();
+        for (Schema.Field field : CURRENT.getFields()) {
+            head.add(new Schema.Field(field, field.schema()));
+            if (field.name().equals("computationId")) {
+                break;
+            }
+        }
+        Schema headSchema = Schema.createRecord(CURRENT.getName(), null, CURRENT.getNamespace(), false, head);
+        GenericRecord current = new GenericDatumReader<GenericRecord>(CURRENT)
+                .read(null, DecoderFactory.get().binaryDecoder(bytes, null));
+        int headLength = genericBytes(headSchema, (GenericRecord) convert(headSchema, current, new Random(0))).length;
+        assertThat(headLength).isLessThan(bytes.length / 4);
+
+        assertThat(LogitSummaryReader.forWriter(CURRENT).read(bytes, 0, headLength)).isEqualTo(resolvedByAvro(CURRENT, bytes));
+    }
+
+    @Test
     void shouldSkipOtherFieldsOfAnyTypeInAnyOrder() throws IOException {
         Random random = new Random(11);
         for (int round = 0; round < 20; round++) {
@@ -249,7 +281,11 @@ class LogitSummaryReaderTest {
     }
 
     private static Schema firstSchema() throws IOException {
-        try (InputStream in = LogitSummaryReaderTest.class.getResourceAsStream("/avro-history/TeacherLogits-1.avsc")) {
+        return historySchema(1);
+    }
+
+    private static Schema historySchema(int version) throws IOException {
+        try (InputStream in = LogitSummaryReaderTest.class.getResourceAsStream("/avro-history/TeacherLogits-" + version + ".avsc")) {
             Schema.Parser parser = new Schema.Parser();
             parser.parse(Split.getClassSchema().toString());
             return parser.parse(in);

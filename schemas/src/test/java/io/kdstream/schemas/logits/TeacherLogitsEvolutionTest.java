@@ -27,12 +27,19 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The packed-encoding fields are a BACKWARD-compatible change: records written before them still decode. */
+/**
+ * The schema's changes are BACKWARD-compatible: records written before the packed-encoding fields (version 1) and
+ * before the summary's fields moved to the front (version 2) still decode, and the registry accepts each version.
+ */
 @ExtendWith(EmbeddedPlatformExtension.class)
 class TeacherLogitsEvolutionTest {
 
     private static Schema firstSchema() throws IOException {
-        try (InputStream in = TeacherLogitsEvolutionTest.class.getResourceAsStream("/avro-history/TeacherLogits-1.avsc")) {
+        return historySchema(1);
+    }
+
+    private static Schema historySchema(int version) throws IOException {
+        try (InputStream in = TeacherLogitsEvolutionTest.class.getResourceAsStream("/avro-history/TeacherLogits-" + version + ".avsc")) {
             Schema.Parser parser = new Schema.Parser();
             parser.parse(Split.getClassSchema().toString());
             return parser.parse(in);
@@ -93,7 +100,11 @@ class TeacherLogitsEvolutionTest {
     void shouldBeAcceptedByARegistryThatEnforcesBackwardCompatibility(EmbeddedPlatform platform) throws IOException {
         SchemaRegistryClient registry = new SchemaRegistryClient(platform.schemaRegistryUrl(), 1, Duration.ofMillis(10));
         int first = registry.register("evolution.teacher-logits-value", firstSchema());
+        int second = registry.register("evolution.teacher-logits-value", historySchema(2));
         int current = registry.register("evolution.teacher-logits-value", TeacherLogits.getClassSchema());
-        assertThat(current).isNotEqualTo(first);
+        assertThat(List.of(first, second, current)).doesNotHaveDuplicates();
+        // the current schema only moved the summary's fields to the front: records of the second read as they were
+        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(TeacherLogits.getClassSchema(), historySchema(2)).getType())
+                .isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
     }
 }
