@@ -20,9 +20,9 @@ import java.util.List;
  * writer schema: one operation a value, in the order the values are written (a record's fields are written one
  * after another, so the teacher's identity record is planned field by field), run by one loop over an
  * {@link AvroBinaryCursor} that passes over skipped values by their lengths, and ends with the last summary field:
- * what follows it is not looked at (in the current schema, the token ids and the top-K bytes). The plan accepts the types the current
- * schema has (and int for the long {@code computationId}, a promotion Avro allows: both are zig-zag varints); another
- * type is refused when the plan is made, naming the field.
+ * what follows it is not looked at (in the current schema, the token ids and the top-K bytes). The plan accepts the
+ * types the current schema has (and int for the long {@code computationId}, a promotion Avro allows: both are zig-zag
+ * varints); another type is refused when the plan is made, naming the field.
  */
 public final class LogitSummaryReader {
 
