@@ -83,8 +83,8 @@ public final class DeadLetters implements AutoCloseable {
     /** A Kafka record that could not be processed, whose value its reader holds in another form than bytes. */
     public void publish(ConsumerRecord<byte[], ?> record, byte[] value, Throwable error) {
         DeadLetter letter = ofKafkaRecord(service, record.topic(), record.partition(), record.offset(), record.key(), value, error);
-        String sourceAndReason = sourceAndReason(letter);
-        if (sent != null && !sent.add(sourceAndReason)) {
+        String remembered = sent == null ? null : sourceAndReason(letter);
+        if (remembered != null && !sent.add(remembered)) {
             log.info("{}: record {}-{}@{} is already in {} for this reason, not sent again: {}", service, record.topic(),
                     record.partition(), record.offset(), topic.name(), letter.getErrorMessage());
             return;
@@ -93,8 +93,8 @@ public final class DeadLetters implements AutoCloseable {
         try {
             send(record.key(), letter);
         } catch (RuntimeException e) {
-            if (sent != null) {
-                sent.remove(sourceAndReason); // not stored: the next attempt must send it
+            if (remembered != null) {
+                sent.remove(remembered); // not stored: the next attempt must send it
             }
             throw e;
         }
