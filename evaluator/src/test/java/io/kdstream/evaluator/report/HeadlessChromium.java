@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Debian's {@code chromium} in headless mode, for tests that check what a browser really makes of a page. Missing
- * chromium is a failure with the fix in its message, never a skip: CI installs it in {@code .ci/run}.
+ * chromium is a failure with the fix in its message, never a skip: {@code ./kdstream test} installs it.
  */
 final class HeadlessChromium {
 
@@ -38,7 +38,7 @@ final class HeadlessChromium {
             }
         }
         throw new AssertionError("no chromium on the PATH (looked for " + NAMES + "): install it with 'apt-get install -y chromium' "
-                + "(.ci/run does) or set CHROMIUM_BIN");
+                + "(./kdstream test does) or set CHROMIUM_BIN");
     }
 
     /** The page's DOM after the browser has parsed it. */
