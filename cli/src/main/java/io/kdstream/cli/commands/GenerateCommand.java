@@ -59,7 +59,7 @@ public final class GenerateCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--difficulty", defaultValue = "easy", description = "easy (the default: two-digit arithmetic, "
-            + "programs of one loop or branch), medium or hard (more digits; longer programs with more branches)")
+            + "short programs), medium or hard (more digits; longer programs with more branches)")
     Difficulty difficulty;
 
     @Option(names = "--wrong-share", defaultValue = "0", description = "share of train examples, in [0, 1], given a "

@@ -1,15 +1,13 @@
 package io.kdstream.producers.generate;
 
-import java.util.Arrays;
 import java.util.Locale;
-import java.util.stream.Collectors;
 
 /**
  * How hard the generated problems are. {@link #EASY} is what the generators have always made (the same problems for
  * the same seed); the harder levels keep every example within the default models' 96-token context.
  */
 public enum Difficulty {
-    /** Two-digit arithmetic; one-sentence code tasks with programs of one loop or branch. */
+    /** Two-digit arithmetic; the original code families, short programs of mostly one loop or branch. */
     EASY(2),
     /** Three-digit arithmetic; code tasks with a loop and a branch, or two branches. */
     MEDIUM(3),
@@ -29,16 +27,5 @@ public enum Difficulty {
 
     public String configName() {
         return name().toLowerCase(Locale.ROOT);
-    }
-
-    /** @throws IllegalArgumentException naming the accepted values */
-    public static Difficulty parse(String text) {
-        for (Difficulty difficulty : values()) {
-            if (difficulty.configName().equalsIgnoreCase(text.trim())) {
-                return difficulty;
-            }
-        }
-        throw new IllegalArgumentException("difficulty must be one of "
-                + Arrays.stream(values()).map(Difficulty::configName).collect(Collectors.joining(", ")) + ", got '" + text + "'");
     }
 }

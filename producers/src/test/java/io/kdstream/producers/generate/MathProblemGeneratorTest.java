@@ -85,6 +85,8 @@ class MathProblemGeneratorTest {
             Prompt prompt = problem.toPrompt("t");
             assertThat(SdgMetadata.isWrong(prompt.getMetadata())).isTrue();
             assertThat(prompt.getExpectedAnswer()).as("the expected answer stays the correct one").isEqualTo(problem.answer());
+            assertThat(problem.prompt().length() + problem.response().length()).as(problem.response())
+                    .isLessThanOrEqualTo(CodeTemplates.MAX_EXAMPLE_CHARS);
         }
         assertThat(slippedDigitPlaces).as("slips fall in every column").hasSize(difficulty.mathDigits());
     }
