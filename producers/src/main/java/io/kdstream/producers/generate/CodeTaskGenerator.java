@@ -96,9 +96,8 @@ public final class CodeTaskGenerator implements SdgGenerator<CodeTaskGenerator.C
     /** The task with a wrong program, the mistake chosen from the seed and the task. */
     @Override
     public Optional<CodeTask> wrong(CodeTask task) {
-        SplittableRandom mistakes = new SplittableRandom(seed * 31 + Splits.crc32(task.canonical()));
         return WrongPrograms.pick(task.response(), task.tests(), CodeTemplates.MAX_EXAMPLE_CHARS - task.prompt().length(),
-                        STEP_LIMIT, mistakes)
+                        STEP_LIMIT, SdgGenerator.mistakes(seed, task))
                 .map(program -> new CodeTask(task.canonical(), task.prompt(), program, task.tests(), task.split(),
                         task.difficulty(), true));
     }

@@ -77,7 +77,7 @@ public final class MathProblemGenerator implements SdgGenerator<MathProblemGener
     /** The same problem with one column slipped; the slip is chosen from the seed and the problem. */
     @Override
     public Optional<MathProblem> wrong(MathProblem problem) {
-        SplittableRandom slips = new SplittableRandom(seed * 31 + Splits.crc32(problem.canonical()));
+        SplittableRandom slips = SdgGenerator.mistakes(seed, problem);
         int column = slips.nextInt(options.difficulty().mathDigits());
         int delta = slips.nextBoolean() ? 1 : -1;
         ColumnArithmetic.Worked worked = work(problem.canonical(), new ColumnArithmetic.Slip(column, delta));

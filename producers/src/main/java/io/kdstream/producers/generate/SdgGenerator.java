@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SplittableRandom;
 
 /**
  * A synthetic SDG generator: random examples, deterministic from the generator's seed. Its {@link #distinct}
@@ -38,6 +39,11 @@ public interface SdgGenerator<E extends SdgExample> {
      * generator finds none for this problem (the next training example is then made wrong instead).
      */
     Optional<E> wrong(E example);
+
+    /** Where a generator draws the mistake in a problem's wrong response: the same for the same seed and problem. */
+    static SplittableRandom mistakes(long seed, SdgExample example) {
+        return new SplittableRandom(seed * 31 + Splits.crc32(example.canonical()));
+    }
 
     /** Distinct examples of one split, in the order drawn, until none unseen is left (then {@code hasNext} is false). */
     default Iterator<E> distinct(Split wanted) {
