@@ -20,6 +20,7 @@ import io.kdstream.trainer.cache.CachedSequence;
 import io.kdstream.trainer.cache.CacheFeed;
 import io.kdstream.trainer.cache.CacheIngest;
 import io.kdstream.trainer.cache.DiskLogitCache;
+import io.kdstream.trainer.checkpoint.BaseCheckpoint;
 import io.kdstream.trainer.checkpoint.CheckpointPublisher;
 import io.kdstream.trainer.checkpoint.CheckpointStore;
 import io.kdstream.trainer.checkpoint.TrainingState;
@@ -185,10 +186,13 @@ public final class TrainerService extends LoopService {
             log.warn("{}: not resuming from a checkpoint: {}; trying the one before", name(), refusal);
         });
         if (resumable.isEmpty()) {
-            DecoderLanguageModel student = DecoderLanguageModel.create(architecture, config.training().seed());
+            DecoderLanguageModel student = config.initCheckpoint() == null
+                    ? DecoderLanguageModel.create(architecture, config.training().seed())
+                    : BaseCheckpoint.load(config.initCheckpoint(), tokenizer.fingerprint(), architecture);
             optimizer = new StudentOptimizer(student, config.training());
             sampler = BatchSampler.start(cache, config.sampling(), config.training().seed());
-            log.info("{}: training a {}-parameter student for {} steps ({})", name(), student.parameterCount(), config.maxSteps(), config.training());
+            log.info("{}: training a {}-parameter student from {} for {} steps ({})", name(), student.parameterCount(),
+                    config.initCheckpoint() == null ? "random weights" : config.initCheckpoint(), config.maxSteps(), config.training());
             return;
         }
         TrainingState state = resumable.get().state();
