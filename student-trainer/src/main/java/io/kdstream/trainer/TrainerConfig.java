@@ -1,5 +1,6 @@
 package io.kdstream.trainer;
 
+import io.kdstream.model.tokenizer.Tokenizers;
 import io.kdstream.model.transformer.TransformerConfig;
 import io.kdstream.platform.config.ConfigException;
 import io.kdstream.platform.config.Settings;
@@ -50,10 +51,12 @@ import java.util.function.Function;
  * @param sampling           how batches are drawn from it
  * @param student            the student's shape (its vocabulary is the tokenizer's)
  * @param initCheckpoint     the base checkpoint whose weights a new run starts from; null: random weights
+ * @param tokenizer          {@code char} (the default) or the path of a Hugging Face {@code tokenizer.json}: records
+ *                           made with another tokenizer are refused, and the student's vocabulary is this one's
  */
 public record TrainerConfig(Settings settings, String runId, long maxSteps, long checkpointEvery, Path checkpointDir,
                             String teacherFingerprint, int minExamples, TrainingConfig training, CacheConfig cache,
-                            SamplingConfig sampling, StudentShape student, Path initCheckpoint) {
+                            SamplingConfig sampling, StudentShape student, Path initCheckpoint, String tokenizer) {
 
     /**
      * The student's layers, width, heads and feed-forward width ({@code kdstream.trainer.student.*}), by default the
@@ -112,7 +115,8 @@ public record TrainerConfig(Settings settings, String runId, long maxSteps, long
                             training.batchSize(),
                             settings.integer("kdstream.trainer.batch.tokens", 0)),
                     StudentShape.of(settings),
-                    settings.path(INIT_CHECKPOINT, null));
+                    settings.path(INIT_CHECKPOINT, null),
+                    settings.string("kdstream.trainer.tokenizer", Tokenizers.CHAR));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("trainer settings (kdstream.trainer.*): " + e.getMessage(), e);
         }

@@ -1,5 +1,6 @@
 package io.kdstream.teacher;
 
+import io.kdstream.model.tokenizer.Tokenizers;
 import io.kdstream.platform.config.ConfigException;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.schemas.logits.TopKEncoding;
@@ -30,11 +31,13 @@ import java.util.stream.Collectors;
  *                       score would (empty in production)
  * @param failEveryForward fault injection for tests: every forward pass fails, as on a broken device (false in
  *                       production)
+ * @param tokenizer      {@code char} (the default) or the path of a Hugging Face {@code tokenizer.json}: how prompts
+ *                       become the token ids the teacher scores
  */
 public record TeacherWorkerConfig(Settings settings, Path checkpoint, String modelId, String revision, int topK,
                                   TopKEncoding encoding, int maxRecordBytes,
                                   int batchTokens, String groupId, String device, long pauseBeforeCommitMillis,
-                                  Set<String> failForwardPrompts, boolean failEveryForward) {
+                                  Set<String> failForwardPrompts, boolean failEveryForward, String tokenizer) {
 
     public static TeacherWorkerConfig from(Settings settings) {
         String modelId = settings.string("kdstream.teacher.model.id", "kdstream-math-teacher");
@@ -51,7 +54,8 @@ public record TeacherWorkerConfig(Settings settings, Path checkpoint, String mod
                 settings.longValue("kdstream.teacher.fault.pause.before.commit.ms", 0),
                 Arrays.stream(settings.string("kdstream.teacher.fault.fail.forward.prompts", "").split(","))
                         .map(String::trim).filter(id -> !id.isEmpty()).collect(Collectors.toUnmodifiableSet()),
-                settings.bool("kdstream.teacher.fault.fail.every.forward", false));
+                settings.bool("kdstream.teacher.fault.fail.every.forward", false),
+                settings.string("kdstream.teacher.tokenizer", Tokenizers.CHAR));
     }
 
     private static TopKEncoding encoding(Settings settings) {

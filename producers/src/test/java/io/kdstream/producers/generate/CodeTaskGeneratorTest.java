@@ -1,8 +1,10 @@
 package io.kdstream.producers.generate;
 
+import io.kdstream.model.tokenizer.CharTokenizer;
 import io.kdstream.producers.ingest.CharacterPolicy;
 import io.kdstream.producers.ingest.FieldMapping;
 import io.kdstream.producers.ingest.JsonlPromptParser;
+import io.kdstream.producers.ingest.PromptText;
 import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.avro.Split;
 import io.kdstream.tinylang.Program;
@@ -153,7 +155,8 @@ class CodeTaskGeneratorTest {
     @Test
     void shouldWriteJsonlThatTheProducerReadsBackToTheSamePrompt() throws Exception {
         Prompt generated = new CodeTaskGenerator(5).next().toPrompt("kdstream-generate-code-seed-5");
-        JsonlPromptParser parser = new JsonlPromptParser("sdg", "file.jsonl", 4000, FieldMapping.defaults(), CharacterPolicy.REJECT);
+        JsonlPromptParser parser = new JsonlPromptParser("sdg", "file.jsonl", 4000, FieldMapping.defaults(),
+                new PromptText(CharacterPolicy.REJECT, new CharTokenizer()));
 
         Prompt read = parser.parse(PromptJsonl.line(generated));
 

@@ -1,6 +1,7 @@
 package io.kdstream.trainer.service;
 
-import io.kdstream.model.tokenizer.CharTokenizer;
+import io.kdstream.model.tokenizer.Tokenizer;
+import io.kdstream.model.tokenizer.Tokenizers;
 import io.kdstream.model.transformer.DecoderLanguageModel;
 import io.kdstream.model.transformer.TransformerConfig;
 import io.kdstream.platform.config.Settings;
@@ -69,7 +70,7 @@ public final class TrainerService extends LoopService {
     public static final String SERVICE = "kdstream-trainer";
 
     private final TrainerConfig config;
-    private final CharTokenizer tokenizer = new CharTokenizer();
+    private final Tokenizer tokenizer;
     private final AtomicReference<Progress> progress;
     private TopicCatalogue catalogue;
     private Deserializer<TeacherLogits> logitsDeserializer;
@@ -99,6 +100,7 @@ public final class TrainerService extends LoopService {
     public TrainerService(TrainerConfig config) {
         super(SERVICE + "-" + config.runId());
         this.config = config;
+        this.tokenizer = Tokenizers.load(config.tokenizer());
         this.progress = new AtomicReference<>(new Progress(Phase.STARTING, 0, config.maxSteps(), 0, 0, 0, 0, 0, 0, 0, 0, null, 0, 0, -1));
     }
 

@@ -1,6 +1,7 @@
 package io.kdstream.teacher.worker;
 
-import io.kdstream.model.tokenizer.CharTokenizer;
+import io.kdstream.model.tokenizer.Tokenizer;
+import io.kdstream.model.tokenizer.Tokenizers;
 import io.kdstream.model.tokenizer.TokenizedExample;
 import io.kdstream.model.topk.TopKLogits;
 import io.kdstream.model.transformer.Devices;
@@ -68,7 +69,7 @@ public final class TeacherWorker extends LoopService {
 
     private final TeacherWorkerConfig config;
     private final String instanceId;
-    private final CharTokenizer tokenizer = new CharTokenizer();
+    private final Tokenizer tokenizer;
     private final AtomicLong published = new AtomicLong();
     private TopicCatalogue catalogue;
     private TeacherModel teacher;
@@ -86,6 +87,7 @@ public final class TeacherWorker extends LoopService {
         super(SERVICE + "-" + instanceId);
         this.config = config;
         this.instanceId = instanceId;
+        this.tokenizer = Tokenizers.load(config.tokenizer());
     }
 
     @Override
