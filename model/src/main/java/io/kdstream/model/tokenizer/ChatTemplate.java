@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -77,16 +78,27 @@ final class ChatTemplate {
     }
 
     private static String describe(TemplateError error) {
-        String construct = error.getFieldName() == null || error.getFieldName().isBlank() ? "" : " in '" + error.getFieldName().trim() + "'";
+        String field = error.getFieldName() == null ? "" : error.getFieldName().trim();
+        // jinjava's field is the construct, or a fragment of it that its message already quotes
+        String construct = field.isEmpty() || error.getMessage().contains(field) ? "" : " in '" + field + "'";
         return "line " + error.getLineno() + construct + ": " + error.getMessage();
     }
 
-    /** Jinja2's {@code {{-}, {@code {%-}, {@code -}}} and {@code -%}} strip the whitespace on their side. */
+    /**
+     * Jinja2's {@code {{-}, {@code {%-}, {@code -}}} and {@code -%}} strip the whitespace on their side. The line
+     * breaks stripped move inside the tag, where they render nothing, so jinjava's line numbers stay the template's.
+     */
     static String withWhitespaceControlApplied(String template) {
-        String opened = BEFORE_TRIMMING_OPEN.matcher(template).replaceAll("$1");
-        String closed = AFTER_TRIMMING_CLOSE.matcher(opened).replaceAll("$1");
+        String opened = BEFORE_TRIMMING_OPEN.matcher(template)
+                .replaceAll(match -> Matcher.quoteReplacement(match.group(1) + lineBreaksOf(match.group())));
+        String closed = AFTER_TRIMMING_CLOSE.matcher(opened)
+                .replaceAll(match -> Matcher.quoteReplacement(lineBreaksOf(match.group()) + match.group(1)));
         // Jinja2 drops the template's last newline (keep_trailing_newline is off in transformers)
         return closed.endsWith("\n") ? closed.substring(0, closed.length() - 1) : closed;
+    }
+
+    private static String lineBreaksOf(String text) {
+        return "\n".repeat((int) text.chars().filter(c -> c == '\n').count());
     }
 
     /** Templates call {@code raise_exception(message)} to refuse a conversation (roles out of order, say). */

@@ -104,6 +104,7 @@ class HuggingFaceTokenizerGoldenTest {
         // jinjava lacks Python's slices and string methods, which Qwen3's template uses: refused, naming them
         assertThatThrownBy(() -> qwen3.renderChat(List.of(ChatTurn.user("What is 2 + 3?"))))
                 .isInstanceOf(ChatTemplateException.class)
-                .hasMessageContaining("messages[::-1]");
+                .hasMessageContaining("line 18: Error parsing 'messages[::-1]'")
+                .hasMessageContaining("line 17 in '[ namespace(multi_step_tool=true");
     }
 }
