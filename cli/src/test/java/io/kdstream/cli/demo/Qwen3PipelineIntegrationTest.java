@@ -55,7 +55,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A pipeline tokenized by Qwen3's real tokenizer, on the embedded broker and registry: chat JSONL through the producer
  * (rendered with a ChatML template) to kd.prompts, the cache router, a teacher worker whose DJL teacher has Qwen3's
  * vocabulary, the trainer (a student with Qwen3's vocabulary) and its checkpoint, and the evaluator; then the
- * tokenizer fingerprints refuse the char tokenizer on the teacher's and the student's side.
+ * tokenizer fingerprints refuse the char tokenizer: in a trainer, in the student's checkpoint and in the teacher's.
  */
 @ExtendWith(EmbeddedPlatformExtension.class)
 class Qwen3PipelineIntegrationTest {
@@ -147,7 +147,19 @@ class Qwen3PipelineIntegrationTest {
         assertThat(CheckpointFile.readHeader(studentFile).tokenizerFingerprint()).isEqualTo(qwen3.fingerprint());
         assertThat(evaluation(platform, runId).orElseThrow().getCheckpointUri()).isEqualTo(checkpoint.getUri());
 
-        // another tokenizer is refused: by the student's checkpoint (as an evaluator reads it) and by the teacher's
+        // another tokenizer is refused: a char-tokenized trainer dead-letters the Qwen3 records and trains on none
+        TrainerService charTrainer = new TrainerService(TrainerConfig.from(settings.with(Map.of(
+                "kdstream.trainer.tokenizer", "char", "kdstream.trainer.run.id", runId + "-char", "kdstream.trainer.min.examples", "1"))));
+        try {
+            charTrainer.start();
+            // the TRAIN split's records: test prompts are never trained on, so never refused either
+            await("the char trainer's refusals", List.of(charTrainer), () -> charTrainer.progress().deadLettered() >= TRAIN);
+            assertThat(charTrainer.progress().cachedExamples()).isZero();
+            assertThat(charTrainer.progress().step()).isZero();
+        } finally {
+            Resources.closeAll("qwen3-pipeline", charTrainer);
+        }
+        // ... by the student's checkpoint (as an evaluator reads it) and by the teacher's
         String charFingerprint = new CharTokenizer().fingerprint();
         assertThatThrownBy(() -> CheckpointFile.read(studentFile, checkpoint.getSha256(), charFingerprint).close())
                 .isInstanceOf(CheckpointException.class).hasMessageContaining(qwen3.fingerprint());
