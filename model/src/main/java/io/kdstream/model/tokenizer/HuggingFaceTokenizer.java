@@ -1,6 +1,7 @@
 package io.kdstream.model.tokenizer;
 
 import ai.djl.huggingface.tokenizers.Encoding;
+import io.kdstream.model.djl.DjlTokenizers;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -16,12 +17,11 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
  * A Hugging Face tokenizer read from a {@code tokenizer.json} (DJL's binding of the Rust {@code tokenizers} library,
- * whose native library is inside its jar), with the {@code tokenizer_config.json} beside it for the end-of-sequence
+ * whose native library is inside its jar, loaded by {@link DjlTokenizers}), with the {@code tokenizer_config.json} beside it for the end-of-sequence
  * and padding tokens and the chat template.
  *
  * <p>Framing: the prompt (already rendered with the chat template by the producer) is encoded with the tokenizer's own
@@ -77,12 +77,7 @@ public final class HuggingFaceTokenizer implements Tokenizer {
         if (!Files.isRegularFile(configFile)) {
             throw new IOException("no " + configFile + " beside " + tokenizerJson + " (it names the end-of-sequence token)");
         }
-        // DJL reports each tokenizer it loads to its makers unless told not to; kdstream talks to no one it was not asked to
-        if (System.getenv("OPT_OUT_TRACKING") == null && System.getProperty("OPT_OUT_TRACKING") == null) {
-            System.setProperty("OPT_OUT_TRACKING", "true");
-        }
-        ai.djl.huggingface.tokenizers.HuggingFaceTokenizer tokenizer = ai.djl.huggingface.tokenizers.HuggingFaceTokenizer
-                .newInstance(tokenizerJson, Map.of("truncation", "false", "padding", "false", "addSpecialTokens", "false"));
+        ai.djl.huggingface.tokenizers.HuggingFaceTokenizer tokenizer = DjlTokenizers.load(tokenizerJson);
         String fingerprint = "hf:" + sha256Hex(tokenizerJson, configFile).substring(0, 16);
         return new HuggingFaceTokenizer(tokenizer, fingerprint, vocabularySize(tokenizerJson),
                 TokenizerConfigFile.read(configFile), configFile.toString(), chatTemplate);

