@@ -1,12 +1,12 @@
 package io.kdstream.producers;
 
+import io.kdstream.model.tokenizer.Tokenizers;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.kafka.TopicAdmin;
 import io.kdstream.producers.ingest.IngestSummary;
-import io.kdstream.model.tokenizer.Tokenizers;
 import io.kdstream.producers.ingest.JsonlPromptParser;
-import io.kdstream.producers.ingest.PromptText;
 import io.kdstream.producers.ingest.PromptFileIngester;
+import io.kdstream.producers.ingest.PromptText;
 import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.deadletter.DeadLetters;
 import io.kdstream.schemas.topics.TopicCatalogue;

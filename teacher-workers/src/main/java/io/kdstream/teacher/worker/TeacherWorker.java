@@ -1,8 +1,8 @@
 package io.kdstream.teacher.worker;
 
+import io.kdstream.model.tokenizer.TokenizedExample;
 import io.kdstream.model.tokenizer.Tokenizer;
 import io.kdstream.model.tokenizer.Tokenizers;
-import io.kdstream.model.tokenizer.TokenizedExample;
 import io.kdstream.model.topk.TopKLogits;
 import io.kdstream.model.transformer.Devices;
 import io.kdstream.platform.config.ConfigException;
