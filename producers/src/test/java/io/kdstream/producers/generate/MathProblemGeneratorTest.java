@@ -1,8 +1,10 @@
 package io.kdstream.producers.generate;
 
+import io.kdstream.model.tokenizer.CharTokenizer;
 import io.kdstream.producers.ingest.CharacterPolicy;
 import io.kdstream.producers.ingest.FieldMapping;
 import io.kdstream.producers.ingest.JsonlPromptParser;
+import io.kdstream.producers.ingest.PromptText;
 import io.kdstream.schemas.answers.FinalAnswer;
 import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.avro.Split;
@@ -118,7 +120,8 @@ class MathProblemGeneratorTest {
     void shouldCarryTheWrongMarkThroughJsonlToTheProducer() throws Exception {
         MathProblemGenerator.MathProblem problem = new MathProblemGenerator(4, new SdgOptions(Difficulty.HARD, 1)).generate(1, Split.TRAIN).get(0);
         Prompt generated = problem.toPrompt("kdstream-generate-math-seed-4-hard-wrong-1.0");
-        JsonlPromptParser parser = new JsonlPromptParser("sdg", "file.jsonl", 4000, FieldMapping.defaults(), CharacterPolicy.REJECT);
+        JsonlPromptParser parser = new JsonlPromptParser("sdg", "file.jsonl", 4000, FieldMapping.defaults(),
+                new PromptText(CharacterPolicy.REJECT, new CharTokenizer()));
 
         Prompt read = parser.parse(PromptJsonl.line(generated));
 
