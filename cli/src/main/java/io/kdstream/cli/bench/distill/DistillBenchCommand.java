@@ -3,7 +3,7 @@ package io.kdstream.cli.bench.distill;
 import io.kdstream.cli.bench.BenchmarkContext;
 import io.kdstream.cli.bench.BenchmarksFile;
 import io.kdstream.model.tokenizer.CharTokenizer;
-import io.kdstream.platform.config.Settings;
+import io.kdstream.producers.generate.Difficulty;
 import io.kdstream.platform.embedded.EmbeddedPlatform;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,7 +16,10 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 
 /** {@code kdstream bench distill}: the seed's table, KD+SFT against SFT, on kdstream's own math and code tasks. */
@@ -33,24 +36,47 @@ public final class DistillBenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "smoke run: SFT, KD+SFT at S and 0.7 S, online KD; one seed, fewer steps and prompts")
     boolean quick;
 
-    @Option(names = "--steps", description = "S, SFT's steps (default: 1000, --quick 300)")
+    @Option(names = "--setting", defaultValue = "control", description = "control (clean easy data, students from scratch, the default "
+            + "teacher; today's table) or seed-like (medium tasks, wrong SDG responses, a strong teacher of 10 x the student trained on 5 x its "
+            + "prompts, a pretrained base student; a data set, teacher and base student a seed) (default: ${DEFAULT-VALUE})")
+    String setting;
+
+    @Option(names = "--student", description = "scratch or pretrained: where every student run starts (default: control scratch, seed-like pretrained)")
+    StudentStart student;
+
+    @Option(names = "--difficulty", description = "easy, medium or hard tasks (default: control easy, seed-like medium)")
+    Difficulty difficulty;
+
+    @Option(names = "--wrong-share", description = "share of wrong training responses, the teacher's data too (default: control 0, seed-like 0.1)")
+    Double wrongShare;
+
+    @Option(names = "--sweeps", split = ",", description = "seed-like rows beside SFT and KD+SFT at S and 0.7 S: any of k, sft-weight, variant, "
+            + "direction, online, wrong-share, student (default: all; --quick online)")
+    List<String> sweeps;
+
+    @Option(names = "--steps", description = "S, SFT's steps (default: control 1000, seed-like 2000, --quick 300)")
     Long steps;
 
-    @Option(names = "--seeds", description = "seeds a config (default: 3, --quick 1)")
+    @Option(names = "--seeds", description = "seeds a config; in the seed-like setting each seed also draws its own data, teacher and base "
+            + "student (default: control 3, seed-like 5, --quick 1)")
     Integer seeds;
 
-    @Option(names = "--curve-points", description = "checkpoints along the SFT and KD+SFT learning curves (default: 10)")
-    int curvePoints = 10;
+    @Option(names = "--curve-points", description = "checkpoints along the SFT and KD+SFT learning curves (default: 10; seed-like 20, every 0.05 S)")
+    Integer curvePoints;
 
     @Option(names = "--train-prompts", description = "training prompts of each dataset (math, code) (default: 2000, --quick 1000)")
     Integer trainPrompts;
 
-    @Option(names = "--test-prompts", description = "held-out prompts of each dataset (default: 200, --quick 100)")
+    @Option(names = "--test-prompts", description = "held-out prompts of each dataset (default: control 200, seed-like 500, --quick 100)")
     Integer testPrompts;
 
-    @Option(names = "--teacher-steps", defaultValue = "" + DistillBenchmark.DEFAULT_TEACHER_STEPS,
-            description = "SFT steps of the teacher, when it must be trained (default: ${DEFAULT-VALUE})")
-    long teacherSteps;
+    @Option(names = "--teacher-steps", description = "SFT steps of the teacher, when it must be trained (default: control "
+            + DistillBenchmark.DEFAULT_TEACHER_STEPS + ", seed-like 3000)")
+    Long teacherSteps;
+
+    @Option(names = "--base-student-steps", defaultValue = "" + DistillBenchmark.DEFAULT_BASE_STUDENT_STEPS,
+            description = "pretraining steps of the base student, when it must be trained (default: ${DEFAULT-VALUE})")
+    long baseStudentSteps;
 
     @Option(names = "--batch-size", defaultValue = "16", description = "student batch size (default: ${DEFAULT-VALUE})")
     int batchSize;
@@ -89,32 +115,60 @@ public final class DistillBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         loadBefore = loadAverage();
-        long s = steps != null ? steps : quick ? 300 : 1000;
-        int n = seeds != null ? seeds : quick ? 1 : 3;
+        DistillSetting chosen = DistillSetting.parse(setting);
+        long s = steps != null ? steps : chosen.defaultSteps(quick);
+        int n = seeds != null ? seeds : chosen.defaultSeeds(quick);
+        int points = curvePoints != null ? curvePoints : chosen.defaultCurvePoints(quick);
+        long teacher = teacherSteps != null ? teacherSteps : chosen.defaultTeacherSteps();
         List<Long> seedList = LongStream.rangeClosed(1, n).boxed().toList();
-        int vocabulary = new CharTokenizer().vocabularySize();
-        DistillPlan plan = quick ? DistillPlan.quick(s, seedList, vocabulary, curvePoints) : DistillPlan.full(s, seedList, vocabulary, curvePoints);
+        DistillPlan plan = plan(chosen, s, seedList, points);
         Path workDir = Files.createTempDirectory("kdstream-bench-distill-");
         DistillBenchmark.Options options = new DistillBenchmark.Options(plan,
-                trainPrompts != null ? trainPrompts : quick ? 1000 : 2000, testPrompts != null ? testPrompts : quick ? 100 : 200,
-                teacherSteps, batchSize, learningRate, workers, threads, workDir, EmbeddedPlatform.defaultHome(), trainerSettings);
-        System.err.println("bench distill: " + plan.runs().size() + " student runs; work directory " + workDir);
-        DistillBenchmark.Outcome outcome;
-        try (EmbeddedPlatform platform = EmbeddedPlatform.start(EmbeddedPlatform.defaultHome())) {
-            Settings settings = Settings.of(Map.of(Settings.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
-                    Settings.SCHEMA_REGISTRY_URL, platform.schemaRegistryUrl()));
-            outcome = new DistillBenchmark(settings, options, line -> System.err.println("bench distill: " + line)).run();
-        }
-        DistillReport report = new DistillReport(plan, outcome, teacherSteps);
-        String name = (quick ? "distill-quick" : "distill") + (label == null ? "" : "-" + label.replaceAll("[^A-Za-z0-9]+", "-").toLowerCase(Locale.ROOT));
+                trainPrompts != null ? trainPrompts : chosen.defaultTrainPerDataset(quick),
+                testPrompts != null ? testPrompts : chosen.defaultTestPerDataset(quick),
+                teacher, batchSize, learningRate, workers, threads, workDir, EmbeddedPlatform.defaultHome(), trainerSettings, chosen,
+                difficulty != null ? difficulty : chosen.defaultDifficulty(), baseStudentSteps);
+        System.err.println("bench distill (" + chosen.configName() + "): " + plan.runs().size() + " student runs in "
+                + plan.byCohort(chosen).size() + " cohort(s); work directory " + workDir);
+        DistillBenchmark.Outcome outcome = new DistillExperiment(options, line -> System.err.println("bench distill: " + line)).run();
+        DistillReport report = new DistillReport(plan, outcome, teacher);
+        String name = (quick ? "distill-quick" : "distill") + (chosen == DistillSetting.CONTROL ? "" : "-" + chosen.configName())
+                + (label == null ? "" : "-" + label.replaceAll("[^A-Za-z0-9]+", "-").toLowerCase(Locale.ROOT));
         Path svg = report.writeFiles(reportDir, name);
         String body = section(options, outcome, report, svg);
-        String heading = quick ? "Distillation: KD+SFT against SFT (quick run)" : "Distillation: KD+SFT against SFT";
+        String heading = (chosen == DistillSetting.CONTROL ? "Distillation: KD+SFT against SFT" : "Distillation, seed-like setting: KD+SFT against SFT")
+                + (quick ? " (quick run)" : "");
         BenchmarksFile.writeSection(out, label == null ? heading : heading + ", " + label, body);
         System.out.print(report.table());
         System.out.println();
         System.out.println(report.headlineText());
         return 0;
+    }
+
+    /** The control's table (from the chosen start and wrong share), or the seed-like table with its sweeps. */
+    private DistillPlan plan(DistillSetting chosen, long s, List<Long> seedList, int points) {
+        int vocabulary = new CharTokenizer().vocabularySize();
+        double share = wrongShare != null ? wrongShare : chosen.defaultWrongShare();
+        StudentStart start = student != null ? student : chosen.defaultStart();
+        if (chosen == DistillSetting.CONTROL) {
+            return (quick ? DistillPlan.quick(s, seedList, vocabulary, points) : DistillPlan.full(s, seedList, vocabulary, points)).on(share, start);
+        }
+        Set<DistillPlan.Sweep> chosenSweeps = sweeps != null ? sweeps.stream().map(DistillPlan.Sweep::parse).collect(Collectors.toCollection(() -> EnumSet.noneOf(DistillPlan.Sweep.class)))
+                : quick ? EnumSet.of(DistillPlan.Sweep.ONLINE) : EnumSet.allOf(DistillPlan.Sweep.class);
+        return DistillPlan.seedLike(s, seedList, vocabulary, points, share, start, chosenSweeps);
+    }
+
+    private static int teacherPrompts(DistillBenchmark.Options options) {
+        return options.setting().teacherTrainPerDataset(options.trainPerDataset());
+    }
+
+    /** The setting's conditions in words: difficulty, wrong responses, where students start, cohorts. */
+    private static String conditions(DistillBenchmark.Options options, DistillBenchmark.Outcome outcome) {
+        return " (setting " + options.setting().configName() + ": " + options.difficulty().configName() + " tasks; wrong training responses and "
+                + "student starts as each row says, a pretrained student starting from a base student of the same shape pretrained for "
+                + options.baseStudentSteps() + " steps on the training problems' text without answers and the other difficulties' worked "
+                + "examples, cached under KDSTREAM_HOME/students; " + outcome.teachers().size() + " cohort(s) of data, teacher and cache, each on "
+                + "an embedded platform of its own)";
     }
 
     private String section(DistillBenchmark.Options options, DistillBenchmark.Outcome outcome, DistillReport report, Path svg) {
@@ -129,10 +183,15 @@ public final class DistillBenchCommand implements Callable<Integer> {
                 + String.format(Locale.ROOT, "%.1f", outcome.totalSeconds() / 60) + " minutes.\n\n"
                 + "Setup: " + options.trainPerDataset() + " math + " + options.trainPerDataset() + " code training prompts and "
                 + options.testPerDataset() + " + " + options.testPerDataset() + " held-out test prompts (generated, split by problem hash) "
-                + "produced to `kd.prompts`; the teacher (default teacher architecture, trained by kdstream's SFT trainer for "
-                + options.teacherSteps() + " steps on " + DistillBenchmark.TEACHER_TRAIN_PER_DATASET + " + " + DistillBenchmark.TEACHER_TRAIN_PER_DATASET
-                + " training prompts, a superset of the students', cached as `" + teacher.checkpoint().getFileName() + "` under KDSTREAM_HOME/teachers; "
-                + "reproduce it with `kdstream bench distill --teacher-steps " + options.teacherSteps() + "` on an empty KDSTREAM_HOME) "
+                + "produced to `kd.prompts`" + conditions(options, outcome) + "; the teacher ("
+                + (options.setting() == DistillSetting.CONTROL ? "default teacher architecture" : "strong teacher architecture, 6 layers of width 128")
+                + String.format(Locale.ROOT, ", %,d parameters,", teacher.parameters()) + " trained by kdstream's SFT trainer for "
+                + options.teacherSteps() + " steps on " + teacherPrompts(options) + " + " + teacherPrompts(options)
+                + " training prompts, a superset of the students' with the same wrong share"
+                + (Double.isNaN(teacher.trainSeconds()) ? "" : String.format(Locale.ROOT, ", in %.1f minutes", teacher.trainSeconds() / 60))
+                + ", cached as `" + teacher.checkpoint().getFileName() + "` under KDSTREAM_HOME/teachers"
+                + (outcome.teachers().size() > 1 ? " (the first cohort's; one a cohort)" : "") + "; "
+                + "reproduce it with the same command on an empty KDSTREAM_HOME) "
                 + String.format(Locale.ROOT, "ran as %d teacher workers behind the cache router and cached %d sequences at K=%d in %.1f s "
                         + "(%.1f bytes a token, %.3f bytes a top-K entry, packed). ",
                 options.workers(), teacher.cacheRecords(), DistillPlan.CACHE_K, teacher.cacheSeconds(), teacher.bytesPerToken(), teacher.bytesPerEntry())

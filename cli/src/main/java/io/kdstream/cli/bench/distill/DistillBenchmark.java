@@ -7,12 +7,15 @@ import io.kdstream.evaluator.service.EvaluatorService;
 import io.kdstream.model.checkpoint.CheckpointFile;
 import io.kdstream.model.checkpoint.LoadedCheckpoint;
 import io.kdstream.model.tokenizer.CharTokenizer;
+import io.kdstream.model.transformer.TransformerConfig;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.kafka.TopicAdmin;
 import io.kdstream.platform.kafka.TopicSnapshot;
 import io.kdstream.platform.service.Resources;
 import io.kdstream.producers.PromptProducer;
 import io.kdstream.producers.PromptProducerConfig;
+import io.kdstream.producers.generate.Difficulty;
+import io.kdstream.producers.generate.SdgOptions;
 import io.kdstream.schemas.avro.EvalResult;
 import io.kdstream.schemas.avro.EvalStatus;
 import io.kdstream.schemas.avro.Prompt;
@@ -23,6 +26,8 @@ import io.kdstream.teacher.model.TeacherModel;
 import io.kdstream.teacher.router.CacheRouter;
 import io.kdstream.teacher.router.CacheRouterConfig;
 import io.kdstream.teacher.worker.TeacherWorker;
+import io.kdstream.trainer.TrainerConfig;
+import io.kdstream.trainer.sft.SupervisedTraining;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.nio.file.Files;
@@ -48,6 +53,7 @@ import java.util.function.Consumer;
 public final class DistillBenchmark {
 
     public static final long DEFAULT_TEACHER_STEPS = 1500;
+    public static final long DEFAULT_BASE_STUDENT_STEPS = 1500;
     public static final int TEACHER_TRAIN_PER_DATASET = 2000;
     public static final long DATA_SEED = 11;
     public static final long TEACHER_SEED = 7;
@@ -63,21 +69,42 @@ public final class DistillBenchmark {
      */
     public record Options(DistillPlan plan, int trainPerDataset, int testPerDataset, long teacherSteps, int batchSize,
                           double learningRate, int workers, int threads, Path workDir, Path kdstreamHome,
-                          Map<String, String> trainerOverrides) {
+                          Map<String, String> trainerOverrides, DistillSetting setting, Difficulty difficulty, long baseStudentSteps) {
 
+        /** The control setting's conditions: clean easy data, the default teacher. */
         public Options(DistillPlan plan, int trainPerDataset, int testPerDataset, long teacherSteps, int batchSize,
                        double learningRate, int workers, int threads, Path workDir, Path kdstreamHome) {
-            this(plan, trainPerDataset, testPerDataset, teacherSteps, batchSize, learningRate, workers, threads, workDir, kdstreamHome, Map.of());
+            this(plan, trainPerDataset, testPerDataset, teacherSteps, batchSize, learningRate, workers, threads, workDir, kdstreamHome, Map.of(),
+                    DistillSetting.CONTROL, Difficulty.EASY, DEFAULT_BASE_STUDENT_STEPS);
+        }
+
+        /** The same options for one cohort's share of the plan, with a work directory of its own. */
+        Options forCohort(DistillPlan cohortPlan, Path cohortWorkDir) {
+            return new Options(cohortPlan, trainPerDataset, testPerDataset, teacherSteps, batchSize, learningRate, workers, threads, cohortWorkDir,
+                    kdstreamHome, trainerOverrides, setting, difficulty, baseStudentSteps);
         }
     }
 
-    /** What the teacher is and scores, and what its cache costs. */
+    /**
+     * What the teacher is and scores, and what its cache costs.
+     *
+     * @param trainSeconds how long the teacher took to train, where its training record is kept (NaN otherwise)
+     */
     public record TeacherSummary(Path checkpoint, String fingerprint, long parameters, double trainSeconds, double mathExactMatch,
                                  double codePassAt1, double answerCe, double cacheSeconds, long cacheRecords, double bytesPerToken,
                                  double bytesPerEntry) {
     }
 
-    public record Outcome(TeacherSummary teacher, List<RunOutcome> runs, double totalSeconds) {
+    /** The runs of one or more cohorts, each with its teacher. */
+    public record Outcome(List<TeacherSummary> teachers, List<RunOutcome> runs, double totalSeconds) {
+
+        public Outcome(TeacherSummary teacher, List<RunOutcome> runs, double totalSeconds) {
+            this(List.of(teacher), runs, totalSeconds);
+        }
+
+        public TeacherSummary teacher() {
+            return teachers.get(0);
+        }
     }
 
     private final Settings settings;
@@ -94,10 +121,12 @@ public final class DistillBenchmark {
     public Outcome run() throws Exception {
         long started = System.nanoTime();
         TopicAdmin.ensureTopics(settings.clientProperties(), TopicCatalogue.ALL);
-        DistillData data = DistillData.generate(options.trainPerDataset(), options.testPerDataset(), DATA_SEED);
-        long teacherStarted = System.nanoTime();
-        Path teacher = prepareTeacher();
-        double teacherSeconds = (System.nanoTime() - teacherStarted) / 1e9;
+        DistillCohort cohort = cohort();
+        SdgOptions sdg = new SdgOptions(options.difficulty(), cohort.wrongShare());
+        DistillData data = DistillData.generate(options.trainPerDataset(), options.testPerDataset(), cohort.dataSeed(), sdg);
+        Path teacher = prepareTeacher(cohort, sdg);
+        double teacherSeconds = CachedSftModel.trainSeconds(teacher).orElse(Double.NaN);
+        Path baseStudent = options.plan().configs().stream().anyMatch(c -> c.start() == StudentStart.PRETRAINED) ? prepareBaseStudent(cohort) : null;
         String fingerprint = TeacherModel.fingerprintOf(TeacherWorkerConfig.from(teacherSettings(teacher)));
         try (PromptProducer producer = new PromptProducer(PromptProducerConfig.from(settings))) {
             producer.send(data.all());
@@ -122,7 +151,7 @@ public final class DistillBenchmark {
             DistillPlan.Run run = runs.get(i);
             String runId = run.runId(benchId);
             long runStarted = System.nanoTime();
-            StudentRunProcess.Result result = train(run, runId, teacher, fingerprint, data.train().size());
+            StudentRunProcess.Result result = train(run, runId, teacher, fingerprint, data.train().size(), baseStudent);
             double wall = (System.nanoTime() - runStarted) / 1e9;
             trained.put(runId, result);
             walls.put(runId, wall);
@@ -148,14 +177,41 @@ public final class DistillBenchmark {
                 "kdstream.teacher.topk", Integer.toString(DistillPlan.CACHE_K)));
     }
 
-    private Path prepareTeacher() throws Exception {
-        DistillData teacherData = DistillData.generate(TEACHER_TRAIN_PER_DATASET, 1, DATA_SEED);
-        DistillTeacher recipe = new DistillTeacher(options.teacherSteps(), TEACHER_SEED, teacherData.tag());
+    /** The one cohort this benchmark's plan belongs to (a plan of several cohorts runs through {@link DistillExperiment}). */
+    private DistillCohort cohort() {
+        List<DistillCohort> cohorts = options.plan().runs().stream().map(options.setting()::cohortOf).distinct().toList();
+        if (cohorts.size() != 1) {
+            throw new IllegalArgumentException("one benchmark runs one cohort (data, teacher, cache); this plan has " + cohorts);
+        }
+        return cohorts.get(0);
+    }
+
+    /** The teacher's data: the students' prompts are its prefix, with the same wrong share. */
+    private DistillData teacherData(DistillCohort cohort, SdgOptions sdg) {
+        return DistillData.generate(options.setting().teacherTrainPerDataset(options.trainPerDataset()), 1, cohort.dataSeed(), sdg);
+    }
+
+    private Path prepareTeacher(DistillCohort cohort, SdgOptions sdg) throws Exception {
+        DistillData teacherData = teacherData(cohort, sdg);
+        CachedSftModel recipe = CachedSftModel.teacher(options.setting().teacherArchitecture(new CharTokenizer().vocabularySize()),
+                options.teacherSteps(), cohort.teacherSeed(), teacherData.tag());
+        return cached(recipe, "teacher", teacherData.teacherExamples());
+    }
+
+    /** The student's architecture pretrained on general data of the tasks' language (no answers of the students' data). */
+    private Path prepareBaseStudent(DistillCohort cohort) throws Exception {
+        DistillData pool = teacherData(cohort, new SdgOptions(options.difficulty(), 0));
+        CachedSftModel recipe = CachedSftModel.baseStudent(TransformerConfig.student(new CharTokenizer().vocabularySize()),
+                options.baseStudentSteps(), cohort.dataSeed(), pool.tag() + "-text+others");
+        return cached(recipe, "base student", pool.pretrainingCorpus(DistillSetting.FULL_TRAIN_PER_DATASET));
+    }
+
+    private Path cached(CachedSftModel recipe, String role, List<SupervisedTraining.Example> data) throws Exception {
         Path checkpoint = recipe.cachedCheckpoint(options.kdstreamHome());
         if (!Files.exists(checkpoint)) {
-            log.accept("no teacher at " + checkpoint + ": training one with kdstream's SFT trainer (once; it is kept for later runs)");
+            log.accept("no " + role + " at " + checkpoint + ": training one with kdstream's SFT trainer (once; it is kept for later runs)");
         }
-        return recipe.trainIfMissing(checkpoint, teacherData.teacherExamples());
+        return recipe.trainIfMissing(checkpoint, data);
     }
 
     /** Router and teacher workers until every prompt (train and test) has its logits in the cache. */
@@ -195,7 +251,8 @@ public final class DistillBenchmark {
         return seconds;
     }
 
-    private StudentRunProcess.Result train(DistillPlan.Run run, String runId, Path teacher, String fingerprint, int trainExamples) throws Exception {
+    private StudentRunProcess.Result train(DistillPlan.Run run, String runId, Path teacher, String fingerprint, int trainExamples,
+                                           Path baseStudent) throws Exception {
         RunConfig config = run.config();
         Map<String, String> trainer = new HashMap<>();
         trainer.put("kdstream.trainer.run.id", runId);
@@ -218,6 +275,9 @@ public final class DistillBenchmark {
         trainer.put("kdstream.trainer.learning.rate", Double.toString(options.learningRate()));
         trainer.put("kdstream.trainer.batch.size", Integer.toString(options.batchSize()));
         trainer.put("kdstream.trainer.seed", Long.toString(run.seed()));
+        if (config.start() == StudentStart.PRETRAINED) {
+            trainer.put(TrainerConfig.INIT_CHECKPOINT, baseStudent.toString());
+        }
         trainer.putAll(options.trainerOverrides());
         if (config.objective() == RunConfig.Objective.ONLINE_FULL_KD) {
             trainer.put(StudentRunProcess.MODE, "online");

@@ -1,7 +1,10 @@
 package io.kdstream.cli.bench.distill;
 
 import io.kdstream.producers.generate.CodeTaskGenerator;
+import io.kdstream.producers.generate.Difficulty;
 import io.kdstream.producers.generate.MathProblemGenerator;
+import io.kdstream.producers.generate.SdgExample;
+import io.kdstream.producers.generate.SdgOptions;
 import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.avro.Split;
 import io.kdstream.trainer.sft.SupervisedTraining;
@@ -11,21 +14,32 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The benchmark's data: generated math and code SDG prompts, train and test, deterministic from the seed. A
- * problem's split is a hash of the problem itself, so train and test never share one.
+ * The benchmark's data: generated math and code SDG prompts, train and test, deterministic from the seed and the
+ * options (difficulty, share of wrong training responses). A problem's split is a hash of the problem itself, so
+ * train and test never share one. The test set depends on the difficulty only, so every data seed is scored on the
+ * same problems, and it is always clean.
  */
-public record DistillData(List<Prompt> trainMath, List<Prompt> trainCode, List<Prompt> testMath, List<Prompt> testCode, long seed) {
+public record DistillData(List<Prompt> trainMath, List<Prompt> trainCode, List<Prompt> testMath, List<Prompt> testCode, long seed,
+                          SdgOptions options) {
 
     public static final String SOURCE = "kdstream-bench-distill";
+    /** Seeds the test set's generators, whatever the data seed. */
+    static final long TEST_SEED = DistillBenchmark.DATA_SEED + 1;
 
     public static DistillData generate(int trainPerDataset, int testPerDataset, long seed) {
-        MathProblemGenerator math = new MathProblemGenerator(seed);
-        CodeTaskGenerator code = new CodeTaskGenerator(seed);
-        List<Prompt> trainMath = math.generate(trainPerDataset, Split.TRAIN).stream().map(p -> p.toPrompt(SOURCE)).toList();
-        List<Prompt> trainCode = code.generate(trainPerDataset, Split.TRAIN).stream().map(p -> p.toPrompt(SOURCE)).toList();
-        List<Prompt> testMath = new MathProblemGenerator(seed + 1).generate(testPerDataset, Split.TEST).stream().map(p -> p.toPrompt(SOURCE)).toList();
-        List<Prompt> testCode = new CodeTaskGenerator(seed + 1).generate(testPerDataset, Split.TEST).stream().map(p -> p.toPrompt(SOURCE)).toList();
-        return new DistillData(trainMath, trainCode, testMath, testCode, seed);
+        return generate(trainPerDataset, testPerDataset, seed, SdgOptions.CLEAN_EASY);
+    }
+
+    public static DistillData generate(int trainPerDataset, int testPerDataset, long seed, SdgOptions options) {
+        List<Prompt> trainMath = prompts(new MathProblemGenerator(seed, options).generate(trainPerDataset, Split.TRAIN));
+        List<Prompt> trainCode = prompts(new CodeTaskGenerator(seed, options).generate(trainPerDataset, Split.TRAIN));
+        List<Prompt> testMath = prompts(new MathProblemGenerator(TEST_SEED, options).generate(testPerDataset, Split.TEST));
+        List<Prompt> testCode = prompts(new CodeTaskGenerator(TEST_SEED, options).generate(testPerDataset, Split.TEST));
+        return new DistillData(trainMath, trainCode, testMath, testCode, seed, options);
+    }
+
+    private static List<Prompt> prompts(List<? extends SdgExample> examples) {
+        return examples.stream().map(e -> e.toPrompt(SOURCE)).toList();
     }
 
     public List<Prompt> train() {
@@ -44,8 +58,25 @@ public record DistillData(List<Prompt> trainMath, List<Prompt> trainCode, List<P
         return train().stream().map(p -> new SupervisedTraining.Example(p.getPrompt(), p.getResponse())).toList();
     }
 
-    /** Names the data in file names: sizes and seed. */
+    /**
+     * General data of the tasks' language for a base student, without this data's answers: the training problems'
+     * text alone, and clean worked examples of the other difficulty levels (other problem families).
+     */
+    public List<SupervisedTraining.Example> pretrainingCorpus(int otherPerDataset) {
+        List<SupervisedTraining.Example> corpus = new ArrayList<>();
+        train().forEach(p -> corpus.add(new SupervisedTraining.Example("", p.getPrompt())));
+        for (Difficulty other : Difficulty.values()) {
+            if (other != options.difficulty()) {
+                generate(otherPerDataset, 0, seed, new SdgOptions(other, 0)).teacherExamples().forEach(corpus::add);
+            }
+        }
+        return corpus;
+    }
+
+    /** Names the data in file names: sizes and seed, and the difficulty and wrong share unless clean and easy. */
     public String tag() {
-        return "m" + trainMath.size() + "c" + trainCode.size() + "d" + seed;
+        String sizes = "m" + trainMath.size() + "c" + trainCode.size() + "d" + seed;
+        return options.equals(SdgOptions.CLEAN_EASY) ? sizes
+                : sizes + "-" + options.difficulty().configName() + "-wrong" + Double.toString(options.wrongShare()).replace('.', 'p');
     }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Turns a benchmark's outcome into the BENCHMARKS.md section (the table, mean ± sd over seeds, and the headline), the
@@ -40,12 +41,15 @@ public final class DistillReport {
 
     /** The table: one row a config, mean ± sd over seeds of the final checkpoint's scores and the run's costs. */
     public String table() {
-        DistillBenchmark.TeacherSummary teacher = outcome.teacher();
+        List<DistillBenchmark.TeacherSummary> teachers = outcome.teachers();
         StringBuilder table = new StringBuilder("| objective | steps | K | loss | w_kd / w_sft | math exact match | code pass@1 | answer CE (nats/token) "
                 + "| cache bytes/token | trainer step ms | trainer peak RSS MiB | wall s | seeds |\n"
                 + "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-        table.append(String.format(Locale.ROOT, "| teacher (SFT, %,d parameters, batch 32) | %d | | | | %.3f | %.3f | %.3f | | | | | 1 |%n", teacher.parameters(),
-                teacherSteps, teacher.mathExactMatch(), teacher.codePassAt1(), teacher.answerCe()));
+        table.append(String.format(Locale.ROOT, "| teacher (SFT, %,d parameters, batch 32) | %d | | | | %s | %s | %s | | | | | %d |%n",
+                teachers.get(0).parameters(), teacherSteps,
+                DistillStatistics.meanSd(teachers.stream().map(DistillBenchmark.TeacherSummary::mathExactMatch).toList(), "%.3f"),
+                DistillStatistics.meanSd(teachers.stream().map(DistillBenchmark.TeacherSummary::codePassAt1).toList(), "%.3f"),
+                DistillStatistics.meanSd(teachers.stream().map(DistillBenchmark.TeacherSummary::answerCe).toList(), "%.3f"), teachers.size()));
         for (Map.Entry<RunConfig, List<RunOutcome>> row : byConfig().entrySet()) {
             RunConfig config = row.getKey();
             List<RunOutcome> runs = row.getValue();
@@ -86,28 +90,55 @@ public final class DistillReport {
         return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
     }
 
-    /** The K=64 cache is measured; a cache of fewer entries is that minus the entries it would not store. */
+    /**
+     * The K=64 cache is measured; a cache of fewer entries is that minus the entries it would not store. With a teacher
+     * a cohort, the mean over the cohorts' caches.
+     */
     private String cacheBytes(RunConfig config) {
-        DistillBenchmark.TeacherSummary teacher = outcome.teacher();
+        double perToken = DistillStatistics.mean(outcome.teachers().stream().map(DistillBenchmark.TeacherSummary::bytesPerToken).toList());
+        double perEntry = DistillStatistics.mean(outcome.teachers().stream().map(DistillBenchmark.TeacherSummary::bytesPerEntry).toList());
         return switch (config.objective()) {
             case SFT -> "0 (no teacher)";
             case ONLINE_FULL_KD -> "0 (teacher in the trainer)";
             case KD_SFT -> config.k() == DistillPlan.CACHE_K
-                    ? String.format(Locale.ROOT, "%.1f", teacher.bytesPerToken())
-                    : String.format(Locale.ROOT, "%.1f (of the K=64 cache: %.1f)",
-                    teacher.bytesPerToken() - (DistillPlan.CACHE_K - config.k()) * teacher.bytesPerEntry(), teacher.bytesPerToken());
+                    ? String.format(Locale.ROOT, "%.1f", perToken)
+                    : String.format(Locale.ROOT, "%.1f (of the K=64 cache: %.1f)", perToken - (DistillPlan.CACHE_K - config.k()) * perEntry, perToken);
         };
     }
 
-    private static List<Double> values(List<RunOutcome> runs, java.util.function.ToDoubleFunction<RunOutcome> value) {
+    private static List<Double> values(List<RunOutcome> runs, ToDoubleFunction<RunOutcome> value) {
         return runs.stream().map(r -> value.applyAsDouble(r)).toList();
     }
 
-    /** Per seed: the SFT run's final accuracy, and the fraction of SFT's steps at which KD+SFT first reaches it. */
-    public record Headline(List<Long> seeds, List<Double> sftFinal, List<OptionalDouble> fractions) {
+    /**
+     * Per seed: the SFT run's final accuracy, the fraction of SFT's steps at which KD+SFT first reaches it, and the
+     * fraction at which SFT itself first reaches it (the baseline the headline must beat: a noisy or flat SFT curve
+     * reaches its own final value before S).
+     */
+    public record Headline(List<Long> seeds, List<Double> sftFinal, List<OptionalDouble> fractions, List<OptionalDouble> sftFractions) {
 
         public List<Double> reached() {
-            return fractions.stream().filter(OptionalDouble::isPresent).map(OptionalDouble::getAsDouble).toList();
+            return present(fractions);
+        }
+
+        public List<Double> sftReached() {
+            return present(sftFractions);
+        }
+
+        /** Seeds in which KD+SFT reaches SFT's final value by {@code fraction} of S and before SFT itself does. */
+        public long earlierThanSftBy(double fraction) {
+            long count = 0;
+            for (int i = 0; i < seeds.size(); i++) {
+                OptionalDouble kd = fractions.get(i);
+                if (kd.isPresent() && kd.getAsDouble() <= fraction + 1e-9 && kd.getAsDouble() < sftFractions.get(i).orElse(Double.POSITIVE_INFINITY)) {
+                    count++;
+                }
+            }
+            return count;
+        }
+
+        private static List<Double> present(List<OptionalDouble> values) {
+            return values.stream().filter(OptionalDouble::isPresent).map(OptionalDouble::getAsDouble).toList();
         }
     }
 
@@ -115,54 +146,84 @@ public final class DistillReport {
         return headline(EvalPoint::accuracy);
     }
 
-    /** The headline for one metric of a checkpoint (accuracy, math exact match, code pass@1). */
-    public Headline headline(java.util.function.ToDoubleFunction<EvalPoint> metric) {
-        List<RunOutcome> sft = byConfig().get(plan.sftCurve());
-        List<RunOutcome> kd = byConfig().get(plan.kdCurve());
+    /** The default pair's headline for one metric of a checkpoint (accuracy, math exact match, code pass@1). */
+    public Headline headline(ToDoubleFunction<EvalPoint> metric) {
+        return headline(plan.curvePairs().get(0), metric);
+    }
+
+    public Headline headline(DistillPlan.CurvePair pair, ToDoubleFunction<EvalPoint> metric) {
+        List<RunOutcome> sft = byConfig().get(pair.sft());
+        List<RunOutcome> kd = byConfig().get(pair.kd());
         List<Long> seeds = new ArrayList<>();
         List<Double> finals = new ArrayList<>();
         List<OptionalDouble> fractions = new ArrayList<>();
+        List<OptionalDouble> sftFractions = new ArrayList<>();
         for (RunOutcome sftRun : sft) {
             long seed = sftRun.run().seed();
             kd.stream().filter(r -> r.run().seed() == seed).findFirst().ifPresent(kdRun -> {
                 double target = metric.applyAsDouble(sftRun.last());
                 seeds.add(seed);
                 finals.add(target);
-                fractions.add(DistillStatistics.firstReach(kdRun.curve(), target, plan.sftCurve().steps(), metric));
+                fractions.add(DistillStatistics.firstReach(kdRun.curve(), target, pair.sft().steps(), metric));
+                sftFractions.add(DistillStatistics.firstReach(sftRun.curve(), target, pair.sft().steps(), metric));
             });
         }
-        return new Headline(seeds, finals, fractions);
+        return new Headline(seeds, finals, fractions, sftFractions);
     }
 
     public String headlineText() {
         StringBuilder text = new StringBuilder();
-        text.append(headlineLine("test accuracy (mean of math exact match and code pass@1)", headline(EvalPoint::accuracy), true));
-        text.append(headlineLine("math exact match", headline(EvalPoint::mathExactMatch), false));
-        text.append(headlineLine("code pass@1", headline(EvalPoint::codePassAt1), false));
+        List<DistillPlan.CurvePair> pairs = plan.curvePairs();
+        for (int i = 0; i < pairs.size(); i++) {
+            DistillPlan.CurvePair pair = pairs.get(i);
+            String condition = pair.sft().cleanFromScratch() ? "" : " (" + pair.sft().condition() + ")";
+            text.append(headlineLine(pair, "test accuracy (mean of math exact match and code pass@1)" + condition, headline(pair, EvalPoint::accuracy), true));
+            if (i == 0) {
+                text.append(headlineLine(pair, "math exact match", headline(pair, EvalPoint::mathExactMatch), false));
+                text.append(headlineLine(pair, "code pass@1", headline(pair, EvalPoint::codePassAt1), false));
+            }
+        }
+        text.append(teacherMargin());
         return text.toString();
     }
 
-    private String headlineLine(String metric, Headline headline, boolean first) {
+    private String headlineLine(DistillPlan.CurvePair pair, String metric, Headline headline, boolean first) {
         List<String> perSeed = new ArrayList<>();
         for (int i = 0; i < headline.seeds().size(); i++) {
-            OptionalDouble fraction = headline.fractions().get(i);
-            perSeed.add(String.format(Locale.ROOT, "seed %d: %s (SFT final %.3f)", headline.seeds().get(i),
-                    fraction.isPresent() ? String.format(Locale.ROOT, "%.2f", fraction.getAsDouble()) : "not reached by step " + plan.kdCurve().steps(),
-                    headline.sftFinal().get(i)));
+            perSeed.add(String.format(Locale.ROOT, "seed %d: %s (SFT final %.3f, SFT itself %s)", headline.seeds().get(i),
+                    fraction(headline.fractions().get(i), pair), headline.sftFinal().get(i), fraction(headline.sftFractions().get(i), pair)));
         }
         List<Double> reached = headline.reached();
         String fraction = reached.isEmpty() ? "never (in no seed)" : DistillStatistics.meanSd(reached, "%.2f");
+        String sftFraction = DistillStatistics.meanSd(headline.sftReached(), "%.2f");
+        long every = pair.kd().checkpointEvery(plan.curvePoints());
         String line = first
-                ? String.format(Locale.ROOT, "- **Headline, %s: KD+SFT first reaches SFT's final value at %s of SFT's %d steps** "
-                        + "(reached in %d of %d seeds; the seed's claim 0.7, the aim 0.5 or less; checkpoints every %d steps, so resolved to %.2f). Per seed: %s.%n",
-                metric, fraction, plan.sftCurve().steps(), reached.size(), headline.seeds().size(), plan.kdCurve().checkpointEvery(plan.curvePoints()),
-                (double) plan.kdCurve().checkpointEvery(plan.curvePoints()) / plan.sftCurve().steps(), String.join("; ", perSeed))
-                : String.format(Locale.ROOT, "- The same for %s alone: %s (reached in %d of %d seeds). Per seed: %s.%n",
-                metric, fraction, reached.size(), headline.seeds().size(), String.join("; ", perSeed));
+                ? String.format(Locale.ROOT, "- **Headline, %s: KD+SFT first reaches SFT's final value at %s of SFT's %d steps; SFT itself at %s** "
+                        + "(reached in %d of %d seeds; by 0.7 of S and before SFT in %d of %d seeds, by 0.5 in %d; the seed's claim 0.7 in two thirds "
+                        + "of the seeds, the aim 0.5 or less; checkpoints every %d steps, so resolved to %.2f). Per seed: %s.%n",
+                metric, fraction, pair.sft().steps(), sftFraction, reached.size(), headline.seeds().size(), headline.earlierThanSftBy(0.7),
+                headline.seeds().size(), headline.earlierThanSftBy(0.5), every, (double) every / pair.sft().steps(), String.join("; ", perSeed))
+                : String.format(Locale.ROOT, "- The same for %s alone: %s, SFT itself %s (reached in %d of %d seeds). Per seed: %s.%n",
+                metric, fraction, sftFraction, reached.size(), headline.seeds().size(), String.join("; ", perSeed));
         if (headline.sftFinal().stream().anyMatch(v -> v == 0)) {
             line += "  (SFT's final value is 0 for some seed: its fraction says nothing, any checkpoint reaches 0.)\n";
         }
         return line;
+    }
+
+    private static String fraction(OptionalDouble fraction, DistillPlan.CurvePair pair) {
+        return fraction.isPresent() ? String.format(Locale.ROOT, "%.2f", fraction.getAsDouble()) : "not reached by step " + pair.kd().steps();
+    }
+
+    /** The teacher's lead over the default SFT row's final scores, which the seed-like setting needs to be 0.15 or more on both datasets. */
+    private String teacherMargin() {
+        List<RunOutcome> sft = byConfig().get(plan.sftCurve());
+        double teacherMath = DistillStatistics.mean(outcome.teachers().stream().map(DistillBenchmark.TeacherSummary::mathExactMatch).toList());
+        double teacherCode = DistillStatistics.mean(outcome.teachers().stream().map(DistillBenchmark.TeacherSummary::codePassAt1).toList());
+        double math = teacherMath - DistillStatistics.mean(values(sft, r -> r.last().mathExactMatch()));
+        double code = teacherCode - DistillStatistics.mean(values(sft, r -> r.last().codePassAt1()));
+        return String.format(Locale.ROOT, "- Teacher's lead over the student's SFT at S: math %+.3f, code %+.3f (%s; a strong teacher leads by 0.15 or more on both).%n",
+                math, code, math >= 0.15 && code >= 0.15 ? "strong on both" : "not strong on both");
     }
 
     /** Every evaluated checkpoint, one CSV line each. */
@@ -179,14 +240,14 @@ public final class DistillReport {
     }
 
     public String svg() {
-        DistillBenchmark.TeacherSummary teacher = outcome.teacher();
+        double math = DistillStatistics.mean(outcome.teachers().stream().map(DistillBenchmark.TeacherSummary::mathExactMatch).toList());
+        double code = DistillStatistics.mean(outcome.teachers().stream().map(DistillBenchmark.TeacherSummary::codePassAt1).toList());
         List<List<EvalPoint>> sft = byConfig().get(plan.sftCurve()).stream().map(RunOutcome::curve).toList();
         List<List<EvalPoint>> kd = byConfig().get(plan.kdCurve()).stream().map(RunOutcome::curve).toList();
         return LearningCurveSvg.render(sft, kd, plan.steps(), List.of(
-                new LearningCurveSvg.Panel("test accuracy (mean of math EM and code pass@1)", EvalPoint::accuracy,
-                        (teacher.mathExactMatch() + teacher.codePassAt1()) / 2),
-                new LearningCurveSvg.Panel("math exact match", EvalPoint::mathExactMatch, teacher.mathExactMatch()),
-                new LearningCurveSvg.Panel("code pass@1", EvalPoint::codePassAt1, teacher.codePassAt1())));
+                new LearningCurveSvg.Panel("test accuracy (mean of math EM and code pass@1)", EvalPoint::accuracy, (math + code) / 2),
+                new LearningCurveSvg.Panel("math exact match", EvalPoint::mathExactMatch, math),
+                new LearningCurveSvg.Panel("code pass@1", EvalPoint::codePassAt1, code)));
     }
 
     /** Writes the SVG and CSV into {@code dir}; returns the SVG's path. */

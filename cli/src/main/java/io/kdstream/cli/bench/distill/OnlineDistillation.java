@@ -14,6 +14,7 @@ import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.avro.Split;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import io.kdstream.trainer.TrainerConfig;
+import io.kdstream.trainer.checkpoint.BaseCheckpoint;
 import io.kdstream.trainer.checkpoint.CheckpointPublisher;
 import io.kdstream.trainer.checkpoint.CheckpointStore;
 import io.kdstream.trainer.training.StepMetrics;
@@ -39,7 +40,7 @@ import java.util.SplittableRandom;
  * K = the vocabulary size is exactly full-vocabulary KL, so the trainer's own {@link StudentOptimizer} and loss are fed
  * the teacher's logits of all V tokens, computed in-process each step.
  *
- * <p>The same student, initialisation, optimiser, batch size and sampling as the cached trainer; the training prompts
+ * <p>The same student, initialisation (random, or the base checkpoint of {@code kdstream.trainer.init.checkpoint}), optimiser, batch size and sampling as the cached trainer; the training prompts
  * come from {@code kd.prompts} (the online trainer needs no logit cache), and checkpoints are announced on
  * {@code kd.checkpoints} like the trainer service's, so the same evaluator scores them.
  */
@@ -64,7 +65,9 @@ public final class OnlineDistillation {
         long stepNanos = 0;
         long tokensSeen = 0;
         try (LoadedCheckpoint teacher = CheckpointFile.read(teacherCheckpoint, null, tokenizer.fingerprint());
-             DecoderLanguageModel student = DecoderLanguageModel.create(config.student().architecture(vocabulary), training.seed());
+             DecoderLanguageModel student = config.initCheckpoint() == null
+                     ? DecoderLanguageModel.create(config.student().architecture(vocabulary), training.seed())
+                     : BaseCheckpoint.load(config.initCheckpoint(), tokenizer.fingerprint(), config.student().architecture(vocabulary));
              StudentOptimizer optimizer = new StudentOptimizer(student, training);
              CheckpointPublisher checkpoints = new CheckpointPublisher(config.runId(), new CheckpointStore(config.checkpointDir()), client,
                      new TopicCatalogue(client).checkpoints())) {

@@ -13,9 +13,11 @@ import java.util.Locale;
  * @param kdWeight        w_kd
  * @param sftWeight       w_sft
  * @param curve           whether checkpoints are evaluated along the way (learning curve), not only at the end
+ * @param wrongShare      the share of wrong responses in the training data (and the teacher's) this row trains on
+ * @param start           random weights or the pretrained base student
  */
 public record RunConfig(Objective objective, long steps, int k, String variant, String direction, double kdWeight,
-                        double sftWeight, boolean curve) {
+                        double sftWeight, boolean curve, double wrongShare, StudentStart start) {
 
     public enum Objective {
         SFT("SFT"), KD_SFT("KD+SFT"), ONLINE_FULL_KD("online full-vocab KD+SFT");
@@ -32,19 +34,39 @@ public record RunConfig(Objective objective, long steps, int k, String variant, 
     }
 
     public static RunConfig sft(long steps, boolean curve) {
-        return new RunConfig(Objective.SFT, steps, 0, "-", "-", 0, 1, curve);
+        return new RunConfig(Objective.SFT, steps, 0, "-", "-", 0, 1, curve, 0, StudentStart.SCRATCH);
     }
 
     public static RunConfig kd(long steps, int k, String variant, String direction, double kdWeight, double sftWeight, boolean curve) {
-        return new RunConfig(Objective.KD_SFT, steps, k, variant, direction, kdWeight, sftWeight, curve);
+        return new RunConfig(Objective.KD_SFT, steps, k, variant, direction, kdWeight, sftWeight, curve, 0, StudentStart.SCRATCH);
     }
 
     public static RunConfig online(long steps, int vocabulary, double kdWeight, double sftWeight) {
-        return new RunConfig(Objective.ONLINE_FULL_KD, steps, vocabulary, "renormalised", "forward", kdWeight, sftWeight, false);
+        return new RunConfig(Objective.ONLINE_FULL_KD, steps, vocabulary, "renormalised", "forward", kdWeight, sftWeight, false, 0,
+                StudentStart.SCRATCH);
+    }
+
+    /** The same row on other data and from another start (the factories make clean data and random weights). */
+    public RunConfig on(double share, StudentStart from) {
+        return new RunConfig(objective, steps, k, variant, direction, kdWeight, sftWeight, curve, share, from);
+    }
+
+    /** Clean data from random weights: the control's condition, which names and labels leave unsaid. */
+    public boolean cleanFromScratch() {
+        return wrongShare == 0 && start == StudentStart.SCRATCH;
+    }
+
+    /** Whether two rows train on the same data from the same start (so a headline can pair them). */
+    public boolean sameCondition(RunConfig other) {
+        return wrongShare == other.wrongShare && start == other.start;
     }
 
     /** A short name that is unique within a plan, for run ids and files. */
     public String slug() {
+        return objectiveSlug() + (cleanFromScratch() ? "" : "-" + condition().replace(' ', '-').replace(".", "p"));
+    }
+
+    private String objectiveSlug() {
         return switch (objective) {
             case SFT -> "sft-" + steps;
             case KD_SFT -> String.format(Locale.ROOT, "kd-%d-k%d-%s-%s-w%s-%s", steps, k, variant.substring(0, 3), direction.substring(0, 3),
@@ -55,6 +77,15 @@ public record RunConfig(Objective objective, long steps, int k, String variant, 
 
     /** The objective's name with its weights, as the table shows it. */
     public String label() {
+        return objectiveLabel() + (cleanFromScratch() ? "" : " (" + condition() + ")");
+    }
+
+    /** The data and start, e.g. {@code wrong 0.1 pretrained}. */
+    public String condition() {
+        return "wrong " + weight(wrongShare).replace('p', '.') + " " + start.configName();
+    }
+
+    private String objectiveLabel() {
         if (objective == Objective.SFT) {
             return "SFT";
         }

@@ -2,7 +2,9 @@ package io.kdstream.cli.bench.distill;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,5 +36,61 @@ class DistillPlanTest {
         assertThat(config.checkpoints(10)).isEqualTo(1);
         assertThat(config.label()).isEqualTo("KD+SFT");
         assertThat(RunConfig.kd(700, 64, "renormalised", "forward", 1, 0, false).label()).isEqualTo("KD");
+    }
+
+    @Test
+    void shouldBuildTheSeedLikeTableWithEverySweepOfTheIssue() {
+        DistillPlan plan = DistillPlan.seedLike(2000, List.of(1L, 2L, 3L, 4L, 5L), 100, 20, 0.1, StudentStart.PRETRAINED,
+                EnumSet.allOf(DistillPlan.Sweep.class));
+        List<RunConfig> kd = plan.configs().stream().filter(c -> c.objective() == RunConfig.Objective.KD_SFT).toList();
+        assertThat(plan.configs().stream().map(RunConfig::slug).distinct()).hasSize(plan.configs().size());
+        assertThat(kd).extracting(RunConfig::k).contains(1, 4, 16, 64);
+        assertThat(kd).extracting(RunConfig::sftWeight).containsOnly(0.4, 1.0);
+        assertThat(kd).extracting(RunConfig::variant).contains("renormalised", "tail");
+        assertThat(kd).extracting(RunConfig::direction).contains("forward", "reverse");
+        assertThat(plan.configs()).filteredOn(c -> c.objective() == RunConfig.Objective.ONLINE_FULL_KD).singleElement()
+                .extracting(RunConfig::k).isEqualTo(100);
+        assertThat(plan.configs()).extracting(RunConfig::wrongShare).containsOnly(0.0, 0.1, 0.3);
+        assertThat(plan.configs()).extracting(RunConfig::start).containsOnly(StudentStart.PRETRAINED, StudentStart.SCRATCH);
+        // every condition has its SFT and KD+SFT curves, the default one first
+        assertThat(plan.curvePairs()).extracting(p -> p.sft().condition())
+                .containsExactly("wrong 0.1 pretrained", "wrong 0 pretrained", "wrong 0.3 pretrained", "wrong 0.1 scratch");
+        assertThat(plan.curvePairs()).allSatisfy(p -> assertThat(p.kd().sameCondition(p.sft())).isTrue());
+        assertThat(plan.sftCurve().checkpointEvery(plan.curvePoints())).isEqualTo(100); // every 0.05 S
+        assertThat(plan.sftCurve().slug()).isEqualTo("sft-2000-wrong-0p1-pretrained");
+        assertThat(plan.kdCurve().label()).isEqualTo("KD+SFT (wrong 0.1 pretrained)");
+    }
+
+    @Test
+    void shouldRunOnlyTheChosenSweeps() {
+        DistillPlan core = DistillPlan.seedLike(300, List.of(1L), 100, 10, 0.1, StudentStart.PRETRAINED, EnumSet.noneOf(DistillPlan.Sweep.class));
+        assertThat(core.configs()).extracting(RunConfig::steps).containsExactly(300L, 300L, 210L);
+        DistillPlan online = DistillPlan.seedLike(300, List.of(1L), 100, 10, 0.1, StudentStart.PRETRAINED, EnumSet.of(DistillPlan.Sweep.ONLINE));
+        assertThat(online.configs()).hasSize(4).last().extracting(RunConfig::objective).isEqualTo(RunConfig.Objective.ONLINE_FULL_KD);
+        DistillPlan students = DistillPlan.seedLike(300, List.of(1L), 100, 10, 0.1, StudentStart.PRETRAINED, EnumSet.of(DistillPlan.Sweep.STUDENT));
+        assertThat(students.curvePairs()).hasSize(2);
+        assertThat(DistillPlan.Sweep.parse("sft-weight")).isEqualTo(DistillPlan.Sweep.SFT_WEIGHT);
+    }
+
+    @Test
+    void shouldKeepTheControlsNamesAndGroupItsRunsInOneCohort() {
+        DistillPlan plan = DistillPlan.full(1000, List.of(1L, 2L, 3L), 100, 10);
+        assertThat(plan.sftCurve().slug()).isEqualTo("sft-1000");
+        assertThat(plan.byCohort(DistillSetting.CONTROL).values()).singleElement().satisfies(cohort -> assertThat(cohort.runs()).hasSize(33));
+        assertThat(plan.on(0, StudentStart.PRETRAINED).sftCurve().label()).isEqualTo("SFT (wrong 0 pretrained)");
+    }
+
+    @Test
+    void shouldGiveEachSeedAndWrongShareOfTheSeedLikeSettingACohortOfItsOwn() {
+        DistillPlan plan = DistillPlan.seedLike(2000, List.of(1L, 2L), 100, 20, 0.1, StudentStart.PRETRAINED, EnumSet.of(DistillPlan.Sweep.WRONG_SHARE));
+        Map<DistillCohort, DistillPlan> cohorts = plan.byCohort(DistillSetting.SEED_LIKE);
+        assertThat(cohorts).hasSize(2 * 3);
+        assertThat(cohorts.keySet().stream().map(DistillCohort::dataSeed).distinct()).hasSize(2);
+        assertThat(cohorts.keySet().stream().map(DistillCohort::wrongShare).distinct()).containsExactlyInAnyOrder(0.0, 0.1, 0.3);
+        assertThat(cohorts.values().stream().mapToInt(p -> p.runs().size()).sum()).isEqualTo(plan.runs().size());
+        cohorts.forEach((cohort, part) -> assertThat(part.runs()).allSatisfy(run -> {
+            assertThat(DistillSetting.SEED_LIKE.cohortOf(run)).isEqualTo(cohort);
+            assertThat(run.config().wrongShare()).isEqualTo(cohort.wrongShare());
+        }));
     }
 }

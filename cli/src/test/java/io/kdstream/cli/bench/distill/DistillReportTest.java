@@ -59,6 +59,33 @@ class DistillReportTest {
     }
 
     @Test
+    void shouldSetSftsOwnFirstReachBesideTheHeadline() {
+        DistillPlan plan = DistillPlan.quick(S, List.of(1L, 2L, 3L), 100, 4);
+        RunConfig sft = plan.configs().get(0);
+        RunConfig kd = plan.configs().get(1);
+        List<RunOutcome> runs = List.of(
+                run(sft, 1, 10, curve(0.1, 0.4, 0.3, 0.4)),  // SFT reaches its final 0.4 at step 50 already
+                run(kd, 1, 11, curve(0.2, 0.4, 0.5, 0.6)),   // KD+SFT at step 50 too: not earlier than SFT
+                run(sft, 2, 10, curve(0.1, 0.2, 0.3, 0.5)),
+                run(kd, 2, 11, curve(0.1, 0.5, 0.3, 0.45)),  // 0.5 of S, SFT itself 1.0
+                run(sft, 3, 10, curve(0.1, 0.2, 0.3, 0.5)),
+                run(kd, 3, 11, curve(0.1, 0.2, 0.5, 0.45))); // 0.75 of S
+        DistillBenchmark.TeacherSummary teacher = new DistillBenchmark.TeacherSummary(Path.of("teacher.ckpt"), "teacher-x", 831_332, 60,
+                0.9, 0.8, 0.2, 5, 2200, 130.0, 1.875);
+        DistillReport report = new DistillReport(plan, new DistillBenchmark.Outcome(teacher, runs, 300), 1500);
+
+        DistillReport.Headline headline = report.headline();
+
+        assertThat(headline.sftFractions().get(0)).hasValueCloseTo(0.5, within(1e-12));
+        assertThat(headline.sftFractions().get(1)).hasValueCloseTo(1.0, within(1e-12));
+        assertThat(headline.earlierThanSftBy(0.7)).isEqualTo(1);
+        assertThat(headline.earlierThanSftBy(0.75)).isEqualTo(2);
+        assertThat(headline.earlierThanSftBy(0.5)).isEqualTo(1);
+        assertThat(report.headlineText()).contains("SFT itself at 0.83 ± 0.29", "before SFT in 1 of 3 seeds",
+                "seed 1: 0.50 (SFT final 0.400, SFT itself 0.50)", "Teacher's lead over the student's SFT at S: math +0.433, code +0.333 (strong on both");
+    }
+
+    @Test
     void shouldGiveOneRowAConfigWithMeanAndSdOverSeeds() {
         String table = report().table();
         assertThat(table.lines()).hasSize(2 + 1 + 4);

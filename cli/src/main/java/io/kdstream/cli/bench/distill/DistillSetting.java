@@ -1,0 +1,114 @@
+package io.kdstream.cli.bench.distill;
+
+import io.kdstream.model.transformer.TransformerConfig;
+import io.kdstream.producers.generate.Difficulty;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * The conditions a distillation benchmark runs under.
+ *
+ * <p>{@link #CONTROL}: clean easy data, students from random weights, the default teacher (7 x the student's
+ * parameters) trained on the students' prompts; one data set and one teacher for every seed (seeds vary only the
+ * student's initialisation and batch order).
+ *
+ * <p>{@link #SEED_LIKE}: the conditions the seed's claim comes from. Harder tasks the student does not saturate, noisy
+ * SDG (a share of plausible wrong training responses, for the teacher and the students alike), a strong teacher (at
+ * least 10 x the student's parameters, trained on 5 x the students' prompts) and a pretrained base student every run
+ * starts from. Each seed draws its own training data and trains its own teacher and base student (all cached under
+ * KDSTREAM_HOME), so the spread over seeds holds the data's and the teacher's share of chance too.
+ */
+public enum DistillSetting {
+    CONTROL(Difficulty.EASY, 0, StudentStart.SCRATCH),
+    SEED_LIKE(Difficulty.MEDIUM, 0.1, StudentStart.PRETRAINED);
+
+    /** Students' training prompts a dataset when none are given, full run. */
+    static final int FULL_TRAIN_PER_DATASET = 2000;
+    /** How many times the students' prompts a seed-like teacher is trained on. */
+    static final int STRONG_TEACHER_DATA_FACTOR = 5;
+
+    private final Difficulty difficulty;
+    private final double wrongShare;
+    private final StudentStart start;
+
+    DistillSetting(Difficulty difficulty, double wrongShare, StudentStart start) {
+        this.difficulty = difficulty;
+        this.wrongShare = wrongShare;
+        this.start = start;
+    }
+
+    /** {@code control} or {@code seed-like}. */
+    public static DistillSetting parse(String name) {
+        return Arrays.stream(values()).filter(s -> s.configName().equals(name)).findFirst().orElseThrow(() ->
+                new IllegalArgumentException("unknown setting '" + name + "': use control or seed-like"));
+    }
+
+    public String configName() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    public Difficulty defaultDifficulty() {
+        return difficulty;
+    }
+
+    public double defaultWrongShare() {
+        return wrongShare;
+    }
+
+    public StudentStart defaultStart() {
+        return start;
+    }
+
+    /** The teacher's shape: the default teacher (7 x the student), or a strong one of 6 layers (10.3 x). */
+    public TransformerConfig teacherArchitecture(int vocabulary) {
+        TransformerConfig standard = TransformerConfig.teacher(vocabulary);
+        return this == CONTROL ? standard : new TransformerConfig(vocabulary, standard.contextLength(), standard.modelWidth(),
+                standard.heads(), 6, standard.feedForwardWidth()).validate();
+    }
+
+    /** The teacher's training prompts a dataset (the students' are a prefix of them). */
+    public int teacherTrainPerDataset(int studentTrainPerDataset) {
+        return this == CONTROL ? DistillBenchmark.TEACHER_TRAIN_PER_DATASET
+                : STRONG_TEACHER_DATA_FACTOR * Math.max(studentTrainPerDataset, FULL_TRAIN_PER_DATASET);
+    }
+
+    public long defaultTeacherSteps() {
+        return this == CONTROL ? DistillBenchmark.DEFAULT_TEACHER_STEPS : 3000;
+    }
+
+    /** The data seed of a student seed's cohort: one for all seeds in the control, one a seed in the seed-like setting. */
+    public long dataSeed(long seed) {
+        return this == CONTROL ? DistillBenchmark.DATA_SEED : DistillBenchmark.DATA_SEED + 1000 * seed;
+    }
+
+    public long teacherSeed(long seed) {
+        return this == CONTROL ? DistillBenchmark.TEACHER_SEED : DistillBenchmark.TEACHER_SEED + seed;
+    }
+
+    /** The cohort a run belongs to: the runs that share training data, teacher, base student and logit cache. */
+    public DistillCohort cohortOf(DistillPlan.Run run) {
+        return new DistillCohort(dataSeed(run.seed()), teacherSeed(run.seed()), run.config().wrongShare());
+    }
+
+    public long defaultSteps(boolean quick) {
+        return quick ? 300 : this == CONTROL ? 1000 : 2000;
+    }
+
+    public int defaultSeeds(boolean quick) {
+        return quick ? 1 : this == CONTROL ? 3 : 5;
+    }
+
+    /** Checkpoints along a curve: every 0.05 S in the full seed-like setting. */
+    public int defaultCurvePoints(boolean quick) {
+        return quick || this == CONTROL ? 10 : 20;
+    }
+
+    public int defaultTrainPerDataset(boolean quick) {
+        return quick ? 1000 : FULL_TRAIN_PER_DATASET;
+    }
+
+    public int defaultTestPerDataset(boolean quick) {
+        return quick ? 100 : this == CONTROL ? 200 : 500;
+    }
+}

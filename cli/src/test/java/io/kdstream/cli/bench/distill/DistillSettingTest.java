@@ -1,0 +1,77 @@
+package io.kdstream.cli.bench.distill;
+
+import io.kdstream.model.tokenizer.CharTokenizer;
+import io.kdstream.model.transformer.DecoderLanguageModel;
+import io.kdstream.model.transformer.TransformerConfig;
+import io.kdstream.producers.generate.Difficulty;
+import io.kdstream.producers.generate.SdgOptions;
+import io.kdstream.schemas.avro.Prompt;
+import io.kdstream.trainer.sft.SupervisedTraining;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DistillSettingTest {
+
+    private static long parameters(TransformerConfig architecture) {
+        try (DecoderLanguageModel model = DecoderLanguageModel.create(architecture, 1)) {
+            return model.parameterCount();
+        }
+    }
+
+    @Test
+    void shouldGiveTheSeedLikeSettingATeacherOfAtLeastTenTimesTheStudentsParametersOnFiveTimesItsPrompts() {
+        int vocabulary = new CharTokenizer().vocabularySize();
+        long student = parameters(TransformerConfig.student(vocabulary));
+        assertThat(parameters(DistillSetting.SEED_LIKE.teacherArchitecture(vocabulary))).isGreaterThanOrEqualTo(10 * student);
+        assertThat(DistillSetting.CONTROL.teacherArchitecture(vocabulary)).isEqualTo(TransformerConfig.teacher(vocabulary));
+        assertThat(DistillSetting.SEED_LIKE.teacherTrainPerDataset(2000)).isGreaterThanOrEqualTo(5 * 2000);
+        assertThat(DistillSetting.SEED_LIKE.teacherTrainPerDataset(3000)).isGreaterThanOrEqualTo(5 * 3000);
+    }
+
+    @Test
+    void shouldVaryDataAndTeacherWithTheSeedOnlyInTheSeedLikeSetting() {
+        assertThat(DistillSetting.CONTROL.dataSeed(1)).isEqualTo(DistillSetting.CONTROL.dataSeed(2)).isEqualTo(DistillBenchmark.DATA_SEED);
+        assertThat(DistillSetting.CONTROL.teacherSeed(3)).isEqualTo(DistillBenchmark.TEACHER_SEED);
+        assertThat(DistillSetting.SEED_LIKE.dataSeed(1)).isNotEqualTo(DistillSetting.SEED_LIKE.dataSeed(2));
+        assertThat(DistillSetting.SEED_LIKE.teacherSeed(1)).isNotEqualTo(DistillSetting.SEED_LIKE.teacherSeed(2));
+    }
+
+    @Test
+    void shouldEvaluateTheFullSeedLikeTableOnFiveHundredProblemsEveryTwentiethOfS() {
+        assertThat(DistillSetting.SEED_LIKE.defaultTestPerDataset(false)).isGreaterThanOrEqualTo(500);
+        assertThat(DistillSetting.SEED_LIKE.defaultCurvePoints(false)).isEqualTo(20);
+        assertThat(DistillSetting.SEED_LIKE.defaultSeeds(false)).isGreaterThanOrEqualTo(5);
+        assertThat(DistillSetting.CONTROL.defaultTestPerDataset(false)).isEqualTo(200);
+        assertThat(DistillSetting.parse("seed-like")).isEqualTo(DistillSetting.SEED_LIKE);
+        assertThatThrownBy(() -> DistillSetting.parse("seedlike")).hasMessageContaining("control or seed-like");
+    }
+
+    @Test
+    void shouldNameCachedModelsByTheirRecipeAndKeepTheControlTeachersName() {
+        DistillData control = DistillData.generate(20, 1, DistillBenchmark.DATA_SEED);
+        assertThat(control.tag()).isEqualTo("m20c20d11");
+        DistillData noisy = DistillData.generate(20, 1, 1011, new SdgOptions(Difficulty.MEDIUM, 0.1));
+        assertThat(noisy.tag()).isEqualTo("m20c20d1011-medium-wrong0p1");
+        int vocabulary = new CharTokenizer().vocabularySize();
+        Path teacher = CachedSftModel.teacher(TransformerConfig.teacher(vocabulary), 1500, 7, "m2000c2000d11").cachedCheckpoint(Path.of("home"));
+        // the control's teacher keeps the file name it had, so a machine's cached teacher is found again
+        assertThat(teacher).isEqualTo(Path.of("home", "teachers", "mathcode-teacher-a77616ed-m2000c2000d11-steps1500-seed7.ckpt"));
+        assertThat(CachedSftModel.baseStudent(TransformerConfig.student(vocabulary), 1500, 1011, noisy.tag()).cachedCheckpoint(Path.of("home"))
+                .getParent()).isEqualTo(Path.of("home", "students"));
+    }
+
+    @Test
+    void shouldPretrainTheBaseStudentOnTheTasksTextWithoutAnswersAndOtherDifficulties() {
+        DistillData data = DistillData.generate(5, 1, 1011, new SdgOptions(Difficulty.MEDIUM, 0.1));
+        List<SupervisedTraining.Example> corpus = data.pretrainingCorpus(3);
+        assertThat(corpus).hasSize(10 + 2 * 2 * 3);
+        assertThat(corpus.subList(0, 10)).allSatisfy(e -> assertThat(e.prompt()).isEmpty());
+        assertThat(corpus.subList(0, 10)).extracting(SupervisedTraining.Example::response).containsExactlyElementsOf(data.train().stream().map(Prompt::getPrompt).toList());
+        assertThat(data.train()).noneSatisfy(p -> assertThat(corpus).anySatisfy(e -> assertThat(e.response()).isEqualTo(p.getResponse())));
+    }
+}
