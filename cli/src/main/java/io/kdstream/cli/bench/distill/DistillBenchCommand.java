@@ -158,10 +158,6 @@ public final class DistillBenchCommand implements Callable<Integer> {
         return DistillPlan.seedLike(s, seedList, vocabulary, points, share, start, chosenSweeps);
     }
 
-    private static int teacherPrompts(DistillBenchmark.Options options) {
-        return options.setting().teacherTrainPerDataset(options.trainPerDataset());
-    }
-
     /** The setting's conditions in words: difficulty, wrong responses, where students start, cohorts. */
     private static String conditions(DistillBenchmark.Options options, DistillBenchmark.Outcome outcome) {
         return " (setting " + options.setting().configName() + ": " + options.difficulty().configName() + " tasks; wrong training responses and "
@@ -181,12 +177,12 @@ public final class DistillBenchCommand implements Callable<Integer> {
                 + loadAverage() + " after); every student run is its own JVM (" + StudentRunProcess.HEAP
                 + ", SerialGC, " + options.threads() + " torch thread(s)); the whole benchmark took "
                 + String.format(Locale.ROOT, "%.1f", outcome.totalSeconds() / 60) + " minutes.\n\n"
-                + "Setup: " + options.trainPerDataset() + " math + " + options.trainPerDataset() + " code training prompts and "
+                + "Setup: " + teacher.sizes().studentMath() + " math + " + teacher.sizes().studentCode() + " code training prompts and "
                 + options.testPerDataset() + " + " + options.testPerDataset() + " held-out test prompts (generated, split by problem hash) "
                 + "produced to `kd.prompts`" + conditions(options, outcome) + "; the teacher ("
                 + (options.setting() == DistillSetting.CONTROL ? "default teacher architecture" : "strong teacher architecture, 6 layers of width 128")
                 + String.format(Locale.ROOT, ", %,d parameters,", teacher.parameters()) + " trained by kdstream's SFT trainer for "
-                + options.teacherSteps() + " steps on " + teacherPrompts(options) + " + " + teacherPrompts(options)
+                + options.teacherSteps() + " steps on " + teacher.sizes().teacherMath() + " + " + teacher.sizes().teacherCode()
                 + " training prompts, a superset of the students' with the same wrong share"
                 + (Double.isNaN(teacher.trainSeconds()) ? "" : String.format(Locale.ROOT, ", in %.1f minutes", teacher.trainSeconds() / 60))
                 + ", cached as `" + teacher.checkpoint().getFileName() + "` under KDSTREAM_HOME/teachers"

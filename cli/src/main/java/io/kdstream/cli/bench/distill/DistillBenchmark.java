@@ -89,10 +89,11 @@ public final class DistillBenchmark {
      * What the teacher is and scores, and what its cache costs.
      *
      * @param trainSeconds how long the teacher took to train, where its training record is kept (NaN otherwise)
+     * @param sizes        the cohort's training prompts of each dataset, the students' and the teacher's
      */
     public record TeacherSummary(Path checkpoint, String fingerprint, long parameters, double trainSeconds, double mathExactMatch,
                                  double codePassAt1, double answerCe, double cacheSeconds, long cacheRecords, double bytesPerToken,
-                                 double bytesPerEntry) {
+                                 double bytesPerEntry, DistillSetting.TrainSizes sizes) {
     }
 
     /** The runs of one or more cohorts, each with its teacher. */
@@ -123,10 +124,16 @@ public final class DistillBenchmark {
         TopicAdmin.ensureTopics(settings.clientProperties(), TopicCatalogue.ALL);
         DistillCohort cohort = cohort();
         SdgOptions sdg = new SdgOptions(options.difficulty(), cohort.wrongShare());
-        DistillData data = DistillData.generate(options.trainPerDataset(), options.testPerDataset(), cohort.dataSeed(), sdg);
-        Path teacher = prepareTeacher(cohort, sdg);
+        DistillSetting.TrainSizes sizes = options.setting().trainSizes(options.trainPerDataset(),
+                options.setting() == DistillSetting.CONTROL ? options.trainPerDataset() : DistillData.codeSupply(cohort.dataSeed(), sdg));
+        if (sizes.studentCode() < options.trainPerDataset()) {
+            log.accept(String.format("the generator has %d distinct %s training code tasks: the teacher trains on %d, the students on %d (a fifth)",
+                    sizes.teacherCode(), options.difficulty().configName(), sizes.teacherCode(), sizes.studentCode()));
+        }
+        DistillData data = DistillData.generate(sizes.studentMath(), sizes.studentCode(), options.testPerDataset(), cohort.dataSeed(), sdg);
+        Path teacher = prepareTeacher(cohort, sizes, sdg);
         double teacherSeconds = CachedSftModel.trainSeconds(teacher).orElse(Double.NaN);
-        Path baseStudent = options.plan().configs().stream().anyMatch(c -> c.start() == StudentStart.PRETRAINED) ? prepareBaseStudent(cohort) : null;
+        Path baseStudent = options.plan().configs().stream().anyMatch(c -> c.start() == StudentStart.PRETRAINED) ? prepareBaseStudent(cohort, sizes) : null;
         String fingerprint = TeacherModel.fingerprintOf(TeacherWorkerConfig.from(teacherSettings(teacher)));
         try (PromptProducer producer = new PromptProducer(PromptProducerConfig.from(settings))) {
             producer.send(data.all());
@@ -139,7 +146,7 @@ public final class DistillBenchmark {
                 .orElseThrow(() -> new IllegalStateException("the cache holds nothing of teacher " + fingerprint));
         TeacherScore teacherScore = scoreTeacher(teacher, data);
         TeacherSummary summary = new TeacherSummary(teacher, fingerprint, teacherScore.parameters(), teacherSeconds, teacherScore.math(),
-                teacherScore.code(), teacherScore.ce(), cacheSeconds, share.records(), share.bytesPerToken(), share.bytesPerTopKEntry());
+                teacherScore.code(), teacherScore.ce(), cacheSeconds, share.records(), share.bytesPerToken(), share.bytesPerTopKEntry(), sizes);
         log.accept(String.format("teacher: math exact match %.3f, code pass@1 %.3f; cache %d records, %.1f bytes/token at K=%d",
                 summary.mathExactMatch(), summary.codePassAt1(), share.records(), share.bytesPerToken(), DistillPlan.CACHE_K));
 
@@ -187,20 +194,20 @@ public final class DistillBenchmark {
     }
 
     /** The teacher's data: the students' prompts are its prefix, with the same wrong share. */
-    private DistillData teacherData(DistillCohort cohort, SdgOptions sdg) {
-        return DistillData.generate(options.setting().teacherTrainPerDataset(options.trainPerDataset()), 1, cohort.dataSeed(), sdg);
+    private static DistillData teacherData(DistillCohort cohort, DistillSetting.TrainSizes sizes, SdgOptions sdg) {
+        return DistillData.generate(sizes.teacherMath(), sizes.teacherCode(), 1, cohort.dataSeed(), sdg);
     }
 
-    private Path prepareTeacher(DistillCohort cohort, SdgOptions sdg) throws Exception {
-        DistillData teacherData = teacherData(cohort, sdg);
+    private Path prepareTeacher(DistillCohort cohort, DistillSetting.TrainSizes sizes, SdgOptions sdg) throws Exception {
+        DistillData teacherData = teacherData(cohort, sizes, sdg);
         CachedSftModel recipe = CachedSftModel.teacher(options.setting().teacherArchitecture(new CharTokenizer().vocabularySize()),
                 options.teacherSteps(), cohort.teacherSeed(), teacherData.tag());
         return cached(recipe, "teacher", teacherData.teacherExamples());
     }
 
     /** The student's architecture pretrained on general data of the tasks' language (no answers of the students' data). */
-    private Path prepareBaseStudent(DistillCohort cohort) throws Exception {
-        DistillData pool = teacherData(cohort, new SdgOptions(options.difficulty(), 0));
+    private Path prepareBaseStudent(DistillCohort cohort, DistillSetting.TrainSizes sizes) throws Exception {
+        DistillData pool = teacherData(cohort, sizes, new SdgOptions(options.difficulty(), 0));
         CachedSftModel recipe = CachedSftModel.baseStudent(TransformerConfig.student(new CharTokenizer().vocabularySize()),
                 options.baseStudentSteps(), cohort.dataSeed(), pool.tag() + "-text+others");
         return cached(recipe, "base student", pool.pretrainingCorpus(DistillSetting.FULL_TRAIN_PER_DATASET));

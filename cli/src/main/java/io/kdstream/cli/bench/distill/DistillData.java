@@ -10,6 +10,7 @@ import io.kdstream.schemas.avro.Split;
 import io.kdstream.trainer.sft.SupervisedTraining;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -31,11 +32,26 @@ public record DistillData(List<Prompt> trainMath, List<Prompt> trainCode, List<P
     }
 
     public static DistillData generate(int trainPerDataset, int testPerDataset, long seed, SdgOptions options) {
-        List<Prompt> trainMath = prompts(new MathProblemGenerator(seed, options).generate(trainPerDataset, Split.TRAIN));
-        List<Prompt> trainCode = prompts(new CodeTaskGenerator(seed, options).generate(trainPerDataset, Split.TRAIN));
+        return generate(trainPerDataset, trainPerDataset, testPerDataset, seed, options);
+    }
+
+    public static DistillData generate(int trainMathCount, int trainCodeCount, int testPerDataset, long seed, SdgOptions options) {
+        List<Prompt> trainMath = prompts(new MathProblemGenerator(seed, options).generate(trainMathCount, Split.TRAIN));
+        List<Prompt> trainCode = prompts(new CodeTaskGenerator(seed, options).generate(trainCodeCount, Split.TRAIN));
         List<Prompt> testMath = prompts(new MathProblemGenerator(TEST_SEED, options).generate(testPerDataset, Split.TEST));
         List<Prompt> testCode = prompts(new CodeTaskGenerator(TEST_SEED, options).generate(testPerDataset, Split.TEST));
         return new DistillData(trainMath, trainCode, testMath, testCode, seed, options);
+    }
+
+    /** How many distinct training code tasks the generator has at these options (the code families are finite). */
+    public static int codeSupply(long seed, SdgOptions options) {
+        Iterator<CodeTaskGenerator.CodeTask> distinct = new CodeTaskGenerator(seed, options).distinct(Split.TRAIN);
+        int count = 0;
+        while (distinct.hasNext()) {
+            distinct.next();
+            count++;
+        }
+        return count;
     }
 
     private static List<Prompt> prompts(List<? extends SdgExample> examples) {

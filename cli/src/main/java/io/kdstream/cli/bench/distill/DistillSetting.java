@@ -67,10 +67,29 @@ public enum DistillSetting {
                 standard.heads(), 6, standard.feedForwardWidth()).validate();
     }
 
-    /** The teacher's training prompts a dataset (the students' are a prefix of them). */
-    public int teacherTrainPerDataset(int studentTrainPerDataset) {
-        return this == CONTROL ? DistillBenchmark.TEACHER_TRAIN_PER_DATASET
-                : STRONG_TEACHER_DATA_FACTOR * Math.max(studentTrainPerDataset, FULL_TRAIN_PER_DATASET);
+    /**
+     * Training prompts of each dataset for the students and for the teacher (the students' are a prefix of the
+     * teacher's).
+     */
+    public record TrainSizes(int studentMath, int studentCode, int teacherMath, int teacherCode) {
+    }
+
+    /**
+     * The control's teacher is trained on 2,000 prompts a dataset whatever the students see. The seed-like teacher is
+     * trained on 5 x the students' prompts: 5 x the full run's 2,000 a dataset (or 5 x {@code studentPerDataset}, if
+     * more), as far as the generator has distinct training problems; where it has fewer (the harder code families are
+     * small), the students get a fifth of what the teacher gets.
+     *
+     * @param codeSupply how many distinct training code tasks the generator has at this difficulty
+     */
+    public TrainSizes trainSizes(int studentPerDataset, int codeSupply) {
+        if (this == CONTROL) {
+            return new TrainSizes(studentPerDataset, studentPerDataset, DistillBenchmark.TEACHER_TRAIN_PER_DATASET,
+                    DistillBenchmark.TEACHER_TRAIN_PER_DATASET);
+        }
+        int teacher = STRONG_TEACHER_DATA_FACTOR * Math.max(studentPerDataset, FULL_TRAIN_PER_DATASET);
+        int teacherCode = Math.min(teacher, codeSupply);
+        return new TrainSizes(studentPerDataset, Math.min(studentPerDataset, teacherCode / STRONG_TEACHER_DATA_FACTOR), teacher, teacherCode);
     }
 
     public long defaultTeacherSteps() {

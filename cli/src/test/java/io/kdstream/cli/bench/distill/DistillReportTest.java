@@ -44,7 +44,7 @@ class DistillReportTest {
                 run(kd70, 2, 11, List.of(new EvalPoint(70, 0.35, 0.35, 0.5, 0.6))),
                 run(online, 2, 32, List.of(new EvalPoint(100, 0.5, 0.5, 0.5, 0.6))));
         DistillBenchmark.TeacherSummary teacher = new DistillBenchmark.TeacherSummary(Path.of("teacher.ckpt"), "teacher-x", 831_332, 60,
-                0.9, 0.8, 0.2, 5, 2200, 130.0, 1.875);
+                0.9, 0.8, 0.2, 5, 2200, 130.0, 1.875, new DistillSetting.TrainSizes(1000, 1000, 2000, 2000));
         return new DistillReport(plan, new DistillBenchmark.Outcome(teacher, runs, 300), 1500);
     }
 
@@ -71,7 +71,7 @@ class DistillReportTest {
                 run(sft, 3, 10, curve(0.1, 0.2, 0.3, 0.5)),
                 run(kd, 3, 11, curve(0.1, 0.2, 0.5, 0.45))); // 0.75 of S
         DistillBenchmark.TeacherSummary teacher = new DistillBenchmark.TeacherSummary(Path.of("teacher.ckpt"), "teacher-x", 831_332, 60,
-                0.9, 0.8, 0.2, 5, 2200, 130.0, 1.875);
+                0.9, 0.8, 0.2, 5, 2200, 130.0, 1.875, new DistillSetting.TrainSizes(1000, 1000, 2000, 2000));
         DistillReport report = new DistillReport(plan, new DistillBenchmark.Outcome(teacher, runs, 300), 1500);
 
         DistillReport.Headline headline = report.headline();

@@ -29,8 +29,24 @@ class DistillSettingTest {
         long student = parameters(TransformerConfig.student(vocabulary));
         assertThat(parameters(DistillSetting.SEED_LIKE.teacherArchitecture(vocabulary))).isGreaterThanOrEqualTo(10 * student);
         assertThat(DistillSetting.CONTROL.teacherArchitecture(vocabulary)).isEqualTo(TransformerConfig.teacher(vocabulary));
-        assertThat(DistillSetting.SEED_LIKE.teacherTrainPerDataset(2000)).isGreaterThanOrEqualTo(5 * 2000);
-        assertThat(DistillSetting.SEED_LIKE.teacherTrainPerDataset(3000)).isGreaterThanOrEqualTo(5 * 3000);
+        assertThat(DistillSetting.SEED_LIKE.trainSizes(2000, 50_000)).isEqualTo(new DistillSetting.TrainSizes(2000, 2000, 10_000, 10_000));
+        assertThat(DistillSetting.SEED_LIKE.trainSizes(3000, 50_000)).isEqualTo(new DistillSetting.TrainSizes(3000, 3000, 15_000, 15_000));
+        assertThat(DistillSetting.CONTROL.trainSizes(1000, 0)).isEqualTo(new DistillSetting.TrainSizes(1000, 1000, 2000, 2000));
+    }
+
+    @Test
+    void shouldGiveTheStudentsAFifthOfTheCodeTasksWhereTheGeneratorHasTooFewForFiveTimesTheirPrompts() {
+        SdgOptions medium = new SdgOptions(Difficulty.MEDIUM, 0.1);
+        int supply = DistillData.codeSupply(DistillSetting.SEED_LIKE.dataSeed(1), medium);
+        DistillSetting.TrainSizes sizes = DistillSetting.SEED_LIKE.trainSizes(2000, supply);
+        assertThat(sizes.teacherCode()).isEqualTo(Math.min(supply, 10_000));
+        assertThat(sizes.studentCode() * 5).isLessThanOrEqualTo(sizes.teacherCode());
+        assertThat(sizes.teacherMath()).isEqualTo(5 * sizes.studentMath());
+        // the students' code tasks are a prefix of the teacher's, wrong responses included
+        DistillData teacher = DistillData.generate(sizes.teacherMath(), sizes.teacherCode(), 1, DistillSetting.SEED_LIKE.dataSeed(1), medium);
+        DistillData students = DistillData.generate(100, sizes.studentCode(), 1, DistillSetting.SEED_LIKE.dataSeed(1), medium);
+        assertThat(teacher.trainCode().subList(0, sizes.studentCode())).extracting(Prompt::getId)
+                .containsExactlyElementsOf(students.trainCode().stream().map(Prompt::getId).toList());
     }
 
     @Test
