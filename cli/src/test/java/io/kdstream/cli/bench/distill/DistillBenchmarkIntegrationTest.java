@@ -2,6 +2,7 @@ package io.kdstream.cli.bench.distill;
 
 import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.embedded.EmbeddedPlatform;
+import io.kdstream.producers.generate.Difficulty;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The benchmark's machinery end to end at toy size: a teacher trained for a few steps, teacher workers filling the
- * cache, a KD+SFT student through the trainer service and an online full-vocabulary KD student, each in its own JVM, both evaluators, the report.
+ * cache, a KD+SFT student through the trainer service and an online full-vocabulary KD student from a pretrained base
+ * student, each in its own JVM, both evaluators, the report.
  *
  * <p>On a platform of its own, as {@code kdstream bench distill} runs: the shared test platform's topics hold other
  * tests' prompts, which the bench's teacher would cache too.
@@ -32,11 +34,12 @@ class DistillBenchmarkIntegrationTest {
     private static void runToySizeBenchmark(EmbeddedPlatform platform, Path dir) throws Exception {
         Settings settings = Settings.of(Map.of(Settings.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
                 Settings.SCHEMA_REGISTRY_URL, platform.schemaRegistryUrl()));
+        // the online run starts from a pretrained base student (trained here for 2 steps and cached under the home)
         DistillPlan plan = new DistillPlan(6, List.of(1L), List.of(
                 RunConfig.kd(6, 4, "renormalised", "forward", 1, 0.4, true),
-                RunConfig.online(6, 100, 1, 0.4)), 2);
+                RunConfig.online(6, 100, 1, 0.4).on(0, StudentStart.PRETRAINED)), 2);
         DistillBenchmark.Options options = new DistillBenchmark.Options(plan, 20, 4, 2, 8, 3e-3, 1, 1,
-                Files.createDirectories(dir.resolve("work")), dir.resolve("home"));
+                Files.createDirectories(dir.resolve("work")), dir.resolve("home"), Map.of(), DistillSetting.CONTROL, Difficulty.EASY, 2);
         List<String> log = new ArrayList<>();
 
         DistillBenchmark.Outcome outcome = new DistillBenchmark(settings, options, log::add).run();
@@ -44,6 +47,10 @@ class DistillBenchmarkIntegrationTest {
         assertThat(outcome.teacher().cacheRecords()).isEqualTo(2 * 20 + 2 * 4);
         assertThat(outcome.teacher().bytesPerToken()).isPositive();
         assertThat(Files.exists(outcome.teacher().checkpoint())).isTrue();
+        assertThat(outcome.teacher().trainSeconds()).isPositive();
+        try (var students = Files.list(dir.resolve("home").resolve("students"))) {
+            assertThat(students.map(p -> p.getFileName().toString())).anyMatch(name -> name.startsWith("mathcode-base-student-") && name.endsWith(".ckpt"));
+        }
         assertThat(outcome.runs()).hasSize(2);
         assertThat(outcome.runs().get(0).curve()).extracting(EvalPoint::step).containsExactly(3L, 6L);
         assertThat(outcome.runs().get(1).curve()).extracting(EvalPoint::step).containsExactly(6L);
@@ -53,6 +60,6 @@ class DistillBenchmarkIntegrationTest {
             assertThat(run.last().mathCe()).isPositive();
         }
         DistillReport report = new DistillReport(plan, outcome, 2);
-        assertThat(report.table()).contains("| KD+SFT | 6 | 4 |", "| online full-vocab KD+SFT | 6 | all 100 |");
+        assertThat(report.table()).contains("| KD+SFT | 6 | 4 |", "| online full-vocab KD+SFT (wrong 0 pretrained) | 6 | all 100 |");
     }
 }
