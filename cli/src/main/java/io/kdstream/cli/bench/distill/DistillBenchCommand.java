@@ -54,6 +54,10 @@ public final class DistillBenchCommand implements Callable<Integer> {
             + "direction, online, wrong-share, student (default: all; --quick online)")
     List<String> sweeps;
 
+    @Option(names = "--resume", description = "reuse the runs a previous invocation with the same settings finished (kept under "
+            + "KDSTREAM_HOME/bench/distill); only the missing ones run")
+    boolean resume;
+
     @Option(names = "--steps", description = "S, SFT's steps (default: control 1000, seed-like 2000, --quick 300)")
     Long steps;
 
@@ -130,7 +134,7 @@ public final class DistillBenchCommand implements Callable<Integer> {
                 difficulty != null ? difficulty : chosen.defaultDifficulty(), baseStudentSteps);
         System.err.println("bench distill (" + chosen.configName() + "): " + plan.runs().size() + " student runs in "
                 + plan.byCohort(chosen).size() + " cohort(s); work directory " + workDir);
-        DistillBenchmark.Outcome outcome = new DistillExperiment(options, line -> System.err.println("bench distill: " + line)).run();
+        DistillBenchmark.Outcome outcome = new DistillExperiment(options, resume, line -> System.err.println("bench distill: " + line)).run();
         DistillReport report = new DistillReport(plan, outcome, teacher);
         String name = (quick ? "distill-quick" : "distill") + (chosen == DistillSetting.CONTROL ? "" : "-" + chosen.configName())
                 + (label == null ? "" : "-" + label.replaceAll("[^A-Za-z0-9]+", "-").toLowerCase(Locale.ROOT));

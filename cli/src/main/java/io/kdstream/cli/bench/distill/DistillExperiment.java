@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -15,37 +16,70 @@ import java.util.function.Consumer;
  * {@link DistillBenchmark} on an embedded platform of its own, so its topics hold its prompts and its teacher's
  * logits only (the router caches every prompt of {@code kd.prompts}, the online trainer reads them all). The
  * control is one cohort, so it runs exactly as a single benchmark.
+ *
+ * <p>Every cohort's results are kept ({@link DistillResults}); with {@code resume} a cohort's runs found there are
+ * reused and only the missing ones run (the cohort's cache is filled again for them: its topics do not outlive a run).
  */
 public final class DistillExperiment {
 
     private final DistillBenchmark.Options options;
+    private final boolean resume;
     private final Consumer<String> log;
 
-    public DistillExperiment(DistillBenchmark.Options options, Consumer<String> log) {
+    public DistillExperiment(DistillBenchmark.Options options, boolean resume, Consumer<String> log) {
         this.options = options;
+        this.resume = resume;
         this.log = log;
     }
 
     public DistillBenchmark.Outcome run() throws Exception {
         long started = System.nanoTime();
+        DistillResults results = DistillResults.of(options);
+        log.accept("results are kept in " + results.dir() + (resume ? "; finished runs found there are reused" : ""));
         Map<DistillCohort, DistillPlan> cohorts = options.plan().byCohort(options.setting());
         List<DistillBenchmark.TeacherSummary> teachers = new ArrayList<>();
         List<RunOutcome> runs = new ArrayList<>();
         int index = 0;
-        for (Map.Entry<DistillCohort, DistillPlan> cohort : cohorts.entrySet()) {
+        for (Map.Entry<DistillCohort, DistillPlan> entry : cohorts.entrySet()) {
             index++;
-            String prefix = "cohort " + index + "/" + cohorts.size() + " (" + cohort.getKey().describe() + "): ";
-            log.accept(prefix + cohort.getValue().runs().size() + " student runs");
+            DistillCohort cohort = entry.getKey();
+            String prefix = "cohort " + index + "/" + cohorts.size() + " (" + cohort.describe() + "): ";
+            List<DistillPlan.Run> missing = new ArrayList<>();
+            for (DistillPlan.Run run : entry.getValue().runs()) {
+                Optional<RunOutcome> stored = resume ? results.run(run) : Optional.empty();
+                stored.ifPresentOrElse(runs::add, () -> missing.add(run));
+            }
+            Optional<DistillBenchmark.TeacherSummary> storedTeacher = resume ? results.teacher(cohort) : Optional.empty();
+            if (missing.isEmpty() && storedTeacher.isPresent()) {
+                log.accept(prefix + "all " + entry.getValue().runs().size() + " runs reused from " + results.dir());
+                teachers.add(storedTeacher.get());
+                continue;
+            }
+            DistillPlan toRun = only(entry.getValue(), missing);
+            log.accept(prefix + toRun.runs().size() + " student runs" + (toRun.runs().size() < entry.getValue().runs().size()
+                    ? " (" + (entry.getValue().runs().size() - missing.size()) + " reused)" : ""));
             Path workDir = Files.createDirectories(options.workDir().resolve("cohort-" + index));
             try (EmbeddedPlatform platform = EmbeddedPlatform.start(options.kdstreamHome())) {
                 Settings settings = Settings.of(Map.of(Settings.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
                         Settings.SCHEMA_REGISTRY_URL, platform.schemaRegistryUrl()));
-                DistillBenchmark.Outcome outcome = new DistillBenchmark(settings, options.forCohort(cohort.getValue(), workDir),
+                DistillBenchmark.Outcome outcome = new DistillBenchmark(settings, options.forCohort(toRun, workDir),
                         line -> log.accept(prefix + line)).run();
+                results.save(cohort, outcome.teacher());
                 teachers.add(outcome.teacher());
-                runs.addAll(outcome.runs());
+                for (RunOutcome run : outcome.runs()) {
+                    results.save(run);
+                    if (missing.contains(run.run())) {
+                        runs.add(run);
+                    }
+                }
             }
         }
         return new DistillBenchmark.Outcome(teachers, runs, (System.nanoTime() - started) / 1e9);
+    }
+
+    /** The cohort's rows and seeds that have a missing run (a superset of the missing runs where they are not a grid). */
+    private static DistillPlan only(DistillPlan cohort, List<DistillPlan.Run> missing) {
+        return new DistillPlan(cohort.steps(), cohort.seeds().stream().filter(seed -> missing.stream().anyMatch(r -> r.seed() == seed)).toList(),
+                cohort.configs().stream().filter(config -> missing.stream().anyMatch(r -> r.config().equals(config))).toList(), cohort.curvePoints());
     }
 }

@@ -1,0 +1,155 @@
+package io.kdstream.cli.bench.distill;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * Finished cohorts' results kept under KDSTREAM_HOME, so a restarted benchmark ({@code --resume}) runs only what is
+ * missing. The embedded platform's topics do not outlive a benchmark, so {@code kd.evals} cannot be read back; each
+ * evaluated run is written here instead, one properties file a run and one a cohort's teacher. The folder's name is a
+ * digest of everything besides the plan's rows and seeds that decides a result, so results of other settings, sizes
+ * or steps are never mixed in.
+ */
+public final class DistillResults {
+
+    private final Path dir;
+
+    private DistillResults(Path dir) {
+        this.dir = dir;
+    }
+
+    /** The results folder of these options: {@code KDSTREAM_HOME/bench/distill/<setting>-<digest>}. */
+    public static DistillResults of(DistillBenchmark.Options options) {
+        String recipe = String.join("|", options.setting().configName(), options.difficulty().configName(),
+                Integer.toString(options.trainPerDataset()), Integer.toString(options.testPerDataset()), Long.toString(options.teacherSteps()),
+                Long.toString(options.baseStudentSteps()), Integer.toString(options.batchSize()), Double.toString(options.learningRate()),
+                Integer.toString(options.threads()), Long.toString(options.plan().steps()), Integer.toString(options.plan().curvePoints()),
+                new TreeMap<>(options.trainerOverrides()).toString());
+        return new DistillResults(options.kdstreamHome().resolve("bench").resolve("distill")
+                .resolve(options.setting().configName() + "-" + digest(recipe)));
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** A run's stored outcome, if it was evaluated before. */
+    public Optional<RunOutcome> run(DistillPlan.Run run) throws IOException {
+        Path file = runFile(run);
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        Properties p = load(file);
+        List<EvalPoint> curve = new ArrayList<>();
+        for (int i = 0; p.containsKey("curve." + i); i++) {
+            String[] v = p.getProperty("curve." + i).split(",");
+            curve.add(new EvalPoint(Long.parseLong(v[0]), Double.parseDouble(v[1]), Double.parseDouble(v[2]), Double.parseDouble(v[3]),
+                    Double.parseDouble(v[4])));
+        }
+        StudentRunProcess.Result training = new StudentRunProcess.Result(Long.parseLong(p.getProperty("steps")),
+                Double.parseDouble(p.getProperty("step.millis")), Long.parseLong(p.getProperty("peak.rss.bytes")),
+                Double.parseDouble(p.getProperty("train.seconds")));
+        return Optional.of(new RunOutcome(run, p.getProperty("run.id"), training, Double.parseDouble(p.getProperty("wall.seconds")), curve));
+    }
+
+    public void save(RunOutcome outcome) throws IOException {
+        Properties p = new Properties();
+        p.setProperty("run.id", outcome.runId());
+        p.setProperty("steps", Long.toString(outcome.training().steps()));
+        p.setProperty("step.millis", Double.toString(outcome.training().stepMillis()));
+        p.setProperty("peak.rss.bytes", Long.toString(outcome.training().peakRssBytes()));
+        p.setProperty("train.seconds", Double.toString(outcome.training().trainSeconds()));
+        p.setProperty("wall.seconds", Double.toString(outcome.wallSeconds()));
+        for (int i = 0; i < outcome.curve().size(); i++) {
+            EvalPoint e = outcome.curve().get(i);
+            p.setProperty("curve." + i, String.format(Locale.ROOT, "%d,%s,%s,%s,%s", e.step(), e.mathExactMatch(), e.codePassAt1(), e.mathCe(), e.codeCe()));
+        }
+        store(p, runFile(outcome.run()));
+    }
+
+    /** A cohort's stored teacher, if the cohort ran before. */
+    public Optional<DistillBenchmark.TeacherSummary> teacher(DistillCohort cohort) throws IOException {
+        Path file = teacherFile(cohort);
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        Properties p = load(file);
+        return Optional.of(new DistillBenchmark.TeacherSummary(Path.of(p.getProperty("checkpoint")), p.getProperty("fingerprint"),
+                Long.parseLong(p.getProperty("parameters")), Double.parseDouble(p.getProperty("train.seconds")),
+                Double.parseDouble(p.getProperty("math.exact.match")), Double.parseDouble(p.getProperty("code.pass.at1")),
+                Double.parseDouble(p.getProperty("answer.ce")), Double.parseDouble(p.getProperty("cache.seconds")),
+                Long.parseLong(p.getProperty("cache.records")), Double.parseDouble(p.getProperty("bytes.per.token")),
+                Double.parseDouble(p.getProperty("bytes.per.entry")), new DistillSetting.TrainSizes(
+                Integer.parseInt(p.getProperty("student.math")), Integer.parseInt(p.getProperty("student.code")),
+                Integer.parseInt(p.getProperty("teacher.math")), Integer.parseInt(p.getProperty("teacher.code")))));
+    }
+
+    public void save(DistillCohort cohort, DistillBenchmark.TeacherSummary t) throws IOException {
+        Properties p = new Properties();
+        p.setProperty("checkpoint", t.checkpoint().toString());
+        p.setProperty("fingerprint", t.fingerprint());
+        p.setProperty("parameters", Long.toString(t.parameters()));
+        p.setProperty("train.seconds", Double.toString(t.trainSeconds()));
+        p.setProperty("math.exact.match", Double.toString(t.mathExactMatch()));
+        p.setProperty("code.pass.at1", Double.toString(t.codePassAt1()));
+        p.setProperty("answer.ce", Double.toString(t.answerCe()));
+        p.setProperty("cache.seconds", Double.toString(t.cacheSeconds()));
+        p.setProperty("cache.records", Long.toString(t.cacheRecords()));
+        p.setProperty("bytes.per.token", Double.toString(t.bytesPerToken()));
+        p.setProperty("bytes.per.entry", Double.toString(t.bytesPerEntry()));
+        p.setProperty("student.math", Integer.toString(t.sizes().studentMath()));
+        p.setProperty("student.code", Integer.toString(t.sizes().studentCode()));
+        p.setProperty("teacher.math", Integer.toString(t.sizes().teacherMath()));
+        p.setProperty("teacher.code", Integer.toString(t.sizes().teacherCode()));
+        store(p, teacherFile(cohort));
+    }
+
+    private Path runFile(DistillPlan.Run run) {
+        return dir.resolve("run-" + run.config().slug() + "-s" + run.seed() + ".properties");
+    }
+
+    private Path teacherFile(DistillCohort cohort) {
+        return dir.resolve(String.format(Locale.ROOT, "teacher-d%d-t%d-wrong%s.properties", cohort.dataSeed(), cohort.teacherSeed(),
+                Double.toString(cohort.wrongShare()).replace('.', 'p')));
+    }
+
+    private static Properties load(Path file) throws IOException {
+        Properties p = new Properties();
+        try (Reader reader = Files.newBufferedReader(file)) {
+            p.load(reader);
+        }
+        return p;
+    }
+
+    /** Written aside and moved into place, so an interrupted write never leaves a half file that looks finished. */
+    private static void store(Properties p, Path file) throws IOException {
+        Files.createDirectories(file.getParent());
+        Path partial = file.resolveSibling(file.getFileName() + ".partial");
+        try (Writer writer = Files.newBufferedWriter(partial)) {
+            p.store(writer, "kdstream bench distill result");
+        }
+        Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static String digest(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8))).substring(0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.kdstream.cli.bench.distill;
+
+import io.kdstream.producers.generate.Difficulty;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DistillResultsTest {
+
+    private static DistillBenchmark.Options options(DistillPlan plan, Path home, long steps) {
+        return new DistillBenchmark.Options(plan, 2000, 500, 3000, 16, 3e-3, 2, 1, home.resolve("work"), home, Map.of(),
+                DistillSetting.SEED_LIKE, Difficulty.MEDIUM, steps);
+    }
+
+    private static RunOutcome outcome(DistillPlan.Run run) {
+        return new RunOutcome(run, "distill-x-" + run.config().slug() + "-s" + run.seed(), new StudentRunProcess.Result(300, 41.5, 400L << 20, 12.5),
+                20.25, List.of(new EvalPoint(150, 0.25, 0.5, 0.9, 0.8), new EvalPoint(300, 0.375, 0.625, 0.7, 0.6)));
+    }
+
+    private static DistillBenchmark.TeacherSummary teacher() {
+        return new DistillBenchmark.TeacherSummary(Path.of("home/teachers/t.ckpt"), "fp", 1_227_876, 900.5, 0.9, 0.8, 0.1, 12, 11_000, 126.1,
+                1.875, new DistillSetting.TrainSizes(2000, 269, 10_000, 1348));
+    }
+
+    @Test
+    void shouldReadBackWhatItKeptAndKeepOtherSettingsApart(@TempDir Path home) throws Exception {
+        DistillPlan plan = DistillPlan.seedLike(300, List.of(1L), 100, 2, 0.1, StudentStart.PRETRAINED, EnumSet.noneOf(DistillPlan.Sweep.class));
+        DistillResults results = DistillResults.of(options(plan, home, 1500));
+        DistillPlan.Run run = plan.runs().get(0);
+        DistillCohort cohort = DistillSetting.SEED_LIKE.cohortOf(run);
+
+        assertThat(results.run(run)).isEmpty();
+        results.save(outcome(run));
+        results.save(cohort, teacher());
+
+        assertThat(results.run(run)).contains(outcome(run));
+        assertThat(results.teacher(cohort)).contains(teacher());
+        assertThat(results.run(plan.runs().get(1))).isEmpty();
+        assertThat(DistillResults.of(options(plan, home, 1000)).dir()).isNotEqualTo(results.dir());
+        assertThat(results.dir()).startsWith(home.resolve("bench").resolve("distill"));
+    }
+
+    @Test
+    void shouldReuseEveryStoredRunWithoutStartingAnything(@TempDir Path home) throws Exception {
+        DistillPlan plan = DistillPlan.seedLike(300, List.of(1L, 2L), 100, 2, 0.1, StudentStart.PRETRAINED, EnumSet.noneOf(DistillPlan.Sweep.class));
+        DistillBenchmark.Options options = options(plan, home, 1500);
+        DistillResults results = DistillResults.of(options);
+        for (DistillPlan.Run run : plan.runs()) {
+            results.save(outcome(run));
+            results.save(DistillSetting.SEED_LIKE.cohortOf(run), teacher());
+        }
+
+        DistillBenchmark.Outcome outcome = new DistillExperiment(options, true, line -> { }).run();
+
+        assertThat(outcome.runs()).hasSize(plan.runs().size()).containsAll(plan.runs().stream().map(DistillResultsTest::outcome).toList());
+        assertThat(outcome.teachers()).hasSize(2);
+        assertThat(new DistillReport(plan, outcome, 3000).headline().seeds()).containsExactly(1L, 2L);
+    }
+}
