@@ -27,7 +27,8 @@ import java.util.stream.LongStream;
         description = "KD+SFT against SFT through Kafka on the embedded platform: a math+code teacher (trained once, kept under "
                 + "KDSTREAM_HOME), teacher workers filling the cache at K=64, students trained by the trainer service (each "
                 + "run its own JVM), sweeps of K, SFT weight, loss variant and KL direction, online full-vocabulary KD, "
-                + "evaluated on held-out math (exact match) and code (pass@1). Writes a BENCHMARKS.md section and a plot.")
+                + "evaluated on held-out math (exact match) and code (pass@1). --setting seed-like runs it under the seed's conditions "
+                + "(harder noisy data, a strong teacher, a pretrained student). Writes a BENCHMARKS.md section and a plot.")
 public final class DistillBenchCommand implements Callable<Integer> {
 
     @Spec
