@@ -1,5 +1,6 @@
 package io.kdstream.teacher.worker;
 
+import io.kdstream.model.tokenizer.CharTokenizer;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.embedded.EmbeddedPlatform;
 import io.kdstream.platform.kafka.TopicAdmin;
@@ -11,6 +12,9 @@ import io.kdstream.schemas.avro.TeacherLogits;
 import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import io.kdstream.teacher.TeacherWorkerConfig;
+import io.kdstream.teacher.backend.TeacherBackend;
+import io.kdstream.teacher.backend.TeacherBackends;
+import io.kdstream.teacher.testing.FailingTeacher;
 import io.kdstream.teacher.testing.TeacherFixtures;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -29,13 +33,14 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A forward pass that fails (here by fault injection): the batch is scored again one sequence at a time; a sequence
+ * A forward pass that fails (here a teacher that fails on purpose, {@link FailingTeacher}): the batch is scored again one sequence at a time; a sequence
  * that fails alone while the teacher still scores a probe sequence is dead-lettered and the others are published, however
  * many fail in a row; when the probe fails too (a broken device) the worker stops with its transaction aborted, so
  * nothing of that batch is lost or half-published.
@@ -46,8 +51,8 @@ class TeacherWorkerForwardFailureIntegrationTest {
 
     @Test
     void shouldDeadLetterTheSequenceThatFailsAloneAndPublishTheRest(EmbeddedPlatform platform, @TempDir Path dir) throws Exception {
-        Settings settings = settings(platform, dir, "kdstream-teacher-forward-failure", "fwd-poison", false);
-        TeacherWorker worker = startedAtEnd(settings, List.of("fwd-ok-1", "fwd-poison", "fwd-ok-2"));
+        Settings settings = settings(platform, dir, "kdstream-teacher-forward-failure");
+        TeacherWorker worker = startedAtEnd(settings, List.of("fwd-ok-1", "fwd-poison", "fwd-ok-2"), failingOn(List.of("fwd-poison")));
         TopicCatalogue catalogue = new TopicCatalogue(settings.clientProperties());
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> worker.published() >= 2);
@@ -71,8 +76,8 @@ class TeacherWorkerForwardFailureIntegrationTest {
     void shouldGoOnPastRequestsThatFailInARowWhileTheDeviceWorks(EmbeddedPlatform platform, @TempDir Path dir) throws Exception {
         // a worker that stopped here would meet the same requests after every restart: a crash loop
         List<String> failing = List.of("row-1", "row-2", "row-3", "row-4");
-        Settings settings = settings(platform, dir, "kdstream-teacher-forward-row", String.join(",", failing), false);
-        TeacherWorker worker = startedAtEnd(settings, List.of("row-1", "row-2", "row-3", "row-4", "row-ok"));
+        Settings settings = settings(platform, dir, "kdstream-teacher-forward-row");
+        TeacherWorker worker = startedAtEnd(settings, List.of("row-1", "row-2", "row-3", "row-4", "row-ok"), failingOn(failing));
         TopicCatalogue catalogue = new TopicCatalogue(settings.clientProperties());
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> worker.published() >= 1);
@@ -90,8 +95,9 @@ class TeacherWorkerForwardFailureIntegrationTest {
     @Test
     void shouldStopWithTheTransactionAbortedWhenTheDeviceFails(EmbeddedPlatform platform, @TempDir Path dir) throws Exception {
         List<String> requests = List.of("device-1", "device-2");
-        Settings settings = settings(platform, dir, "kdstream-teacher-forward-device", "", true);
-        TeacherWorker worker = startedAtEnd(settings, requests);
+        Settings settings = settings(platform, dir, "kdstream-teacher-forward-device");
+        // the first call is the worker's start-up check; the device breaks after it
+        TeacherWorker worker = startedAtEnd(settings, requests, teacher -> FailingTeacher.brokenAfter(teacher, 1));
         TopicCatalogue catalogue = new TopicCatalogue(settings.clientProperties());
         try {
             await().atMost(Duration.ofSeconds(60)).until(worker::isStopped);
@@ -110,20 +116,32 @@ class TeacherWorkerForwardFailureIntegrationTest {
         }
     }
 
-    private static Settings settings(EmbeddedPlatform platform, Path dir, String group, String failingPrompts,
-                                     boolean failEveryForward) throws Exception {
+    private static Settings settings(EmbeddedPlatform platform, Path dir, String group) throws Exception {
         return Settings.of(Map.of(
                 "bootstrap.servers", platform.bootstrapServers(),
                 "schema.registry.url", platform.schemaRegistryUrl(),
                 "kdstream.teacher.checkpoint", TeacherFixtures.untrainedTeacher(dir, 3).toString(),
                 "kdstream.teacher.topk", "4",
-                "kdstream.teacher.group.id", group,
-                "kdstream.teacher.fault.fail.forward.prompts", failingPrompts,
-                "kdstream.teacher.fault.fail.every.forward", Boolean.toString(failEveryForward)));
+                "kdstream.teacher.group.id", group));
     }
 
-    /** Points the worker's group at the request topic's current end, sends the prompts, and starts the worker. */
-    private static TeacherWorker startedAtEnd(Settings settings, List<String> promptIds) throws Exception {
+    /** Each prompt's own text, so that the teacher can fail on one prompt's tokens and not on another's. */
+    private static Prompt prompt(String id) {
+        return TeacherFixtures.prompt(id, "What is 1+2? (" + id + ")", "3 #### 3");
+    }
+
+    private static UnaryOperator<TeacherBackend> failingOn(List<String> promptIds) {
+        CharTokenizer tokenizer = new CharTokenizer();
+        Map<String, int[]> tokens = promptIds.stream().collect(Collectors.toMap(id -> id,
+                id -> tokenizer.encodeExample(prompt(id).getPrompt(), prompt(id).getResponse()).tokens()));
+        return teacher -> FailingTeacher.failingOn(teacher, tokens);
+    }
+
+    /**
+     * Points the worker's group at the request topic's current end, sends the prompts, and starts a worker whose real
+     * teacher {@code failing} wraps.
+     */
+    private static TeacherWorker startedAtEnd(Settings settings, List<String> promptIds, UnaryOperator<TeacherBackend> failing) throws Exception {
         Map<String, Object> client = settings.clientProperties();
         TopicAdmin.ensureTopics(client, TopicCatalogue.ALL);
         TeacherWorkerConfig config = TeacherWorkerConfig.from(settings);
@@ -138,10 +156,10 @@ class TeacherWorkerForwardFailureIntegrationTest {
         TopicCatalogue catalogue = new TopicCatalogue(client);
         try (KafkaProducer<String, Prompt> prompts = KafkaClients.producer(client, catalogue.teacherRequests(), "forward-failure-test")) {
             for (String id : promptIds) { // one partition, in order: the worker scores them in this order
-                prompts.send(new ProducerRecord<>(topic, 0, id, TeacherFixtures.prompt(id, "What is 1+2?", "3 #### 3"))).get();
+                prompts.send(new ProducerRecord<>(topic, 0, id, prompt(id))).get();
             }
         }
-        TeacherWorker worker = new TeacherWorker(config, "forward-failure");
+        TeacherWorker worker = new TeacherWorker(config, "forward-failure", (c, tokenizer) -> failing.apply(TeacherBackends.open(c, tokenizer)));
         worker.start();
         return worker;
     }
