@@ -3,26 +3,19 @@ package io.kdstream.teacher.worker;
 import io.kdstream.model.tokenizer.CharTokenizer;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.embedded.EmbeddedPlatform;
-import io.kdstream.platform.kafka.TopicAdmin;
 import io.kdstream.platform.kafka.TopicSnapshot;
 import io.kdstream.platform.testing.EmbeddedPlatformExtension;
 import io.kdstream.schemas.avro.DeadLetter;
 import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.avro.TeacherLogits;
-import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import io.kdstream.teacher.TeacherWorkerConfig;
 import io.kdstream.teacher.backend.TeacherBackend;
 import io.kdstream.teacher.backend.TeacherBackends;
 import io.kdstream.teacher.testing.FailingTeacher;
+import io.kdstream.teacher.testing.RequestTopic;
 import io.kdstream.teacher.testing.TeacherFixtures;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -143,22 +135,9 @@ class TeacherWorkerForwardFailureIntegrationTest {
      */
     private static TeacherWorker startedAtEnd(Settings settings, List<String> promptIds, UnaryOperator<TeacherBackend> failing) throws Exception {
         Map<String, Object> client = settings.clientProperties();
-        TopicAdmin.ensureTopics(client, TopicCatalogue.ALL);
         TeacherWorkerConfig config = TeacherWorkerConfig.from(settings);
-        String topic = TopicCatalogue.TEACHER_REQUESTS.name();
-        try (Admin admin = Admin.create(client)) {
-            Map<TopicPartition, OffsetSpec> latest = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
-                    .collect(Collectors.toMap(info -> new TopicPartition(topic, info.partition()), info -> OffsetSpec.latest()));
-            Map<TopicPartition, OffsetAndMetadata> ends = new HashMap<>();
-            admin.listOffsets(latest).all().get().forEach((partition, info) -> ends.put(partition, new OffsetAndMetadata(info.offset())));
-            admin.alterConsumerGroupOffsets(config.groupId(), ends).all().get();
-        }
-        TopicCatalogue catalogue = new TopicCatalogue(client);
-        try (KafkaProducer<String, Prompt> prompts = KafkaClients.producer(client, catalogue.teacherRequests(), "forward-failure-test")) {
-            for (String id : promptIds) { // one partition, in order: the worker scores them in this order
-                prompts.send(new ProducerRecord<>(topic, 0, id, prompt(id))).get();
-            }
-        }
+        RequestTopic.startGroupAtEnd(client, config.groupId());
+        RequestTopic.send(client, promptIds.stream().map(TeacherWorkerForwardFailureIntegrationTest::prompt).toList());
         TeacherWorker worker = new TeacherWorker(config, "forward-failure", (c, tokenizer) -> failing.apply(TeacherBackends.open(c, tokenizer)));
         worker.start();
         return worker;
