@@ -2,8 +2,6 @@ package io.kdstream.teacher.backend.served;
 
 import io.kdstream.model.topk.TopKLogits;
 
-import java.util.Arrays;
-
 /**
  * Collects a served reply's per-position entries into {@link TopKLogits}: each position's k largest log-probabilities
  * in descending order, equal values by ascending id (the order the in-process teacher keeps), log-sum-exps 0.
@@ -24,23 +22,34 @@ final class PromptLogProbs {
 
     /**
      * Position {@code position}'s entries; more than k are cut to the k largest (vLLM adds the actual token when it is
-     * not among them).
+     * not among them). The arrays are the caller's scratch space: sorted here, in place. {@code list} names the reply's
+     * list of positions in errors (its entry {@code position + 1}: the first token has none).
      */
-    void put(int position, int[] entryIds, double[] logProbs, int count, String where) {
+    void put(int position, int[] entryIds, double[] logProbs, int count, String list) {
         if (count < k) {
-            throw new IllegalStateException(where + " holds " + count + " entries, fewer than K=" + k);
+            throw new IllegalStateException(list + "[" + (position + 1) + "] holds " + count + " entries, fewer than K=" + k);
         }
-        Integer[] order = new Integer[count];
         for (int i = 0; i < count; i++) {
             if (Double.isNaN(logProbs[i]) || logProbs[i] > 1e-3) {
-                throw new IllegalStateException(where + ": token " + entryIds[i] + " has log-probability " + logProbs[i]);
+                throw new IllegalStateException(list + "[" + (position + 1) + "]: token " + entryIds[i] + " has log-probability " + logProbs[i]);
             }
-            order[i] = i;
         }
-        Arrays.sort(order, (a, b) -> logProbs[a] != logProbs[b] ? Double.compare(logProbs[b], logProbs[a]) : Integer.compare(entryIds[a], entryIds[b]));
+        // insertion sort: a position holds K or K+1 entries, nearly always in order already
+        for (int i = 1; i < count; i++) {
+            int id = entryIds[i];
+            double value = logProbs[i];
+            int j = i - 1;
+            while (j >= 0 && (logProbs[j] < value || logProbs[j] == value && entryIds[j] > id)) {
+                entryIds[j + 1] = entryIds[j];
+                logProbs[j + 1] = logProbs[j];
+                j--;
+            }
+            entryIds[j + 1] = id;
+            logProbs[j + 1] = value;
+        }
         for (int r = 0; r < k; r++) {
-            ids[position * k + r] = entryIds[order[r]];
-            values[position * k + r] = (float) Math.min(0, logProbs[order[r]]);
+            ids[position * k + r] = entryIds[r];
+            values[position * k + r] = (float) Math.min(0, logProbs[r]);
         }
     }
 

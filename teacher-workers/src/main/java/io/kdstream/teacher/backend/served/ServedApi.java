@@ -27,7 +27,7 @@ public sealed interface ServedApi permits VllmCompletions, SglangGenerate {
      *
      * @throws IllegalStateException naming the field when the reply is not what the API promises
      */
-    TopKLogits topK(JsonNode reply, int[] tokens, int k);
+    TopKLogits topK(byte[] reply, int[] tokens, int k);
 
     /** The served model's name and, when the server tells one, its revision (null otherwise). */
     ServedModel model(JsonNode reply);

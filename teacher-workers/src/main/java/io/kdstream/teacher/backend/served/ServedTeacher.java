@@ -17,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -79,7 +80,7 @@ public final class ServedTeacher implements TeacherBackend {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
         ServedTeacher unnamed = new ServedTeacher(config, http, requests, config.model(), null, 0);
         try {
-            ServedApi.ServedModel served = config.api().model(unnamed.call("GET", config.api().modelsPath(), null));
+            ServedApi.ServedModel served = config.api().model(unnamed.json("GET", config.api().modelsPath(), null));
             String model = config.model() != null ? config.model() : served.name();
             String revision = config.revision() != null ? config.revision() : served.revision() != null ? served.revision() : "";
             unnamed.checkTokenizer(model, tokenizerFingerprint, probe);
@@ -103,7 +104,7 @@ public final class ServedTeacher implements TeacherBackend {
         request.put("model", servedModel);
         request.put("prompt", probe.text());
         request.put("add_special_tokens", false);
-        JsonNode tokens = ServedJson.field(call("POST", "/tokenize", request), "tokens", "the reply of /tokenize");
+        JsonNode tokens = ServedJson.field(json("POST", "/tokenize", request), "tokens", "the reply of /tokenize");
         int[] served = new int[tokens.size()];
         for (int i = 0; i < served.length; i++) {
             served[i] = tokens.get(i).asInt();
@@ -171,7 +172,7 @@ public final class ServedTeacher implements TeacherBackend {
     }
 
     private TopKLogits score(int[] sequence, int k) {
-        JsonNode reply = call("POST", config.api().scorePath(), config.api().scoreRequest(model, sequence, k));
+        byte[] reply = call("POST", config.api().scorePath(), config.api().scoreRequest(model, sequence, k));
         try {
             return config.api().topK(reply, sequence, k);
         } catch (IllegalStateException malformed) {
@@ -193,19 +194,27 @@ public final class ServedTeacher implements TeacherBackend {
         }
     }
 
-    /** One request with retries; the reply's JSON on 200. */
-    private JsonNode call(String method, String path, JsonNode body) {
+    private JsonNode json(String method, String path, JsonNode body) {
+        try {
+            return ServedJson.MAPPER.readTree(call(method, path, body));
+        } catch (IOException e) {
+            throw new IllegalStateException("the reply of " + config.url() + path + " is not JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** One request with retries; the reply's body on 200. */
+    private byte[] call(String method, String path, JsonNode body) {
         Duration wait = config.backoff();
         for (int attempt = 0; ; attempt++) {
             String problem;
             Exception cause = null;
             try {
-                HttpResponse<String> reply = http.send(request(method, path, body).timeout(config.timeout()).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<byte[]> reply = http.send(request(method, path, body).timeout(config.timeout()).build(), HttpResponse.BodyHandlers.ofByteArray());
                 int status = reply.statusCode();
                 if (status == 200) {
-                    return ServedJson.MAPPER.readTree(reply.body());
+                    return reply.body();
                 }
-                String message = ServedJson.errorMessage(reply.body());
+                String message = ServedJson.errorMessage(new String(reply.body(), StandardCharsets.UTF_8));
                 if (!retryable(status)) {
                     if (status >= 400 && status < 500) {
                         throw new TeacherRejectedException(status, "the teacher at " + config.url() + path + " refused the request (" + status + "): " + message);

@@ -1,9 +1,13 @@
 package io.kdstream.teacher.backend.served;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kdstream.model.topk.TopKLogits;
+
+import java.io.IOException;
 
 /**
  * SGLang's native {@code POST /generate} with {@code input_ids}, {@code return_logprob}, {@code logprob_start_len=0},
@@ -46,30 +50,54 @@ public final class SglangGenerate implements ServedApi {
     }
 
     @Override
-    public TopKLogits topK(JsonNode reply, int[] tokens, int k) {
-        JsonNode perToken = ServedJson.field(ServedJson.field(reply, "meta_info", "reply"), "input_top_logprobs", "meta_info");
-        ServedJson.requireLength(perToken, tokens.length, "meta_info.input_top_logprobs");
-        PromptLogProbs out = new PromptLogProbs(tokens.length - 1, k);
-        for (int t = 1; t < tokens.length; t++) {
-            JsonNode entries = perToken.get(t);
-            String where = "meta_info.input_top_logprobs[" + t + "]";
-            if (!entries.isArray()) {
-                throw new IllegalStateException(where + " is " + entries.getNodeType() + ", expected a list of [logprob, token_id, text]");
-            }
-            int[] ids = new int[entries.size()];
-            double[] logProbs = new double[entries.size()];
-            for (int i = 0; i < entries.size(); i++) {
-                JsonNode entry = entries.get(i);
-                String at = where + "[" + i + "]";
-                if (!entry.isArray() || entry.size() < 2 || !entry.get(1).canConvertToInt()) {
-                    throw new IllegalStateException(at + " is " + entry + ", expected [logprob, token_id, text]");
+    public TopKLogits topK(byte[] reply, int[] tokens, int k) {
+        try (JsonParser parser = ServedJson.MAPPER.createParser(reply)) {
+            ServedJson.seek(parser, "meta_info", "input_top_logprobs");
+            ServedJson.expect(parser, JsonToken.START_ARRAY, "meta_info.input_top_logprobs", "a list");
+            PromptLogProbs out = new PromptLogProbs(tokens.length - 1, k);
+            int[] ids = new int[k];
+            double[] logProbs = new double[k];
+            int t = 0;
+            for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken(), t++) {
+                if (t == 0 || t >= tokens.length) { // the first token has nothing before it: null
+                    parser.skipChildren();
+                    continue;
                 }
-                logProbs[i] = ServedJson.number(entry.get(0), at + "[0]");
-                ids[i] = entry.get(1).intValue();
+                if (token != JsonToken.START_ARRAY) {
+                    throw malformed(t, -1, parser.getText() + ", expected a list of [logprob, token_id, text]");
+                }
+                int count = 0;
+                for (JsonToken entry = parser.nextToken(); entry != JsonToken.END_ARRAY; entry = parser.nextToken(), count++) {
+                    JsonToken logProb = entry == JsonToken.START_ARRAY ? parser.nextToken() : entry;
+                    if (logProb != JsonToken.VALUE_NUMBER_FLOAT && logProb != JsonToken.VALUE_NUMBER_INT) {
+                        throw malformed(t, count, parser.getText() + ", expected [logprob, token_id, text]");
+                    }
+                    double value = parser.getDoubleValue();
+                    if (parser.nextToken() != JsonToken.VALUE_NUMBER_INT) {
+                        throw malformed(t, count, "[" + value + ", " + parser.getText() + ", ...], expected a token id second");
+                    }
+                    int id = parser.getIntValue();
+                    while (parser.nextToken() != JsonToken.END_ARRAY) {
+                        parser.skipChildren(); // the text
+                    }
+                    if (count < k) {
+                        ids[count] = id;
+                        logProbs[count] = value;
+                    }
+                }
+                out.put(t - 1, ids, logProbs, Math.min(count, k), "meta_info.input_top_logprobs");
             }
-            out.put(t - 1, ids, logProbs, entries.size(), where);
+            if (t != tokens.length) {
+                throw new IllegalStateException("meta_info.input_top_logprobs has " + t + " entries for a sequence of " + tokens.length + " tokens");
+            }
+            return out.build();
+        } catch (IOException e) {
+            throw new IllegalStateException("the reply is not JSON: " + e.getMessage(), e);
         }
-        return out.build();
+    }
+
+    private static IllegalStateException malformed(int position, int entry, String what) {
+        return new IllegalStateException("meta_info.input_top_logprobs[" + position + "]" + (entry < 0 ? "" : "[" + entry + "]") + " is " + what);
     }
 
     @Override

@@ -1,12 +1,13 @@
 package io.kdstream.teacher.backend.served;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kdstream.model.topk.TopKLogits;
 
-import java.util.Iterator;
-import java.util.Map;
+import java.io.IOException;
 
 /**
  * vLLM's OpenAI-compatible {@code POST /v1/completions} with the prompt as token ids, {@code prompt_logprobs=K} and
@@ -48,32 +49,64 @@ public final class VllmCompletions implements ServedApi {
     }
 
     @Override
-    public TopKLogits topK(JsonNode reply, int[] tokens, int k) {
-        JsonNode perToken = ServedJson.field(reply.path("choices").path(0), "prompt_logprobs", "choices[0]");
-        ServedJson.requireLength(perToken, tokens.length, "choices[0].prompt_logprobs");
-        PromptLogProbs out = new PromptLogProbs(tokens.length - 1, k);
-        for (int t = 1; t < tokens.length; t++) {
-            JsonNode entries = perToken.get(t);
-            String where = "choices[0].prompt_logprobs[" + t + "]";
-            if (!entries.isObject()) {
-                throw new IllegalStateException(where + " is " + entries.getNodeType() + ", expected a map of token id to log-probability");
-            }
-            int[] ids = new int[entries.size()];
-            double[] logProbs = new double[entries.size()];
-            int count = 0;
-            for (Iterator<Map.Entry<String, JsonNode>> it = entries.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> entry = it.next();
-                JsonNode rank = entry.getValue().path("rank");
-                if (rank.isInt() && rank.intValue() > k) {
-                    continue; // the actual token, outside the top K
+    public TopKLogits topK(byte[] reply, int[] tokens, int k) {
+        try (JsonParser parser = ServedJson.MAPPER.createParser(reply)) {
+            ServedJson.seek(parser, "choices", "0", "prompt_logprobs");
+            ServedJson.expect(parser, JsonToken.START_ARRAY, "choices[0].prompt_logprobs", "a list");
+            PromptLogProbs out = new PromptLogProbs(tokens.length - 1, k);
+            int[] ids = new int[k + 1];
+            double[] logProbs = new double[k + 1];
+            int t = 0;
+            for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken(), t++) {
+                if (t == 0 || t >= tokens.length) { // the first token has nothing before it: null
+                    parser.skipChildren();
+                    continue;
                 }
-                ids[count] = ServedJson.tokenId(entry.getKey(), where);
-                logProbs[count] = ServedJson.number(entry.getValue(), "logprob", where + "[\"" + entry.getKey() + "\"]");
-                count++;
+                if (token != JsonToken.START_OBJECT) {
+                    throw malformed(t, null, parser.getText() + ", expected a map of token id to log-probability");
+                }
+                int count = 0;
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String key = parser.currentName();
+                    if (parser.nextToken() != JsonToken.START_OBJECT) {
+                        throw malformed(t, key, parser.getText() + ", expected {logprob, rank, decoded_token}");
+                    }
+                    double logProb = Double.NaN;
+                    int rank = 0;
+                    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                        String field = parser.currentName();
+                        JsonToken value = parser.nextToken();
+                        if (field.equals("logprob")) {
+                            if (value != JsonToken.VALUE_NUMBER_FLOAT && value != JsonToken.VALUE_NUMBER_INT) {
+                                throw malformed(t, key, "a logprob of " + parser.getText());
+                            }
+                            logProb = parser.getDoubleValue();
+                        } else if (field.equals("rank") && value == JsonToken.VALUE_NUMBER_INT) {
+                            rank = parser.getIntValue();
+                        } else {
+                            parser.skipChildren();
+                        }
+                    }
+                    if (rank > k || count == ids.length) {
+                        continue; // the actual token, outside the top K
+                    }
+                    ids[count] = ServedJson.tokenId(key, "choices[0].prompt_logprobs[" + t + "]");
+                    logProbs[count] = logProb;
+                    count++;
+                }
+                out.put(t - 1, ids, logProbs, count, "choices[0].prompt_logprobs");
             }
-            out.put(t - 1, ids, logProbs, count, where);
+            if (t != tokens.length) {
+                throw new IllegalStateException("choices[0].prompt_logprobs has " + t + " entries for a sequence of " + tokens.length + " tokens");
+            }
+            return out.build();
+        } catch (IOException e) {
+            throw new IllegalStateException("the reply is not JSON: " + e.getMessage(), e);
         }
-        return out.build();
+    }
+
+    private static IllegalStateException malformed(int position, String key, String what) {
+        return new IllegalStateException("choices[0].prompt_logprobs[" + position + "]" + (key == null ? "" : "[\"" + key + "\"]") + " is " + what);
     }
 
     @Override

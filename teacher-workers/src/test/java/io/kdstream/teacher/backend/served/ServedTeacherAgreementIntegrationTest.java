@@ -1,6 +1,5 @@
 package io.kdstream.teacher.backend.served;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.kdstream.model.tokenizer.CharTokenizer;
 import io.kdstream.model.topk.TopKLogits;
 import io.kdstream.platform.config.Settings;
@@ -134,9 +133,9 @@ class ServedTeacherAgreementIntegrationTest {
         }
     }
 
-    private static JsonNode fixture(String name) throws IOException {
+    private static byte[] fixture(String name) throws IOException {
         try (InputStream in = ServedTeacherAgreementIntegrationTest.class.getResourceAsStream("/served/" + name)) {
-            return ServedJson.MAPPER.readTree(in);
+            return in.readAllBytes();
         }
     }
 }
