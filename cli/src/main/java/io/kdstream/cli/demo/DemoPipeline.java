@@ -4,6 +4,7 @@ import io.kdstream.cli.progress.Progress;
 import io.kdstream.cli.teacher.TeacherRecipe;
 import io.kdstream.evaluator.EvaluatorConfig;
 import io.kdstream.evaluator.service.EvaluatorService;
+import io.kdstream.model.tokenizer.CharTokenizer;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.kafka.TopicAdmin;
 import io.kdstream.platform.service.LoopService;
@@ -18,7 +19,9 @@ import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.avro.Split;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import io.kdstream.teacher.TeacherWorkerConfig;
-import io.kdstream.teacher.model.TeacherModel;
+import io.kdstream.teacher.backend.TeacherBackends;
+import io.kdstream.teacher.serve.TeacherServer;
+import io.kdstream.teacher.serve.TeacherServerConfig;
 import io.kdstream.teacher.router.CacheRouter;
 import io.kdstream.teacher.router.CacheRouterConfig;
 import io.kdstream.teacher.worker.TeacherWorker;
@@ -64,10 +67,20 @@ public final class DemoPipeline {
         TopicAdmin.ensureTopics(settings.clientProperties(), TopicCatalogue.ALL);
         List<String> promptIds = produceSyntheticData();
         int sent = promptIds.size();
-        String teacherFingerprint = prepareTeacher();
+        prepareTeacher();
+        TeacherServer server = options.servedTeacher() ? serveTeacher() : null;
+        Settings teacherSettings = settings.with(server == null
+                ? Map.of("kdstream.teacher.checkpoint", options.teacherCheckpoint().toString())
+                : Map.of("kdstream.teacher.backend", "vllm", "kdstream.teacher.served.url", server.url()));
+        String teacherFingerprint;
+        try {
+            teacherFingerprint = TeacherBackends.fingerprintOf(TeacherWorkerConfig.from(teacherSettings), new CharTokenizer());
+        } catch (Exception | Error e) {
+            Resources.closeAll("demo", server);
+            throw e;
+        }
         String runId = "demo-" + System.currentTimeMillis();
-        Settings services = settings.with(Map.ofEntries(
-                Map.entry("kdstream.teacher.checkpoint", options.teacherCheckpoint().toString()),
+        Settings services = teacherSettings.with(Map.ofEntries(
                 Map.entry("kdstream.router.teacher.fingerprint", teacherFingerprint),
                 Map.entry("state.dir", options.workDir().resolve("streams-state").toString()),
                 Map.entry("kdstream.trainer.run.id", runId),
@@ -99,7 +112,7 @@ public final class DemoPipeline {
         } finally {
             Resources.closeAll("demo", evaluator, trainer);
             Resources.closeAll("demo", workers.toArray(AutoCloseable[]::new));
-            Resources.closeAll("demo", router);
+            Resources.closeAll("demo", router, server);
         }
     }
 
@@ -117,14 +130,21 @@ public final class DemoPipeline {
         return prompts.stream().map(Prompt::getId).toList();
     }
 
-    private String prepareTeacher() throws Exception {
+    private void prepareTeacher() throws Exception {
         if (!Files.exists(options.teacherCheckpoint())) {
             System.err.println("No teacher at " + options.teacherCheckpoint() + ": training one (once; it is kept for later runs)");
             TeacherRecipe.Result result = new TeacherRecipe(options.teacherSteps(), 7).train(options.teacherCheckpoint());
             System.err.printf("Teacher trained: exact match %.3f on %d test problems%n", result.testExactMatch(), result.testExamples());
         }
-        return TeacherModel.fingerprintOf(
-                TeacherWorkerConfig.from(settings.with(Map.of("kdstream.teacher.checkpoint", options.teacherCheckpoint().toString()))));
+    }
+
+    /** {@code serve-teacher} on a free loopback port: the workers reach the teacher through vLLM's API. */
+    private TeacherServer serveTeacher() {
+        TeacherServer server = new TeacherServer(TeacherServerConfig.from(Settings.of(Map.of(
+                "kdstream.serve.checkpoint", options.teacherCheckpoint().toString(), "kdstream.serve.port", "0"))));
+        server.start();
+        System.err.println("Teacher served by serve-teacher at " + server.url() + " (vLLM's /v1/completions); the workers are its clients");
+        return server;
     }
 
     private void watchTraining(List<TeacherWorker> workers, TrainerService trainer, EvaluatorService evaluator, int prompts) throws InterruptedException {

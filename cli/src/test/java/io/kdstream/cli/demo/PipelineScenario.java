@@ -63,7 +63,7 @@ public abstract class PipelineScenario {
         Path teacher = workDir.resolve("teacher.ckpt");
         SupervisedTraining.train(recipe.architecture(), List.of(new SupervisedTraining.Example("What is 1+1?", "2 #### 2")),
                 recipe.training(), 5, teacher, metrics -> { });
-        DemoOptions options = new DemoOptions(TRAIN, TEST, teacher, 5, 20, 10, 2, workDir);
+        DemoOptions options = new DemoOptions(TRAIN, TEST, teacher, 5, 20, 10, 2, workDir, false);
         outcome = new DemoPipeline(settings, options).run();
     }
 
