@@ -16,12 +16,15 @@ import java.util.Locale;
 /**
  * The teacher worker's settings ({@code kdstream.teacher.*}); Kafka client properties pass through.
  *
- * @param backend        where the teacher runs: {@code djl} (in this JVM, the default), {@code vllm} or {@code sglang}
- *                       (a model server, see {@code served})
+ * <p>{@code kdstream.teacher.backend} says where the teacher runs: {@code djl} (the checkpoint in this JVM, the default),
+ * {@code vllm} or {@code sglang} (a model server, {@code kdstream.teacher.served.*}).
+ *
  * @param checkpoint     the teacher's checkpoint file (the {@code djl} backend; null for a served teacher)
  * @param served         how to reach a served teacher (null for {@code djl})
- * @param modelId        the teacher's name, part of its fingerprint
- * @param revision       the teacher's revision, part of its fingerprint
+ * @param modelId        the teacher's name, part of its fingerprint; for a served teacher the model to ask for, null
+ *                       for the server's own
+ * @param revision       the in-process teacher's revision, part of its fingerprint (a served teacher's is
+ *                       {@code kdstream.teacher.served.revision} or the server's)
  * @param topK           entries kept a position
  * @param encoding       how top-K entries are written: {@code packed} (default, lossy within 1e-3 nats) or {@code float32}
  * @param maxRecordBytes the largest logit record to send; longer sequences are chunked. By default the smaller of the
@@ -33,7 +36,7 @@ import java.util.Locale;
  *                       committing it (0 in production); a setting, because the test that needs it kills a worker
  *                       in another JVM
  */
-public record TeacherWorkerConfig(Settings settings, String backend, Path checkpoint, ServedTeacherConfig served,
+public record TeacherWorkerConfig(Settings settings, Path checkpoint, ServedTeacherConfig served,
                                   String modelId, String revision, int topK, TopKEncoding encoding, int maxRecordBytes,
                                   int batchTokens, String groupId, String device, long pauseBeforeCommitMillis) {
 
@@ -43,7 +46,7 @@ public record TeacherWorkerConfig(Settings settings, String backend, Path checkp
         String backend = settings.string("kdstream.teacher.backend", DJL).trim().toLowerCase(Locale.ROOT);
         ServedTeacherConfig served = backend.equals(DJL) ? null : served(settings, backend);
         String modelId = settings.string("kdstream.teacher.model.id", served == null ? "kdstream-math-teacher" : served.model());
-        return new TeacherWorkerConfig(settings, backend,
+        return new TeacherWorkerConfig(settings,
                 served == null ? Path.of(settings.required("kdstream.teacher.checkpoint")) : null,
                 served,
                 modelId,

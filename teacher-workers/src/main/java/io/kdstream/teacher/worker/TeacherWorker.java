@@ -135,7 +135,7 @@ public final class TeacherWorker extends LoopService {
         consumerProps.putIfAbsent(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId);
         consumer = polled(KafkaClients.rawConsumer(consumerProps, config.groupId(), name()));
         consumer.subscribe(List.of(catalogue.teacherRequests().name()));
-        metrics = new WorkerMetrics(Observability.registry(), instanceId, teacher.identity().getFingerprint(), consumer);
+        metrics = new WorkerMetrics(Observability.registry(), instanceId, teacher.identity().getFingerprint(), consumer, this::paused);
     }
 
     private KafkaProducer<byte[], byte[]> transactionalProducer(Map<String, Object> client) {

@@ -2,6 +2,7 @@ package io.kdstream.teacher.backend.served;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * How a worker reaches a served teacher (read by {@link io.kdstream.teacher.TeacherWorkerConfig} from
@@ -24,7 +25,7 @@ public record ServedTeacherConfig(ServedApi api, URI url, String model, String r
                                   int vocabularySize) {
 
     /** The {@code --logprobs-mode} values whose numbers are log-probabilities; the logits modes lack a normaliser. */
-    public static final java.util.List<String> LOG_PROB_MODES = java.util.List.of("raw_logprobs", "processed_logprobs");
+    public static final List<String> LOG_PROB_MODES = List.of("raw_logprobs", "processed_logprobs");
 
     public ServedTeacherConfig {
         if (maxInFlight < 1) {
