@@ -14,8 +14,11 @@ import io.kdstream.cli.commands.TeacherWorkerCommand;
 import io.kdstream.cli.commands.TrainTeacherCommand;
 import io.kdstream.cli.commands.TrainerCommand;
 import io.kdstream.cli.demo.DemoCommand;
+import io.kdstream.cli.logging.TerminalLogFilter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /** The {@code kdstream} command. */
 @Command(name = "kdstream", mixinStandardHelpOptions = true, version = "kdstream 0.1.0",
@@ -26,8 +29,20 @@ import picocli.CommandLine.Command;
                 BenchCommand.class})
 public final class Kdstream {
 
+    @Option(names = "--verbose", scope = ScopeType.INHERIT,
+            description = "show other libraries' warnings (Kafka, DJL) in the terminal too; they are always in $KDSTREAM_HOME/logs")
+    void verbose(boolean verbose) {
+        if (verbose) {
+            TerminalLogFilter.showEverything();
+        }
+    }
+
     public static void main(String[] args) {
-        int exit = new CommandLine(new Kdstream()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
-        System.exit(exit);
+        System.exit(run(args));
+    }
+
+    /** Runs a command line and returns its exit code: 0 on success, 2 for an unknown command or option (picocli's usage error). */
+    static int run(String... args) {
+        return new CommandLine(new Kdstream()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
     }
 }

@@ -1,5 +1,6 @@
 package io.kdstream.evaluator;
 
+import io.kdstream.model.tokenizer.Tokenizers;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.schemas.avro.Split;
 
@@ -15,9 +16,11 @@ import java.util.Locale;
  * @param batchSize     prompts generated together
  * @param groupId       the evaluator's consumer group on kd.checkpoints
  * @param codeStepLimit steps a generated program may run on one test case before it counts as failing
+ * @param tokenizer     {@code char} (the default) or the path of a Hugging Face {@code tokenizer.json}: the students'
+ *                      checkpoints must have been trained with it
  */
 public record EvaluatorConfig(Settings settings, String dataset, Split split, int maxExamples, int maxNewTokens,
-                              int batchSize, String groupId, long codeStepLimit) {
+                              int batchSize, String groupId, long codeStepLimit, String tokenizer) {
 
     public static EvaluatorConfig from(Settings settings) {
         return new EvaluatorConfig(settings,
@@ -27,6 +30,7 @@ public record EvaluatorConfig(Settings settings, String dataset, Split split, in
                 settings.integer("kdstream.evaluator.max.new.tokens", 64),
                 settings.integer("kdstream.evaluator.batch.size", 64),
                 settings.string("kdstream.evaluator.group.id", "kdstream-evaluator"),
-                settings.longValue("kdstream.evaluator.code.step.limit", 10_000));
+                settings.longValue("kdstream.evaluator.code.step.limit", 10_000),
+                settings.string("kdstream.evaluator.tokenizer", Tokenizers.CHAR));
     }
 }

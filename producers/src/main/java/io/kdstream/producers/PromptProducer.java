@@ -1,10 +1,12 @@
 package io.kdstream.producers;
 
+import io.kdstream.model.tokenizer.Tokenizers;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.kafka.TopicAdmin;
 import io.kdstream.producers.ingest.IngestSummary;
 import io.kdstream.producers.ingest.JsonlPromptParser;
 import io.kdstream.producers.ingest.PromptFileIngester;
+import io.kdstream.producers.ingest.PromptText;
 import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.deadletter.DeadLetters;
 import io.kdstream.schemas.topics.TopicCatalogue;
@@ -23,9 +25,11 @@ public final class PromptProducer implements AutoCloseable {
     private final PromptProducerConfig config;
     private final PromptPublisher publisher;
     private final DeadLetters deadLetters;
+    private final PromptText text;
 
     public PromptProducer(PromptProducerConfig config) {
         this.config = config;
+        this.text = new PromptText(config.characters(), Tokenizers.load(config.tokenizer(), config.chatTemplate()));
         Map<String, Object> client = config.settings().clientProperties();
         TopicAdmin.ensureTopics(client, List.of(TopicCatalogue.PROMPTS, TopicCatalogue.DEAD_LETTER));
         TopicCatalogue catalogue = new TopicCatalogue(client);
@@ -35,7 +39,7 @@ public final class PromptProducer implements AutoCloseable {
 
     public IngestSummary ingest(Path file, LongConsumer bytesRead) throws IOException {
         JsonlPromptParser parser = new JsonlPromptParser(config.dataset(), file.getFileName().toString(), config.maxChars(),
-                config.fields(), config.characters());
+                config.fields(), text);
         return new PromptFileIngester(parser, publisher, deadLetters, config.maxLineBytes()).ingest(file, bytesRead);
     }
 

@@ -1,5 +1,6 @@
 package io.kdstream.trainer;
 
+import io.kdstream.model.tokenizer.Tokenizers;
 import io.kdstream.model.transformer.TransformerConfig;
 import io.kdstream.platform.config.ConfigException;
 import io.kdstream.platform.config.Settings;
@@ -36,6 +37,8 @@ import java.util.function.Function;
  *
  * <p>A run with the same {@code run.id} and checkpoint directory resumes from its newest valid checkpoint. The default
  * id is fixed, so a trainer simply started again resumes, as a consumer group resumes; a new run takes a new id.
+ * A new run starts from random weights, or from a base checkpoint's ({@code init.checkpoint}: a pretrained student of
+ * the same shape and tokenizer; its weights only, not its optimizer state or step).
  *
  * @param runId              names this training run in checkpoints and events
  * @param maxSteps           steps to take before the run ends with a final checkpoint
@@ -47,10 +50,13 @@ import java.util.function.Function;
  * @param cache              the local cache on disk
  * @param sampling           how batches are drawn from it
  * @param student            the student's shape (its vocabulary is the tokenizer's)
+ * @param initCheckpoint     the base checkpoint whose weights a new run starts from; null: random weights
+ * @param tokenizer          {@code char} (the default) or the path of a Hugging Face {@code tokenizer.json}: records
+ *                           made with another tokenizer are refused, and the student's vocabulary is this one's
  */
 public record TrainerConfig(Settings settings, String runId, long maxSteps, long checkpointEvery, Path checkpointDir,
                             String teacherFingerprint, int minExamples, TrainingConfig training, CacheConfig cache,
-                            SamplingConfig sampling, StudentShape student) {
+                            SamplingConfig sampling, StudentShape student, Path initCheckpoint, String tokenizer) {
 
     /**
      * The student's layers, width, heads and feed-forward width ({@code kdstream.trainer.student.*}), by default the
@@ -78,6 +84,8 @@ public record TrainerConfig(Settings settings, String runId, long maxSteps, long
     /** The run id when none is set: one that stays the same, so restarting a trainer resumes its run. */
     public static final String DEFAULT_RUN_ID = "default";
 
+    /** The base checkpoint a new run starts from (a pretrained student); unset: random weights. */
+    public static final String INIT_CHECKPOINT = "kdstream.trainer.init.checkpoint";
     private static final String KD_WEIGHT = "kdstream.trainer.kd.weight";
     private static final String SFT_WEIGHT = "kdstream.trainer.sft.weight";
     private static final String LAMBDA = "kdstream.trainer.lambda";
@@ -106,13 +114,18 @@ public record TrainerConfig(Settings settings, String runId, long maxSteps, long
                             settings.integer("kdstream.trainer.epochs", 0),
                             training.batchSize(),
                             settings.integer("kdstream.trainer.batch.tokens", 0)),
-                    StudentShape.of(settings));
+                    StudentShape.of(settings),
+                    settings.path(INIT_CHECKPOINT, null),
+                    settings.string("kdstream.trainer.tokenizer", Tokenizers.CHAR));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("trainer settings (kdstream.trainer.*): " + e.getMessage(), e);
         }
     }
 
-    /** The settings a checkpoint records besides the training config: how batches were drawn, the student's shape. */
+    /**
+     * The settings a checkpoint records besides the training config: how batches were drawn, the student's shape,
+     * and the base checkpoint the run started from, if any.
+     */
     public Map<String, String> runSettings() {
         Map<String, String> map = new LinkedHashMap<>();
         map.put("studentLayers", Integer.toString(student.layers()));
@@ -123,6 +136,9 @@ public record TrainerConfig(Settings settings, String runId, long maxSteps, long
         map.put("shuffleBuffer", Integer.toString(sampling.shuffleBuffer()));
         map.put("freshShare", Double.toString(sampling.freshShare()));
         map.put("epochs", Integer.toString(sampling.epochs()));
+        if (initCheckpoint != null) {
+            map.put("initCheckpoint", initCheckpoint.toAbsolutePath().toString());
+        }
         return map;
     }
 

@@ -1,5 +1,6 @@
 package io.kdstream.teacher;
 
+import io.kdstream.model.tokenizer.Tokenizers;
 import io.kdstream.platform.config.ConfigException;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.schemas.logits.TopKEncoding;
@@ -35,10 +36,13 @@ import java.util.Locale;
  * @param pauseBeforeCommitMillis fault injection for tests: sleep after sending a transaction's records, before
  *                       committing it (0 in production); a setting, because the test that needs it kills a worker
  *                       in another JVM
+ * @param tokenizer      {@code char} (the default) or the path of a Hugging Face {@code tokenizer.json}: how prompts
+ *                       become the token ids the teacher scores
  */
 public record TeacherWorkerConfig(Settings settings, Path checkpoint, ServedTeacherConfig served,
                                   String modelId, String revision, int topK, TopKEncoding encoding, int maxRecordBytes,
-                                  int batchTokens, String groupId, String device, long pauseBeforeCommitMillis) {
+                                  int batchTokens, String groupId, String device, long pauseBeforeCommitMillis,
+                                  String tokenizer) {
 
     public static final String DJL = "djl";
 
@@ -57,7 +61,8 @@ public record TeacherWorkerConfig(Settings settings, Path checkpoint, ServedTeac
                 settings.integer("kdstream.teacher.batch.tokens", 4096),
                 settings.string("kdstream.teacher.group.id", "kdstream-teacher-" + (modelId != null ? modelId : backend)),
                 settings.string("kdstream.teacher.device", "auto"),
-                settings.longValue("kdstream.teacher.fault.pause.before.commit.ms", 0));
+                settings.longValue("kdstream.teacher.fault.pause.before.commit.ms", 0),
+                settings.string("kdstream.teacher.tokenizer", Tokenizers.CHAR));
     }
 
     private static ServedTeacherConfig served(Settings settings, String backend) {

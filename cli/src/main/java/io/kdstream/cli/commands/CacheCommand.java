@@ -1,17 +1,24 @@
 package io.kdstream.cli.commands;
 
+import io.kdstream.cli.progress.Progress;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import io.kdstream.teacher.cache.LogitCachePruner;
 import io.kdstream.teacher.cache.LogitCacheStats;
+import io.kdstream.teacher.cache.export.ExportFormat;
+import io.kdstream.teacher.cache.export.LogitCacheExport;
+import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 
-/** {@code kdstream cache stats|prune}: operations on the logit cache topic. */
-@Command(name = "cache", mixinStandardHelpOptions = true, description = "Inspect or prune the logit cache (kd.teacher.logits).")
+/** {@code kdstream cache stats|prune|export}: operations on the logit cache topic. */
+@Command(name = "cache", mixinStandardHelpOptions = true, description = "Inspect, prune or export the logit cache (kd.teacher.logits).")
 public final class CacheCommand {
 
     private static final Duration READ_TIMEOUT = Duration.ofMinutes(10);
@@ -38,5 +45,47 @@ public final class CacheCommand {
         int pruned = LogitCachePruner.prune(client.settings().clientProperties(), teacher, READ_TIMEOUT);
         System.out.println("tombstoned " + pruned + " records of teacher " + teacher);
         return 0;
+    }
+
+    @Command(name = "export", description = "Write one teacher's cached sequences as JSONL for trainers outside Java: "
+            + "NeMo-Aligner's KD data or axolotl's offline KD data.")
+    int export(@Mixin ClientOptions client,
+               @Option(names = "--teacher", required = true, description = "the teacher fingerprint to export") String teacher,
+               @Option(names = "--format", required = true, description = "nemo-aligner or axolotl") String format,
+               @Parameters(paramLabel = "OUT", description = "the JSONL file to write") Path out) throws IOException {
+        var settings = client.settings();
+        ExportFormat chosen = ExportFormat.named(format);
+        LogitCacheExport.Summary summary;
+        try (ExportBar bar = new ExportBar()) {
+            summary = LogitCacheExport.export(settings.clientProperties(), new TopicCatalogue(settings.clientProperties()),
+                    teacher, chosen, out, bar);
+        }
+        System.out.printf("wrote %d sequences (%d tokens) of teacher %s to %s as %s%s%n", summary.sequences(), summary.tokens(),
+                teacher, out, chosen.label(), summary.malformed() == 0 ? "" : "; " + summary.malformed() + " malformed records left out (logged)");
+        return 0;
+    }
+
+    /** The export's progress: records read of the topic's, and sequences written. */
+    private static final class ExportBar implements LogitCacheExport.Progress, AutoCloseable {
+
+        private ProgressBar bar;
+
+        @Override
+        public void total(long records) {
+            bar = Progress.bar("export", records, "records");
+        }
+
+        @Override
+        public void read(long records, long sequencesWritten) {
+            bar.stepTo(records);
+            bar.setExtraMessage(" " + sequencesWritten + " sequences");
+        }
+
+        @Override
+        public void close() {
+            if (bar != null) {
+                bar.close();
+            }
+        }
     }
 }

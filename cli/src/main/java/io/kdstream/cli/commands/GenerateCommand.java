@@ -3,10 +3,12 @@ package io.kdstream.cli.commands;
 import io.kdstream.producers.PromptProducer;
 import io.kdstream.producers.PromptProducerConfig;
 import io.kdstream.producers.generate.CodeTaskGenerator;
+import io.kdstream.producers.generate.Difficulty;
 import io.kdstream.producers.generate.MathProblemGenerator;
 import io.kdstream.producers.generate.PromptJsonl;
 import io.kdstream.producers.generate.SdgExample;
 import io.kdstream.producers.generate.SdgGenerator;
+import io.kdstream.producers.generate.SdgOptions;
 import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.avro.Split;
 import picocli.CommandLine.ArgGroup;
@@ -29,12 +31,17 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
-/** {@code kdstream generate math|code --count N --seed S (--out FILE | --produce) [--follow --rate R]}. */
+/**
+ * {@code kdstream generate math|code --count N --seed S [--difficulty D] [--wrong-share F] (--out FILE | --produce)
+ * [--follow --rate R]}.
+ */
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = {"Generate synthetic SDG data, deterministic from the seed: to a JSONL file or straight to kd.prompts.",
                 "math: arithmetic with worked solutions and a final answer; code: tinylang programming tasks with test cases.",
                 "--follow keeps sending new problems at --rate a second after the first --count (continuous SDG arrival) "
-                        + "until Ctrl-C or until the split has no unseen problem left."})
+                        + "until Ctrl-C or until the split has no unseen problem left.",
+                "--difficulty and --wrong-share make the data harder and noisier, as model-written SDG data is; "
+                        + "wrong responses are marked sdg.wrong=true in the metadata."})
 public final class GenerateCommand implements Callable<Integer> {
 
     public enum Kind { math, code }
@@ -50,6 +57,15 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Option(names = "--seed", defaultValue = "1", description = "random seed (default: ${DEFAULT-VALUE})")
     long seed;
+
+    @Option(names = "--difficulty", defaultValue = "easy", description = "easy (the default: two-digit arithmetic, "
+            + "short programs), medium or hard (more digits; longer programs with more branches)")
+    Difficulty difficulty;
+
+    @Option(names = "--wrong-share", defaultValue = "0", description = "share of train examples, in [0, 1], given a "
+            + "plausible wrong response: a slipped digit carried through the worked solution (math), an off-by-one or "
+            + "wrong-branch program that runs but fails some tests (code); validation and test stay correct (default: ${DEFAULT-VALUE})")
+    double wrongShare;
 
     @Option(names = "--follow", description = "after the first --count, keep sending new problems until stopped")
     boolean follow;
@@ -82,16 +98,23 @@ public final class GenerateCommand implements Callable<Integer> {
         if (follow && !(rate > 0)) {
             throw new ParameterException(spec.commandLine(), "--rate must be above 0, got " + rate);
         }
-        return kind == Kind.math ? run(new MathProblemGenerator(seed)) : run(new CodeTaskGenerator(seed));
+        if (!(wrongShare >= 0 && wrongShare <= 1)) {
+            throw new ParameterException(spec.commandLine(), "--wrong-share must be in [0, 1], got " + wrongShare);
+        }
+        SdgOptions options = new SdgOptions(difficulty, wrongShare);
+        return kind == Kind.math ? run(new MathProblemGenerator(seed, options)) : run(new CodeTaskGenerator(seed, options));
     }
 
     private <E extends SdgExample> int run(SdgGenerator<E> generator) throws Exception {
-        String source = "kdstream-generate-" + kind + "-seed-" + seed;
+        String source = source();
         Iterator<E> examples = generator.distinct(split);
-        List<Prompt> first = generator.take(examples, count, split).stream().map(e -> e.toPrompt(source)).toList();
+        List<E> drawn = generator.take(examples, count, split);
+        List<Prompt> first = drawn.stream().map(e -> e.toPrompt(source)).toList();
+        long wrong = drawn.stream().filter(SdgExample::wrong).count();
         try (Sink sink = target.out != null ? new FileSink(target.out) : new KafkaSink(new PromptProducer(PromptProducerConfig.from(client.settings())))) {
             sink.send(first);
-            System.out.println("sent " + first.size() + " " + split + " " + kind + " problems to " + sink);
+            System.out.println("sent " + first.size() + " " + split + " " + kind + " problems to " + sink
+                    + (wrong == 0 ? "" : " (" + wrong + " with a wrong response, marked sdg.wrong=true)"));
             if (follow) {
                 follow(examples, sink, source);
             }
@@ -99,6 +122,13 @@ public final class GenerateCommand implements Callable<Integer> {
             finished.countDown();
         }
         return 0;
+    }
+
+    /** Names the generator run; difficulty and wrong share only where not the defaults, so default data stays as it was. */
+    private String source() {
+        return "kdstream-generate-" + kind + "-seed-" + seed
+                + (difficulty == Difficulty.EASY ? "" : "-" + difficulty.configName())
+                + (wrongShare == 0 ? "" : "-wrong-" + wrongShare);
     }
 
     private void follow(Iterator<? extends SdgExample> examples, Sink sink, String source) throws IOException, InterruptedException {

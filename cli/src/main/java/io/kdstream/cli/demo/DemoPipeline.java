@@ -4,7 +4,7 @@ import io.kdstream.cli.progress.Progress;
 import io.kdstream.cli.teacher.TeacherRecipe;
 import io.kdstream.evaluator.EvaluatorConfig;
 import io.kdstream.evaluator.service.EvaluatorService;
-import io.kdstream.model.tokenizer.CharTokenizer;
+import io.kdstream.model.tokenizer.Tokenizers;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.kafka.TopicAdmin;
 import io.kdstream.platform.service.LoopService;
@@ -74,7 +74,8 @@ public final class DemoPipeline {
                 : Map.of("kdstream.teacher.backend", "vllm", "kdstream.teacher.served.url", server.url()));
         String teacherFingerprint;
         try {
-            teacherFingerprint = TeacherBackends.fingerprintOf(TeacherWorkerConfig.from(teacherSettings), new CharTokenizer());
+            TeacherWorkerConfig teacher = TeacherWorkerConfig.from(teacherSettings);
+            teacherFingerprint = TeacherBackends.fingerprintOf(teacher, Tokenizers.load(teacher.tokenizer()));
         } catch (Exception | Error e) {
             Resources.closeAll("demo", server);
             throw e;

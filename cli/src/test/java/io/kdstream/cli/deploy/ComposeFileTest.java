@@ -90,6 +90,12 @@ class ComposeFileTest {
     }
 
     @Test
+    void everyServiceRunsDjlOfflineAndWithoutTelemetry() {
+        kdstreamServices().forEach(service -> assertThat(COMPOSE.environment(service)).as(service)
+                .containsEntry("DJL_OFFLINE", "true").containsEntry("OPT_OUT_TRACKING", "true"));
+    }
+
+    @Test
     void everyVariableInAServicesEnvironmentIsASettingKdstreamReads() {
         kdstreamServices().forEach(service -> SettingsCheck.assertEveryVariableIsASettingKdstreamReads(service, COMPOSE.environment(service)));
     }

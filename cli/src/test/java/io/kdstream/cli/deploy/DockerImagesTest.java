@@ -72,6 +72,12 @@ class DockerImagesTest {
     }
 
     @Test
+    void everyImageRunsDjlOfflineAndWithoutTelemetry() {
+        SERVICE_IMAGES.keySet().forEach(image -> assertThat(target(image).env()).as(image)
+                .containsEntry("DJL_OFFLINE", "true").containsEntry("OPT_OUT_TRACKING", "true"));
+    }
+
+    @Test
     void theLauncherRunsTheCliMainClassOnTheLibrariesTheImageHolds() throws Exception {
         String launcher = Files.readString(Repository.path("docker/bin/kdstream"));
         assertThat(launcher).contains(Kdstream.class.getName()).contains("-cp \"/opt/kdstream/lib/*\"");

@@ -123,6 +123,13 @@ class KubernetesManifestsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"cpu", "gpu"})
+    void everyContainerRunsDjlOfflineAndWithoutTelemetry(String overlay) {
+        kdstreamContainers(Manifests.overlay(overlay)).forEach(container -> assertThat(container.environment()).as(container.where())
+                .containsEntry("DJL_OFFLINE", "true").containsEntry("OPT_OUT_TRACKING", "true"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cpu", "gpu"})
     void everyVariableInAContainersEnvironmentIsASettingKdstreamReads(String overlay) {
         kdstreamContainers(Manifests.overlay(overlay)).forEach(container ->
                 SettingsCheck.assertEveryVariableIsASettingKdstreamReads(container.where(), container.environment()));

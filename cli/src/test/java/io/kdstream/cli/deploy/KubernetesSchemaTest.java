@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The rendered overlays against the Kubernetes API's JSON schemas (core kinds) and KEDA's CRD schemas, through the
  * npm packages kubernetes-models and @kubernetes-models/keda (k8s/validate; `npm ci --prefix k8s/validate`, which
- * .ci/run does). No schema package for Strimzi's CRDs is published to the registries these machines reach, so
+ * ./kdstream test does). No schema package for Strimzi's CRDs is published to the registries these machines reach, so
  * Strimzi objects are the one kind left unvalidated here (their fields that matter are checked in
  * KubernetesManifestsTest).
  */
@@ -32,7 +32,7 @@ class KubernetesSchemaTest {
     @ValueSource(strings = {"cpu", "gpu"})
     void everyObjectWithAPublishedSchemaIsValidAndOnlyStrimzisHaveNone(String overlay) throws Exception {
         assertThat(VALIDATOR.resolve("node_modules/kubernetes-models"))
-                .as("the schema packages are not installed: run .ci/run once, or npm ci --prefix k8s/validate").isDirectory();
+                .as("the schema packages are not installed: run ./kdstream test once, or npm ci --prefix k8s/validate").isDirectory();
         Manifests manifests = Manifests.overlay(overlay);
         List<String> invalid = new ArrayList<>();
         List<String> unvalidated = new ArrayList<>();

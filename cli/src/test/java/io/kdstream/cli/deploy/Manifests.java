@@ -34,10 +34,10 @@ final class Manifests {
         this.objects = objects;
     }
 
-    /** Renders k8s/overlays/NAME with kubectl's built-in kustomize (.ci/run installs kubectl where it is missing). */
+    /** Renders k8s/overlays/NAME with kubectl's built-in kustomize (./kdstream test installs kubectl where it is missing). */
     static Manifests overlay(String name) {
         if (!kubectlAvailable()) {
-            throw new IllegalStateException("kubectl (with its built-in kustomize) is not on the PATH: run .ci/run once, "
+            throw new IllegalStateException("kubectl (with its built-in kustomize) is not on the PATH: run ./kdstream test once, "
                     + "or install kubectl 1.21+, to check the rendered overlays");
         }
         return new Manifests(name, RENDERED.computeIfAbsent(name, Manifests::render));

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.kdstream.model.generation.Generation;
 import io.kdstream.model.generation.Generator;
-import io.kdstream.model.tokenizer.CharTokenizer;
+import io.kdstream.model.tokenizer.Tokenizer;
 import io.kdstream.model.tokenizer.TokenizedExample;
 import io.kdstream.model.transformer.DecoderLanguageModel;
 import io.kdstream.schemas.avro.Prompt;
@@ -23,12 +23,12 @@ import java.util.function.Function;
  */
 public final class CheckpointScorer {
 
-    private final CharTokenizer tokenizer;
+    private final Tokenizer tokenizer;
     private final TaskJudge judge;
     private final int maxNewTokens;
     private final int batchSize;
 
-    public CheckpointScorer(CharTokenizer tokenizer, TaskJudge judge, int maxNewTokens, int batchSize) {
+    public CheckpointScorer(Tokenizer tokenizer, TaskJudge judge, int maxNewTokens, int batchSize) {
         this.tokenizer = tokenizer;
         this.judge = judge;
         this.maxNewTokens = maxNewTokens;
@@ -54,7 +54,7 @@ public final class CheckpointScorer {
         double lossSum = 0;
         long lossPositions = 0;
         TeacherComparison teacher = new TeacherComparison();
-        Generator generator = new Generator(model);
+        Generator generator = new Generator(model, tokenizer.endOfSequence(), tokenizer.padding());
         int vocabulary = model.config().vocabularySize();
         for (int from = 0; from < prompts.size(); from += batchSize) {
             List<Prompt> batch = prompts.subList(from, Math.min(prompts.size(), from + batchSize));

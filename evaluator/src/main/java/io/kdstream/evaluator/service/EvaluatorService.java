@@ -8,7 +8,8 @@ import io.kdstream.evaluator.scoring.TaskJudge;
 import io.kdstream.model.checkpoint.CheckpointException;
 import io.kdstream.model.checkpoint.CheckpointFile;
 import io.kdstream.model.checkpoint.LoadedCheckpoint;
-import io.kdstream.model.tokenizer.CharTokenizer;
+import io.kdstream.model.tokenizer.Tokenizer;
+import io.kdstream.model.tokenizer.Tokenizers;
 import io.kdstream.platform.kafka.TopicAdmin;
 import io.kdstream.platform.service.LoopService;
 import io.kdstream.platform.config.Settings;
@@ -53,7 +54,7 @@ public final class EvaluatorService extends LoopService {
     public static final String SERVICE = "kdstream-evaluator";
 
     private final EvaluatorConfig config;
-    private final CharTokenizer tokenizer = new CharTokenizer();
+    private final Tokenizer tokenizer;
     private final AtomicLong published = new AtomicLong();
     private TopicCatalogue catalogue;
     private KafkaConsumer<byte[], byte[]> consumer;
@@ -66,6 +67,7 @@ public final class EvaluatorService extends LoopService {
     public EvaluatorService(EvaluatorConfig config) {
         super(SERVICE);
         this.config = config;
+        this.tokenizer = Tokenizers.load(config.tokenizer());
     }
 
     @Override

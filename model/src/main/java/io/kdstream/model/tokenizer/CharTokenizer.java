@@ -5,6 +5,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * Character-level tokenizer with a fixed vocabulary, so teacher and student agree on ids without any vocabulary
@@ -13,7 +15,7 @@ import java.util.HexFormat;
  * <p>The tokenizer is immutable and thread-safe. Its {@link #fingerprint()} travels in every record and checkpoint,
  * so data produced under another vocabulary or framing rule is refused instead of silently misread.
  */
-public final class CharTokenizer {
+public final class CharTokenizer implements Tokenizer {
 
     public static final int PAD = 0;
     public static final int BOS = 1;
@@ -21,6 +23,7 @@ public final class CharTokenizer {
     /** Separates the prompt from the response. */
     public static final int SEP = 3;
 
+    private static final String ASSISTANT = "assistant";
     private static final int SPECIAL_COUNT = 4;
     private static final int FIRST_PRINTABLE = 32;
     private static final int LAST_PRINTABLE = 126;
@@ -38,6 +41,7 @@ public final class CharTokenizer {
     private static final String FINGERPRINT = "char-v1:" + sha256Hex(DESCRIPTION).substring(0, 16);
 
     /** Number of token ids, including the special tokens. */
+    @Override
     public int vocabularySize() {
         return VOCABULARY_SIZE;
     }
@@ -46,11 +50,13 @@ public final class CharTokenizer {
      * Stable identity of the vocabulary and framing rules: {@code "char-v1:"} plus the first 16 hex chars of SHA-256
      * over their description.
      */
+    @Override
     public String fingerprint() {
         return FINGERPRINT;
     }
 
     /** Encodes text without special tokens. */
+    @Override
     public int[] encode(String text) {
         int[] ids = new int[text.length()];
         int count = 0;
@@ -63,6 +69,7 @@ public final class CharTokenizer {
     }
 
     /** Decodes ids to text; special tokens (PAD, BOS, EOS, SEP) are skipped. */
+    @Override
     public String decode(int[] ids) {
         StringBuilder text = new StringBuilder(ids.length);
         for (int id : ids) {
@@ -79,7 +86,18 @@ public final class CharTokenizer {
         return text.toString();
     }
 
+    @Override
+    public int endOfSequence() {
+        return EOS;
+    }
+
+    @Override
+    public int padding() {
+        return PAD;
+    }
+
     /** {@code BOS prompt SEP}: what generation starts from. */
+    @Override
     public int[] encodePrompt(String prompt) {
         int[] body = encode(prompt);
         int[] ids = new int[body.length + 2];
@@ -93,6 +111,7 @@ public final class CharTokenizer {
      * {@code BOS prompt SEP response EOS} with its loss mask: positions whose target is a response token or the EOS
      * are trained on (see {@link TokenizedExample} for the position convention).
      */
+    @Override
     public TokenizedExample encodeExample(String prompt, String response) {
         int[] promptIds = encodePrompt(prompt);
         int[] responseIds = encode(response);
@@ -106,6 +125,22 @@ public final class CharTokenizer {
         float[] lossMask = new float[tokens.length - 1];
         Arrays.fill(lossMask, promptIds.length - 1, lossMask.length, 1f);
         return new TokenizedExample(tokens, lossMask);
+    }
+
+    /** The prompt as it stands: BOS and SEP frame it. */
+    @Override
+    public String renderPrompt(String prompt) {
+        return prompt;
+    }
+
+    /**
+     * One {@code role: content} block a turn, ending with {@code assistant:} so the model learns where its answer
+     * starts.
+     */
+    @Override
+    public String renderChat(List<ChatTurn> conversation) {
+        return conversation.stream().map(turn -> turn.role() + ": " + turn.content())
+                .collect(Collectors.joining("\n", "", "\n" + ASSISTANT + ":"));
     }
 
     /** True for PAD, BOS, EOS and SEP. */

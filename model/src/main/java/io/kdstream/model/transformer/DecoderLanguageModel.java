@@ -13,6 +13,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
+import io.kdstream.model.djl.DjlEngine;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -29,7 +30,7 @@ import java.util.List;
 public final class DecoderLanguageModel implements AutoCloseable {
 
     /** The engine every kdstream model runs on; named explicitly so another engine on the classpath is not picked. */
-    public static final String ENGINE = "PyTorch";
+    public static final String ENGINE = DjlEngine.NAME;
 
     /** The random seed is engine-global: serialise seeded initialisations so two threads cannot interleave them. */
     private static final Object SEED_LOCK = new Object();
@@ -52,12 +53,13 @@ public final class DecoderLanguageModel implements AutoCloseable {
     /** As {@link #create(TransformerConfig, long)}, on the given device (see {@link Devices}). */
     public static DecoderLanguageModel create(TransformerConfig config, long seed, Device device) {
         config.validate();
+        Engine engine = DjlEngine.get();
         DecoderNetwork network = new DecoderNetwork(config);
-        Model model = Model.newInstance("kdstream-decoder", device, ENGINE);
+        Model model = engine.newModel("kdstream-decoder", device);
         try {
             model.setBlock(network);
             synchronized (SEED_LOCK) {
-                Engine.getEngine(ENGINE).setRandomSeed(Long.hashCode(seed));
+                engine.setRandomSeed(Long.hashCode(seed));
                 network.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, config.contextLength()));
             }
             return new DecoderLanguageModel(config, model, network);

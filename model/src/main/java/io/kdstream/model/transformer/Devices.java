@@ -2,6 +2,7 @@ package io.kdstream.model.transformer;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import io.kdstream.model.djl.DjlEngine;
 
 import java.util.Locale;
 
@@ -13,7 +14,7 @@ public final class Devices {
 
     public static Device parse(String setting) {
         String value = setting.trim().toLowerCase(Locale.ROOT);
-        Engine engine = Engine.getEngine(DecoderLanguageModel.ENGINE);
+        Engine engine = DjlEngine.get();
         if (value.equals("auto")) {
             return engine.defaultDevice();
         }

@@ -102,4 +102,11 @@ class CharTokenizerTest {
         assertThatThrownBy(() -> new TokenizedExample(new int[] {1, 2, 3}, new float[3]))
                 .hasMessageContaining("tokens.length - 1");
     }
+
+    @Test
+    void shouldRenderAChatAsRoleLinesEndingWhereTheAssistantAnswers() {
+        String rendered = tokenizer.renderChat(java.util.List.of(new ChatTurn("system", "Be brief."), ChatTurn.user("1+1?")));
+        assertThat(rendered).isEqualTo("system: Be brief.\nuser: 1+1?\nassistant:");
+        assertThat(tokenizer.renderPrompt("1+1?")).isEqualTo("1+1?");
+    }
 }

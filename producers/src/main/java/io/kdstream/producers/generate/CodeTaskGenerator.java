@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 
@@ -19,29 +20,50 @@ import java.util.stream.Collectors;
  * Synthetic code SDG in the spirit of Genetic-Instruct and MBPP: small programming tasks whose reference solutions
  * are tinylang programs ({@link Program}), each with test cases that pass@1 scoring runs a generated program
  * against. Deterministic from the seed; a task's split comes from {@link Splits}, and its test inputs from the task
- * itself, so the same task always has the same tests and the same Prompt id.
+ * itself, so the same task always has the same tests and the same Prompt id. The families come from
+ * {@link CodeTemplates#of} by {@link Difficulty}; a wrong response ({@link SdgOptions#wrongShare}) is the reference
+ * program with one off-by-one or wrong-branch mistake that still runs but fails some of the tests
+ * ({@link WrongPrograms}).
  */
 public final class CodeTaskGenerator implements SdgGenerator<CodeTaskGenerator.CodeTask> {
 
     public static final String DATASET = "code";
     static final int TESTS_PER_TASK = 5;
+    /** The evaluator's default step limit: a wrong program must run within it on every test. */
+    static final long STEP_LIMIT = 10_000;
     /** Test sets are redrawn until their outputs differ, so no constant program passes; this bounds the redraws. */
     private static final int MAX_TEST_DRAWS = 100;
 
+    private final long seed;
+    private final SdgOptions options;
+    private final List<CodeTemplate> templates;
     private final SplittableRandom random;
 
+    /** Easy tasks, every program correct. */
     public CodeTaskGenerator(long seed) {
+        this(seed, SdgOptions.CLEAN_EASY);
+    }
+
+    public CodeTaskGenerator(long seed, SdgOptions options) {
+        this.seed = seed;
+        this.options = options;
+        this.templates = CodeTemplates.of(options.difficulty());
         this.random = new SplittableRandom(seed);
     }
 
-    /** A task: its text (the prompt), its reference program (the response) and its test cases. */
-    public record CodeTask(String canonical, String prompt, String response, List<TestCase> tests, Split split) implements SdgExample {
+    /**
+     * A task: its text (the prompt), its program (the response: the reference program, or a wrong one when
+     * {@code wrong}) and its test cases (always the correct outputs).
+     */
+    public record CodeTask(String canonical, String prompt, String response, List<TestCase> tests, Split split,
+                           Difficulty difficulty, boolean wrong) implements SdgExample {
         @Override
         public Prompt toPrompt(String source) {
             Map<String, String> metadata = new LinkedHashMap<>();
             metadata.put("problem", canonical);
             metadata.put(TestCase.LANGUAGE_KEY, Program.LANGUAGE);
             metadata.put(TestCase.METADATA_KEY, TestCase.encode(tests));
+            SdgMetadata.describe(metadata, difficulty, wrong);
             return Prompt.newBuilder()
                     .setId(PromptIds.contentHash(DATASET, prompt, response))
                     .setDataset(DATASET)
@@ -61,19 +83,34 @@ public final class CodeTaskGenerator implements SdgGenerator<CodeTaskGenerator.C
     }
 
     @Override
-    public CodeTask next() {
-        CodeTemplate template = CodeTemplates.ALL.get(random.nextInt(CodeTemplates.ALL.size()));
-        return task(template, template.parameters().draw(random));
+    public SdgOptions options() {
+        return options;
     }
 
-    static CodeTask task(CodeTemplate template, long[] parameters) {
+    @Override
+    public CodeTask next() {
+        CodeTemplate template = templates.get(random.nextInt(templates.size()));
+        return task(template, template.parameters().draw(random), options.difficulty());
+    }
+
+    /** The task with a wrong program, the mistake chosen from the seed and the task. */
+    @Override
+    public Optional<CodeTask> wrong(CodeTask task) {
+        return WrongPrograms.pick(task.response(), task.tests(), CodeTemplates.MAX_EXAMPLE_CHARS - task.prompt().length(),
+                        STEP_LIMIT, SdgGenerator.mistakes(seed, task))
+                .map(program -> new CodeTask(task.canonical(), task.prompt(), program, task.tests(), task.split(),
+                        task.difficulty(), true));
+    }
+
+    static CodeTask task(CodeTemplate template, long[] parameters, Difficulty difficulty) {
         String canonical = template.name() + ":" + Arrays.stream(parameters).mapToObj(Long::toString).collect(Collectors.joining(","));
         SplittableRandom inputs = new SplittableRandom(Splits.crc32(canonical));
         List<TestCase> tests = drawTests(template, parameters, inputs);
         for (int attempt = 1; attempt < MAX_TEST_DRAWS && allSameOutput(tests); attempt++) {
             tests = drawTests(template, parameters, inputs);
         }
-        return new CodeTask(canonical, template.task().of(parameters), template.program().of(parameters), tests, Splits.of(canonical));
+        return new CodeTask(canonical, template.task().of(parameters), template.program().of(parameters), tests,
+                Splits.of(canonical), difficulty, false);
     }
 
     private static List<TestCase> drawTests(CodeTemplate template, long[] parameters, SplittableRandom inputs) {

@@ -8,14 +8,26 @@ import static io.kdstream.producers.generate.CodeTemplate.uniform;
 /**
  * The families of synthetic code tasks, in the spirit of MBPP: one-sentence tasks over integers x (and y) whose
  * reference solutions are short tinylang programs with loops and branches. Texts are terse on purpose: task and
- * program together fit the default models' 96-token context.
+ * program together fit the default models' 96-token context. The easy families are here, the harder ones in
+ * {@link HarderCodeTemplates}.
  */
 final class CodeTemplates {
+
+    /** BOS, SEP and EOS take three of the default models' 96 positions; a little room is kept besides. */
+    static final int MAX_EXAMPLE_CHARS = 90;
 
     private CodeTemplates() {
     }
 
-    static final List<CodeTemplate> ALL = List.of(
+    static List<CodeTemplate> of(Difficulty difficulty) {
+        return switch (difficulty) {
+            case EASY -> EASY;
+            case MEDIUM -> HarderCodeTemplates.MEDIUM;
+            case HARD -> HarderCodeTemplates.HARD;
+        };
+    }
+
+    static final List<CodeTemplate> EASY = List.of(
             new CodeTemplate("add", List.of("x"), between(1, 60),
                     p -> "Return x plus " + p[0] + ".", p -> "return x+" + p[0],
                     uniform(0, 99, 1), (p, in) -> in[0] + p[0]),

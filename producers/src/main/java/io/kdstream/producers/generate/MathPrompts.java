@@ -4,6 +4,7 @@ import io.kdstream.producers.PromptIds;
 import io.kdstream.schemas.avro.Prompt;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Generated math problems as Prompt records. */
@@ -21,8 +22,15 @@ public final class MathPrompts {
                 .setResponse(problem.response())
                 .setExpectedAnswer(problem.answer())
                 .setSource(source)
-                .setMetadata(Map.of("problem", problem.canonical()))
+                .setMetadata(metadata(problem))
                 .setCreatedAt(Instant.now())
                 .build();
+    }
+
+    private static Map<String, String> metadata(MathProblemGenerator.MathProblem problem) {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("problem", problem.canonical());
+        SdgMetadata.describe(metadata, problem.difficulty(), problem.wrong());
+        return metadata;
     }
 }

@@ -7,9 +7,16 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.Set;
+import java.util.SplittableRandom;
 
-/** A synthetic SDG generator: random examples, deterministic from the generator's seed. */
+/**
+ * A synthetic SDG generator: random examples, deterministic from the generator's seed. Its {@link #distinct}
+ * examples of the TRAIN split carry a wrong response in the share {@link SdgOptions#wrongShare} asks for: after n
+ * of them, exactly round(n * share) are wrong (the n-th is made wrong whenever the count falls behind), so the share
+ * holds to within rounding for any count. Validation and test examples are never made wrong.
+ */
 public interface SdgGenerator<E extends SdgExample> {
 
     /**
@@ -18,16 +25,33 @@ public interface SdgGenerator<E extends SdgExample> {
      */
     int MAX_CONSECUTIVE_REPEATS = 50_000;
 
-    /** The next random example, of any split. */
+    /** The next random example, of any split, with a correct response. */
     E next();
 
     /** The dataset name its examples carry. */
     String dataset();
 
+    /** Its difficulty and share of wrong training responses. */
+    SdgOptions options();
+
+    /**
+     * The same problem with a plausible wrong response, deterministic from the seed and the problem; empty when the
+     * generator finds none for this problem (the next training example is then made wrong instead).
+     */
+    Optional<E> wrong(E example);
+
+    /** Where a generator draws the mistake in a problem's wrong response: the same for the same seed and problem. */
+    static SplittableRandom mistakes(long seed, SdgExample example) {
+        return new SplittableRandom(seed * 31 + Splits.crc32(example.canonical()));
+    }
+
     /** Distinct examples of one split, in the order drawn, until none unseen is left (then {@code hasNext} is false). */
     default Iterator<E> distinct(Split wanted) {
         return new Iterator<>() {
             private final Set<String> seen = new HashSet<>();
+            private final double wrongShare = wanted == Split.TRAIN ? options().wrongShare() : 0;
+            private long emitted;
+            private long wrongEmitted;
             private E upcoming;
 
             @Override
@@ -48,6 +72,14 @@ public interface SdgGenerator<E extends SdgExample> {
                 }
                 E out = upcoming;
                 upcoming = null;
+                emitted++;
+                if (wrongEmitted < Math.round(emitted * wrongShare)) {
+                    Optional<E> wrong = wrong(out);
+                    if (wrong.isPresent()) {
+                        wrongEmitted++;
+                        return wrong.get();
+                    }
+                }
                 return out;
             }
         };

@@ -1,6 +1,6 @@
 package io.kdstream.producers.ingest;
 
-import io.kdstream.model.tokenizer.CharTokenizer;
+import io.kdstream.model.tokenizer.Tokenizer;
 import io.kdstream.model.tokenizer.UnknownCharacterException;
 
 import java.text.Normalizer;
@@ -21,7 +21,6 @@ public enum CharacterPolicy {
     REJECT,
     NORMALISE;
 
-    private static final CharTokenizer TOKENIZER = new CharTokenizer();
     private static final Pattern COMBINING_MARKS = Pattern.compile("\\p{M}+");
     private static final Pattern SPACES = Pattern.compile("[\\p{Zs}\\t]");
     private static final Map<String, String> TYPOGRAPHY = Map.ofEntries(
@@ -43,11 +42,12 @@ public enum CharacterPolicy {
      * The text as it will be stored, or a rejection naming the field, the character and its offset.
      *
      * @param field how the line names this text, for the error message
+     * @param tokenizer the tokenizer the text must be encodable by (Hugging Face tokenizers encode any text)
      */
-    public String apply(String text, String field) throws RejectedLineException {
+    public String apply(String text, String field, Tokenizer tokenizer) throws RejectedLineException {
         String out = this == NORMALISE ? normalise(text) : text;
         try {
-            TOKENIZER.encode(out);
+            tokenizer.encode(out);
         } catch (UnknownCharacterException e) {
             String hint = this == REJECT ? "; kdstream.producer.characters=normalise maps accents and typographic characters to ASCII" : "";
             throw new RejectedLineException("field '" + field + "': " + e.getMessage() + hint);

@@ -1,16 +1,17 @@
 package io.kdstream.producers.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kdstream.model.tokenizer.ChatTurn;
 import io.kdstream.schemas.avro.ChatMessage;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * Chat-shaped data ({@code messages: [{role, content}, ...]}) as a prompt and a response: the response is the
- * last turn, which must be the assistant's; the prompt is every turn before it, one {@code role: content} block
- * a turn, ending with {@code assistant:} so the model learns where its answer starts.
+ * last turn, which must be the assistant's; the prompt is every turn before it, rendered by the tokenizer (its chat
+ * template with the generation prompt, or the char tokenizer's {@code role: content} lines ending with
+ * {@code assistant:}) so the model learns where its answer starts.
  */
 record ChatTranscript(List<ChatMessage> messages, String prompt, String response) {
 
@@ -18,9 +19,10 @@ record ChatTranscript(List<ChatMessage> messages, String prompt, String response
 
     /**
      * @param field how the line names the messages field, for error messages
-     * @param characters applied to every role and content, so stored messages are what the prompt was rendered from
+     * @param text applied to every role and content, so stored messages are what the prompt was rendered from, and
+     *             renders the prompt
      */
-    static ChatTranscript parse(JsonNode node, String field, CharacterPolicy characters) throws RejectedLineException {
+    static ChatTranscript parse(JsonNode node, String field, PromptText text) throws RejectedLineException {
         if (!node.isArray() || node.isEmpty()) {
             throw new RejectedLineException("field '" + field + "' must be a non-empty array of {role, content} objects");
         }
@@ -33,7 +35,7 @@ record ChatTranscript(List<ChatMessage> messages, String prompt, String response
             }
             String role = textOf(message, "role", where);
             String content = textOf(message, "content", where);
-            messages.add(new ChatMessage(characters.apply(role, where + ".role"), characters.apply(content, where + ".content")));
+            messages.add(new ChatMessage(text.clean(role, where + ".role"), text.clean(content, where + ".content")));
         }
         ChatMessage last = messages.get(messages.size() - 1);
         if (!last.getRole().equals(ASSISTANT)) {
@@ -42,9 +44,8 @@ record ChatTranscript(List<ChatMessage> messages, String prompt, String response
         if (messages.size() < 2) {
             throw new RejectedLineException("field '" + field + "' has only the assistant's turn: there is no prompt to answer");
         }
-        String prompt = messages.subList(0, messages.size() - 1).stream()
-                .map(m -> m.getRole() + ": " + m.getContent())
-                .collect(Collectors.joining("\n", "", "\n" + ASSISTANT + ":"));
+        String prompt = text.renderChat(messages.subList(0, messages.size() - 1).stream()
+                .map(m -> new ChatTurn(m.getRole(), m.getContent())).toList(), field);
         return new ChatTranscript(messages, prompt, last.getContent());
     }
 

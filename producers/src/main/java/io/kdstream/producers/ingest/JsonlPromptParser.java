@@ -28,7 +28,8 @@ import static io.kdstream.producers.ingest.FieldMapping.SPLIT;
  * {@code messages} ({@link ChatTranscript}), and OpenMathInstruct-2 fields ({@code problem},
  * {@code generated_solution}, {@code expected_answer}); other names through a {@link FieldMapping}. Optional:
  * {@code dataset}, {@code split}, {@code expected_answer}, {@code source} and a {@code metadata} object. Text the
- * tokenizer cannot encode is handled by the {@link CharacterPolicy}.
+ * tokenizer cannot encode is handled by the {@link CharacterPolicy}, and prompts are rendered by the tokenizer
+ * ({@link PromptText}).
  */
 public final class JsonlPromptParser {
 
@@ -38,14 +39,14 @@ public final class JsonlPromptParser {
     private final String source;
     private final int maxChars;
     private final FieldMapping fields;
-    private final CharacterPolicy characters;
+    private final PromptText text;
 
-    public JsonlPromptParser(String defaultDataset, String source, int maxChars, FieldMapping fields, CharacterPolicy characters) {
+    public JsonlPromptParser(String defaultDataset, String source, int maxChars, FieldMapping fields, PromptText text) {
         this.defaultDataset = defaultDataset;
         this.source = source;
         this.maxChars = maxChars;
         this.fields = fields;
-        this.characters = characters;
+        this.text = text;
     }
 
     public Prompt parse(String line) throws RejectedLineException {
@@ -63,15 +64,15 @@ public final class JsonlPromptParser {
         List<ChatMessage> messages = List.of();
         JsonNode chat = field(node, MESSAGES);
         if (prompt == null && response == null && chat != null) {
-            ChatTranscript transcript = ChatTranscript.parse(chat, fields.describe(MESSAGES), characters);
+            ChatTranscript transcript = ChatTranscript.parse(chat, fields.describe(MESSAGES), text);
             messages = transcript.messages();
             prompt = transcript.prompt();
             response = transcript.response();
         } else {
             require(prompt, PROMPT);
             require(response, RESPONSE);
-            prompt = characters.apply(prompt, fields.describe(PROMPT));
-            response = characters.apply(response, fields.describe(RESPONSE));
+            prompt = text.renderPrompt(text.clean(prompt, fields.describe(PROMPT)), fields.describe(PROMPT));
+            response = text.clean(response, fields.describe(RESPONSE));
         }
         if (prompt.length() + response.length() > maxChars) {
             throw new RejectedLineException("prompt and response are " + (prompt.length() + response.length())
@@ -86,7 +87,7 @@ public final class JsonlPromptParser {
                 .setPrompt(prompt)
                 .setResponse(response)
                 .setMessages(messages)
-                .setExpectedAnswer(expectedAnswer == null ? null : characters.apply(expectedAnswer, fields.describe(EXPECTED_ANSWER)))
+                .setExpectedAnswer(expectedAnswer == null ? null : text.clean(expectedAnswer, fields.describe(EXPECTED_ANSWER)))
                 .setSource(orDefault(text(node, SOURCE), source))
                 .setMetadata(metadata(field(node, METADATA)))
                 .setCreatedAt(Instant.now())

@@ -1,13 +1,17 @@
 package io.kdstream.producers.generate;
 
+import io.kdstream.model.tokenizer.CharTokenizer;
 import io.kdstream.producers.ingest.CharacterPolicy;
 import io.kdstream.producers.ingest.FieldMapping;
 import io.kdstream.producers.ingest.JsonlPromptParser;
+import io.kdstream.producers.ingest.PromptText;
 import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.avro.Split;
 import io.kdstream.tinylang.Program;
 import io.kdstream.tinylang.TestCase;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.HashSet;
 import java.util.List;
@@ -18,9 +22,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class CodeTaskGeneratorTest {
-
-    /** BOS, SEP and EOS take three of the default models' 96 positions; keep a little room. */
-    private static final int MAX_EXAMPLE_CHARS = 90;
 
     @Test
     void shouldBeDeterministicFromTheSeed() {
@@ -41,18 +42,90 @@ class CodeTaskGeneratorTest {
         assertThat(train).doesNotContainAnyElementsOf(test);
     }
 
-    @Test
-    void shouldGiveEveryTemplatesReferenceProgramTheOutputsOfItsIndependentOracle() {
+    @ParameterizedTest
+    @EnumSource(Difficulty.class)
+    void shouldGiveEveryTemplatesReferenceProgramTheOutputsOfItsIndependentOracle(Difficulty difficulty) {
         SplittableRandom random = new SplittableRandom(11);
-        for (CodeTemplate template : CodeTemplates.ALL) {
+        for (CodeTemplate template : CodeTemplates.of(difficulty)) {
             for (int i = 0; i < 40; i++) {
-                CodeTaskGenerator.CodeTask task = CodeTaskGenerator.task(template, template.parameters().draw(random));
-                assertThat(TestCase.allPass(task.response(), task.tests(), 10_000))
+                CodeTaskGenerator.CodeTask task = CodeTaskGenerator.task(template, template.parameters().draw(random), difficulty);
+                assertThat(TestCase.allPass(task.response(), task.tests(), CodeTaskGenerator.STEP_LIMIT))
                         .as("%s: %s against %s", task.canonical(), task.response(), TestCase.encode(task.tests())).isTrue();
                 assertThat(task.tests().stream().map(TestCase::expected).distinct().count())
                         .as("%s: outputs differ, so no constant program passes", task.canonical()).isGreaterThan(1);
-                assertThat(task.prompt().length() + task.response().length()).as(task.canonical()).isLessThanOrEqualTo(MAX_EXAMPLE_CHARS);
+                assertThat(task.prompt().length() + task.response().length()).as(task.canonical())
+                        .isLessThanOrEqualTo(CodeTemplates.MAX_EXAMPLE_CHARS);
             }
+        }
+    }
+
+    @Test
+    void shouldMakeHarderTasksLongerWithMoreBranches() {
+        double easy = meanProgram(Difficulty.EASY, "if ");
+        double medium = meanProgram(Difficulty.MEDIUM, "if ");
+        double hard = meanProgram(Difficulty.HARD, "if ");
+        assertThat(medium).isGreaterThan(easy);
+        assertThat(hard).isGreaterThan(medium);
+        assertThat(meanProgram(Difficulty.MEDIUM, null)).isGreaterThan(meanProgram(Difficulty.EASY, null));
+        assertThat(meanProgram(Difficulty.HARD, null)).isGreaterThan(meanProgram(Difficulty.MEDIUM, null));
+    }
+
+    /** Mean over a batch of tasks: program length, or (with {@code construct}) how often it is written plus loops. */
+    private static double meanProgram(Difficulty difficulty, String construct) {
+        return new CodeTaskGenerator(9, new SdgOptions(difficulty, 0)).generate(200, Split.TRAIN).stream()
+                .mapToDouble(task -> construct == null ? task.response().length()
+                        : occurrences(task.response(), construct) + occurrences(task.response(), "while ") + occurrences(task.response(), "||"))
+                .average().orElseThrow();
+    }
+
+    private static int occurrences(String text, String part) {
+        return text.split(java.util.regex.Pattern.quote(part), -1).length - 1;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Difficulty.class)
+    void shouldFindForEveryTemplateAWrongProgramThatRunsButFailsSomeTests(Difficulty difficulty) throws Exception {
+        CodeTaskGenerator generator = new CodeTaskGenerator(13, new SdgOptions(difficulty, 1));
+        SplittableRandom random = new SplittableRandom(17);
+        for (CodeTemplate template : CodeTemplates.of(difficulty)) {
+            for (int i = 0; i < 40; i++) {
+                CodeTaskGenerator.CodeTask task = CodeTaskGenerator.task(template, template.parameters().draw(random), difficulty);
+                CodeTaskGenerator.CodeTask wrong = generator.wrong(task).orElseThrow(() -> new AssertionError("no wrong program for " + task));
+                String described = task.canonical() + ": " + wrong.response() + " for " + task.response();
+                assertThat(wrong.wrong()).isTrue();
+                assertThat(wrong.tests()).isEqualTo(task.tests());
+                assertThat(wrong.prompt().length() + wrong.response().length()).as(described).isLessThanOrEqualTo(CodeTemplates.MAX_EXAMPLE_CHARS);
+                Program program = Program.parse(wrong.response());
+                int passed = 0;
+                for (TestCase test : task.tests()) {
+                    passed += program.run(test.inputs(), CodeTaskGenerator.STEP_LIMIT) == test.expected() ? 1 : 0;
+                }
+                assertThat(passed).as("runs on every test but fails some: %s", described).isLessThan(task.tests().size());
+                assertThat(generator.wrong(task)).as("deterministic").contains(wrong);
+            }
+        }
+    }
+
+    @Test
+    void shouldMakeTheShareOfWrongTrainingTasksExactAndKeepTestTasksCorrect() {
+        for (double share : new double[] {0.15, 0.5}) {
+            for (int count : new int[] {3, 40, 150}) {
+                List<CodeTaskGenerator.CodeTask> tasks =
+                        new CodeTaskGenerator(21, new SdgOptions(Difficulty.HARD, share)).generate(count, Split.TRAIN);
+                assertThat(tasks.stream().filter(CodeTaskGenerator.CodeTask::wrong).count()).as("share %s of %d", share, count)
+                        .isEqualTo(Math.round(count * share));
+                for (CodeTaskGenerator.CodeTask task : tasks) {
+                    Prompt prompt = task.toPrompt("t");
+                    assertThat(SdgMetadata.isWrong(prompt.getMetadata())).isEqualTo(task.wrong());
+                    assertThat(prompt.getMetadata()).containsEntry(SdgMetadata.DIFFICULTY, "hard");
+                    assertThat(TestCase.allPass(task.response(), task.tests(), CodeTaskGenerator.STEP_LIMIT)).isEqualTo(!task.wrong());
+                }
+            }
+        }
+        for (Split split : List.of(Split.VALIDATION, Split.TEST)) {
+            List<CodeTaskGenerator.CodeTask> noisy = new CodeTaskGenerator(21, new SdgOptions(Difficulty.MEDIUM, 1)).generate(60, split);
+            assertThat(noisy).as(split.name()).noneMatch(CodeTaskGenerator.CodeTask::wrong)
+                    .isEqualTo(new CodeTaskGenerator(21, new SdgOptions(Difficulty.MEDIUM, 0)).generate(60, split));
         }
     }
 
@@ -82,7 +155,8 @@ class CodeTaskGeneratorTest {
     @Test
     void shouldWriteJsonlThatTheProducerReadsBackToTheSamePrompt() throws Exception {
         Prompt generated = new CodeTaskGenerator(5).next().toPrompt("kdstream-generate-code-seed-5");
-        JsonlPromptParser parser = new JsonlPromptParser("sdg", "file.jsonl", 4000, FieldMapping.defaults(), CharacterPolicy.REJECT);
+        JsonlPromptParser parser = new JsonlPromptParser("sdg", "file.jsonl", 4000, FieldMapping.defaults(),
+                new PromptText(CharacterPolicy.REJECT, new CharTokenizer()));
 
         Prompt read = parser.parse(PromptJsonl.line(generated));
 

@@ -1,5 +1,6 @@
 package io.kdstream.producers.ingest;
 
+import io.kdstream.model.tokenizer.CharTokenizer;
 import io.kdstream.platform.config.ConfigException;
 import io.kdstream.producers.PromptIds;
 import io.kdstream.schemas.avro.ChatMessage;
@@ -13,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class JsonlPromptParserTest {
 
     private static JsonlPromptParser parser(FieldMapping fields, CharacterPolicy characters) {
-        return new JsonlPromptParser("sdg", "file.jsonl", 500, fields, characters);
+        return new JsonlPromptParser("sdg", "file.jsonl", 500, fields, new PromptText(characters, new CharTokenizer()));
     }
 
     private static final JsonlPromptParser DEFAULT = parser(FieldMapping.defaults(), CharacterPolicy.REJECT);

@@ -38,6 +38,12 @@ public final class TopicReader<V> implements AutoCloseable {
         consumer.seekToBeginning(partitions);
     }
 
+    /** Records between the reader's position and the topic's current end (for a progress bar; compaction may leave fewer). */
+    public long recordsToEnd() {
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+        return partitions.stream().mapToLong(tp -> ends.get(tp) - consumer.position(tp)).sum();
+    }
+
     /** Hands every record up to the topic's current end to {@code handler}; returns how many there were. */
     public long readToEnd(Consumer<ConsumerRecord<byte[], V>> handler) {
         Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);

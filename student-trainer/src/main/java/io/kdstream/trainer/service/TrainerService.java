@@ -1,6 +1,7 @@
 package io.kdstream.trainer.service;
 
-import io.kdstream.model.tokenizer.CharTokenizer;
+import io.kdstream.model.tokenizer.Tokenizer;
+import io.kdstream.model.tokenizer.Tokenizers;
 import io.kdstream.model.transformer.DecoderLanguageModel;
 import io.kdstream.model.transformer.TransformerConfig;
 import io.kdstream.platform.config.Settings;
@@ -20,6 +21,7 @@ import io.kdstream.trainer.cache.CachedSequence;
 import io.kdstream.trainer.cache.CacheFeed;
 import io.kdstream.trainer.cache.CacheIngest;
 import io.kdstream.trainer.cache.DiskLogitCache;
+import io.kdstream.trainer.checkpoint.BaseCheckpoint;
 import io.kdstream.trainer.checkpoint.CheckpointPublisher;
 import io.kdstream.trainer.checkpoint.CheckpointStore;
 import io.kdstream.trainer.checkpoint.TrainingState;
@@ -68,7 +70,7 @@ public final class TrainerService extends LoopService {
     public static final String SERVICE = "kdstream-trainer";
 
     private final TrainerConfig config;
-    private final CharTokenizer tokenizer = new CharTokenizer();
+    private final Tokenizer tokenizer;
     private final AtomicReference<Progress> progress;
     private TopicCatalogue catalogue;
     private Deserializer<TeacherLogits> logitsDeserializer;
@@ -98,6 +100,7 @@ public final class TrainerService extends LoopService {
     public TrainerService(TrainerConfig config) {
         super(SERVICE + "-" + config.runId());
         this.config = config;
+        this.tokenizer = Tokenizers.load(config.tokenizer());
         this.progress = new AtomicReference<>(new Progress(Phase.STARTING, 0, config.maxSteps(), 0, 0, 0, 0, 0, 0, 0, 0, null, 0, 0, -1));
     }
 
@@ -185,10 +188,13 @@ public final class TrainerService extends LoopService {
             log.warn("{}: not resuming from a checkpoint: {}; trying the one before", name(), refusal);
         });
         if (resumable.isEmpty()) {
-            DecoderLanguageModel student = DecoderLanguageModel.create(architecture, config.training().seed());
+            DecoderLanguageModel student = config.initCheckpoint() == null
+                    ? DecoderLanguageModel.create(architecture, config.training().seed())
+                    : BaseCheckpoint.load(config.initCheckpoint(), tokenizer.fingerprint(), architecture);
             optimizer = new StudentOptimizer(student, config.training());
             sampler = BatchSampler.start(cache, config.sampling(), config.training().seed());
-            log.info("{}: training a {}-parameter student for {} steps ({})", name(), student.parameterCount(), config.maxSteps(), config.training());
+            log.info("{}: training a {}-parameter student from {} for {} steps ({})", name(), student.parameterCount(),
+                    config.initCheckpoint() == null ? "random weights" : config.initCheckpoint(), config.maxSteps(), config.training());
             return;
         }
         TrainingState state = resumable.get().state();

@@ -8,7 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import io.kdstream.model.checkpoint.CheckpointException;
 import io.kdstream.model.checkpoint.CheckpointFile;
 import io.kdstream.model.checkpoint.LoadedCheckpoint;
-import io.kdstream.model.tokenizer.CharTokenizer;
+import io.kdstream.model.tokenizer.Tokenizer;
 import io.kdstream.model.topk.TopKExtractor;
 import io.kdstream.model.topk.TopKLogits;
 import io.kdstream.schemas.avro.TeacherIdentity;
@@ -43,7 +43,7 @@ public final class TeacherModel implements TeacherBackend {
         this.identity = identity;
     }
 
-    public static TeacherModel load(Path file, String modelId, String revision, CharTokenizer tokenizer, Device device) throws CheckpointException {
+    public static TeacherModel load(Path file, String modelId, String revision, Tokenizer tokenizer, Device device) throws CheckpointException {
         LoadedCheckpoint loaded = CheckpointFile.read(file, null, tokenizer.fingerprint(), null, device);
         return new TeacherModel(loaded, new TeacherIdentity(modelId, revision, fingerprint(modelId, revision, loaded.sha256())));
     }

@@ -207,7 +207,13 @@ public final class TeacherServer implements Service {
         if (!prompt.isTextual()) {
             throw new Refused("'prompt' must be a string", "prompt");
         }
-        int[] ids = body.path("add_special_tokens").asBoolean(true) ? withBos(tokenizer.encode(prompt.asText())) : tokenizer.encode(prompt.asText());
+        int[] text;
+        try {
+            text = tokenizer.encode(prompt.asText());
+        } catch (IllegalArgumentException unknown) {
+            throw new Refused(unknown.getMessage(), "prompt");
+        }
+        int[] ids = body.path("add_special_tokens").asBoolean(true) ? withBos(text) : text;
         ObjectNode reply = JsonNodeFactory.instance.objectNode();
         reply.put("count", ids.length);
         reply.put("max_model_len", model.contextLength().orElseThrow());

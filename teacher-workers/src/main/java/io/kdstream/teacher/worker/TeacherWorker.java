@@ -1,7 +1,8 @@
 package io.kdstream.teacher.worker;
 
-import io.kdstream.model.tokenizer.CharTokenizer;
 import io.kdstream.model.tokenizer.TokenizedExample;
+import io.kdstream.model.tokenizer.Tokenizer;
+import io.kdstream.model.tokenizer.Tokenizers;
 import io.kdstream.model.topk.TopKLogits;
 import io.kdstream.platform.config.ConfigException;
 import io.kdstream.platform.config.Settings;
@@ -76,7 +77,7 @@ public final class TeacherWorker extends LoopService {
 
     private final TeacherWorkerConfig config;
     private final String instanceId;
-    private final CharTokenizer tokenizer = new CharTokenizer();
+    private final Tokenizer tokenizer;
     private final AtomicLong published = new AtomicLong();
     private final TeacherBackends.Opener opener;
     private TopicCatalogue catalogue;
@@ -105,6 +106,7 @@ public final class TeacherWorker extends LoopService {
         this.config = config;
         this.instanceId = instanceId;
         this.opener = opener;
+        this.tokenizer = Tokenizers.load(config.tokenizer());
     }
 
     @Override

@@ -2,6 +2,8 @@ package io.kdstream.teacher.backend.served;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kdstream.model.tokenizer.Tokenizer;
+import io.kdstream.model.tokenizer.TokenizerAgreement;
 import io.kdstream.model.topk.TopKLogits;
 import io.kdstream.schemas.avro.TeacherIdentity;
 import io.kdstream.schemas.avro.ValueKind;
@@ -20,7 +22,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.ExecutionException;
@@ -61,16 +62,15 @@ public final class ServedTeacher implements TeacherBackend {
     }
 
     /**
-     * Asks the server which model it serves and checks that it tokenizes {@code probe} as the worker does.
+     * Asks the server which model it serves and checks that it tokenizes as the worker's tokenizer does
+     * ({@link TokenizerAgreement}, through the server's {@code POST /tokenize}).
      *
-     * @param tokenizerFingerprint    the worker's tokenizer, part of the teacher's fingerprint
-     * @param tokenizerVocabularySize ids lie below it unless {@code kdstream.teacher.served.vocabulary.size} says more
-     * @param probe                   a text and its ids under the worker's tokenizer
+     * @param tokenizer the worker's tokenizer: its fingerprint is part of the teacher's, and ids lie below its
+     *                  vocabulary unless {@code kdstream.teacher.served.vocabulary.size} says more
      * @throws TeacherUnavailableException when the server cannot be reached
-     * @throws IllegalStateException       when it tokenizes otherwise than the worker
+     * @throws io.kdstream.model.tokenizer.TokenizerMismatchException when it tokenizes otherwise than the worker
      */
-    public static ServedTeacher connect(ServedTeacherConfig config, String tokenizerFingerprint, int tokenizerVocabularySize,
-                                        TokenizerProbe probe) {
+    public static ServedTeacher connect(ServedTeacherConfig config, Tokenizer tokenizer) {
         AtomicInteger threads = new AtomicInteger();
         ExecutorService requests = Executors.newFixedThreadPool(config.maxInFlight(), runnable -> {
             Thread thread = new Thread(runnable, "teacher-request-" + threads.incrementAndGet());
@@ -83,10 +83,10 @@ public final class ServedTeacher implements TeacherBackend {
             ServedApi.ServedModel served = config.api().model(unnamed.json("GET", config.api().modelsPath(), null));
             String model = config.model() != null ? config.model() : served.name();
             String revision = config.revision() != null ? config.revision() : served.revision() != null ? served.revision() : "";
-            unnamed.checkTokenizer(model, tokenizerFingerprint, probe);
+            TokenizerAgreement.require(tokenizer, text -> unnamed.tokenize(model, text), "the teacher at " + config.url());
             String fingerprint = TeacherModel.fingerprint(model, revision,
-                    "served;tokenizer=" + tokenizerFingerprint + ";values=" + config.logprobsMode());
-            int vocabulary = config.vocabularySize() > 0 ? config.vocabularySize() : tokenizerVocabularySize;
+                    "served;tokenizer=" + tokenizer.fingerprint() + ";values=" + config.logprobsMode());
+            int vocabulary = config.vocabularySize() > 0 ? config.vocabularySize() : tokenizer.vocabularySize();
             return new ServedTeacher(config, http, requests, model, new TeacherIdentity(model, revision, fingerprint), vocabulary);
         } catch (RuntimeException e) {
             requests.shutdownNow();
@@ -94,26 +94,18 @@ public final class ServedTeacher implements TeacherBackend {
         }
     }
 
-    /** A text and the ids the worker's tokenizer gives it, without special tokens. */
-    public record TokenizerProbe(String text, int[] ids) {
-    }
-
-    /** vLLM's and SGLang's {@code POST /tokenize}: the server must give the ids the worker sends. */
-    private void checkTokenizer(String servedModel, String tokenizerFingerprint, TokenizerProbe probe) {
+    /** vLLM's and SGLang's {@code POST /tokenize}: the server's ids for a text, without special tokens. */
+    private int[] tokenize(String servedModel, String text) {
         ObjectNode request = ServedJson.MAPPER.createObjectNode();
         request.put("model", servedModel);
-        request.put("prompt", probe.text());
+        request.put("prompt", text);
         request.put("add_special_tokens", false);
         JsonNode tokens = ServedJson.field(json("POST", "/tokenize", request), "tokens", "the reply of /tokenize");
-        int[] served = new int[tokens.size()];
-        for (int i = 0; i < served.length; i++) {
-            served[i] = tokens.get(i).asInt();
+        int[] ids = new int[tokens.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = tokens.get(i).asInt();
         }
-        if (!Arrays.equals(served, probe.ids())) {
-            throw new IllegalStateException("the teacher at " + config.url() + " tokenizes '" + probe.text() + "' as "
-                    + Arrays.toString(served) + ", the worker's tokenizer (" + tokenizerFingerprint + ") as "
-                    + Arrays.toString(probe.ids()) + ": give the worker the served model's tokenizer");
-        }
+        return ids;
     }
 
     @Override

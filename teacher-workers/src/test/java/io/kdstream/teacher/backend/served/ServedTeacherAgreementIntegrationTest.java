@@ -1,6 +1,9 @@
 package io.kdstream.teacher.backend.served;
 
+import io.kdstream.model.testing.Qwen3TokenizerFiles;
 import io.kdstream.model.tokenizer.CharTokenizer;
+import io.kdstream.model.tokenizer.TokenizerMismatchException;
+import io.kdstream.model.tokenizer.Tokenizers;
 import io.kdstream.model.topk.TopKLogits;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.schemas.avro.ValueKind;
@@ -19,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -96,7 +100,7 @@ class ServedTeacherAgreementIntegrationTest {
             assertThat(sglang.identity()).isEqualTo(vllm.identity()); // one model, one tokenizer, one kind of number
         }
         Map<String, String> raw = ServedTeachers.workerSettings("vllm", server.url());
-        Map<String, String> processed = new java.util.HashMap<>(raw);
+        Map<String, String> processed = new HashMap<>(raw);
         processed.put("kdstream.teacher.served.logprobs.mode", "processed_logprobs");
         try (TeacherBackend a = open(raw); TeacherBackend b = open(processed)) {
             assertThat(a.identity().getFingerprint()).isNotEqualTo(b.identity().getFingerprint());
@@ -105,12 +109,14 @@ class ServedTeacherAgreementIntegrationTest {
 
     @Test
     void shouldRefuseAWorkerWhoseTokenizerGivesOtherIds() {
-        ServedTeacherConfig config = TeacherWorkerConfig.from(Settings.of(ServedTeachers.workerSettings("vllm", server.url()))).served();
-        ServedTeacher.TokenizerProbe otherTokenizer = new ServedTeacher.TokenizerProbe("abc", new int[] {70, 71, 73});
-        assertThatThrownBy(() -> ServedTeacher.connect(config, "other-tokenizer:1", 100, otherTokenizer))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("tokenizes 'abc' as [70, 71, 72]")
-                .hasMessageContaining("the worker's tokenizer (other-tokenizer:1) as [70, 71, 73]");
+        Map<String, String> qwen3Worker = new HashMap<>(ServedTeachers.workerSettings("vllm", server.url()));
+        qwen3Worker.put("kdstream.teacher.tokenizer", Qwen3TokenizerFiles.tokenizerJson().toString());
+        TeacherWorkerConfig config = TeacherWorkerConfig.from(Settings.of(qwen3Worker));
+        assertThatThrownBy(() -> TeacherBackends.open(config, Tokenizers.load(config.tokenizer())))
+                .isInstanceOf(TokenizerMismatchException.class)
+                .hasMessageContaining("the teacher at " + server.url())
+                .hasMessageContaining("'Hello world, knowledge distillation!'")
+                .hasMessageContaining("[9707, 1879, 11, 6540, 1582, 66084, 0] here");
     }
 
     @Test

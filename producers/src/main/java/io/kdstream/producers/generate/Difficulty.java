@@ -1,0 +1,31 @@
+package io.kdstream.producers.generate;
+
+import java.util.Locale;
+
+/**
+ * How hard the generated problems are. {@link #EASY} is what the generators have always made (the same problems for
+ * the same seed); the harder levels keep every example within the default models' 96-token context.
+ */
+public enum Difficulty {
+    /** Two-digit arithmetic; the original code families, short programs of mostly one loop or branch. */
+    EASY(2),
+    /** Three-digit arithmetic; code tasks with a loop and a branch, or two branches. */
+    MEDIUM(3),
+    /** Four-digit arithmetic; code tasks with nested loops, if/else inside loops, or combined conditions. */
+    HARD(4);
+
+    private final int mathDigits;
+
+    Difficulty(int mathDigits) {
+        this.mathDigits = mathDigits;
+    }
+
+    /** The digits of each operand of a math problem. */
+    int mathDigits() {
+        return mathDigits;
+    }
+
+    public String configName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}
