@@ -2,15 +2,20 @@ package io.kdstream.teacher.serve;
 
 import io.kdstream.teacher.model.TeacherModel;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Scores requests in batches, as a GPU server does: one thread owns the model, takes every request waiting when it
- * is free (up to a token budget) and scores them in one forward pass, so concurrent requests share it.
+ * is free (up to a token budget) and scores them in one forward pass, so concurrent requests share it. It waits a
+ * moment ({@code batchWait}) for more after the first: clients that got their replies from the last pass send their
+ * next requests a few milliseconds later, and a pass started without them would score one sequence where it could
+ * score several.
  */
 final class ForwardBatcher implements AutoCloseable {
 
@@ -19,13 +24,17 @@ final class ForwardBatcher implements AutoCloseable {
 
     private final TeacherModel model;
     private final int batchTokens;
+    private final long batchWaitNanos;
+    /** A request that did not fit the last batch's token budget: the next batch starts with it. */
+    private Job carried;
     private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean running = true;
 
-    ForwardBatcher(TeacherModel model, int batchTokens) {
+    ForwardBatcher(TeacherModel model, int batchTokens, Duration batchWait) {
         this.model = model;
         this.batchTokens = batchTokens;
+        this.batchWaitNanos = batchWait.toNanos();
         this.thread = new Thread(this::run, "serve-teacher-forward");
         thread.setDaemon(true);
         thread.start();
@@ -42,14 +51,9 @@ final class ForwardBatcher implements AutoCloseable {
         List<Job> batch = new ArrayList<>();
         while (running) {
             try {
-                batch.add(queue.take());
+                gather(batch);
             } catch (InterruptedException e) {
                 return;
-            }
-            int tokens = batch.get(0).tokens.length;
-            for (Job next = queue.peek(); next != null && tokens + next.tokens.length <= batchTokens; next = queue.peek()) {
-                batch.add(queue.poll());
-                tokens += next.tokens.length;
             }
             int k = batch.stream().mapToInt(Job::k).max().orElseThrow(); // a prefix of the top-K is the top of fewer
             try {
@@ -64,6 +68,26 @@ final class ForwardBatcher implements AutoCloseable {
         }
     }
 
+    /** The next batch: the carried or the next request, then whatever arrives within the wait and fits the budget. */
+    private void gather(List<Job> batch) throws InterruptedException {
+        batch.add(carried != null ? carried : queue.take());
+        carried = null;
+        int tokens = batch.get(0).tokens.length;
+        long deadline = System.nanoTime() + batchWaitNanos;
+        while (true) {
+            Job next = queue.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS); // past it: what is queued
+            if (next == null) {
+                return;
+            }
+            if (tokens + next.tokens.length > batchTokens) {
+                carried = next;
+                return;
+            }
+            batch.add(next);
+            tokens += next.tokens.length;
+        }
+    }
+
     @Override
     public void close() {
         running = false;
@@ -73,6 +97,10 @@ final class ForwardBatcher implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        queue.forEach(job -> job.result.completeExceptionally(new IllegalStateException("the server is stopping")));
+        IllegalStateException stopping = new IllegalStateException("the server is stopping");
+        if (carried != null) {
+            carried.result.completeExceptionally(stopping);
+        }
+        queue.forEach(job -> job.result.completeExceptionally(stopping));
     }
 }

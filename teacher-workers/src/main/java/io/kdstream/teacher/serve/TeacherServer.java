@@ -74,7 +74,7 @@ public final class TeacherServer implements Service {
         try {
             revision = "sha256:" + CheckpointFile.sha256(config.checkpoint());
             model = TeacherModel.load(config.checkpoint(), config.modelId(), revision, tokenizer, Devices.parse(config.device()));
-            batcher = new ForwardBatcher(model, config.batchTokens());
+            batcher = new ForwardBatcher(model, config.batchTokens(), config.batchWait());
             server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 128);
         } catch (IOException e) { // CheckpointException among them
             close();

@@ -4,6 +4,7 @@ import io.kdstream.teacher.serve.TeacherServer;
 import io.kdstream.teacher.serve.TeacherServerConfig;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -19,7 +20,8 @@ public final class ServedTeachers {
 
     /** Serves the checkpoint on {@code port} (0: a free one). */
     public static TeacherServer start(Path checkpoint, int port) {
-        TeacherServer server = new TeacherServer(new TeacherServerConfig(checkpoint, MODEL, "127.0.0.1", port, MAX_LOGPROBS, 4096, "cpu"));
+        TeacherServer server = new TeacherServer(new TeacherServerConfig(checkpoint, MODEL, "127.0.0.1", port, MAX_LOGPROBS, 4096,
+                Duration.ofMillis(5), "cpu"));
         server.start();
         return server;
     }
