@@ -16,18 +16,27 @@ public final class CacheCommand {
 
     private static final Duration READ_TIMEOUT = Duration.ofMinutes(10);
 
-    @Command(name = "stats", description = "Records, bytes, bytes per token and per top-K entry, for each teacher in the cache.")
+    @Command(name = "stats", description = "Records, bytes, bytes per token and per top-K entry, for each teacher in the cache;"
+            + " live records that cannot be read are counted and named.")
     int stats(@Mixin ClientOptions client) {
         var settings = client.settings();
-        Collection<LogitCacheStats.TeacherShare> shares = LogitCacheStats.read(settings.clientProperties(),
+        LogitCacheStats.Snapshot snapshot = LogitCacheStats.read(settings.clientProperties(),
                 new TopicCatalogue(settings.clientProperties()), READ_TIMEOUT);
+        Collection<LogitCacheStats.TeacherShare> shares = snapshot.shares();
         System.out.printf("%-28s %10s %14s %12s %14s %16s%n", "teacher", "records", "bytes", "tokens", "bytes/token", "bytes/top-K entry");
         for (LogitCacheStats.TeacherShare share : shares) {
             System.out.printf("%-28s %10d %14d %12d %14.1f %16.2f%n", share.teacher(), share.records(), share.bytes(), share.tokens(),
                     share.bytesPerToken(), share.bytesPerTopKEntry());
         }
         if (shares.isEmpty()) {
-            System.out.println("(the cache is empty)");
+            System.out.println("(no readable records)");
+        }
+        if (!snapshot.unreadable().isEmpty()) {
+            System.out.println(snapshot.unreadable().size() + " live records cannot be read as logit records (not counted above):");
+            for (LogitCacheStats.UnreadableRecord bad : snapshot.unreadable()) {
+                System.out.printf("  %s-%d@%d key %s: %s%n", TopicCatalogue.TEACHER_LOGITS.name(), bad.partition(), bad.offset(),
+                        bad.key(), bad.reason());
+            }
         }
         return 0;
     }

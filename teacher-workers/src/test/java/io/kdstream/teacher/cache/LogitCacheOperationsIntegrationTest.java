@@ -15,10 +15,13 @@ import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -65,17 +68,35 @@ class LogitCacheOperationsIntegrationTest {
         assertThat(before.get("cache-ops-new").bytesPerTopKEntry()).isEqualTo(6.0); // UINT16 id + FLOAT32 value
         assertThat(before.get("cache-ops-new").bytesPerToken()).isGreaterThan(K * 6.0);
 
+        // a value that is no logit record (a magic byte of 'h', as from a producer without the Avro serializer) under a
+        // key of its own, and another that replaces a good record: counted and named, the rest still summed
+        try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(client, new StringSerializer(), new ByteArraySerializer())) {
+            raw.send(new ProducerRecord<>(TopicCatalogue.TEACHER_LOGITS.name(), TopicCatalogue.teacherLogitsKey("cache-ops-new", "bad"),
+                    "hello".getBytes(StandardCharsets.UTF_8))).get();
+            raw.send(new ProducerRecord<>(TopicCatalogue.TEACHER_LOGITS.name(), TopicCatalogue.teacherLogitsKey("cache-ops-new", "c"),
+                    new byte[] {0, 0, 0})).get();
+        }
+        LogitCacheStats.Snapshot withBad = LogitCacheStats.read(client, catalogue, Duration.ofSeconds(30));
+        assertThat(withBad.unreadable()).extracting(LogitCacheStats.UnreadableRecord::key)
+                .contains(TopicCatalogue.teacherLogitsKey("cache-ops-new", "bad"), TopicCatalogue.teacherLogitsKey("cache-ops-new", "c"));
+        assertThat(withBad.unreadable()).filteredOn(bad -> bad.key().endsWith("bad")).singleElement()
+                .satisfies(bad -> assertThat(bad.reason()).contains("magic byte is 104"));
+        assertThat(withBad.shares()).filteredOn(share -> share.teacher().equals("cache-ops-new")).singleElement()
+                .satisfies(share -> assertThat(share.records()).isEqualTo(2)); // c's latest record is the bad one
+        assertThat(withBad.shares()).filteredOn(share -> share.teacher().equals("cache-ops-old")).singleElement()
+                .satisfies(share -> assertThat(share.records()).isEqualTo(3));
+
         int pruned = LogitCachePruner.prune(client, "cache-ops-old", Duration.ofSeconds(30));
 
         assertThat(pruned).isEqualTo(3);
         Map<String, LogitCacheStats.TeacherShare> after = byTeacher(platform, catalogue);
         assertThat(after).doesNotContainKey("cache-ops-old");
-        assertThat(after.get("cache-ops-new").records()).isEqualTo(3);
+        assertThat(after.get("cache-ops-new").records()).isEqualTo(2);
         assertThat(LogitCachePruner.prune(client, "cache-ops-old", Duration.ofSeconds(30))).as("pruning again finds nothing live").isZero();
     }
 
     private static Map<String, LogitCacheStats.TeacherShare> byTeacher(EmbeddedPlatform platform, TopicCatalogue catalogue) {
-        return LogitCacheStats.read(Map.of("bootstrap.servers", platform.bootstrapServers()), catalogue, Duration.ofSeconds(30)).stream()
+        return LogitCacheStats.read(Map.of("bootstrap.servers", platform.bootstrapServers()), catalogue, Duration.ofSeconds(30)).shares().stream()
                 .collect(java.util.stream.Collectors.toMap(LogitCacheStats.TeacherShare::teacher, share -> share));
     }
 }
