@@ -1,5 +1,7 @@
 package io.kdstream.platform.embedded;
 
+import io.kdstream.platform.config.KdstreamHome;
+
 import java.nio.file.Path;
 
 /**
@@ -32,8 +34,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
 
     /** The default kdstream home: {@code $KDSTREAM_HOME}, else {@code ~/.kdstream}. */
     public static Path defaultHome() {
-        String configured = System.getenv("KDSTREAM_HOME");
-        return configured != null ? Path.of(configured) : Path.of(System.getProperty("user.home"), ".kdstream");
+        return KdstreamHome.path();
     }
 
     public String bootstrapServers() {
