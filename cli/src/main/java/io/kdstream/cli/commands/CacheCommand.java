@@ -3,15 +3,20 @@ package io.kdstream.cli.commands;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import io.kdstream.teacher.cache.LogitCachePruner;
 import io.kdstream.teacher.cache.LogitCacheStats;
+import io.kdstream.trainer.cache.CacheCorruptException;
+import io.kdstream.trainer.cache.DiskLogitCache;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 
-/** {@code kdstream cache stats|prune}: operations on the logit cache topic. */
-@Command(name = "cache", mixinStandardHelpOptions = true, description = "Inspect or prune the logit cache (kd.teacher.logits).")
+/** {@code kdstream cache stats|prune|hash}: operations on the logit cache topic, and the content hash of a trainer's local copy. */
+@Command(name = "cache", mixinStandardHelpOptions = true, description = "Inspect or prune the logit cache (kd.teacher.logits), or hash a trainer's local copy of it.")
 public final class CacheCommand {
 
     private static final Duration READ_TIMEOUT = Duration.ofMinutes(10);
@@ -39,6 +44,19 @@ public final class CacheCommand {
             }
         }
         return 0;
+    }
+
+    @Command(name = "hash", description = "The content hash of a trainer's local cache, with the topic offsets it was read up to:"
+            + " a cache rebuilt from the topic (--rebuild-cache) has the hash of the one built online up to the same offsets.")
+    int hash(@Parameters(paramLabel = "DIR", description = "the cache directory (kdstream.trainer.cache.dir; by default"
+            + " <checkpoint dir>/<run id>/cache); not while a trainer has it open") Path directory) {
+        try {
+            System.out.println(DiskLogitCache.inspect(directory).describe());
+            return 0;
+        } catch (CacheCorruptException | IOException e) {
+            System.err.println("kdstream cache hash: " + e.getMessage());
+            return 1;
+        }
     }
 
     @Command(name = "prune", description = "Tombstone every record of one teacher; compaction then removes them.")
