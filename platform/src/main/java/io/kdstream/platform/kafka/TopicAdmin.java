@@ -38,6 +38,9 @@ public final class TopicAdmin {
                     log.info("Created topic {}", entry.getKey());
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
+                        KafkaAccess.refusal(e, clientProperties, "create", "topic " + entry.getKey()).ifPresent(refused -> {
+                            throw refused;
+                        });
                         throw new IllegalStateException("cannot create topic " + entry.getKey() + ": " + e.getCause().getMessage(), e.getCause());
                     }
                 }
@@ -46,6 +49,9 @@ public final class TopicAdmin {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
         } catch (ExecutionException | TimeoutException e) {
+            KafkaAccess.refusal(e, clientProperties, "list", "the cluster's topics").ifPresent(refused -> {
+                throw refused;
+            });
             throw new IllegalStateException("cannot reach the Kafka cluster at " + clientProperties.get("bootstrap.servers")
                     + " to create topics: " + e.getMessage(), e);
         }
