@@ -58,10 +58,14 @@ public final class ServiceAccounts {
             .prefixed(ResourceType.GROUP, TEACHER_GROUPS, READ, DESCRIBE)
             .prefixed(ResourceType.TRANSACTIONAL_ID, TEACHER_GROUPS, WRITE, DESCRIBE));
 
-    /** Reads the cache without a consumer group: its position is in every checkpoint. */
+    /**
+     * Reads the cache without a consumer group (its position is in every checkpoint), and the dead letters it sent
+     * before, at start, so that a replay does not send them again.
+     */
     public static final ServiceUser TRAINER = user(TrainerService.SERVICE, rules -> rules
             .topic(TopicCatalogue.TEACHER_LOGITS.name(), READ)
-            .topic(TopicCatalogue.CHECKPOINTS.name(), WRITE));
+            .topic(TopicCatalogue.CHECKPOINTS.name(), WRITE)
+            .topic(TopicCatalogue.DEAD_LETTER.name(), READ));
 
     /** Reads prompts (the held-out set) and the cache (the teacher's answers to compare with) besides checkpoints. */
     public static final ServiceUser EVALUATOR = user(EvaluatorService.SERVICE, rules -> rules
