@@ -84,6 +84,14 @@ class SecuredPlatformIntegrationTest {
     }
 
     @Test
+    void shouldSayAClientWithoutCredentialsConnectsAnonymouslyWhenTheClusterDropsIt() {
+        Map<String, Object> anonymous = Map.of("bootstrap.servers", platform.clientProperties(ServiceAccounts.OPS.name()).get("bootstrap.servers"));
+        assertThatThrownBy(() -> TopicAdmin.ensureTopics(anonymous, TopicCatalogue.ALL))
+                .hasMessageContaining("connecting as User:ANONYMOUS (no SASL login configured) over PLAINTEXT")
+                .hasMessageContaining("set security.protocol, sasl.mechanism and sasl.jaas.config");
+    }
+
+    @Test
     void shouldStopAServiceWithAWrongPasswordAtStartNamingTheUser(@TempDir Path dir) throws Exception {
         Map<String, String> wrong = new HashMap<>(platform.clientProperties(ServiceAccounts.TRAINER.name()));
         wrong.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required"

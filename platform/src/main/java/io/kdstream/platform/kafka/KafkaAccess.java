@@ -1,5 +1,6 @@
 package io.kdstream.platform.kafka;
 
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
@@ -48,6 +49,18 @@ public final class KafkaAccess {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Who a client connects as and how, for an error when the cluster does not answer: a client without TLS or SASL
+     * that meets a listener requiring them is dropped without a word, and keeps trying until its timeout.
+     */
+    public static String connectingAs(Map<String, ?> clientProperties) {
+        Object configured = clientProperties.get(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG);
+        String protocol = configured == null ? "PLAINTEXT" : String.valueOf(configured).toUpperCase(java.util.Locale.ROOT);
+        String as = "connecting as " + principal(clientProperties) + " over " + protocol;
+        return protocol.startsWith("SASL_") ? as : as + " (a cluster that requires SASL closes such connections unanswered:"
+                + " set security.protocol, sasl.mechanism and sasl.jaas.config)";
     }
 
     /** The principal a client authenticates as: {@code User:<name>} from its SASL login, else anonymous. */
