@@ -94,10 +94,6 @@ public final class EmbeddedPlatform implements AutoCloseable {
         }
     }
 
-    public boolean isSecured() {
-        return security != null;
-    }
-
     /** The users a secured platform has (the admin apart). */
     public List<ServiceUser> users() {
         return security == null ? List.of() : security.users();

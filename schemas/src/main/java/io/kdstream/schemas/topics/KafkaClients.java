@@ -8,6 +8,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteBufferDeserializer;
 
@@ -47,11 +48,17 @@ public final class KafkaClients {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while writing to " + record.topic(), e);
         } catch (ExecutionException e) {
-            KafkaAccess.refusal(e, clientProperties, "write", "topic " + record.topic()).ifPresent(refused -> {
-                throw refused;
-            });
-            throw new IllegalStateException("cannot write to " + record.topic() + ": " + e.getCause().getMessage(), e.getCause());
+            throw refusedOr(e, record, clientProperties, new IllegalStateException("cannot write to " + record.topic() + ": "
+                    + e.getCause().getMessage(), e.getCause()));
+        } catch (KafkaException e) {
+            // a producer that was refused its producer id (no Write anywhere) fails the send itself
+            throw refusedOr(e, record, clientProperties, e);
         }
+    }
+
+    private static RuntimeException refusedOr(Throwable error, ProducerRecord<?, ?> record, Map<String, ?> clientProperties, RuntimeException otherwise) {
+        return KafkaAccess.refusal(error, clientProperties, "write", "topic " + record.topic()).<RuntimeException>map(refused -> refused)
+                .orElse(otherwise);
     }
 
     /**
