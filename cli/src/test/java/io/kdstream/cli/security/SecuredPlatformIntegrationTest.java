@@ -6,6 +6,10 @@ import io.kdstream.platform.embedded.EmbeddedPlatform;
 import io.kdstream.platform.embedded.ServiceUser;
 import io.kdstream.platform.kafka.KafkaAccess;
 import io.kdstream.platform.kafka.TopicAdmin;
+import io.kdstream.producers.PromptProducer;
+import io.kdstream.producers.PromptProducerConfig;
+import io.kdstream.schemas.avro.Prompt;
+import io.kdstream.schemas.avro.Split;
 import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import io.kdstream.teacher.cache.LogitCacheStats;
@@ -21,7 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -69,6 +75,17 @@ class SecuredPlatformIntegrationTest {
         assertRefusedWrite(ServiceAccounts.TEACHER_WORKER, TopicCatalogue.CHECKPOINTS.name());
         assertRefusedWrite(ServiceAccounts.TRAINER, TopicCatalogue.TEACHER_LOGITS.name());
         assertRefusedWrite(ServiceAccounts.EVALUATOR, TopicCatalogue.PROMPTS.name());
+    }
+
+    @Test
+    void shouldStopAProducerRunWithAnotherServicesCredentialsNamingWhoAndWhat() {
+        Settings asTrainer = Settings.of(platform.clientProperties(ServiceAccounts.TRAINER.name()));
+        Prompt prompt = Prompt.newBuilder().setId("secured-1").setDataset("math").setSplit(Split.TRAIN).setPrompt("1+1=")
+                .setResponse("2 #### 2").setSource("test").setCreatedAt(Instant.now()).build();
+        try (PromptProducer producer = new PromptProducer(PromptProducerConfig.from(asTrainer))) {
+            assertThatThrownBy(() -> producer.send(List.of(prompt)))
+                    .hasMessageContaining("User:" + ServiceAccounts.TRAINER.name() + " may not write topic " + TopicCatalogue.PROMPTS.name());
+        }
     }
 
     private static void assertRefusedWrite(ServiceUser user, String topic) {
