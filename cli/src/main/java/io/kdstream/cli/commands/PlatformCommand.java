@@ -3,13 +3,11 @@ package io.kdstream.cli.commands;
 import io.kdstream.cli.security.ClientPropertiesFiles;
 import io.kdstream.cli.security.ServiceAccounts;
 import io.kdstream.platform.embedded.EmbeddedPlatform;
-import io.kdstream.platform.embedded.ServiceUser;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -33,12 +31,7 @@ public final class PlatformCommand implements Callable<Integer> {
             EmbeddedPlatform platform = EmbeddedPlatform.startSecured(EmbeddedPlatform.defaultHome(), TopicCatalogue.ALL, ServiceAccounts.USERS);
             System.out.println("Kafka bootstrap servers: " + platform.bootstrapServers() + " (SASL_SSL, SCRAM-SHA-512; ACLs per principal)");
             System.out.println("Schema registry:         " + platform.schemaRegistryUrl());
-            for (ServiceUser user : platform.users()) {
-                Path file = ClientPropertiesFiles.write(platform, user.name());
-                System.out.println();
-                System.out.println("# principal User:" + user.name() + ": kdstream ... --config " + file);
-                System.out.print(ClientPropertiesFiles.lines(platform.clientProperties(user.name())));
-            }
+            ClientPropertiesFiles.printAll(platform, System.out);
         }
         new CountDownLatch(1).await();
         return 0;

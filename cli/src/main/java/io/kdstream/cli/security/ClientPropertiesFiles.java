@@ -1,8 +1,10 @@
 package io.kdstream.cli.security;
 
 import io.kdstream.platform.embedded.EmbeddedPlatform;
+import io.kdstream.platform.embedded.ServiceUser;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -12,6 +14,19 @@ import java.util.Map;
 public final class ClientPropertiesFiles {
 
     private ClientPropertiesFiles() {
+    }
+
+    /**
+     * What {@code kdstream platform --secure} shows: each service principal's client properties, also written to a
+     * file for {@code --config}. The admin's are not shown: no service needs a super user.
+     */
+    public static void printAll(EmbeddedPlatform platform, PrintStream out) throws IOException {
+        for (ServiceUser user : platform.users()) {
+            Path file = write(platform, user.name());
+            out.println();
+            out.println("# principal User:" + user.name() + ": kdstream ... --config " + file);
+            out.print(lines(platform.clientProperties(user.name())));
+        }
     }
 
     /** Beside the CA certificate, in the platform's owner-only directory (removed when the platform stops). */

@@ -3,6 +3,7 @@ package io.kdstream.cli.security;
 import io.kdstream.platform.config.KdstreamHome;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.embedded.EmbeddedPlatform;
+import io.kdstream.platform.embedded.EmbeddedSecurity;
 import io.kdstream.platform.embedded.ServiceUser;
 import io.kdstream.platform.kafka.KafkaAccess;
 import io.kdstream.platform.kafka.TopicAdmin;
@@ -23,6 +24,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,6 +72,20 @@ class SecuredPlatformIntegrationTest {
         }
         Settings ops = Settings.load(ClientPropertiesFiles.write(platform, ServiceAccounts.OPS.name()), Map.of(), Map.of());
         assertThat(LogitCacheStats.read(ops.clientProperties(), new TopicCatalogue(ops.clientProperties()), Duration.ofSeconds(30)).unreadable()).isEmpty();
+    }
+
+    @Test
+    void shouldShowEachServicePrincipalsPropertiesButNotTheAdmins() throws Exception {
+        ByteArrayOutputStream shown = new ByteArrayOutputStream();
+        ClientPropertiesFiles.printAll(platform, new PrintStream(shown, true, StandardCharsets.UTF_8));
+
+        String text = shown.toString(StandardCharsets.UTF_8);
+        for (ServiceUser user : ServiceAccounts.USERS) {
+            assertThat(text).contains("# principal User:" + user.name() + ": kdstream ... --config ")
+                    .contains("sasl.jaas.config=" + platform.clientProperties(user.name()).get("sasl.jaas.config"));
+        }
+        String adminLogin = platform.clientProperties(EmbeddedSecurity.ADMIN).get("sasl.jaas.config");
+        assertThat(text).doesNotContain(adminLogin.substring(adminLogin.indexOf("password=")));
     }
 
     @Test
