@@ -37,6 +37,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -50,10 +51,22 @@ public final class DemoPipeline {
 
     private final Settings settings;
     private final DemoOptions options;
+    /** Each service's own client settings over the shared ones (its principal's credentials on a secured cluster). */
+    private final Function<String, Map<String, String>> serviceClients;
 
     public DemoPipeline(Settings settings, DemoOptions options) {
+        this(settings, options, service -> Map.of());
+    }
+
+    /** @param serviceClients by service name ({@code CacheRouter.SERVICE}...), what its clients set beyond {@code settings} */
+    public DemoPipeline(Settings settings, DemoOptions options, Function<String, Map<String, String>> serviceClients) {
         this.settings = settings;
         this.options = options;
+        this.serviceClients = serviceClients;
+    }
+
+    private Settings as(String service, Settings shared) {
+        return shared.with(serviceClients.apply(service));
     }
 
     public record Outcome(String runId, String teacherFingerprint, List<String> promptIds, long logitsPublished, List<EvalResult> evaluations) {
@@ -92,19 +105,19 @@ public final class DemoPipeline {
                 Map.entry("kdstream.trainer.min.examples", Integer.toString(Math.min(64, options.trainPrompts()))),
                 Map.entry("kdstream.evaluator.max.examples", Integer.toString(options.testPrompts()))));
         List<TeacherWorker> workers = new ArrayList<>();
-        CacheRouter router = new CacheRouter(CacheRouterConfig.from(services));
+        CacheRouter router = new CacheRouter(CacheRouterConfig.from(as(CacheRouter.SERVICE, services)));
         TrainerService trainer = null;
         EvaluatorService evaluator = null;
         try {
             router.start();
             for (int i = 1; i <= options.workers(); i++) {
-                TeacherWorker worker = new TeacherWorker(TeacherWorkerConfig.from(services), Integer.toString(i));
+                TeacherWorker worker = new TeacherWorker(TeacherWorkerConfig.from(as(TeacherWorker.SERVICE, services)), Integer.toString(i));
                 workers.add(worker);
                 worker.start();
             }
-            trainer = new TrainerService(TrainerConfig.from(services));
+            trainer = new TrainerService(TrainerConfig.from(as(TrainerService.SERVICE, services)));
             trainer.start();
-            evaluator = new EvaluatorService(EvaluatorConfig.from(services));
+            evaluator = new EvaluatorService(EvaluatorConfig.from(as(EvaluatorService.SERVICE, services)));
             evaluator.start();
             watchTraining(workers, trainer, evaluator, sent);
             List<EvalResult> evaluations = awaitEvaluations(trainer, evaluator, runId);
@@ -124,7 +137,7 @@ public final class DemoPipeline {
                         generator.generate(options.testPrompts(), Split.TEST).stream())
                 .map(problem -> MathPrompts.toPrompt(problem, "kdstream-demo"))
                 .toList();
-        try (PromptProducer producer = new PromptProducer(PromptProducerConfig.from(settings))) {
+        try (PromptProducer producer = new PromptProducer(PromptProducerConfig.from(as(PromptProducer.SERVICE, settings)))) {
             producer.send(prompts);
         }
         System.err.printf("Sent %d train and %d test math problems to %s%n", options.trainPrompts(), options.testPrompts(), TopicCatalogue.PROMPTS.name());
