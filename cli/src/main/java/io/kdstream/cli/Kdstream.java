@@ -9,6 +9,7 @@ import io.kdstream.cli.commands.PlatformCommand;
 import io.kdstream.cli.commands.ProduceCommand;
 import io.kdstream.cli.commands.ReportCommand;
 import io.kdstream.cli.commands.RouterCommand;
+import io.kdstream.cli.commands.ServeTeacherCommand;
 import io.kdstream.cli.commands.TeacherWorkerCommand;
 import io.kdstream.cli.commands.TrainTeacherCommand;
 import io.kdstream.cli.commands.TrainerCommand;
@@ -23,7 +24,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "kdstream", mixinStandardHelpOptions = true, version = "kdstream 0.1.0",
         description = "Continuous knowledge distillation: teacher top-K logits streamed through Kafka to a student trainer.",
         subcommands = {DemoCommand.class, PlatformCommand.class, GenerateCommand.class, ProduceCommand.class,
-                TrainTeacherCommand.class, RouterCommand.class, TeacherWorkerCommand.class, CacheCommand.class, TrainerCommand.class, EvaluatorCommand.class,
+                TrainTeacherCommand.class, ServeTeacherCommand.class, RouterCommand.class, TeacherWorkerCommand.class, CacheCommand.class, TrainerCommand.class, EvaluatorCommand.class,
                 LeaderboardCommand.class, ReportCommand.class,
                 BenchCommand.class})
 public final class Kdstream {

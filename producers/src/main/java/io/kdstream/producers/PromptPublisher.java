@@ -1,5 +1,6 @@
 package io.kdstream.producers;
 
+import io.kdstream.platform.kafka.KafkaAccess;
 import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.Topic;
@@ -19,12 +20,14 @@ public final class PromptPublisher implements AutoCloseable {
 
     private final Topic<String, Prompt> topic;
     private final KafkaProducer<String, Prompt> producer;
+    private final Map<String, Object> clientProperties;
     private final AtomicLong acknowledged = new AtomicLong();
     private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
 
     public PromptPublisher(Map<String, Object> clientProperties, Topic<String, Prompt> topic) {
         this.topic = topic;
         this.producer = KafkaClients.producer(clientProperties, topic, "kdstream-producer");
+        this.clientProperties = clientProperties;
     }
 
     /**
@@ -58,7 +61,9 @@ public final class PromptPublisher implements AutoCloseable {
     private void failIfAnySendFailed() {
         Exception failure = firstFailure.get();
         if (failure != null) {
-            throw new PublishException("the broker did not accept a record for " + topic.name() + ": " + failure.getMessage(), failure);
+            String reason = KafkaAccess.refusal(failure, clientProperties, "write", "topic " + topic.name())
+                    .map(RuntimeException::getMessage).orElse(failure.getMessage());
+            throw new PublishException("the broker did not accept a record for " + topic.name() + ": " + reason, failure);
         }
     }
 

@@ -5,19 +5,27 @@ import io.kdstream.platform.config.ConfigException;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.schemas.logits.TopKEncoding;
 import io.kdstream.schemas.topics.TopicCatalogue;
+import io.kdstream.teacher.backend.served.ServedApi;
+import io.kdstream.teacher.backend.served.ServedTeacherConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
+import java.net.URI;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.Set;
-import java.util.stream.Collectors;
+import java.time.Duration;
+import java.util.Locale;
 
 /**
  * The teacher worker's settings ({@code kdstream.teacher.*}); Kafka client properties pass through.
  *
- * @param checkpoint     the teacher's checkpoint file
- * @param modelId        the teacher's name, part of its fingerprint
- * @param revision       the teacher's revision, part of its fingerprint
+ * <p>{@code kdstream.teacher.backend} says where the teacher runs: {@code djl} (the checkpoint in this JVM, the default),
+ * {@code vllm} or {@code sglang} (a model server, {@code kdstream.teacher.served.*}).
+ *
+ * @param checkpoint     the teacher's checkpoint file (the {@code djl} backend; null for a served teacher)
+ * @param served         how to reach a served teacher (null for {@code djl})
+ * @param modelId        the teacher's name, part of its fingerprint; for a served teacher the model to ask for, null
+ *                       for the server's own
+ * @param revision       the in-process teacher's revision, part of its fingerprint (a served teacher's is
+ *                       {@code kdstream.teacher.served.revision} or the server's)
  * @param topK           entries kept a position
  * @param encoding       how top-K entries are written: {@code packed} (default, lossy within 1e-3 nats) or {@code float32}
  * @param maxRecordBytes the largest logit record to send; longer sequences are chunked. By default the smaller of the
@@ -26,36 +34,58 @@ import java.util.stream.Collectors;
  * @param groupId        the consumer group all workers of one teacher share
  * @param device         where the teacher runs: {@code auto} (a GPU when DJL's engine sees one), {@code cpu}, {@code gpu}, {@code gpu:N}
  * @param pauseBeforeCommitMillis fault injection for tests: sleep after sending a transaction's records, before
- *                       committing it (0 in production)
- * @param failForwardPrompts fault injection for tests: prompt ids whose forward pass fails, as input the teacher cannot
- *                       score would (empty in production)
- * @param failEveryForward fault injection for tests: every forward pass fails, as on a broken device (false in
- *                       production)
+ *                       committing it (0 in production); a setting, because the test that needs it kills a worker
+ *                       in another JVM
  * @param tokenizer      {@code char} (the default) or the path of a Hugging Face {@code tokenizer.json}: how prompts
  *                       become the token ids the teacher scores
  */
-public record TeacherWorkerConfig(Settings settings, Path checkpoint, String modelId, String revision, int topK,
-                                  TopKEncoding encoding, int maxRecordBytes,
+public record TeacherWorkerConfig(Settings settings, Path checkpoint, ServedTeacherConfig served,
+                                  String modelId, String revision, int topK, TopKEncoding encoding, int maxRecordBytes,
                                   int batchTokens, String groupId, String device, long pauseBeforeCommitMillis,
-                                  Set<String> failForwardPrompts, boolean failEveryForward, String tokenizer) {
+                                  String tokenizer) {
+
+    public static final String DJL = "djl";
 
     public static TeacherWorkerConfig from(Settings settings) {
-        String modelId = settings.string("kdstream.teacher.model.id", "kdstream-math-teacher");
+        String backend = settings.string("kdstream.teacher.backend", DJL).trim().toLowerCase(Locale.ROOT);
+        ServedTeacherConfig served = backend.equals(DJL) ? null : served(settings, backend);
+        String modelId = settings.string("kdstream.teacher.model.id", served == null ? "kdstream-math-teacher" : served.model());
         return new TeacherWorkerConfig(settings,
-                Path.of(settings.required("kdstream.teacher.checkpoint")),
+                served == null ? Path.of(settings.required("kdstream.teacher.checkpoint")) : null,
+                served,
                 modelId,
                 settings.string("kdstream.teacher.revision", "1"),
                 settings.integer("kdstream.teacher.topk", 16),
                 encoding(settings),
                 settings.integer("kdstream.teacher.max.record.bytes", defaultMaxRecordBytes(settings)),
                 settings.integer("kdstream.teacher.batch.tokens", 4096),
-                settings.string("kdstream.teacher.group.id", "kdstream-teacher-" + modelId),
+                settings.string("kdstream.teacher.group.id", "kdstream-teacher-" + (modelId != null ? modelId : backend)),
                 settings.string("kdstream.teacher.device", "auto"),
                 settings.longValue("kdstream.teacher.fault.pause.before.commit.ms", 0),
-                Arrays.stream(settings.string("kdstream.teacher.fault.fail.forward.prompts", "").split(","))
-                        .map(String::trim).filter(id -> !id.isEmpty()).collect(Collectors.toUnmodifiableSet()),
-                settings.bool("kdstream.teacher.fault.fail.every.forward", false),
                 settings.string("kdstream.teacher.tokenizer", Tokenizers.CHAR));
+    }
+
+    private static ServedTeacherConfig served(Settings settings, String backend) {
+        ServedApi api;
+        try {
+            api = ServedApi.named(backend);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("setting 'kdstream.teacher.backend': " + e.getMessage() + " (or " + DJL + ", in this JVM)", e);
+        }
+        try {
+            return new ServedTeacherConfig(api,
+                    URI.create(settings.required("kdstream.teacher.served.url")),
+                    settings.string("kdstream.teacher.model.id", null),
+                    settings.string("kdstream.teacher.served.revision", null),
+                    settings.integer("kdstream.teacher.served.max.in.flight", 8),
+                    Duration.ofMillis(settings.longValue("kdstream.teacher.served.timeout.ms", 60_000)),
+                    settings.integer("kdstream.teacher.served.retries", 6),
+                    Duration.ofMillis(settings.longValue("kdstream.teacher.served.backoff.ms", 250)),
+                    settings.string("kdstream.teacher.served.logprobs.mode", "raw_logprobs"),
+                    settings.integer("kdstream.teacher.served.vocabulary.size", 0));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("served teacher settings (kdstream.teacher.served.*): " + e.getMessage(), e);
+        }
     }
 
     private static TopKEncoding encoding(Settings settings) {

@@ -1,9 +1,5 @@
 package io.kdstream.cli.bench;
 
-import io.kdstream.model.checkpoint.CheckpointFile;
-import io.kdstream.model.tokenizer.CharTokenizer;
-import io.kdstream.model.transformer.DecoderLanguageModel;
-import io.kdstream.model.transformer.TransformerConfig;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.kafka.TopicAdmin;
 import io.kdstream.producers.generate.MathProblemGenerator;
@@ -20,7 +16,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,22 +49,12 @@ final class WorkerScalingBenchmark {
 
     List<Phase> run(int... workerCounts) throws Exception {
         TopicAdmin.ensureTopics(settings.clientProperties(), TopicCatalogue.ALL);
-        Path teacher = untrainedDefaultTeacher();
+        Path teacher = BenchTeacher.untrainedDefault(workDir);
         List<Phase> phases = new ArrayList<>();
         for (int workers : workerCounts) {
             phases.add(phase(workers, teacher));
         }
         return phases;
-    }
-
-    /** Weights do not change the cost of a forward pass: an untrained teacher of the default size serves. */
-    private Path untrainedDefaultTeacher() throws IOException {
-        CharTokenizer tokenizer = new CharTokenizer();
-        Path checkpoint = workDir.resolve("bench-teacher.ckpt");
-        try (DecoderLanguageModel model = DecoderLanguageModel.create(TransformerConfig.teacher(tokenizer.vocabularySize()), 1)) {
-            CheckpointFile.write(checkpoint, model, tokenizer.fingerprint(), Map.of());
-        }
-        return checkpoint;
     }
 
     private Phase phase(int workers, Path teacher) throws Exception {

@@ -39,13 +39,22 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--workers", defaultValue = "2", description = "teacher workers (default: ${DEFAULT-VALUE})")
     int workers;
 
+    @Option(names = "--teacher", defaultValue = "in-process", description = "in-process (each worker runs the teacher) or served "
+            + "(serve-teacher on loopback, the workers its vLLM clients over HTTP) (default: ${DEFAULT-VALUE})")
+    String teacherMode;
+
     @Override
     public Integer call() throws Exception {
         long started = System.currentTimeMillis();
         quietServiceLogs();
         Path workDir = Files.createTempDirectory("kdstream-demo-");
         Path teacher = new TeacherRecipe(teacherSteps, 7).cachedCheckpoint();
-        DemoOptions options = new DemoOptions(train, test, teacher, teacherSteps, studentSteps, checkpointEvery, workers, workDir);
+        if (!teacherMode.equals("in-process") && !teacherMode.equals("served")) {
+            System.err.println("--teacher is in-process or served, not " + teacherMode);
+            return 2;
+        }
+        DemoOptions options = new DemoOptions(train, test, teacher, teacherSteps, studentSteps, checkpointEvery, workers, workDir,
+                teacherMode.equals("served"));
         System.err.println("Starting an embedded Kafka broker and schema registry...");
         try (EmbeddedPlatform platform = EmbeddedPlatform.start(EmbeddedPlatform.defaultHome())) {
             Settings settings = Settings.of(Map.of(

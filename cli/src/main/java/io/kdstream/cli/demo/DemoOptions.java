@@ -13,7 +13,9 @@ import java.nio.file.Path;
  * @param checkpointEvery    steps between student checkpoints
  * @param workers            teacher workers in the consumer group
  * @param workDir            where student checkpoints go
+ * @param servedTeacher      the workers ask the teacher through {@code serve-teacher}'s vLLM API over HTTP instead of
+ *                           running it in their JVM
  */
 public record DemoOptions(int trainPrompts, int testPrompts, Path teacherCheckpoint, long teacherSteps, long studentSteps,
-                          long checkpointEvery, int workers, Path workDir) {
+                          long checkpointEvery, int workers, Path workDir, boolean servedTeacher) {
 }

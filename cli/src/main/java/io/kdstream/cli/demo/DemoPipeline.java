@@ -4,6 +4,7 @@ import io.kdstream.cli.progress.Progress;
 import io.kdstream.cli.teacher.TeacherRecipe;
 import io.kdstream.evaluator.EvaluatorConfig;
 import io.kdstream.evaluator.service.EvaluatorService;
+import io.kdstream.model.tokenizer.Tokenizers;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.kafka.TopicAdmin;
 import io.kdstream.platform.service.LoopService;
@@ -18,7 +19,9 @@ import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.avro.Split;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import io.kdstream.teacher.TeacherWorkerConfig;
-import io.kdstream.teacher.model.TeacherModel;
+import io.kdstream.teacher.backend.TeacherBackends;
+import io.kdstream.teacher.serve.TeacherServer;
+import io.kdstream.teacher.serve.TeacherServerConfig;
 import io.kdstream.teacher.router.CacheRouter;
 import io.kdstream.teacher.router.CacheRouterConfig;
 import io.kdstream.teacher.worker.TeacherWorker;
@@ -34,6 +37,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -47,10 +51,22 @@ public final class DemoPipeline {
 
     private final Settings settings;
     private final DemoOptions options;
+    /** Each service's own client settings over the shared ones (its principal's credentials on a secured cluster). */
+    private final Function<String, Map<String, String>> serviceClients;
 
     public DemoPipeline(Settings settings, DemoOptions options) {
+        this(settings, options, service -> Map.of());
+    }
+
+    /** @param serviceClients by service name ({@code CacheRouter.SERVICE}...), what its clients set beyond {@code settings} */
+    public DemoPipeline(Settings settings, DemoOptions options, Function<String, Map<String, String>> serviceClients) {
         this.settings = settings;
         this.options = options;
+        this.serviceClients = serviceClients;
+    }
+
+    private Settings as(String service, Settings shared) {
+        return shared.with(serviceClients.apply(service));
     }
 
     public record Outcome(String runId, String teacherFingerprint, List<String> promptIds, long logitsPublished, List<EvalResult> evaluations) {
@@ -64,10 +80,21 @@ public final class DemoPipeline {
         TopicAdmin.ensureTopics(settings.clientProperties(), TopicCatalogue.ALL);
         List<String> promptIds = produceSyntheticData();
         int sent = promptIds.size();
-        String teacherFingerprint = prepareTeacher();
+        prepareTeacher();
+        TeacherServer server = options.servedTeacher() ? serveTeacher() : null;
+        Settings teacherSettings = settings.with(server == null
+                ? Map.of("kdstream.teacher.checkpoint", options.teacherCheckpoint().toString())
+                : Map.of("kdstream.teacher.backend", "vllm", "kdstream.teacher.served.url", server.url()));
+        String teacherFingerprint;
+        try {
+            TeacherWorkerConfig teacher = TeacherWorkerConfig.from(teacherSettings);
+            teacherFingerprint = TeacherBackends.fingerprintOf(teacher, Tokenizers.load(teacher.tokenizer()));
+        } catch (Exception | Error e) {
+            Resources.closeAll("demo", server);
+            throw e;
+        }
         String runId = "demo-" + System.currentTimeMillis();
-        Settings services = settings.with(Map.ofEntries(
-                Map.entry("kdstream.teacher.checkpoint", options.teacherCheckpoint().toString()),
+        Settings services = teacherSettings.with(Map.ofEntries(
                 Map.entry("kdstream.router.teacher.fingerprint", teacherFingerprint),
                 Map.entry("state.dir", options.workDir().resolve("streams-state").toString()),
                 Map.entry("kdstream.trainer.run.id", runId),
@@ -78,19 +105,19 @@ public final class DemoPipeline {
                 Map.entry("kdstream.trainer.min.examples", Integer.toString(Math.min(64, options.trainPrompts()))),
                 Map.entry("kdstream.evaluator.max.examples", Integer.toString(options.testPrompts()))));
         List<TeacherWorker> workers = new ArrayList<>();
-        CacheRouter router = new CacheRouter(CacheRouterConfig.from(services));
+        CacheRouter router = new CacheRouter(CacheRouterConfig.from(as(CacheRouter.SERVICE, services)));
         TrainerService trainer = null;
         EvaluatorService evaluator = null;
         try {
             router.start();
             for (int i = 1; i <= options.workers(); i++) {
-                TeacherWorker worker = new TeacherWorker(TeacherWorkerConfig.from(services), Integer.toString(i));
+                TeacherWorker worker = new TeacherWorker(TeacherWorkerConfig.from(as(TeacherWorker.SERVICE, services)), Integer.toString(i));
                 workers.add(worker);
                 worker.start();
             }
-            trainer = new TrainerService(TrainerConfig.from(services));
+            trainer = new TrainerService(TrainerConfig.from(as(TrainerService.SERVICE, services)));
             trainer.start();
-            evaluator = new EvaluatorService(EvaluatorConfig.from(services));
+            evaluator = new EvaluatorService(EvaluatorConfig.from(as(EvaluatorService.SERVICE, services)));
             evaluator.start();
             watchTraining(workers, trainer, evaluator, sent);
             List<EvalResult> evaluations = awaitEvaluations(trainer, evaluator, runId);
@@ -99,7 +126,7 @@ public final class DemoPipeline {
         } finally {
             Resources.closeAll("demo", evaluator, trainer);
             Resources.closeAll("demo", workers.toArray(AutoCloseable[]::new));
-            Resources.closeAll("demo", router);
+            Resources.closeAll("demo", router, server);
         }
     }
 
@@ -110,21 +137,28 @@ public final class DemoPipeline {
                         generator.generate(options.testPrompts(), Split.TEST).stream())
                 .map(problem -> MathPrompts.toPrompt(problem, "kdstream-demo"))
                 .toList();
-        try (PromptProducer producer = new PromptProducer(PromptProducerConfig.from(settings))) {
+        try (PromptProducer producer = new PromptProducer(PromptProducerConfig.from(as(PromptProducer.SERVICE, settings)))) {
             producer.send(prompts);
         }
         System.err.printf("Sent %d train and %d test math problems to %s%n", options.trainPrompts(), options.testPrompts(), TopicCatalogue.PROMPTS.name());
         return prompts.stream().map(Prompt::getId).toList();
     }
 
-    private String prepareTeacher() throws Exception {
+    private void prepareTeacher() throws Exception {
         if (!Files.exists(options.teacherCheckpoint())) {
             System.err.println("No teacher at " + options.teacherCheckpoint() + ": training one (once; it is kept for later runs)");
             TeacherRecipe.Result result = new TeacherRecipe(options.teacherSteps(), 7).train(options.teacherCheckpoint());
             System.err.printf("Teacher trained: exact match %.3f on %d test problems%n", result.testExactMatch(), result.testExamples());
         }
-        return TeacherModel.fingerprintOf(
-                TeacherWorkerConfig.from(settings.with(Map.of("kdstream.teacher.checkpoint", options.teacherCheckpoint().toString()))));
+    }
+
+    /** {@code serve-teacher} on a free loopback port: the workers reach the teacher through vLLM's API. */
+    private TeacherServer serveTeacher() {
+        TeacherServer server = new TeacherServer(TeacherServerConfig.from(Settings.of(Map.of(
+                "kdstream.serve.checkpoint", options.teacherCheckpoint().toString(), "kdstream.serve.port", "0"))));
+        server.start();
+        System.err.println("Teacher served by serve-teacher at " + server.url() + " (vLLM's /v1/completions); the workers are its clients");
+        return server;
     }
 
     private void watchTraining(List<TeacherWorker> workers, TrainerService trainer, EvaluatorService evaluator, int prompts) throws InterruptedException {

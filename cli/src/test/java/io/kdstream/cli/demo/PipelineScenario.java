@@ -28,6 +28,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -55,6 +56,11 @@ public abstract class PipelineScenario {
     /** The Kafka cluster and schema registry to run against: at least bootstrap servers and the registry URL. */
     protected abstract Settings platform();
 
+    /** What each service's clients set beyond {@link #platform()}: nothing, unless the cluster has a principal per service. */
+    protected Map<String, String> serviceClients(String service) {
+        return Map.of();
+    }
+
     @BeforeAll
     void runThePipeline() throws Exception {
         settings = platform();
@@ -63,8 +69,8 @@ public abstract class PipelineScenario {
         Path teacher = workDir.resolve("teacher.ckpt");
         SupervisedTraining.train(recipe.architecture(), List.of(new SupervisedTraining.Example("What is 1+1?", "2 #### 2")),
                 recipe.training(), 5, teacher, metrics -> { });
-        DemoOptions options = new DemoOptions(TRAIN, TEST, teacher, 5, 20, 10, 2, workDir);
-        outcome = new DemoPipeline(settings, options).run();
+        DemoOptions options = new DemoOptions(TRAIN, TEST, teacher, 5, 20, 10, 2, workDir, false);
+        outcome = new DemoPipeline(settings, options, this::serviceClients).run();
     }
 
     private TopicCatalogue catalogue() {
@@ -76,7 +82,7 @@ public abstract class PipelineScenario {
         // the topics may hold other tests' prompts too, which this teacher caches as well: look at the demo's own
         Set<String> ownKeys = outcome.promptIds().stream()
                 .map(prompt -> TopicCatalogue.teacherLogitsKey(outcome.teacherFingerprint(), prompt)).collect(Collectors.toSet());
-        List<ConsumerRecord<String, TeacherLogits>> logits = TopicSnapshot.read(settings.bootstrapServers(), TopicCatalogue.TEACHER_LOGITS.name(),
+        List<ConsumerRecord<String, TeacherLogits>> logits = TopicSnapshot.read(settings.clientProperties(), TopicCatalogue.TEACHER_LOGITS.name(),
                         new StringDeserializer(), catalogue().teacherLogits().valueSerde().deserializer(), TRAIN + TEST, Duration.ofSeconds(30))
                 .stream().filter(record -> ownKeys.contains(record.key())).toList();
 
@@ -94,7 +100,7 @@ public abstract class PipelineScenario {
 
     @Test
     public void shouldEvaluateEveryCheckpointOnce() {
-        List<CheckpointEvent> checkpoints = TopicSnapshot.read(settings.bootstrapServers(), TopicCatalogue.CHECKPOINTS.name(),
+        List<CheckpointEvent> checkpoints = TopicSnapshot.read(settings.clientProperties(), TopicCatalogue.CHECKPOINTS.name(),
                         new StringDeserializer(), catalogue().checkpoints().valueSerde().deserializer(), 2, Duration.ofSeconds(30))
                 .stream().map(ConsumerRecord::value).filter(event -> event.getRunId().equals(outcome.runId())).toList();
 
@@ -111,7 +117,7 @@ public abstract class PipelineScenario {
 
     @Test
     public void shouldDecodeALogitRecordWithAPlainAvroReaderAndTheRegistrysSchema() throws Exception {
-        ConsumerRecord<byte[], byte[]> record = TopicSnapshot.read(settings.bootstrapServers(), TopicCatalogue.TEACHER_LOGITS.name(),
+        ConsumerRecord<byte[], byte[]> record = TopicSnapshot.read(settings.clientProperties(), TopicCatalogue.TEACHER_LOGITS.name(),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer(), 1, Duration.ofSeconds(30)).get(0);
 
         int schemaId = WireFormat.schemaId(record.value());

@@ -89,8 +89,11 @@ class DockerImagesTest {
     void serviceImagesServeStatusOnThePortTheyExpose() {
         SERVICE_IMAGES.keySet().forEach(image -> {
             Dockerfile.Stage stage = target(image);
-            int port = Settings.load(null, stage.env(), Map.of()).integer(ServiceRunner.HTTP_PORT, -1);
+            Settings settings = Settings.load(null, stage.env(), Map.of());
+            int port = settings.integer(ServiceRunner.HTTP_PORT, -1);
             assertThat(port).as(image + ": kdstream.http.port from the image's environment").isPositive();
+            // the default, loopback, cannot be reached through the exposed port
+            assertThat(settings.string(ServiceRunner.HTTP_HOST, ServiceRunner.DEFAULT_HTTP_HOST)).as(image + ": kdstream.http.host").isEqualTo("0.0.0.0");
             assertThat(stage.exposed()).as(image).contains(Integer.toString(port));
         });
     }

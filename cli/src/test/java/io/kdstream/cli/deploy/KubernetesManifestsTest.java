@@ -239,6 +239,8 @@ class KubernetesManifestsTest {
                     continue; // a batch step (producers, teacher training) or the toolbox
                 }
                 int port = SettingsCheck.settings(container.environment()).integer(ServiceRunner.HTTP_PORT, -1);
+                assertThat(SettingsCheck.settings(container.environment()).string(ServiceRunner.HTTP_HOST, ServiceRunner.DEFAULT_HTTP_HOST))
+                        .as(container.where() + ": the kubelet probes from outside the container").isEqualTo("0.0.0.0");
                 for (String probe : List.of("livenessProbe", "readinessProbe")) {
                     JsonNode httpGet = container.spec.path(probe).path("httpGet");
                     assertThat(httpGet.isMissingNode()).as(container.where() + " " + probe).isFalse();

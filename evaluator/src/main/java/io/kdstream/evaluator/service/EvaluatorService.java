@@ -104,7 +104,7 @@ public final class EvaluatorService extends LoopService {
             }
             EvalResult result = evaluate(event);
             String key = TopicCatalogue.evalKey(result.getRunId(), result.getStep(), result.getDataset(), result.getSplit().name());
-            producer.send(new ProducerRecord<>(catalogue.evals().name(), key, result)).get();
+            KafkaClients.sendAndWait(producer, new ProducerRecord<>(catalogue.evals().name(), key, result), config.settings().clientProperties());
             published.incrementAndGet();
             commit(record);
         }

@@ -44,19 +44,32 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     /** Starts a broker whose data lives in a temporary directory removed on close. */
     public static EmbeddedKafkaBroker start() {
+        return start(temporaryLogDir(), true, null);
+    }
+
+    /** Starts a secured broker (see {@link EmbeddedSecurity}) whose data lives in a temporary directory removed on close. */
+    public static EmbeddedKafkaBroker startSecured(EmbeddedSecurity security) {
+        return start(temporaryLogDir(), true, security);
+    }
+
+    public static EmbeddedKafkaBroker start(Path logDir, boolean deleteOnClose) {
+        return start(logDir, deleteOnClose, null);
+    }
+
+    private static Path temporaryLogDir() {
         try {
-            return start(Files.createTempDirectory("kdstream-kafka-"), true);
+            return Files.createTempDirectory("kdstream-kafka-");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temporary directory for the embedded broker", e);
         }
     }
 
-    public static EmbeddedKafkaBroker start(Path logDir, boolean deleteOnClose) {
+    private static EmbeddedKafkaBroker start(Path logDir, boolean deleteOnClose, EmbeddedSecurity security) {
         int brokerPort = FreePorts.next();
         int controllerPort = FreePorts.next();
-        Properties props = brokerProperties(logDir, brokerPort, controllerPort);
+        Properties props = brokerProperties(logDir, brokerPort, controllerPort, security);
         KafkaConfig config = KafkaConfig.fromProps(props, false);
-        format(logDir);
+        format(logDir, security == null ? List.of() : security.scramArguments());
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         long started = System.nanoTime();
         server.startup();
@@ -65,16 +78,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return broker;
     }
 
-    private static Properties brokerProperties(Path logDir, int brokerPort, int controllerPort) {
+    private static Properties brokerProperties(Path logDir, int brokerPort, int controllerPort, EmbeddedSecurity security) {
         Properties p = new Properties();
+        String clients = security == null ? "PLAINTEXT" : EmbeddedSecurity.CLIENT_LISTENER;
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
         p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + "," + CONTROLLER_LISTENER + "://127.0.0.1:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        p.put("listeners", clients + "://127.0.0.1:" + brokerPort + "," + CONTROLLER_LISTENER + "://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", clients + "://127.0.0.1:" + brokerPort);
         p.put("controller.listener.names", CONTROLLER_LISTENER);
-        p.put("inter.broker.listener.name", "PLAINTEXT");
+        if (security == null) {
+            p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+            p.put("inter.broker.listener.name", "PLAINTEXT");
+        } else {
+            security.addBrokerSettings(p, CONTROLLER_LISTENER);
+        }
         p.put("log.dirs", logDir.toString());
         // One node on a small machine: no replication, no waiting, few threads.
         p.put("group.initial.rebalance.delay.ms", "0");
@@ -98,9 +116,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return p;
     }
 
-    private static void format(Path logDir) {
+    private static void format(Path logDir, List<String> scramArguments) {
         try {
             new Formatter()
+                    .setScramArguments(scramArguments)
                     .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
                     .setNodeId(1)
                     .setClusterId(Uuid.randomUuid().toString())

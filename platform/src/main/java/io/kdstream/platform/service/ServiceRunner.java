@@ -15,7 +15,9 @@ public final class ServiceRunner {
 
     /** The port of the health and metrics endpoints; unset means none (as in the demo and tests). */
     public static final String HTTP_PORT = "kdstream.http.port";
+    /** The address it listens on: loopback by default; containers set {@code 0.0.0.0} so probes and scrapers reach it. */
     public static final String HTTP_HOST = "kdstream.http.host";
+    public static final String DEFAULT_HTTP_HOST = "127.0.0.1";
 
     /**
      * Runs the service; with {@value #HTTP_PORT} set, also serves {@code /health/live}, {@code /health/ready} and
@@ -23,7 +25,7 @@ public final class ServiceRunner {
      */
     public static void runUntilStopped(Service service, Settings settings) throws InterruptedException {
         int port = settings.integer(HTTP_PORT, -1);
-        try (StatusServer status = port < 0 ? null : StatusServer.start(settings.string(HTTP_HOST, "0.0.0.0"), port, service)) {
+        try (StatusServer status = port < 0 ? null : StatusServer.start(settings.string(HTTP_HOST, DEFAULT_HTTP_HOST), port, service)) {
             runUntilStopped(service);
         }
     }

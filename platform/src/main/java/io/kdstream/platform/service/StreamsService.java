@@ -1,5 +1,6 @@
 package io.kdstream.platform.service;
 
+import io.kdstream.platform.config.KdstreamHome;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -7,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
@@ -42,7 +44,7 @@ public abstract class StreamsService implements Service {
 
     @Override
     public synchronized void start() {
-        streams = new KafkaStreams(topology(), new StreamsConfig(streamsProperties()));
+        streams = new KafkaStreams(topology(), new StreamsConfig(withStateDir(streamsProperties())));
         streams.setStateListener((now, before) -> {
             log.info("{}: {} -> {}", name, before, now);
             if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
@@ -50,6 +52,20 @@ public abstract class StreamsService implements Service {
             }
         });
         streams.start();
+    }
+
+    /**
+     * The properties with {@code state.dir} under {@code KDSTREAM_HOME/streams} unless set: Kafka Streams' own default
+     * is a temporary directory, which the system may clean under a running application and which does not survive a
+     * reboot (the state is then restored from the changelog, all of it).
+     */
+    static Map<String, Object> withStateDir(Map<String, Object> properties) {
+        if (properties.containsKey(StreamsConfig.STATE_DIR_CONFIG)) {
+            return properties;
+        }
+        Map<String, Object> withDefault = new HashMap<>(properties);
+        withDefault.put(StreamsConfig.STATE_DIR_CONFIG, KdstreamHome.path().resolve("streams").toString());
+        return withDefault;
     }
 
     @Override

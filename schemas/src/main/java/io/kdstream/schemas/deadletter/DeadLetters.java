@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.zip.CRC32C;
 
 /**
@@ -34,6 +33,7 @@ public final class DeadLetters implements AutoCloseable {
     private final String service;
     private final Topic<byte[], DeadLetter> topic;
     private final KafkaProducer<byte[], DeadLetter> producer;
+    private final Map<String, Object> clientProperties;
     /** The Kafka records this service has dead-lettered, by {@link #sourceAndReason}; null when it sends every one. */
     private final Set<String> sent;
 
@@ -45,6 +45,7 @@ public final class DeadLetters implements AutoCloseable {
         this.service = service;
         this.topic = topic;
         this.producer = KafkaClients.producer(clientProperties, topic, service + "-deadletter");
+        this.clientProperties = clientProperties;
         this.sent = sent;
     }
 
@@ -144,14 +145,7 @@ public final class DeadLetters implements AutoCloseable {
     }
 
     private void send(byte[] key, DeadLetter letter) {
-        try {
-            producer.send(new ProducerRecord<>(topic.name(), key, letter)).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while storing a dead letter", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot store a dead letter in " + topic.name() + ": " + e.getCause().getMessage(), e.getCause());
-        }
+        KafkaClients.sendAndWait(producer, new ProducerRecord<>(topic.name(), key, letter), clientProperties);
     }
 
     private static ByteBuffer wrap(byte[] bytes) {

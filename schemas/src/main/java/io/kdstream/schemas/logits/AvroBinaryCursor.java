@@ -10,11 +10,14 @@ import java.util.Arrays;
  * Reads and skips Avro binary values in a byte array, by position. Skipping is the point: a length-prefixed value
  * is passed over by its length, and a run of ints or longs by finding the varints' last bytes, without decoding
  * them (Avro's decoder reads an array of ints item by item, most of what reading a logit record's summary cost).
- * Values running past the end are refused ({@link AvroRuntimeException}).
+ * Values running past the end are refused ({@link AvroRuntimeException}). Errors place a value by its byte within the
+ * record, never within the array the record lies in: that is a fetch buffer whose layout changes from one read of the
+ * record to the next, and an error's text is part of a dead letter's identity.
  */
 final class AvroBinaryCursor {
 
     private final byte[] bytes;
+    private final int start;
     private final int end;
     private int position;
 
@@ -23,6 +26,7 @@ final class AvroBinaryCursor {
             throw new IllegalArgumentException("range " + offset + "+" + length + " is outside " + bytes.length + " bytes");
         }
         this.bytes = bytes;
+        this.start = offset;
         this.position = offset;
         this.end = offset + length;
     }
@@ -30,7 +34,7 @@ final class AvroBinaryCursor {
     int readInt() {
         long value = readLong();
         if (value != (int) value) {
-            throw new AvroRuntimeException("int out of range: " + value + " at byte " + position);
+            throw new AvroRuntimeException("int out of range: " + value + " before byte " + here());
         }
         return (int) value;
     }
@@ -45,7 +49,7 @@ final class AvroBinaryCursor {
                 return (raw >>> 1) ^ -(raw & 1);
             }
         }
-        throw new AvroRuntimeException("varint longer than 10 bytes before byte " + position);
+        throw new AvroRuntimeException("varint longer than 10 bytes before byte " + here());
     }
 
     String readString() {
@@ -104,7 +108,7 @@ final class AvroBinaryCursor {
             case UNION -> {
                 int branch = readInt();
                 if (branch < 0 || branch >= schema.getTypes().size()) {
-                    throw new AvroRuntimeException("union branch " + branch + " of " + schema.getTypes().size() + " at byte " + position);
+                    throw new AvroRuntimeException("union branch " + branch + " of " + schema.getTypes().size() + " at byte " + here());
                 }
                 skip(schema.getTypes().get(branch));
             }
@@ -125,7 +129,7 @@ final class AvroBinaryCursor {
             if (count < 0) {
                 long size = readLong();
                 if (size < 0 || size > end - position) {
-                    throw new AvroRuntimeException("block of " + size + " bytes at byte " + position + " runs past the end");
+                    throw new AvroRuntimeException("block of " + size + " bytes at byte " + here() + " runs past the end");
                 }
                 skipBytes((int) size);
             } else if (varintItems) {
@@ -147,7 +151,7 @@ final class AvroBinaryCursor {
         int at = position;
         while (left > 0) {
             if (at >= end) {
-                throw new AvroRuntimeException(left + " varints left at the end of the record");
+                throw new AvroRuntimeException(left + " varints left at the end of the record" + ofLength());
             }
             if (bytes[at++] >= 0) {
                 left--;
@@ -158,7 +162,7 @@ final class AvroBinaryCursor {
 
     private void skipBytes(int length) {
         if (length > end - position) {
-            throw new AvroRuntimeException(length + " bytes at byte " + position + " run past the end");
+            throw new AvroRuntimeException(length + " bytes at byte " + here() + " run past the end");
         }
         position += length;
     }
@@ -166,14 +170,23 @@ final class AvroBinaryCursor {
     private int readLength() {
         long length = readLong();
         if (length < 0 || length > end - position) {
-            throw new AvroRuntimeException("length " + length + " at byte " + position + " runs past the end");
+            throw new AvroRuntimeException("length " + length + " before byte " + here() + " runs past the end");
         }
         return (int) length;
     }
 
+    /** Where the cursor is, counted from the record's first byte, with the record's length. */
+    private String here() {
+        return (position - start) + ofLength();
+    }
+
+    private String ofLength() {
+        return " (the record has " + (end - start) + " bytes)";
+    }
+
     private byte next() {
         if (position >= end) {
-            throw new AvroRuntimeException("the record ends before byte " + position);
+            throw new AvroRuntimeException("the record ends before byte " + here());
         }
         return bytes[position++];
     }

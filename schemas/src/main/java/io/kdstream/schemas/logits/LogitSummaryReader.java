@@ -2,6 +2,7 @@ package io.kdstream.schemas.logits;
 
 import io.kdstream.schemas.avro.Split;
 import io.kdstream.schemas.avro.TeacherLogits;
+import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.AvroTypeException;
 import org.apache.avro.Schema;
 
@@ -45,6 +46,8 @@ public final class LogitSummaryReader {
     private final byte[] operations;
     /** For {@link #SKIP_VALUE}: the schema of the value to pass over (null for the other operations). */
     private final Schema[] skipped;
+    /** The field each operation reads or skips, for errors ({@code teacher.fingerprint} for a field of the teacher). */
+    private final String[] fields;
     /** The writer's split symbols as this reader's splits (null for a symbol this reader lacks). */
     private Split[] splits;
     private Schema writerSplit;
@@ -59,26 +62,26 @@ public final class LogitSummaryReader {
         if (writer.getType() != Schema.Type.RECORD) {
             throw new AvroTypeException("a logit record's schema must be a record, got " + writer.getType());
         }
-        List<Byte> plan = new ArrayList<>();
-        List<Schema> skips = new ArrayList<>();
+        Plan plan = new Plan();
         for (Schema.Field field : writer.getFields()) {
             if (field.name().equals("teacher")) {
-                planTeacher(field, plan, skips);
+                planTeacher(field, plan);
             } else {
-                add(plan, skips, operation(field), field.schema());
+                plan.add(operation(field), field.schema(), field.name());
             }
         }
         // nothing after the last summary field is read: skipping it would only touch bytes (the current schema puts the
         // top-K bytes there)
-        int read = plan.size();
-        while (read > 0 && isSkip(plan.get(read - 1))) {
+        int read = plan.operations.size();
+        while (read > 0 && isSkip(plan.operations.get(read - 1))) {
             read--;
         }
         this.operations = new byte[read];
         for (int i = 0; i < operations.length; i++) {
-            operations[i] = plan.get(i);
+            operations[i] = plan.operations.get(i);
         }
-        this.skipped = skips.subList(0, read).toArray(Schema[]::new);
+        this.skipped = plan.skipped.subList(0, read).toArray(Schema[]::new);
+        this.fields = plan.fields.subList(0, read).toArray(String[]::new);
         for (Schema.Field field : CURRENT.getFields()) {
             if (writer.getField(field.name()) == null) {
                 setDefault(field);
@@ -91,7 +94,10 @@ public final class LogitSummaryReader {
         return new LogitSummaryReader(writer);
     }
 
-    /** The summary of the record encoded in {@code bytes[offset .. offset + length)} (Avro binary, no header). */
+    /**
+     * The summary of the record encoded in {@code bytes[offset .. offset + length)} (Avro binary, no header); a record
+     * that ends too soon or holds impossible lengths is refused naming the field and the byte within the record.
+     */
     public LogitRecordSummary read(byte[] bytes, int offset, int length) {
         AvroBinaryCursor in = new AvroBinaryCursor(bytes, offset, length);
         String promptId = null;
@@ -103,21 +109,28 @@ public final class LogitSummaryReader {
         int chunkIndex = defaultChunkIndex;
         int chunkCount = defaultChunkCount;
         long computationId = defaultComputationId;
-        for (int i = 0; i < operations.length; i++) {
-            switch (operations[i]) {
-                case SKIP_VARINT -> in.skipVarint();
-                case SKIP_LENGTH_PREFIXED -> in.skipLengthPrefixed();
-                case PROMPT_ID -> promptId = in.readString();
-                case SPLIT -> split = split(in.readInt());
-                case TEACHER_FINGERPRINT -> teacherFingerprint = in.readRepeatingString(teacherFingerprints);
-                case TOKENIZER_FINGERPRINT -> tokenizerFingerprint = in.readRepeatingString(tokenizerFingerprints);
-                case K -> k = in.readInt();
-                case POSITIONS -> positions = in.readInt();
-                case CHUNK_INDEX -> chunkIndex = in.readInt();
-                case CHUNK_COUNT -> chunkCount = in.readInt();
-                case COMPUTATION_ID -> computationId = in.readLong();
-                default -> in.skip(skipped[i]);
+        int i = 0;
+        try {
+            for (; i < operations.length; i++) {
+                switch (operations[i]) {
+                    case SKIP_VARINT -> in.skipVarint();
+                    case SKIP_LENGTH_PREFIXED -> in.skipLengthPrefixed();
+                    case PROMPT_ID -> promptId = in.readString();
+                    case SPLIT -> split = split(in.readInt());
+                    case TEACHER_FINGERPRINT -> teacherFingerprint = in.readRepeatingString(teacherFingerprints);
+                    case TOKENIZER_FINGERPRINT -> tokenizerFingerprint = in.readRepeatingString(tokenizerFingerprints);
+                    case K -> k = in.readInt();
+                    case POSITIONS -> positions = in.readInt();
+                    case CHUNK_INDEX -> chunkIndex = in.readInt();
+                    case CHUNK_COUNT -> chunkCount = in.readInt();
+                    case COMPUTATION_ID -> computationId = in.readLong();
+                    default -> in.skip(skipped[i]);
+                }
             }
+        } catch (AvroTypeException e) {
+            throw new AvroTypeException("field " + fields[i] + ": " + e.getMessage(), e);
+        } catch (AvroRuntimeException e) {
+            throw new AvroRuntimeException("field " + fields[i] + ": " + e.getMessage(), e);
         }
         return new LogitRecordSummary(promptId, split, teacherFingerprint, tokenizerFingerprint, k, positions, chunkIndex,
                 chunkCount, computationId);
@@ -143,15 +156,15 @@ public final class LogitSummaryReader {
     }
 
     /** The teacher's identity record: only its fingerprint is kept. */
-    private static void planTeacher(Schema.Field field, List<Byte> plan, List<Schema> skips) {
+    private static void planTeacher(Schema.Field field, Plan plan) {
         expect(field, SKIP_VALUE, Schema.Type.RECORD);
         boolean fingerprint = false;
         for (Schema.Field inner : field.schema().getFields()) {
             if (inner.name().equals("fingerprint")) {
-                add(plan, skips, expect(inner, TEACHER_FINGERPRINT, Schema.Type.STRING), inner.schema());
+                plan.add(expect(inner, TEACHER_FINGERPRINT, Schema.Type.STRING), inner.schema(), "teacher." + inner.name());
                 fingerprint = true;
             } else {
-                add(plan, skips, skipping(inner.schema()), inner.schema());
+                plan.add(skipping(inner.schema()), inner.schema(), "teacher." + inner.name());
             }
         }
         if (!fingerprint) {
@@ -163,10 +176,17 @@ public final class LogitSummaryReader {
         return operation == SKIP_VALUE || operation == SKIP_VARINT || operation == SKIP_LENGTH_PREFIXED;
     }
 
-    /** Appends an operation to the plan, with the schema of the value when the operation skips it by its schema. */
-    private static void add(List<Byte> plan, List<Schema> skips, byte operation, Schema schema) {
-        plan.add(operation);
-        skips.add(operation == SKIP_VALUE ? schema : null);
+    /** A plan being made: operations, with the schema of the value when one skips it by its schema, and the field. */
+    private static final class Plan {
+        final List<Byte> operations = new ArrayList<>();
+        final List<Schema> skipped = new ArrayList<>();
+        final List<String> fields = new ArrayList<>();
+
+        void add(byte operation, Schema schema, String field) {
+            operations.add(operation);
+            skipped.add(operation == SKIP_VALUE ? schema : null);
+            fields.add(field);
+        }
     }
 
     /** How to pass over a value of {@code schema}: the common kinds by a dedicated operation, any other by its schema. */

@@ -2,7 +2,9 @@ package io.kdstream.schemas.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,8 +86,11 @@ public final class SchemaRegistryClient {
         if (cached != null) {
             return cached;
         }
-        String body = JSON.createObjectNode().put("schema", schema.toString()).toString();
-        HttpRequest request = request("/subjects/" + encode(subject) + path)
+        String body = JSON.createObjectNode().put("schema", registeredForm(schema)).toString();
+        // normalize: the registry compares schemas in a canonical form, so the same schema rendered by another library
+        // (namespaces written out, no Java string-type properties) is found rather than made a new version; a registry
+        // without the parameter ignores it
+        HttpRequest request = request("/subjects/" + encode(subject) + path + "?normalize=true")
                 .header("Content-Type", CONTENT_TYPE)
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();
@@ -107,6 +112,29 @@ public final class SchemaRegistryClient {
         idsBySubjectAndSchema.put(cacheKey, id);
         schemasById.putIfAbsent(id, schema);
         return id;
+    }
+
+    /**
+     * The schema as it is registered: without the {@code avro.java.string} properties Avro's Java code generator adds
+     * to string types. The contract is the {@code .avsc} file, and a schema rendered from it by another language's
+     * library (Python's, say) has no such properties: registries' normalization does not remove them, so with them
+     * the same schema would become a second version of the subject.
+     */
+    static String registeredForm(Schema schema) {
+        try {
+            JsonNode tree = JSON.readTree(schema.toString());
+            removeJavaStringTypes(tree);
+            return JSON.writeValueAsString(tree);
+        } catch (IOException e) {
+            throw new IllegalStateException("Avro rendered schema " + schema.getFullName() + " as invalid JSON", e);
+        }
+    }
+
+    private static void removeJavaStringTypes(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            object.remove(GenericData.STRING_PROP);
+        }
+        node.forEach(SchemaRegistryClient::removeJavaStringTypes);
     }
 
     /** The schema with this global id (the id in a record's first five bytes). */

@@ -2,14 +2,20 @@ package io.kdstream.schemas.topics;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import io.kdstream.platform.kafka.KafkaAccess;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteBufferDeserializer;
 
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 
 /**
  * Producers and consumers for catalogue topics. Client properties from the service's settings are passed
@@ -29,6 +35,30 @@ public final class KafkaClients {
         props.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 10);
         return new KafkaProducer<>(props, topic.keySerde().serializer(), topic.valueSerde().serializer());
+    }
+
+    /**
+     * Sends one record and waits for the broker's acknowledgement. A refusal (credentials, ACLs) is reported as
+     * {@link KafkaAccess.RefusedException}, naming the principal, the operation and the topic.
+     */
+    public static <K, V> RecordMetadata sendAndWait(Producer<K, V> producer, ProducerRecord<K, V> record, Map<String, ?> clientProperties) {
+        try {
+            return producer.send(record).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing to " + record.topic(), e);
+        } catch (ExecutionException e) {
+            throw refusedOr(e, record, clientProperties, new IllegalStateException("cannot write to " + record.topic() + ": "
+                    + e.getCause().getMessage(), e.getCause()));
+        } catch (KafkaException e) {
+            // a producer that was refused its producer id (no Write anywhere) fails the send itself
+            throw refusedOr(e, record, clientProperties, e);
+        }
+    }
+
+    private static RuntimeException refusedOr(Throwable error, ProducerRecord<?, ?> record, Map<String, ?> clientProperties, RuntimeException otherwise) {
+        return KafkaAccess.refusal(error, clientProperties, "write", "topic " + record.topic()).<RuntimeException>map(refused -> refused)
+                .orElse(otherwise);
     }
 
     /**

@@ -114,6 +114,38 @@ class LogitSummaryReaderTest {
     }
 
     @Test
+    void shouldDescribeATruncatedRecordTheSameWhereverItLiesInMemory() throws IOException {
+        byte[] whole = specificBytes(randomRecord(new Random(19), 0));
+        LogitSummaryReader reader = LogitSummaryReader.forWriter(CURRENT);
+        // every cut that ends the record inside its summary fields; a fetch buffer puts the record at any offset, and
+        // a replay reads it from another buffer than the first read did: the error (a dead letter's identity) must not
+        // change with that
+        List<String> refusals = new ArrayList<>();
+        for (int length = 0; length < whole.length; length++) {
+            byte[] cut = java.util.Arrays.copyOf(whole, length);
+            String nearStart = refusal(reader, padded(cut, 5), 5, length);
+            if (nearStart == null) {
+                break; // the summary's fields are all there
+            }
+            refusals.add(nearStart);
+            assertThat(refusal(reader, padded(cut, 910_104), 910_104, length)).isEqualTo(nearStart);
+            assertThat(nearStart).startsWith("field ").contains("(the record has " + length + " bytes)");
+        }
+        assertThat(refusals).hasSizeGreaterThan(20)
+                .anySatisfy(message -> assertThat(message).startsWith("field promptId: "))
+                .anySatisfy(message -> assertThat(message).startsWith("field teacher.fingerprint: "));
+    }
+
+    private static String refusal(LogitSummaryReader reader, byte[] bytes, int offset, int length) {
+        try {
+            reader.read(bytes, offset, length);
+            return null;
+        } catch (org.apache.avro.AvroRuntimeException e) {
+            return e.getMessage();
+        }
+    }
+
+    @Test
     void shouldRefuseWriterSchemasItCannotRead() throws IOException {
         assertThatThrownBy(() -> LogitSummaryReader.forWriter(replacing(CURRENT, "k", Schema.create(Schema.Type.STRING))))
                 .isInstanceOf(AvroTypeException.class).hasMessageContaining("field k is written as STRING");

@@ -54,6 +54,9 @@ public final class DiskLogitCache implements CachedEntries, AutoCloseable {
     /** The next offset to read by partition number; -1 for a partition not read yet. An array: it moves every record. */
     private long[] nextOffsets = new long[0];
 
+    /** Shard size for an inspection, which writes nothing (a shard's size matters only when one is begun). */
+    private static final long INSPECTION_SHARD_BYTES = 1 << 16;
+
     /** The most prompts {@link #reserve} makes room for: the map's table for them takes 8 MB. */
     static final int MOST_RESERVED = 1 << 20;
 
@@ -133,6 +136,26 @@ public final class DiskLogitCache implements CachedEntries, AutoCloseable {
             locked.release();
             throw e;
         }
+    }
+
+    /**
+     * The summary (content hash included) of the cache a trainer left in {@code directory}, whatever its tokenizer;
+     * refused while a trainer has it open, and where there is no cache. Opening cuts off writes that were never
+     * committed, as the next trainer to open it would.
+     */
+    public static CacheSummary inspect(Path directory) throws IOException, CacheCorruptException {
+        CachePosition position = CachePosition.read(directory);
+        if (position == null) {
+            throw new CacheCorruptException("no trainer's cache in " + directory + " (no " + CachePosition.FILE_NAME + ")");
+        }
+        try (DiskLogitCache cache = open(directory, INSPECTION_SHARD_BYTES, position.tokenizerFingerprint())) {
+            return cache.summary();
+        }
+    }
+
+    /** What identifies this cache's content (reads every live entry, for the hash). */
+    public CacheSummary summary() {
+        return CacheSummary.of(this);
     }
 
     /** Deletes whatever cache {@code directory} holds and starts an empty one (a new cache id). */
@@ -409,6 +432,10 @@ public final class DiskLogitCache implements CachedEntries, AutoCloseable {
     }
 
     /** The teacher the cached records belong to; null until one is pinned. */
+    public String tokenizerFingerprint() {
+        return tokenizerFingerprint;
+    }
+
     public String teacherFingerprint() {
         return teacherFingerprint;
     }

@@ -30,12 +30,14 @@ public final class CheckpointPublisher implements AutoCloseable {
     private final CheckpointStore store;
     private final Topic<String, CheckpointEvent> topic;
     private final KafkaProducer<String, CheckpointEvent> producer;
+    private final Map<String, Object> clientProperties;
 
     public CheckpointPublisher(String runId, CheckpointStore store, Map<String, Object> clientProperties, Topic<String, CheckpointEvent> topic) {
         this.runId = runId;
         this.store = store;
         this.topic = topic;
         this.producer = KafkaClients.producer(clientProperties, topic, "kdstream-trainer-" + runId);
+        this.clientProperties = clientProperties;
     }
 
     /** What the trainer knows at a checkpoint. */
@@ -110,7 +112,7 @@ public final class CheckpointPublisher implements AutoCloseable {
                         .build())
                 .setCreatedAt(Instant.now())
                 .build();
-        producer.send(new ProducerRecord<>(topic.name(), TopicCatalogue.checkpointKey(runId, step), event)).get();
+        KafkaClients.sendAndWait(producer, new ProducerRecord<>(topic.name(), TopicCatalogue.checkpointKey(runId, step), event), clientProperties);
         return event;
     }
 

@@ -179,6 +179,15 @@ public final class TrainerService extends LoopService {
         lastCommitNanos = System.nanoTime();
         log.info("{}: local cache {} holds {} sequences ({} MB); read {} records in {} ms", name(), cache.directory(), cache.liveCount(),
                 cache.bytes() >> 20, read, (System.nanoTime() - started) / 1_000_000);
+        logContentHash("caught up");
+    }
+
+    /**
+     * The cache's content hash with the offsets it is the topic's content at: the proof that a rebuilt cache equals
+     * the one built online (docs/operations.md), here and from {@code kdstream cache hash DIR}.
+     */
+    private void logContentHash(String when) {
+        log.info("{}: {}: {}", name(), when, cache.summary().describe());
     }
 
     private void resumeOrStart(CheckpointStore store) throws IOException {
@@ -350,6 +359,13 @@ public final class TrainerService extends LoopService {
 
     @Override
     protected void release() {
+        if (cache != null) {
+            try {
+                logContentHash("stopping");
+            } catch (RuntimeException e) {
+                log.warn("{}: no content hash of the local cache at stop: {}", name(), e.toString());
+            }
+        }
         Resources.closeAll(name(), metrics, consumer, cache, checkpointPublisher, deadLetters, optimizer,
                 optimizer == null ? null : optimizer.model());
     }

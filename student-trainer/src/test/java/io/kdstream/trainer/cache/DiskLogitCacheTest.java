@@ -210,4 +210,28 @@ class DiskLogitCacheTest {
             assertThat(replayed.contentHash()).isNotEqualTo(online);
         }
     }
+
+    @Test
+    void shouldSummariseACacheLeftInADirectoryWithoutKnowingItsTokenizer(@TempDir Path dir) throws Exception {
+        String hash;
+        try (DiskLogitCache cache = DiskLogitCache.open(dir.resolve("cache"), SHARD_BYTES, TOKENIZER)) {
+            cache.pinTeacher("teacher-a");
+            cache.append(sequence("p1", 0, 4, "one"));
+            cache.append(sequence("p2", 1, 7, "two"));
+            hash = cache.contentHash();
+            assertThatThrownBy(() -> DiskLogitCache.inspect(dir.resolve("cache"))).as("open by a trainer").isInstanceOf(IOException.class);
+        }
+
+        CacheSummary summary = DiskLogitCache.inspect(dir.resolve("cache"));
+
+        assertThat(summary.contentHash()).isEqualTo(hash);
+        assertThat(summary.sequences()).isEqualTo(2);
+        assertThat(summary.tokenizerFingerprint()).isEqualTo(TOKENIZER);
+        assertThat(summary.teacherFingerprint()).isEqualTo("teacher-a");
+        assertThat(summary.nextOffsets()).containsEntry(0, 5L).containsEntry(1, 8L);
+        assertThat(summary.describe()).contains("content hash " + hash).contains("{0=5, 1=8}");
+        assertThatThrownBy(() -> DiskLogitCache.inspect(dir.resolve("nothing"))).isInstanceOf(CacheCorruptException.class)
+                .hasMessageContaining("no trainer's cache in");
+        assertThat(dir.resolve("nothing")).doesNotExist();
+    }
 }

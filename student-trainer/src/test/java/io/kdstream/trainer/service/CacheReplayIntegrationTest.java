@@ -58,6 +58,7 @@ class CacheReplayIntegrationTest {
         Random random = new Random(5);
         TeacherRecords.produce(client, catalogue, records(0, 30, tokenizer, random));
 
+        CapturedLog log = new CapturedLog(TrainerService.class);
         TrainerService online = new TrainerService(TrainerConfig.from(settings));
         online.start();
         await().atMost(Duration.ofSeconds(60)).until(() -> online.progress().step() > 0 || online.isStopped());
@@ -81,6 +82,13 @@ class CacheReplayIntegrationTest {
         assertThat(replayed.progress().cacheRebuilds()).isEqualTo(1);
         assertThat(replayed.progress().cachedExamples()).isEqualTo(59);
         assertThat(contentHash(dir)).isEqualTo(onlineHash);
+        // the proof is in the logs: the online trainer's hash as it stopped, the replay's once caught up, at the same offsets
+        log.close();
+        String offsets = DiskLogitCache.inspect(dir.resolve("replay/cache")).nextOffsets().toString();
+        assertThat(log.messages()).filteredOn(line -> line.contains("content hash " + onlineHash)).satisfiesExactly(
+                onlineStopping -> assertThat(onlineStopping).contains("stopping: local cache").contains(offsets),
+                replayCaughtUp -> assertThat(replayCaughtUp).contains("caught up: local cache").contains(offsets),
+                replayStopping -> assertThat(replayStopping).contains("stopping: local cache"));
         // filed in the replay order, not as fetches interleaved: window of 256 offsets, then partition, then offset
         List<CachedSequence> rebuilt = entries(dir);
         assertThat(rebuilt).isSortedAccordingTo(Comparator.comparingLong((CachedSequence entry) -> entry.offset() / 256)
@@ -116,9 +124,8 @@ class CacheReplayIntegrationTest {
                 .mapToObj(i -> TeacherRecords.record("replay-" + i, TEACHER, tokenizer, Split.TRAIN, random, TeacherRecords.K)).toList();
     }
 
+    /** The hash as {@code kdstream cache hash} shows it. */
     private static String contentHash(Path dir) throws Exception {
-        try (DiskLogitCache cache = DiskLogitCache.open(dir.resolve("replay/cache"), SHARD_BYTES, new CharTokenizer().fingerprint())) {
-            return cache.contentHash();
-        }
+        return DiskLogitCache.inspect(dir.resolve("replay/cache")).contentHash();
     }
 }

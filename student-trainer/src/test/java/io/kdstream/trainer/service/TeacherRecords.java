@@ -14,6 +14,8 @@ import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.time.Instant;
 import java.util.Arrays;
@@ -74,6 +76,14 @@ final class TeacherRecords {
         try (KafkaProducer<String, TeacherLogits> producer = KafkaClients.producer(client, catalogue.teacherLogits(), "test")) {
             String key = TopicCatalogue.teacherLogitsKey(logits.getTeacher().getFingerprint(), logits.getPromptId());
             producer.send(new ProducerRecord<>(TopicCatalogue.TEACHER_LOGITS.name(), partition, key, logits)).get();
+        }
+    }
+
+    /** Sends bytes as they are (a record no teacher worker would write) under the record's cache key, and waits for it. */
+    static void produceRaw(Map<String, Object> client, TeacherLogits keyedAs, byte[] value) throws Exception {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(client, new StringSerializer(), new ByteArraySerializer())) {
+            String key = TopicCatalogue.teacherLogitsKey(keyedAs.getTeacher().getFingerprint(), keyedAs.getPromptId());
+            producer.send(new ProducerRecord<>(TopicCatalogue.TEACHER_LOGITS.name(), key, value)).get();
         }
     }
 

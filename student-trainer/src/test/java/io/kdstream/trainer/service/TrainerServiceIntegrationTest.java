@@ -84,6 +84,11 @@ class TrainerServiceIntegrationTest {
                 // well-formed on the outside, so it is cached; its logits are found malformed when it is first trained on
                 TeacherLogits.newBuilder(record("p8", "teacher-a", tokenizer, Split.TRAIN, random))
                         .setTopkIds(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3})).build()));
+        // cut short inside its summary fields: refused when filed, naming the field and a byte of the record (never of
+        // the fetch buffer it lay in, which differs when a replay reads it again)
+        TeacherLogits truncated = record("p9", "teacher-a", tokenizer, Split.TRAIN, random);
+        byte[] whole = catalogue.teacherLogits().valueSerde().serializer().serialize(TopicCatalogue.TEACHER_LOGITS.name(), truncated);
+        TeacherRecords.produceRaw(client, truncated, java.util.Arrays.copyOf(whole, 5 + 30));
 
         TrainerService trainer = new TrainerService(TrainerConfig.from(settings));
         trainer.start();
@@ -105,7 +110,7 @@ class TrainerServiceIntegrationTest {
         assertThat(meters.get("kdstream.trainer.tokens").tag("run", "trainer-test").counter().count()).isPositive();
         assertThat(meters.get("kdstream.trainer.loss").tag("run", "trainer-test").tag("term", "kd").gauge().value()).isPositive();
         assertThat(meters.get("kdstream.trainer.cached.examples").tag("run", "trainer-test").gauge().value()).isEqualTo(3.0);
-        assertThat(meters.get("kdstream.trainer.dead.lettered").tag("run", "trainer-test").functionCounter().count()).isEqualTo(3.0);
+        assertThat(meters.get("kdstream.trainer.dead.lettered").tag("run", "trainer-test").functionCounter().count()).isEqualTo(4.0);
         List<CheckpointEvent> events = TopicSnapshot.read(platform.bootstrapServers(), TopicCatalogue.CHECKPOINTS.name(),
                         catalogue.checkpoints().keySerde().deserializer(), catalogue.checkpoints().valueSerde().deserializer(), 2, Duration.ofSeconds(30))
                 .stream().map(ConsumerRecord::value).filter(event -> event.getRunId().equals("trainer-test")).toList();
@@ -127,7 +132,8 @@ class TrainerServiceIntegrationTest {
                 .satisfiesExactlyInAnyOrder(
                         message -> assertThat(message).contains("bpe-v9:other").contains(tokenizer),
                         message -> assertThat(message).contains("p7").contains("top-" + (K - 1)).contains("kdstream.trainer.topk=" + K),
-                        message -> assertThat(message).contains("p8").contains("topkIds"));
+                        message -> assertThat(message).contains("p8").contains("topkIds"),
+                        message -> assertThat(message).contains("field ").contains("(the record has 30 bytes)"));
 
         // A rebuild replays the topic: it keeps to the configured teacher, and the bad records are met again and kept
         // out of training, but the dead-letter topic already holds them and gets no second copy. Four more steps of
@@ -145,7 +151,7 @@ class TrainerServiceIntegrationTest {
         assertThat(rebuilt.progress().cacheRebuilds()).isEqualTo(1);
         assertThat(rebuilt.progress().step()).isEqualTo(8);
         assertThat(rebuilt.progress().cachedExamples()).isEqualTo(3);
-        assertThat(rebuilt.progress().deadLettered()).isEqualTo(3); // met again, all three
+        assertThat(rebuilt.progress().deadLettered()).isEqualTo(4); // met again, all four
         assertThat(trainerLetters(platform, catalogue)).isEqualTo(letters);
     }
 

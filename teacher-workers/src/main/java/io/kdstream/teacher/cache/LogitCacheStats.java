@@ -10,12 +10,13 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * What the logit cache holds, per teacher, as compaction will leave it: the latest record of every key, with
- * pruned keys (tombstones) gone.
+ * pruned keys (tombstones) gone, and which of those latest records cannot be read as logit records.
  */
 public final class LogitCacheStats {
 
@@ -36,22 +37,42 @@ public final class LogitCacheStats {
         }
     }
 
+    /** A live record that is no readable logit record: its place and why, so an operator can prune or replace it. */
+    public record UnreadableRecord(String key, int partition, long offset, String reason) {
+    }
+
+    /**
+     * The cache's content by teacher, and the live records that could not be read (a bad value is counted and named,
+     * and the rest is still summed: one bad record must not make the cache's statistics unreadable).
+     */
+    public record Snapshot(Collection<TeacherShare> shares, List<UnreadableRecord> unreadable) {
+    }
+
     private LogitCacheStats() {
     }
 
     private record Entry(String teacher, long bytes, long tokens, long entries, long entryBytes) {
     }
 
-    public static Collection<TeacherShare> read(Map<String, Object> clientProperties, TopicCatalogue catalogue, Duration timeout) {
+    public static Snapshot read(Map<String, Object> clientProperties, TopicCatalogue catalogue, Duration timeout) {
         Map<String, Entry> latest = new HashMap<>();
+        Map<String, UnreadableRecord> unreadable = new TreeMap<>();
         var values = catalogue.teacherLogits().valueSerde().deserializer();
         for (ConsumerRecord<String, byte[]> record : TopicSnapshot.read(clientProperties, TopicCatalogue.TEACHER_LOGITS.name(),
                 new StringDeserializer(), new ByteArrayDeserializer(), 0, timeout)) {
+            // the latest record of a key is what compaction keeps, readable or not
+            latest.remove(record.key());
+            unreadable.remove(record.key());
             if (record.value() == null) {
-                latest.remove(record.key());
                 continue;
             }
-            TeacherLogits logits = values.deserialize(record.topic(), record.value());
+            TeacherLogits logits;
+            try {
+                logits = values.deserialize(record.topic(), record.value());
+            } catch (RuntimeException e) {
+                unreadable.put(record.key(), new UnreadableRecord(record.key(), record.partition(), record.offset(), String.valueOf(e.getMessage())));
+                continue;
+            }
             long entries = (long) logits.getPositions() * logits.getK();
             long entryBytes = logits.getTopkIds().remaining() + logits.getTopkValues().remaining();
             latest.put(record.key(), new Entry(logits.getTeacher().getFingerprint(), record.serializedValueSize(),
@@ -62,6 +83,6 @@ public final class LogitCacheStats {
             byTeacher.computeIfAbsent(entry.teacher(), teacher -> new TeacherShare(teacher, 0, 0, 0, 0, 0));
             byTeacher.compute(entry.teacher(), (teacher, share) -> share.plus(entry.bytes(), entry.tokens(), entry.entries(), entry.entryBytes()));
         }
-        return byTeacher.values();
+        return new Snapshot(byTeacher.values(), List.copyOf(unreadable.values()));
     }
 }

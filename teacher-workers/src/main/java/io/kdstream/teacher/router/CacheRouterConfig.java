@@ -27,7 +27,8 @@ public record CacheRouterConfig(Settings settings, String teacherFingerprint) {
         Map<String, Object> props = new HashMap<>(settings.clientProperties());
         props.putIfAbsent(StreamsConfig.APPLICATION_ID_CONFIG, applicationId());
         props.putIfAbsent(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.putIfAbsent(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class.getName());
+        props.putIfAbsent(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class.getName());
+        props.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class.getName());
         // Kafka Streams 4.4 reads this one under the main consumer's prefix too (see STACK.md).
         props.putIfAbsent("processing.exception.handler.global.enabled", true);
         props.putIfAbsent("main.consumer.processing.exception.handler.global.enabled", true);

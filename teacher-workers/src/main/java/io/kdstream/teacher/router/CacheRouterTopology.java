@@ -71,7 +71,11 @@ public final class CacheRouterTopology {
         }
     }
 
-    /** Forwards a prompt the teacher has neither cached nor been asked for, and remembers asking. */
+    /**
+     * Forwards a prompt the teacher has neither cached nor been asked for, and remembers asking. A prompt keyed other
+     * than by its id is refused ({@link PromptKeyException}: the processing exception handler dead-letters it); a
+     * tombstone (a prompt deleted from the compacted topic) asks nothing of the teacher.
+     */
     private static final class RequestIfNew implements Processor<String, Prompt, String, Prompt> {
         private ProcessorContext<String, Prompt> context;
         private KeyValueStore<String, String> routed;
@@ -84,7 +88,17 @@ public final class CacheRouterTopology {
 
         @Override
         public void process(Record<String, Prompt> record) {
-            if (record.key() == null || record.value() == null || routed.get(record.key()) != null) {
+            if (record.value() == null) {
+                return;
+            }
+            String id = record.value().getId();
+            if (record.key() == null) {
+                throw PromptKeyException.missing(id);
+            }
+            if (!record.key().equals(id)) {
+                throw PromptKeyException.mismatched(record.key(), id);
+            }
+            if (routed.get(record.key()) != null) {
                 return;
             }
             routed.put(record.key(), REQUESTED);

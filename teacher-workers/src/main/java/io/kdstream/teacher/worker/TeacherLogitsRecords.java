@@ -23,7 +23,8 @@ final class TeacherLogitsRecords {
     private TeacherLogitsRecords() {
     }
 
-    static List<TeacherLogits> build(Prompt prompt, TokenizedExample example, TopKLogits topK, TeacherIdentity teacher,
+    /** {@code valueKind} says what {@code topK}'s values are; log-probabilities carry no log-sum-exp. */
+    static List<TeacherLogits> build(Prompt prompt, TokenizedExample example, TopKLogits topK, ValueKind valueKind, TeacherIdentity teacher,
                                      String tokenizerFingerprint, int vocabularySize, long computeMillis, String device,
                                      SequenceChunker chunker) {
         TeacherLogits.Builder header = TeacherLogits.newBuilder()
@@ -33,7 +34,7 @@ final class TeacherLogitsRecords {
                 .setTeacher(teacher)
                 .setTokenizerFingerprint(tokenizerFingerprint)
                 .setK(topK.k())
-                .setValueKind(ValueKind.RAW_LOGITS)
+                .setValueKind(valueKind)
                 .setTemperature(1.0f)
                 // chunks of this computation are combined with each other only, never with an earlier one's
                 .setComputationId(ThreadLocalRandom.current().nextLong())
@@ -41,6 +42,7 @@ final class TeacherLogitsRecords {
                 .setDevice(device)
                 .setCreatedAt(Instant.now());
         return chunker.split(header, example.tokens(), example.lossMask(),
-                new TopKSequence(topK.k(), vocabularySize, topK.ids(), topK.values(), topK.logSumExp()));
+                new TopKSequence(topK.k(), vocabularySize, topK.ids(), topK.values(),
+                        valueKind == ValueKind.RAW_LOGITS ? topK.logSumExp() : null));
     }
 }

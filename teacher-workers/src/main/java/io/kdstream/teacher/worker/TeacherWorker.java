@@ -4,7 +4,6 @@ import io.kdstream.model.tokenizer.TokenizedExample;
 import io.kdstream.model.tokenizer.Tokenizer;
 import io.kdstream.model.tokenizer.Tokenizers;
 import io.kdstream.model.topk.TopKLogits;
-import io.kdstream.model.transformer.Devices;
 import io.kdstream.platform.config.ConfigException;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.kafka.TopicAdmin;
@@ -21,7 +20,10 @@ import io.kdstream.schemas.logits.chunks.SequenceChunker;
 import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import io.kdstream.teacher.TeacherWorkerConfig;
-import io.kdstream.teacher.model.TeacherModel;
+import io.kdstream.teacher.backend.TeacherBackend;
+import io.kdstream.teacher.backend.TeacherBackends;
+import io.kdstream.teacher.backend.TeacherRejectedException;
+import io.kdstream.teacher.backend.TeacherUnavailableException;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -49,6 +51,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -61,32 +64,48 @@ import java.util.concurrent.atomic.AtomicLong;
  * same {@code transactional.id} and static group membership) aborts on start and takes its partitions over at
  * once; a rebalance mid-batch fails the commit and the new owner of the
  * partitions redoes the batch. {@code read_committed} readers never see a record twice or miss one.
+ *
+ * <p>The teacher is a {@link TeacherBackend}: a model in this JVM or a model server. A server that cannot be reached
+ * pauses the worker: the batch's transaction is aborted, its partitions are paused but kept (the worker goes on
+ * polling, so it stays in its group), and it resumes when the server answers again; nothing is dead-lettered for it.
  */
 public final class TeacherWorker extends LoopService {
 
     private static final Logger log = LoggerFactory.getLogger(TeacherWorker.class);
+    private static final Duration MAX_AVAILABILITY_WAIT = Duration.ofSeconds(30);
     public static final String SERVICE = "kdstream-teacher-worker";
 
     private final TeacherWorkerConfig config;
     private final String instanceId;
     private final Tokenizer tokenizer;
     private final AtomicLong published = new AtomicLong();
+    private final TeacherBackends.Opener opener;
     private TopicCatalogue catalogue;
-    private TeacherModel teacher;
+    private TeacherBackend teacher;
     private KafkaConsumer<byte[], byte[]> consumer;
     private KafkaProducer<byte[], byte[]> producer;
     private WorkerMetrics metrics;
     /** A short sequence any working teacher scores: asked when a request fails alone, to tell input from device. */
     private int[] probe;
+    /** While the teacher is unreachable: when to ask it again (System.nanoTime), and the wait after that. */
+    private volatile boolean paused;
+    private long nextAvailabilityCheck;
+    private Duration availabilityWait;
 
     /**
      * @param instanceId this worker's stable name in the group: a replacement with the same name fences the
      *                   worker it replaces and aborts its unfinished transaction at once
      */
     public TeacherWorker(TeacherWorkerConfig config, String instanceId) {
+        this(config, instanceId, TeacherBackends::open);
+    }
+
+    /** A worker whose teacher {@code opener} opens (tests give it a teacher that fails on purpose). */
+    public TeacherWorker(TeacherWorkerConfig config, String instanceId, TeacherBackends.Opener opener) {
         super(SERVICE + "-" + instanceId);
         this.config = config;
         this.instanceId = instanceId;
+        this.opener = opener;
         this.tokenizer = Tokenizers.load(config.tokenizer());
     }
 
@@ -95,14 +114,20 @@ public final class TeacherWorker extends LoopService {
         Map<String, Object> client = config.settings().clientProperties();
         TopicAdmin.ensureTopics(client, List.of(TopicCatalogue.TEACHER_REQUESTS, TopicCatalogue.TEACHER_LOGITS, TopicCatalogue.DEAD_LETTER));
         catalogue = new TopicCatalogue(client);
-        teacher = TeacherModel.load(config.checkpoint(), config.modelId(), config.revision(), tokenizer, Devices.parse(config.device()));
+        teacher = opener.open(config, tokenizer);
         if (config.topK() < 1 || config.topK() > teacher.vocabularySize()) {
             // refused here, before any request is read, rather than by the first forward pass inside a transaction
             throw new ConfigException("setting 'kdstream.teacher.topk' is " + config.topK() + "; it must be between 1 and"
                     + " the teacher's vocabulary of " + teacher.vocabularySize());
         }
         int[] probeTokens = tokenizer.encodeExample("What is 1+1?", "2 #### 2").tokens();
-        probe = Arrays.copyOf(probeTokens, Math.min(probeTokens.length, teacher.contextLength())); // any teacher fits it
+        probe = Arrays.copyOf(probeTokens, Math.min(probeTokens.length, teacher.contextLength().orElse(probeTokens.length))); // any teacher fits it
+        try {
+            teacher.topK(List.of(probe), config.topK()); // a server's limit on K (vLLM's --max-logprobs) refuses it here, not per record
+        } catch (TeacherRejectedException refused) {
+            throw new ConfigException("setting 'kdstream.teacher.topk' is " + config.topK() + " and the teacher refuses it: "
+                    + refused.getMessage(), refused);
+        }
         log.info("{} serves teacher {} on {} (K={})", name(), teacher.identity().getFingerprint(), teacher.device(), config.topK());
         producer = transactionalProducer(client);
         producer.initTransactions();
@@ -112,7 +137,7 @@ public final class TeacherWorker extends LoopService {
         consumerProps.putIfAbsent(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId);
         consumer = polled(KafkaClients.rawConsumer(consumerProps, config.groupId(), name()));
         consumer.subscribe(List.of(catalogue.teacherRequests().name()));
-        metrics = new WorkerMetrics(Observability.registry(), instanceId, teacher.identity().getFingerprint(), consumer);
+        metrics = new WorkerMetrics(Observability.registry(), instanceId, teacher.identity().getFingerprint(), consumer, this::paused);
     }
 
     private KafkaProducer<byte[], byte[]> transactionalProducer(Map<String, Object> client) {
@@ -130,9 +155,17 @@ public final class TeacherWorker extends LoopService {
     protected boolean runOnce() throws Exception {
         ConsumerRecords<byte[], byte[]> records;
         try {
+            if (paused) {
+                consumer.pause(consumer.assignment()); // also partitions the group assigned while paused
+            }
             records = consumer.poll(Duration.ofMillis(500));
         } catch (WakeupException closing) {
             return false;
+        }
+        if (paused) {
+            rewind(records); // from partitions assigned within that poll: read again once the teacher answers
+            checkTeacher();
+            return true;
         }
         if (records.isEmpty()) {
             return true;
@@ -152,6 +185,13 @@ public final class TeacherWorker extends LoopService {
             log.warn("{}: transaction aborted, the batch will be redone: {}", name(), e.toString());
             producer.abortTransaction();
             rewind(records);
+        } catch (TeacherUnavailableException e) {
+            log.warn("{}: pausing, the batch will be redone when the teacher answers again: {}", name(), e.getMessage());
+            producer.abortTransaction();
+            rewind(records);
+            paused = true;
+            availabilityWait = Duration.ofSeconds(1);
+            nextAvailabilityCheck = System.nanoTime() + availabilityWait.toNanos();
         } catch (RuntimeException stop) {
             // the worker stops: abort now, so read_committed readers are not held until the transaction times out
             try {
@@ -201,9 +241,10 @@ public final class TeacherWorker extends LoopService {
                 throw new IllegalArgumentException("prompt " + prompt.getId() + " has no response to score");
             }
             TokenizedExample example = tokenizer.encodeExample(prompt.getPrompt(), prompt.getResponse());
-            if (example.tokens().length > teacher.contextLength()) {
+            OptionalInt context = teacher.contextLength(); // a served teacher's server checks it and says so
+            if (context.isPresent() && example.tokens().length > context.getAsInt()) {
                 throw new IllegalArgumentException("prompt " + prompt.getId() + " is " + example.tokens().length
-                        + " tokens, longer than the teacher's context of " + teacher.contextLength());
+                        + " tokens, longer than the teacher's context of " + context.getAsInt());
             }
             return new Pending(record, prompt, example);
         } catch (RuntimeException e) {
@@ -232,7 +273,9 @@ public final class TeacherWorker extends LoopService {
         long started = System.nanoTime();
         List<TopKLogits> topK;
         try {
-            topK = forward(batch);
+            topK = teacher.topK(batch.stream().map(p -> p.example.tokens()).toList(), config.topK());
+        } catch (TeacherUnavailableException e) {
+            throw e; // the server, not this batch: the worker pauses
         } catch (RuntimeException e) {
             if (batch.size() > 1) {
                 log.warn("{}: the teacher failed on a batch of {} sequences ({}); scoring them one at a time", name(), batch.size(), e.toString());
@@ -262,7 +305,7 @@ public final class TeacherWorker extends LoopService {
             Pending pending = batch.get(i);
             List<TeacherLogits> records;
             try {
-                records = TeacherLogitsRecords.build(pending.prompt, pending.example, topK.get(i), teacher.identity(),
+                records = TeacherLogitsRecords.build(pending.prompt, pending.example, topK.get(i), teacher.valueKind(), teacher.identity(),
                         tokenizer.fingerprint(), teacher.vocabularySize(), millis / batch.size(), teacher.device(), chunker);
             } catch (RuntimeException unencodable) { // e.g. a NaN logit: this sequence's problem, not the batch's
                 deadLetter(pending.request, unencodable);
@@ -277,30 +320,36 @@ public final class TeacherWorker extends LoopService {
         return sent;
     }
 
-    private List<TopKLogits> forward(List<Pending> batch) {
-        for (Pending pending : batch) {
-            if (config.failForwardPrompts().contains(pending.prompt.getId())) {
-                throw new IllegalStateException("fault injection: the forward pass fails on prompt " + pending.prompt.getId());
-            }
-        }
-        return topK(batch.stream().map(p -> p.example.tokens()).toList());
-    }
-
-    /** Null when the teacher scores the {@link #probe} sequence; otherwise its error. */
+    /** Null when the teacher scores the {@link #probe} sequence; otherwise its error. An unreachable teacher pauses. */
     private RuntimeException probeFailure() {
         try {
-            topK(List.of(probe));
+            teacher.topK(List.of(probe), config.topK());
             return null;
+        } catch (TeacherUnavailableException e) {
+            throw e;
         } catch (RuntimeException e) {
             return e;
         }
     }
 
-    private List<TopKLogits> topK(List<int[]> sequences) {
-        if (config.failEveryForward()) {
-            throw new IllegalStateException("fault injection: every forward pass fails");
+    /** While paused: asks the teacher, less often the longer it stays away, and resumes the partitions when it answers. */
+    private void checkTeacher() {
+        if (System.nanoTime() < nextAvailabilityCheck) {
+            return;
         }
-        return teacher.topK(sequences, config.topK());
+        if (teacher.available()) {
+            log.info("{}: the teacher answers again; resuming", name());
+            consumer.resume(consumer.paused());
+            paused = false;
+            return;
+        }
+        availabilityWait = availabilityWait.multipliedBy(2).compareTo(MAX_AVAILABILITY_WAIT) > 0 ? MAX_AVAILABILITY_WAIT : availabilityWait.multipliedBy(2);
+        nextAvailabilityCheck = System.nanoTime() + availabilityWait.toNanos();
+    }
+
+    /** True while the teacher cannot be reached and the worker's partitions are paused. */
+    public boolean paused() {
+        return paused;
     }
 
     private void pauseBeforeCommitIfAsked() throws InterruptedException {

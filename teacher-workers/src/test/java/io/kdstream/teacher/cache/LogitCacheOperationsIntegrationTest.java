@@ -1,6 +1,7 @@
 package io.kdstream.teacher.cache;
 
 import io.kdstream.platform.config.Settings;
+import io.kdstream.platform.embedded.EmbeddedKafkaBroker;
 import io.kdstream.platform.embedded.EmbeddedPlatform;
 import io.kdstream.platform.kafka.TopicAdmin;
 import io.kdstream.platform.testing.EmbeddedPlatformExtension;
@@ -15,10 +16,13 @@ import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -74,8 +78,40 @@ class LogitCacheOperationsIntegrationTest {
         assertThat(LogitCachePruner.prune(client, "cache-ops-old", Duration.ofSeconds(30))).as("pruning again finds nothing live").isZero();
     }
 
+    @Test
+    void shouldCountAndNameTheRecordsItCannotReadAndSumTheRest(EmbeddedPlatform platform) throws Exception {
+        // a broker of its own: other tests of this JVM read the shared logit topic with the Avro deserializer
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+            Map<String, Object> client = Settings.of(Map.of("bootstrap.servers", broker.bootstrapServers(),
+                    "schema.registry.url", platform.schemaRegistryUrl())).clientProperties();
+            TopicAdmin.ensureTopics(client, List.of(TopicCatalogue.TEACHER_LOGITS));
+            TopicCatalogue catalogue = new TopicCatalogue(client);
+            try (KafkaProducer<String, TeacherLogits> producer = KafkaClients.producer(client, catalogue.teacherLogits(), "cache-stats-test")) {
+                for (String prompt : List.of("a", "b", "c")) {
+                    producer.send(new ProducerRecord<>(TopicCatalogue.TEACHER_LOGITS.name(), TopicCatalogue.teacherLogitsKey("t", prompt), logits("t", prompt))).get();
+                }
+            }
+            // a value that is no logit record (a magic byte of 'h', from a producer without the Avro serializer) under a
+            // key of its own, and another that replaces a good record
+            try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(client, new StringSerializer(), new ByteArraySerializer())) {
+                raw.send(new ProducerRecord<>(TopicCatalogue.TEACHER_LOGITS.name(), TopicCatalogue.teacherLogitsKey("t", "bad"),
+                        "hello".getBytes(StandardCharsets.UTF_8))).get();
+                raw.send(new ProducerRecord<>(TopicCatalogue.TEACHER_LOGITS.name(), TopicCatalogue.teacherLogitsKey("t", "c"), new byte[] {0, 0, 0})).get();
+            }
+
+            LogitCacheStats.Snapshot snapshot = LogitCacheStats.read(client, catalogue, Duration.ofSeconds(30));
+
+            assertThat(snapshot.unreadable()).extracting(LogitCacheStats.UnreadableRecord::key)
+                    .containsExactly(TopicCatalogue.teacherLogitsKey("t", "bad"), TopicCatalogue.teacherLogitsKey("t", "c"));
+            assertThat(snapshot.unreadable().get(0).reason()).contains("magic byte is 104");
+            assertThat(snapshot.unreadable().get(0).offset()).isNotNegative();
+            // c's latest record is the bad one, as compaction will keep it
+            assertThat(snapshot.shares()).singleElement().satisfies(share -> assertThat(share.records()).isEqualTo(2));
+        }
+    }
+
     private static Map<String, LogitCacheStats.TeacherShare> byTeacher(EmbeddedPlatform platform, TopicCatalogue catalogue) {
-        return LogitCacheStats.read(Map.of("bootstrap.servers", platform.bootstrapServers()), catalogue, Duration.ofSeconds(30)).stream()
+        return LogitCacheStats.read(Map.of("bootstrap.servers", platform.bootstrapServers()), catalogue, Duration.ofSeconds(30)).shares().stream()
                 .collect(java.util.stream.Collectors.toMap(LogitCacheStats.TeacherShare::teacher, share -> share));
     }
 }

@@ -9,6 +9,7 @@ import io.kdstream.schemas.avro.Split;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -40,6 +42,7 @@ class CacheRouterTopologyTest {
     private TestInputTopic<String, byte[]> logits;
     private TestInputTopic<byte[], byte[]> rawPrompts;
     private TestOutputTopic<String, Prompt> requests;
+    private TestOutputTopic<byte[], DeadLetter> deadLetters;
     private TopicCatalogue catalogue;
 
     @BeforeEach
@@ -58,6 +61,7 @@ class CacheRouterTopologyTest {
         rawPrompts = driver.createInputTopic(TopicCatalogue.PROMPTS.name(), new ByteArraySerializer(), new ByteArraySerializer());
         logits = driver.createInputTopic(TopicCatalogue.TEACHER_LOGITS.name(), new StringSerializer(), new ByteArraySerializer());
         requests = driver.createOutputTopic(TopicCatalogue.TEACHER_REQUESTS.name(), new StringDeserializer(), catalogue.teacherRequests().valueSerde().deserializer());
+        deadLetters = driver.createOutputTopic(TopicCatalogue.DEAD_LETTER.name(), new ByteArrayDeserializer(), catalogue.deadLetter().valueSerde().deserializer());
     }
 
     @AfterEach
@@ -125,8 +129,48 @@ class CacheRouterTopologyTest {
     }
 
     @Test
+    void shouldDeadLetterAPromptWithoutAKey() {
+        prompts.pipeInput(null, prompt("p1"));
+        prompts.pipeInput("p2", prompt("p2"));
+
+        assertThat(requests.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("p2");
+        DeadLetter letter = deadLetters.readValue();
+        assertThat(letter.getSourceTopic()).isEqualTo(TopicCatalogue.PROMPTS.name());
+        assertThat(letter.getErrorMessage()).contains("prompt p1 has no key");
+        assertThat(letter.getKey()).isNull();
+        assertThat(catalogue.prompts().valueSerde().deserializer().deserialize(TopicCatalogue.PROMPTS.name(), bytes(letter.getValue())).getId())
+                .isEqualTo("p1");
+        assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldDeadLetterAPromptWhoseKeyIsNotItsId() {
+        // what Confluent's AvroProducer sends as the key: the id as an Avro string in the wire format (magic byte 0,
+        // schema id 7, length 4 as a zig-zag varint, "p1")
+        byte[] framedKey = {0, 0, 0, 0, 7, 4, 'p', '1'};
+        rawPrompts.pipeInput(framedKey, catalogue.prompts().valueSerde().serializer().serialize(TopicCatalogue.PROMPTS.name(), prompt("p1")));
+        prompts.pipeInput("p3", prompt("p4"));
+        prompts.pipeInput("p1", prompt("p1"));
+
+        assertThat(requests.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("p1");
+        List<DeadLetter> letters = deadLetters.readValuesToList();
+        assertThat(letters).extracting(DeadLetter::getErrorMessage).satisfiesExactly(
+                message -> assertThat(message).contains("prompt p1 came under key \"\\u0000\\u0000\\u0000\\u0000\\u0007\\u0004p1\"")
+                        .contains("not its id"),
+                message -> assertThat(message).contains("prompt p4 came under key \"p3\""));
+        assertThat(bytes(letters.get(0).getKey())).isEqualTo(framedKey);
+        assertThat(letters.get(0).getErrorType()).isEqualTo(PromptKeyException.class.getName());
+    }
+
+    private static byte[] bytes(java.nio.ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.duplicate().get(bytes);
+        return bytes;
+    }
+
+    @Test
     void shouldTurnAnUndecodableRecordIntoADeadLetterForStreamsToWrite(EmbeddedPlatform platform) {
-        DeadLetterDeserializationHandler handler = new DeadLetterDeserializationHandler();
+        DeadLetterExceptionHandler handler = new DeadLetterExceptionHandler();
         handler.configure(Map.of("schema.registry.url", platform.schemaRegistryUrl(), "application.id", "kdstream-router-test"));
         ConsumerRecord<byte[], byte[]> bad = new ConsumerRecord<>(TopicCatalogue.PROMPTS.name(), 2, 41L, "bad".getBytes(), "{not avro}".getBytes());
 

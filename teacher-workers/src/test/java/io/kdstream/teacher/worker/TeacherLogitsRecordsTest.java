@@ -6,6 +6,7 @@ import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.avro.Split;
 import io.kdstream.schemas.avro.TeacherIdentity;
 import io.kdstream.schemas.avro.TeacherLogits;
+import io.kdstream.schemas.avro.ValueKind;
 import io.kdstream.schemas.logits.SequenceLogits;
 import io.kdstream.schemas.logits.TopKEncoding;
 import io.kdstream.schemas.logits.chunks.ChunkAssembler;
@@ -42,7 +43,7 @@ class TeacherLogitsRecordsTest {
         Prompt prompt = Prompt.newBuilder().setId("p1").setDataset("math").setSplit(Split.TRAIN).setPrompt("q").setResponse("a")
                 .setSource("test").setCreatedAt(Instant.EPOCH).build();
         TokenizedExample example = new TokenizedExample(new int[POSITIONS + 1], new float[POSITIONS]);
-        return TeacherLogitsRecords.build(prompt, example, descendingTopK(), new TeacherIdentity("m", "1", "f"), "tok", VOCABULARY, 12, "cpu()",
+        return TeacherLogitsRecords.build(prompt, example, descendingTopK(), ValueKind.RAW_LOGITS, new TeacherIdentity("m", "1", "f"), "tok", VOCABULARY, 12, "cpu()",
                 new SequenceChunker(encoding, maxRecordBytes));
     }
 

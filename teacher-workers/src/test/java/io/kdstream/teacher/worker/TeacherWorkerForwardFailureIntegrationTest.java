@@ -1,24 +1,21 @@
 package io.kdstream.teacher.worker;
 
+import io.kdstream.model.tokenizer.CharTokenizer;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.embedded.EmbeddedPlatform;
-import io.kdstream.platform.kafka.TopicAdmin;
 import io.kdstream.platform.kafka.TopicSnapshot;
 import io.kdstream.platform.testing.EmbeddedPlatformExtension;
 import io.kdstream.schemas.avro.DeadLetter;
 import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.avro.TeacherLogits;
-import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import io.kdstream.teacher.TeacherWorkerConfig;
+import io.kdstream.teacher.backend.TeacherBackend;
+import io.kdstream.teacher.backend.TeacherBackends;
+import io.kdstream.teacher.testing.FailingTeacher;
+import io.kdstream.teacher.testing.RequestTopic;
 import io.kdstream.teacher.testing.TeacherFixtures;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,16 +23,16 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A forward pass that fails (here by fault injection): the batch is scored again one sequence at a time; a sequence
+ * A forward pass that fails (here a teacher that fails on purpose, {@link FailingTeacher}): the batch is scored again one sequence at a time; a sequence
  * that fails alone while the teacher still scores a probe sequence is dead-lettered and the others are published, however
  * many fail in a row; when the probe fails too (a broken device) the worker stops with its transaction aborted, so
  * nothing of that batch is lost or half-published.
@@ -46,8 +43,8 @@ class TeacherWorkerForwardFailureIntegrationTest {
 
     @Test
     void shouldDeadLetterTheSequenceThatFailsAloneAndPublishTheRest(EmbeddedPlatform platform, @TempDir Path dir) throws Exception {
-        Settings settings = settings(platform, dir, "kdstream-teacher-forward-failure", "fwd-poison", false);
-        TeacherWorker worker = startedAtEnd(settings, List.of("fwd-ok-1", "fwd-poison", "fwd-ok-2"));
+        Settings settings = settings(platform, dir, "kdstream-teacher-forward-failure");
+        TeacherWorker worker = startedAtEnd(settings, List.of("fwd-ok-1", "fwd-poison", "fwd-ok-2"), failingOn(List.of("fwd-poison")));
         TopicCatalogue catalogue = new TopicCatalogue(settings.clientProperties());
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> worker.published() >= 2);
@@ -71,8 +68,8 @@ class TeacherWorkerForwardFailureIntegrationTest {
     void shouldGoOnPastRequestsThatFailInARowWhileTheDeviceWorks(EmbeddedPlatform platform, @TempDir Path dir) throws Exception {
         // a worker that stopped here would meet the same requests after every restart: a crash loop
         List<String> failing = List.of("row-1", "row-2", "row-3", "row-4");
-        Settings settings = settings(platform, dir, "kdstream-teacher-forward-row", String.join(",", failing), false);
-        TeacherWorker worker = startedAtEnd(settings, List.of("row-1", "row-2", "row-3", "row-4", "row-ok"));
+        Settings settings = settings(platform, dir, "kdstream-teacher-forward-row");
+        TeacherWorker worker = startedAtEnd(settings, List.of("row-1", "row-2", "row-3", "row-4", "row-ok"), failingOn(failing));
         TopicCatalogue catalogue = new TopicCatalogue(settings.clientProperties());
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> worker.published() >= 1);
@@ -90,8 +87,9 @@ class TeacherWorkerForwardFailureIntegrationTest {
     @Test
     void shouldStopWithTheTransactionAbortedWhenTheDeviceFails(EmbeddedPlatform platform, @TempDir Path dir) throws Exception {
         List<String> requests = List.of("device-1", "device-2");
-        Settings settings = settings(platform, dir, "kdstream-teacher-forward-device", "", true);
-        TeacherWorker worker = startedAtEnd(settings, requests);
+        Settings settings = settings(platform, dir, "kdstream-teacher-forward-device");
+        // the first call is the worker's start-up check; the device breaks after it
+        TeacherWorker worker = startedAtEnd(settings, requests, teacher -> FailingTeacher.brokenAfter(teacher, 1));
         TopicCatalogue catalogue = new TopicCatalogue(settings.clientProperties());
         try {
             await().atMost(Duration.ofSeconds(60)).until(worker::isStopped);
@@ -110,38 +108,37 @@ class TeacherWorkerForwardFailureIntegrationTest {
         }
     }
 
-    private static Settings settings(EmbeddedPlatform platform, Path dir, String group, String failingPrompts,
-                                     boolean failEveryForward) throws Exception {
+    private static Settings settings(EmbeddedPlatform platform, Path dir, String group) throws Exception {
         return Settings.of(Map.of(
                 "bootstrap.servers", platform.bootstrapServers(),
                 "schema.registry.url", platform.schemaRegistryUrl(),
                 "kdstream.teacher.checkpoint", TeacherFixtures.untrainedTeacher(dir, 3).toString(),
                 "kdstream.teacher.topk", "4",
-                "kdstream.teacher.group.id", group,
-                "kdstream.teacher.fault.fail.forward.prompts", failingPrompts,
-                "kdstream.teacher.fault.fail.every.forward", Boolean.toString(failEveryForward)));
+                "kdstream.teacher.group.id", group));
     }
 
-    /** Points the worker's group at the request topic's current end, sends the prompts, and starts the worker. */
-    private static TeacherWorker startedAtEnd(Settings settings, List<String> promptIds) throws Exception {
+    /** Each prompt's own text, so that the teacher can fail on one prompt's tokens and not on another's. */
+    private static Prompt prompt(String id) {
+        return TeacherFixtures.prompt(id, "What is 1+2? (" + id + ")", "3 #### 3");
+    }
+
+    private static UnaryOperator<TeacherBackend> failingOn(List<String> promptIds) {
+        CharTokenizer tokenizer = new CharTokenizer();
+        Map<String, int[]> tokens = promptIds.stream().collect(Collectors.toMap(id -> id,
+                id -> tokenizer.encodeExample(prompt(id).getPrompt(), prompt(id).getResponse()).tokens()));
+        return teacher -> FailingTeacher.failingOn(teacher, tokens);
+    }
+
+    /**
+     * Points the worker's group at the request topic's current end, sends the prompts, and starts a worker whose real
+     * teacher {@code failing} wraps.
+     */
+    private static TeacherWorker startedAtEnd(Settings settings, List<String> promptIds, UnaryOperator<TeacherBackend> failing) throws Exception {
         Map<String, Object> client = settings.clientProperties();
-        TopicAdmin.ensureTopics(client, TopicCatalogue.ALL);
         TeacherWorkerConfig config = TeacherWorkerConfig.from(settings);
-        String topic = TopicCatalogue.TEACHER_REQUESTS.name();
-        try (Admin admin = Admin.create(client)) {
-            Map<TopicPartition, OffsetSpec> latest = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
-                    .collect(Collectors.toMap(info -> new TopicPartition(topic, info.partition()), info -> OffsetSpec.latest()));
-            Map<TopicPartition, OffsetAndMetadata> ends = new HashMap<>();
-            admin.listOffsets(latest).all().get().forEach((partition, info) -> ends.put(partition, new OffsetAndMetadata(info.offset())));
-            admin.alterConsumerGroupOffsets(config.groupId(), ends).all().get();
-        }
-        TopicCatalogue catalogue = new TopicCatalogue(client);
-        try (KafkaProducer<String, Prompt> prompts = KafkaClients.producer(client, catalogue.teacherRequests(), "forward-failure-test")) {
-            for (String id : promptIds) { // one partition, in order: the worker scores them in this order
-                prompts.send(new ProducerRecord<>(topic, 0, id, TeacherFixtures.prompt(id, "What is 1+2?", "3 #### 3"))).get();
-            }
-        }
-        TeacherWorker worker = new TeacherWorker(config, "forward-failure");
+        RequestTopic.startGroupAtEnd(client, config.groupId());
+        RequestTopic.send(client, promptIds.stream().map(TeacherWorkerForwardFailureIntegrationTest::prompt).toList());
+        TeacherWorker worker = new TeacherWorker(config, "forward-failure", (c, tokenizer) -> failing.apply(TeacherBackends.open(c, tokenizer)));
         worker.start();
         return worker;
     }

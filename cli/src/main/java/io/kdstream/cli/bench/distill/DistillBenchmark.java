@@ -142,7 +142,7 @@ public final class DistillBenchmark {
                 data.testMath().size() + data.testCode().size(), TopicCatalogue.PROMPTS.name()));
         double cacheSeconds = fillCache(teacher, fingerprint, data.all().size());
         LogitCacheStats.TeacherShare share = LogitCacheStats.read(settings.clientProperties(), new TopicCatalogue(settings.clientProperties()),
-                        Duration.ofMinutes(5)).stream().filter(s -> s.teacher().equals(fingerprint)).findFirst()
+                        Duration.ofMinutes(5)).shares().stream().filter(s -> s.teacher().equals(fingerprint)).findFirst()
                 .orElseThrow(() -> new IllegalStateException("the cache holds nothing of teacher " + fingerprint));
         TeacherScore teacherScore = scoreTeacher(teacher, data);
         TeacherSummary summary = new TeacherSummary(teacher, fingerprint, teacherScore.parameters(), teacherSeconds, teacherScore.math(),
