@@ -111,8 +111,7 @@ public final class TeacherServer implements Service {
         try {
             return Tokenizers.load(setting);
         } catch (RuntimeException e) { // unreadable files, a tokenizer_config.json whose special tokens it lacks
-            throw new IllegalStateException("serve-teacher cannot start: setting 'kdstream.serve.tokenizer' is '" + setting + "': "
-                    + e.getMessage(), e);
+            throw new IllegalStateException("serve-teacher cannot start: setting 'kdstream.serve.tokenizer': " + e.getMessage(), e);
         }
     }
 

@@ -113,7 +113,7 @@ class TeacherServerTokenizerIntegrationTest {
         Path missing = dir.resolve("nowhere/tokenizer.json");
         assertThatThrownBy(() -> new TeacherServer(TeacherServerConfig.from(settings(missing.toString()))).start())
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("setting 'kdstream.serve.tokenizer' is '" + missing + "'");
+                .hasMessageContaining("setting 'kdstream.serve.tokenizer': cannot load the tokenizer '" + missing + "'");
     }
 
     private static JsonNode post(String path, String body) throws Exception {
