@@ -18,7 +18,9 @@ import java.util.concurrent.Callable;
 /** {@code kdstream serve-teacher}: a teacher checkpoint behind vLLM's and SGLang's HTTP APIs. */
 @Command(name = "serve-teacher", mixinStandardHelpOptions = true,
         description = "Serve a teacher checkpoint with vLLM's /v1/completions (prompt_logprobs), SGLang's /generate, "
-                + "/tokenize and /v1/models, for workers with kdstream.teacher.backend=vllm or sglang.")
+                + "/tokenize and /v1/models, for workers with kdstream.teacher.backend=vllm or sglang. "
+                + "Its tokenizer is -D kdstream.serve.tokenizer=char (the default) or the path of the tokenizer.json "
+                + "the checkpoint was trained with; a checkpoint of another tokenizer is refused.")
 public final class ServeTeacherCommand implements Callable<Integer> {
 
     @Mixin

@@ -10,6 +10,7 @@ import io.kdstream.model.checkpoint.CheckpointFile;
 import io.kdstream.model.testing.Qwen3TokenizerFiles;
 import io.kdstream.model.tokenizer.CharTokenizer;
 import io.kdstream.model.tokenizer.HuggingFaceTokenizer;
+import io.kdstream.model.tokenizer.TokenizerMismatchException;
 import io.kdstream.model.transformer.DecoderLanguageModel;
 import io.kdstream.model.transformer.Devices;
 import io.kdstream.model.transformer.TransformerConfig;
@@ -26,13 +27,17 @@ import io.kdstream.producers.ingest.IngestSummary;
 import io.kdstream.schemas.avro.CheckpointEvent;
 import io.kdstream.schemas.avro.EvalResult;
 import io.kdstream.schemas.avro.TeacherLogits;
+import io.kdstream.schemas.avro.ValueKind;
 import io.kdstream.schemas.logits.SequenceLogits;
 import io.kdstream.schemas.logits.chunks.ChunkAssembler;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import io.kdstream.teacher.TeacherWorkerConfig;
+import io.kdstream.teacher.backend.TeacherBackends;
 import io.kdstream.teacher.model.TeacherModel;
 import io.kdstream.teacher.router.CacheRouter;
 import io.kdstream.teacher.router.CacheRouterConfig;
+import io.kdstream.teacher.serve.TeacherServer;
+import io.kdstream.teacher.serve.TeacherServerConfig;
 import io.kdstream.teacher.worker.TeacherWorker;
 import io.kdstream.trainer.TrainerConfig;
 import io.kdstream.trainer.service.TrainerService;
@@ -47,15 +52,18 @@ import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A pipeline tokenized by Qwen3's real tokenizer, on the embedded broker and registry: chat JSONL through the producer
- * (rendered with a ChatML template) to kd.prompts, the cache router, a teacher worker whose DJL teacher has Qwen3's
- * vocabulary, the trainer (a student with Qwen3's vocabulary) and its checkpoint, and the evaluator; then the
- * tokenizer fingerprints refuse the char tokenizer: in a trainer, in the student's checkpoint and in the teacher's.
+ * (rendered with a ChatML template) to kd.prompts, the cache router, a teacher worker whose teacher has Qwen3's
+ * vocabulary, the trainer (a student with Qwen3's vocabulary) and its checkpoint, and the evaluator; then the char
+ * tokenizer is refused: in a worker, in a trainer, in the student's checkpoint and in the teacher's. The worker's
+ * teacher runs in its JVM ({@code djl}) or behind {@code serve-teacher} with Qwen3's tokenizer, asked over HTTP as
+ * vLLM ({@code vllm}), where the worker's start checks that the server tokenizes as it does.
  */
 @ExtendWith(EmbeddedPlatformExtension.class)
 class Qwen3PipelineIntegrationTest {
@@ -65,8 +73,21 @@ class Qwen3PipelineIntegrationTest {
     private static final int TRAIN = 8;
     private static final int TEST = 2;
 
-    @Test
-    void shouldDistilWithQwen3sTokenizerThroughKafkaAndRefuseAnotherTokenizer(EmbeddedPlatform platform, @TempDir Path dir) throws Exception {
+    /** The {@code vllm} run's serve-teacher. */
+    private TeacherServer server;
+
+    @ParameterizedTest(name = "teacher backend {0}")
+    @ValueSource(strings = {TeacherWorkerConfig.DJL, "vllm"})
+    void shouldDistilWithQwen3sTokenizerThroughKafkaAndRefuseAnotherTokenizer(String backend, EmbeddedPlatform platform, @TempDir Path dir)
+            throws Exception {
+        try {
+            distilAndRefuseAnotherTokenizer(backend, platform, dir);
+        } finally {
+            Resources.closeAll("qwen3-pipeline", server); // after the services it served
+        }
+    }
+
+    private void distilAndRefuseAnotherTokenizer(String backend, EmbeddedPlatform platform, Path dir) throws Exception {
         Path tokenizerJson = Qwen3TokenizerFiles.tokenizerJson();
         Path template = Qwen3TokenizerFiles.chatMlTemplate(dir);
         HuggingFaceTokenizer qwen3 = HuggingFaceTokenizer.load(tokenizerJson, Optional.of(template));
@@ -75,7 +96,8 @@ class Qwen3PipelineIntegrationTest {
             CheckpointFile.write(teacherCheckpoint, teacher, qwen3.fingerprint(), Map.of());
         }
         String tokenizer = tokenizerJson.toString();
-        String runId = "qwen3-" + System.currentTimeMillis();
+        String runId = "qwen3-" + backend + "-" + System.currentTimeMillis();
+        boolean served = !backend.equals(TeacherWorkerConfig.DJL);
         Settings settings = Settings.of(Map.ofEntries(
                 Map.entry("bootstrap.servers", platform.bootstrapServers()),
                 Map.entry("schema.registry.url", platform.schemaRegistryUrl()),
@@ -83,11 +105,8 @@ class Qwen3PipelineIntegrationTest {
                 Map.entry("kdstream.producer.chat.template", template.toString()),
                 Map.entry("kdstream.producer.dataset", DATASET),
                 Map.entry("kdstream.teacher.tokenizer", tokenizer),
-                Map.entry("kdstream.teacher.checkpoint", teacherCheckpoint.toString()),
-                Map.entry("kdstream.teacher.model.id", runId + "-teacher"),
+                Map.entry("kdstream.teacher.model.id", runId + "-teacher"), // served: the model the worker asks for
                 Map.entry("kdstream.teacher.topk", "8"),
-                // other tests' prompts share the topics: small forward passes keep Qwen3's 151,669 logits a token in bounds
-                Map.entry("kdstream.teacher.batch.tokens", "256"),
                 Map.entry("state.dir", dir.resolve("streams").toString()),
                 Map.entry("kdstream.trainer.tokenizer", tokenizer),
                 Map.entry("kdstream.trainer.run.id", runId),
@@ -107,8 +126,9 @@ class Qwen3PipelineIntegrationTest {
                 Map.entry("kdstream.evaluator.max.new.tokens", "4"),
                 Map.entry("kdstream.evaluator.batch.size", "2"),
                 Map.entry("kdstream.evaluator.group.id", runId + "-evaluator")));
+        settings = settings.with(served ? servedTeacher(backend, teacherCheckpoint, tokenizer, runId + "-teacher") : inProcessTeacher(teacherCheckpoint));
         TopicAdmin.ensureTopics(settings.clientProperties(), TopicCatalogue.ALL);
-        String teacherFingerprint = TeacherModel.fingerprintOf(TeacherWorkerConfig.from(settings));
+        String teacherFingerprint = TeacherBackends.fingerprintOf(TeacherWorkerConfig.from(settings), qwen3);
         settings = settings.with(Map.of("kdstream.router.teacher.fingerprint", teacherFingerprint,
                 "kdstream.trainer.teacher.fingerprint", teacherFingerprint));
 
@@ -137,7 +157,12 @@ class Qwen3PipelineIntegrationTest {
         }
 
         // the teacher's records carry Qwen3's fingerprint and ids: the chat template's special tokens among them
-        List<SequenceLogits> ours = teacherSequences(platform, teacherFingerprint);
+        List<TeacherLogits> records = teacherRecords(platform, teacherFingerprint);
+        assertThat(records).allSatisfy(record -> assertThat(record.getValueKind()).isEqualTo(served ? ValueKind.LOG_PROBS : ValueKind.RAW_LOGITS));
+        if (served) {
+            assertThat(records).allSatisfy(record -> assertThat(record.getDevice()).isEqualTo(backend + " " + server.url()));
+        }
+        List<SequenceLogits> ours = sequences(records);
         assertThat(ours).hasSizeGreaterThanOrEqualTo(TRAIN + TEST);
         assertThat(ours).allSatisfy(sequence -> assertThat(sequence.tokenizerFingerprint()).isEqualTo(qwen3.fingerprint()));
         assertThat(ours).anySatisfy(sequence -> assertThat(sequence.tokens()).contains(151_644, 151_645)); // <|im_start|>, <|im_end|>
@@ -147,7 +172,16 @@ class Qwen3PipelineIntegrationTest {
         assertThat(CheckpointFile.readHeader(studentFile).tokenizerFingerprint()).isEqualTo(qwen3.fingerprint());
         assertThat(evaluation(platform, runId).orElseThrow().getCheckpointUri()).isEqualTo(checkpoint.getUri());
 
-        // another tokenizer is refused: a char-tokenized trainer dead-letters the Qwen3 records and trains on none
+        // another tokenizer is refused: a char-tokenized worker at start (by the served tokenizer or the teacher's checkpoint)
+        String charFingerprint = new CharTokenizer().fingerprint();
+        Throwable charWorkerRefusal = refusalOfCharWorker(settings, runId);
+        if (served) {
+            assertThat(charWorkerRefusal).isInstanceOf(TokenizerMismatchException.class)
+                    .hasMessageContaining("the teacher at " + server.url() + " does not tokenize as the configured tokenizer " + charFingerprint);
+        } else {
+            assertThat(charWorkerRefusal).isInstanceOf(CheckpointException.class).hasMessageContaining(qwen3.fingerprint());
+        }
+        // a char-tokenized trainer dead-letters the Qwen3 records and trains on none
         TrainerService charTrainer = new TrainerService(TrainerConfig.from(settings.with(Map.of(
                 "kdstream.trainer.tokenizer", "char", "kdstream.trainer.run.id", runId + "-char", "kdstream.trainer.min.examples", "1"))));
         try {
@@ -160,11 +194,39 @@ class Qwen3PipelineIntegrationTest {
             Resources.closeAll("qwen3-pipeline", charTrainer);
         }
         // ... by the student's checkpoint (as an evaluator reads it) and by the teacher's
-        String charFingerprint = new CharTokenizer().fingerprint();
         assertThatThrownBy(() -> CheckpointFile.read(studentFile, checkpoint.getSha256(), charFingerprint).close())
                 .isInstanceOf(CheckpointException.class).hasMessageContaining(qwen3.fingerprint());
         assertThatThrownBy(() -> TeacherModel.load(teacherCheckpoint, "m", "1", new CharTokenizer(), Devices.parse("cpu")).close())
                 .isInstanceOf(CheckpointException.class).hasMessageContaining(qwen3.fingerprint());
+    }
+
+    private static Map<String, String> inProcessTeacher(Path checkpoint) {
+        // other tests' prompts share the topics: small forward passes keep Qwen3's 151,669 logits a token in bounds
+        return Map.of("kdstream.teacher.checkpoint", checkpoint.toString(), "kdstream.teacher.batch.tokens", "256");
+    }
+
+    /** Starts serve-teacher with Qwen3's tokenizer on a free loopback port; the worker's settings to ask it through {@code api}. */
+    private Map<String, String> servedTeacher(String api, Path checkpoint, String tokenizer, String modelId) {
+        // the same bound on forward passes as in-process, now the server's
+        server = new TeacherServer(TeacherServerConfig.from(Settings.of(Map.of("kdstream.serve.checkpoint", checkpoint.toString(),
+                "kdstream.serve.tokenizer", tokenizer, "kdstream.serve.model.id", modelId, "kdstream.serve.port", "0",
+                "kdstream.serve.device", "cpu", "kdstream.serve.batch.tokens", "256"))));
+        server.start();
+        return Map.of("kdstream.teacher.backend", api, "kdstream.teacher.served.url", server.url());
+    }
+
+    /** What stops a worker configured with the char tokenizer, which must stop it before it reads a request. */
+    private static Throwable refusalOfCharWorker(Settings settings, String runId) throws InterruptedException {
+        TeacherWorker charWorker = new TeacherWorker(TeacherWorkerConfig.from(settings.with(Map.of("kdstream.teacher.tokenizer", "char"))),
+                runId + "-char-worker");
+        try {
+            charWorker.start();
+            await("the char worker's refusal", List.of(), charWorker::isStopped);
+            assertThat(charWorker.published()).isZero();
+            return charWorker.failure();
+        } finally {
+            Resources.closeAll("qwen3-pipeline", charWorker);
+        }
     }
 
     private static List<String> chatLines() {
@@ -192,17 +254,21 @@ class Qwen3PipelineIntegrationTest {
         }
     }
 
-    private static List<SequenceLogits> teacherSequences(EmbeddedPlatform platform, String teacherFingerprint) {
+    private static List<TeacherLogits> teacherRecords(EmbeddedPlatform platform, String teacherFingerprint) {
         TopicCatalogue catalogue = catalogue(platform);
+        return TopicSnapshot.read(platform.bootstrapServers(), TopicCatalogue.TEACHER_LOGITS.name(), new StringDeserializer(),
+                        catalogue.teacherLogits().valueSerde().deserializer(), 1, Duration.ofSeconds(30)).stream()
+                .map(ConsumerRecord::value)
+                .filter(record -> record != null && record.getTeacher().getFingerprint().equals(teacherFingerprint)).toList();
+    }
+
+    private static List<SequenceLogits> sequences(List<TeacherLogits> records) {
         ChunkAssembler assembler = new ChunkAssembler();
-        List<SequenceLogits> ours = new ArrayList<>();
-        for (ConsumerRecord<String, TeacherLogits> record : TopicSnapshot.read(platform.bootstrapServers(), TopicCatalogue.TEACHER_LOGITS.name(),
-                new StringDeserializer(), catalogue.teacherLogits().valueSerde().deserializer(), 1, Duration.ofSeconds(30))) {
-            if (record.value() != null && record.value().getTeacher().getFingerprint().equals(teacherFingerprint)) {
-                assembler.accept(record.value()).ifPresent(ours::add);
-            }
+        List<SequenceLogits> sequences = new ArrayList<>();
+        for (TeacherLogits record : records) {
+            assembler.accept(record).ifPresent(sequences::add);
         }
-        return ours;
+        return sequences;
     }
 
     private static CheckpointEvent checkpointOf(EmbeddedPlatform platform, String runId) {

@@ -3,7 +3,7 @@ package io.kdstream.teacher.serve;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kdstream.model.tokenizer.CharTokenizer;
+import io.kdstream.model.tokenizer.Tokenizer;
 import io.kdstream.model.topk.TopKLogits;
 import io.kdstream.teacher.model.TeacherModel;
 
@@ -26,7 +26,7 @@ final class ServedReplies {
      * {@code choices[0].prompt_logprobs}, {@code null} for the first token, then a map from token id to
      * {@code {logprob, rank, decoded_token}} holding the top K and the actual token.
      */
-    static ObjectNode completion(String model, int[] tokens, int k, TeacherModel.Scored scored, CharTokenizer tokenizer) {
+    static ObjectNode completion(String model, int[] tokens, int k, TeacherModel.Scored scored, Tokenizer tokenizer) {
         ObjectNode reply = JSON.objectNode();
         reply.put("id", "cmpl-" + UUID.randomUUID().toString().replace("-", ""));
         reply.put("object", "text_completion");
@@ -59,7 +59,7 @@ final class ServedReplies {
         return reply;
     }
 
-    private static void logprob(ObjectNode entries, int id, float logprob, int rank, CharTokenizer tokenizer) {
+    private static void logprob(ObjectNode entries, int id, float logprob, int rank, Tokenizer tokenizer) {
         ObjectNode entry = entries.putObject(Integer.toString(id));
         entry.put("logprob", logprob);
         entry.put("rank", rank);
@@ -71,7 +71,7 @@ final class ServedReplies {
      * {@code input_token_logprobs} ({@code [logprob, token_id, text]}, the first logprob null) and
      * {@code input_top_logprobs} (null for the first token, then the top K as {@code [logprob, token_id, text]}).
      */
-    static ObjectNode generate(int[] tokens, int k, TeacherModel.Scored scored, boolean withText, CharTokenizer tokenizer, double seconds) {
+    static ObjectNode generate(int[] tokens, int k, TeacherModel.Scored scored, boolean withText, Tokenizer tokenizer, double seconds) {
         ObjectNode reply = JSON.objectNode();
         reply.put("text", "");
         reply.putArray("output_ids");
@@ -102,7 +102,7 @@ final class ServedReplies {
         return reply;
     }
 
-    private static void entry(ArrayNode entry, Float logprob, int id, boolean withText, CharTokenizer tokenizer) {
+    private static void entry(ArrayNode entry, Float logprob, int id, boolean withText, Tokenizer tokenizer) {
         if (logprob == null) {
             entry.addNull();
         } else {

@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import io.kdstream.model.checkpoint.CheckpointException;
 import io.kdstream.model.checkpoint.CheckpointFile;
-import io.kdstream.model.tokenizer.CharTokenizer;
+import io.kdstream.model.tokenizer.Tokenizer;
+import io.kdstream.model.tokenizer.Tokenizers;
 import io.kdstream.model.transformer.Devices;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.service.Service;
@@ -36,7 +38,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * log-probabilities), {@code GET /v1/models} and {@code POST /tokenize}; SGLang's {@code POST /generate} and
  * {@code GET /get_model_info}; {@code GET /health}. Requests that wait together share one forward pass
  * ({@link ForwardBatcher}); a K above {@code max.logprobs} and a prompt longer than the model's context are refused
- * with vLLM's messages.
+ * with vLLM's messages. Text is tokenized and tokens decoded with {@code kdstream.serve.tokenizer}, which must be the
+ * tokenizer the checkpoint was trained with: a checkpoint of another tokenizer is refused at start.
  */
 public final class TeacherServer implements Service {
 
@@ -52,9 +55,9 @@ public final class TeacherServer implements Service {
     }
 
     private final TeacherServerConfig config;
-    private final CharTokenizer tokenizer = new CharTokenizer();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private TeacherModel model;
+    private Tokenizer tokenizer;
     private ForwardBatcher batcher;
     private HttpServer server;
     private ExecutorService handlers;
@@ -71,12 +74,18 @@ public final class TeacherServer implements Service {
 
     @Override
     public void start() {
+        tokenizer = tokenizer(config.tokenizer());
         try {
             revision = "sha256:" + CheckpointFile.sha256(config.checkpoint());
             model = TeacherModel.load(config.checkpoint(), config.modelId(), revision, tokenizer, Devices.parse(config.device()));
             batcher = new ForwardBatcher(model, config.batchTokens(), config.batchWait());
             server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 128);
-        } catch (IOException e) { // CheckpointException among them
+        } catch (CheckpointException e) {
+            close();
+            String hint = e.reason() == CheckpointException.Reason.TOKENIZER_MISMATCH
+                    ? "; set kdstream.serve.tokenizer to the tokenizer it was trained with" : "";
+            throw new IllegalStateException("serve-teacher cannot start: " + e.getMessage() + hint, e);
+        } catch (IOException e) {
             close();
             throw new IllegalStateException("serve-teacher cannot start: " + e.getMessage(), e);
         }
@@ -94,8 +103,16 @@ public final class TeacherServer implements Service {
         });
         server.setExecutor(handlers);
         server.start();
-        log.info("serve-teacher: {} ({}) on http://{}:{}/ (v1/completions, generate, tokenize, v1/models)", config.modelId(),
-                model.device(), config.host(), port());
+        log.info("serve-teacher: {} ({}, tokenizer {}) on http://{}:{}/ (v1/completions, generate, tokenize, v1/models)",
+                config.modelId(), model.device(), tokenizer.fingerprint(), config.host(), port());
+    }
+
+    private static Tokenizer tokenizer(String setting) {
+        try {
+            return Tokenizers.load(setting);
+        } catch (RuntimeException e) { // unreadable files, a tokenizer_config.json whose special tokens it lacks
+            throw new IllegalStateException("serve-teacher cannot start: setting 'kdstream.serve.tokenizer': " + e.getMessage(), e);
+        }
     }
 
     /** The port it listens on (the one picked when the setting was 0). */
@@ -168,7 +185,7 @@ public final class TeacherServer implements Service {
 
     private JsonNode completions(JsonNode body) throws Exception {
         requireModel(body);
-        int[] tokens = body.path("prompt").isTextual() ? tokenizer.encode(body.path("prompt").asText()) : tokens(body.path("prompt"), "prompt");
+        int[] tokens = body.path("prompt").isTextual() ? encode(body.path("prompt").asText(), false) : tokens(body.path("prompt"), "prompt");
         int k = logprobs(body.path("prompt_logprobs"), "prompt_logprobs");
         if (body.path("stream").asBoolean(false)) {
             throw new Refused("`prompt_logprobs` are not available when `stream=True`.", "prompt_logprobs");
@@ -207,13 +224,7 @@ public final class TeacherServer implements Service {
         if (!prompt.isTextual()) {
             throw new Refused("'prompt' must be a string", "prompt");
         }
-        int[] text;
-        try {
-            text = tokenizer.encode(prompt.asText());
-        } catch (IllegalArgumentException unknown) {
-            throw new Refused(unknown.getMessage(), "prompt");
-        }
-        int[] ids = body.path("add_special_tokens").asBoolean(true) ? withBos(text) : text;
+        int[] ids = encode(prompt.asText(), body.path("add_special_tokens").asBoolean(true));
         ObjectNode reply = JsonNodeFactory.instance.objectNode();
         reply.put("count", ids.length);
         reply.put("max_model_len", model.contextLength().orElseThrow());
@@ -224,11 +235,13 @@ public final class TeacherServer implements Service {
         return reply;
     }
 
-    private static int[] withBos(int[] ids) {
-        int[] out = new int[ids.length + 1];
-        out[0] = CharTokenizer.BOS;
-        System.arraycopy(ids, 0, out, 1, ids.length);
-        return out;
+    /** The prompt's ids, with the tokenizer's framing special tokens when asked (vLLM's {@code add_special_tokens}). */
+    private int[] encode(String prompt, boolean specialTokens) {
+        try {
+            return specialTokens ? tokenizer.encodePrompt(prompt) : tokenizer.encode(prompt);
+        } catch (IllegalArgumentException unknown) { // a character the char tokenizer lacks
+            throw new Refused(unknown.getMessage(), "prompt");
+        }
     }
 
     private JsonNode models() {

@@ -1,5 +1,6 @@
 package io.kdstream.teacher.testing;
 
+import io.kdstream.model.tokenizer.Tokenizers;
 import io.kdstream.teacher.serve.TeacherServer;
 import io.kdstream.teacher.serve.TeacherServerConfig;
 
@@ -18,9 +19,9 @@ public final class ServedTeachers {
     private ServedTeachers() {
     }
 
-    /** Serves the checkpoint on {@code port} (0: a free one). */
+    /** Serves the checkpoint (of the char tokenizer) on {@code port} (0: a free one). */
     public static TeacherServer start(Path checkpoint, int port) {
-        TeacherServer server = new TeacherServer(new TeacherServerConfig(checkpoint, MODEL, "127.0.0.1", port, MAX_LOGPROBS, 4096,
+        TeacherServer server = new TeacherServer(new TeacherServerConfig(checkpoint, Tokenizers.CHAR, MODEL, "127.0.0.1", port, MAX_LOGPROBS, 4096,
                 Duration.ofMillis(5), "cpu"));
         server.start();
         return server;
