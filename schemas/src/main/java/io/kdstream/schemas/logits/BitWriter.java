@@ -33,6 +33,10 @@ final class BitWriter {
     /** Golomb-Rice code of a non-negative value: {@code value >> k} zero bits, a one bit, then the low k bits. */
     void rice(int value, int k) {
         int zeros = value >>> k;
+        if (zeros + 1 + k <= Integer.SIZE) { // the usual case: one write
+            bits(1L << zeros | (value & ((1L << k) - 1)) << (zeros + 1), zeros + 1 + k);
+            return;
+        }
         for (; zeros > 31; zeros -= 31) {
             bits(0, 31);
         }

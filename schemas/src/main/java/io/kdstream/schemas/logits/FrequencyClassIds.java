@@ -38,34 +38,33 @@ public final class FrequencyClassIds {
         if (count > MAX_ENTRIES) {
             throw new IllegalArgumentException("topkIds: " + count + " entries exceed the " + MAX_ENTRIES + " one record can code");
         }
-        IdCounts counts = new IdCounts();
-        for (int i = from; i < from + count; i++) {
-            int id = ids[i];
-            if (id < 0 || id >= vocabularySize) {
-                throw new IllegalArgumentException("topkIds: token id " + id + " at entry " + i + " is outside the vocabulary of " + vocabularySize);
-            }
-            counts.add(id);
+        DistinctIds distinct = new DistinctIds(ids, from, count, vocabularySize);
+        int[] occurrences = new int[distinct.size()];
+        int[] ranks = new int[count];
+        for (int i = 0; i < count; i++) {
+            ranks[i] = distinct.rank(ids[from + i]);
+            occurrences[ranks[i]]++;
         }
-        int[] distinct = counts.ids();
         int[] sizes = new int[MAX_CLASSES];
         long[] weights = new long[MAX_CLASSES];
         int classes = 0;
-        for (int id : distinct) {
-            int occurrences = counts.get(id);
-            int c = 31 - Integer.numberOfLeadingZeros(occurrences);
+        for (int times : occurrences) {
+            int c = 31 - Integer.numberOfLeadingZeros(times);
             sizes[c]++;
-            weights[c] += occurrences;
+            weights[c] += times;
             classes = Math.max(classes, c + 1);
         }
         int[][] dictionary = new int[classes][];
         for (int c = 0; c < classes; c++) {
             dictionary[c] = new int[sizes[c]];
         }
+        // each distinct id's class and index within it, in one int (reusing its count's place)
         int[] filled = new int[classes];
-        for (int id : distinct) {
-            int c = 31 - Integer.numberOfLeadingZeros(counts.get(id));
-            dictionary[c][filled[c]] = id;
-            counts.set(id, filled[c]++ << CLASS_BITS | c);
+        int[] ascending = distinct.ascending();
+        for (int d = 0; d < ascending.length; d++) {
+            int c = 31 - Integer.numberOfLeadingZeros(occurrences[d]);
+            dictionary[c][filled[c]] = ascending[d];
+            occurrences[d] = filled[c]++ << CLASS_BITS | c;
         }
         int[] lengths = HuffmanLengths.of(weights, classes);
         int[] riceParameters = new int[classes];
@@ -95,11 +94,22 @@ public final class FrequencyClassIds {
         for (int c = 0; c < classes; c++) {
             GapCoding.writeRice(out, dictionary[c], riceParameters[c]);
         }
-        for (int i = from; i < from + count; i++) {
-            int entry = counts.get(ids[i]);
+        int[] widths = new int[classes];
+        for (int c = 0; c < classes; c++) {
+            widths[c] = indexBits(sizes[c]);
+        }
+        for (int i = 0; i < count; i++) {
+            int entry = occurrences[ranks[i]];
             int c = entry & ((1 << CLASS_BITS) - 1);
-            out.bits(codes[c], lengths[c]);
-            out.bits(entry >>> CLASS_BITS, indexBits(sizes[c]));
+            // code and index in one write when they fit 32 bits, as they do but for vast records
+            int entryBits = lengths[c] + widths[c];
+            long codeAndIndex = codes[c] | (long) (entry >>> CLASS_BITS) << lengths[c];
+            if (entryBits <= Integer.SIZE) {
+                out.bits(codeAndIndex, entryBits);
+            } else {
+                out.bits(codes[c], lengths[c]);
+                out.bits(entry >>> CLASS_BITS, widths[c]);
+            }
         }
         return ByteBuffer.wrap(out.finish());
     }
