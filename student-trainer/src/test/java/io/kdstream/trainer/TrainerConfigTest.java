@@ -78,7 +78,7 @@ class TrainerConfigTest {
     void shouldNameTheSettingThatIsWrong() {
         assertThatThrownBy(() -> training(Map.of("kdstream.trainer.loss.variant", "sampled")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("kdstream.trainer.loss.variant").hasMessageContaining("[renormalised, tail]");
+                .hasMessageContaining("kdstream.trainer.loss.variant").hasMessageContaining("[renormalised, tail, sampled]");
         assertThatThrownBy(() -> training(Map.of("kdstream.trainer.kl.direction", "sideways")))
                 .hasMessageContaining("kdstream.trainer.kl.direction");
         assertThatThrownBy(() -> training(Map.of("kdstream.trainer.loss.variant", "tail",
