@@ -1,6 +1,9 @@
 package io.kdstream.cli.bench;
 
+import io.kdstream.model.sampled.SampledTokens;
 import io.kdstream.schemas.logits.BitPackedIds;
+import io.kdstream.schemas.logits.EncodedTopK;
+import io.kdstream.schemas.logits.TopKDecoder;
 import io.kdstream.schemas.logits.TopKEncoding;
 import io.kdstream.schemas.logits.TopKSequence;
 import org.openjdk.jmh.results.RunResult;
@@ -25,13 +28,14 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
 
 /** {@code kdstream bench codec}: the top-K encodings' speed, size and accuracy, beside a memory copy of the same bytes. */
 @Command(name = "codec", mixinStandardHelpOptions = true,
         description = {"Encode and decode a sequence's top-K (K = 8, 64, 100; V = 100, 128k and 151,936, Gaussian and "
                 + "Zipf-shaped teachers) with JMH, beside a plain copy of the same encoded bytes in the same run; report "
                 + "entries/s, bytes an entry raw and on the topic (lz4, zstd) and the KL of the decoded distribution; "
-                + "write the results to BENCHMARKS.md.",
+                + "and RS-KD's sampled records beside top-K's in bytes a position; write the results to BENCHMARKS.md.",
                 "About 10 minutes; --quick: about 2 minutes, K = 64 at V = 100 and the Zipf teacher at 151,936, short iterations."})
 public final class CodecBenchCommand implements Callable<Integer> {
 
@@ -126,6 +130,46 @@ public final class CodecBenchCommand implements Callable<Integer> {
                         + "column shows.%n",
                 (BitPackedIds.bitsFor(100) + 8) / 8.0, (BitPackedIds.bitsFor(32_000) + 8) / 8.0, (BitPackedIds.bitsFor(128_000) + 8) / 8.0,
                 (BitPackedIds.bitsFor(151_936) + 8) / 8.0));
+        out.append(sampledRows());
+        return out.toString();
+    }
+
+    /** RS-KD's records beside top-K's at the same teacher, in bytes a position. */
+    private static String sampledRows() {
+        String teacher = "zipf-151936";
+        int positions = TopKCodecBenchmark.POSITIONS;
+        long seed = TopKCodecBenchmark.SEED;
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "%nRS-KD (`SAMPLED_COUNTS`) against top-K (`COMPACT`) on the same teacher (%s, one "
+                + "record of %d positions, seed %d), in bytes a position: *top-K fields* counts ids and values, *lz4* and "
+                + "*zstd* the whole record on the topic as above. RS-KD's record has as many slots a position as the most "
+                + "distinct tokens a position drew; the mean is *distinct a position*. Proposal temperature 1 stores counts only; another also stores "
+                + "a float32 log p/q a drawn token.%n%n", teacher, positions, seed));
+        out.append("| format | N or K | proposal temperature | distinct a position | top-K fields bytes/position | lz4 | zstd |\n");
+        out.append("|---|---|---|---|---|---|---|\n");
+        for (int draws : new int[]{SampledTokens.DEFAULT_DRAWS, 32, 64}) {
+            for (double temperature : new double[]{1, 2}) {
+                SyntheticTeacher.SampledRecord sampled = SyntheticTeacher.sampled(teacher, draws, temperature, positions, seed);
+                EncodedTopK encoded = sampled.encoded();
+                int slots = sampled.slots();
+                float[] values = new float[positions * slots];
+                TopKDecoder.decodeInto(TopKCodecBenchmark.record(encoded, slots, positions), new int[positions * slots], values,
+                        new float[positions], 0);
+                double distinct = IntStream.range(0, values.length).filter(i -> values[i] > Float.NEGATIVE_INFINITY).count() / (double) positions;
+                out.append(String.format(Locale.ROOT, "| RS-KD sampled | N = %d | %s | %.1f | %.1f | %.1f | %.1f |%n", draws,
+                        temperature == 1 ? "1" : "2", distinct, (double) encoded.bytes() / positions,
+                        (double) TopicCompression.compressedRecord(encoded, slots, positions, "lz4") / positions,
+                        (double) TopicCompression.compressedRecord(encoded, slots, positions, "zstd") / positions));
+            }
+        }
+        for (int k : new int[]{16, 64}) {
+            TopKSequence topK = SyntheticTeacher.named(teacher, k, positions, seed);
+            EncodedTopK encoded = TopKEncoding.COMPACT.encode(topK, 0, positions);
+            out.append(String.format(Locale.ROOT, "| top-K compact | K = %d | | %d | %.1f | %.1f | %.1f |%n", k, k,
+                    (double) encoded.bytes() / positions,
+                    (double) TopicCompression.compressedRecord(encoded, k, positions, "lz4") / positions,
+                    (double) TopicCompression.compressedRecord(encoded, k, positions, "zstd") / positions));
+        }
         return out.toString();
     }
 

@@ -1,7 +1,12 @@
 package io.kdstream.cli.bench;
 
+import io.kdstream.model.sampled.SampledTokens;
+import io.kdstream.schemas.logits.EncodedTopK;
+import io.kdstream.schemas.logits.SampledCounts;
 import io.kdstream.schemas.logits.TopKSequence;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -61,21 +66,7 @@ final class SyntheticTeacher {
         float[] logSumExp = new float[positions];
         int[] heapIds = new int[k];
         for (int p = 0; p < positions; p++) {
-            if (zipf) {
-                for (int id = 0; id < vocabularySize; id++) {
-                    logits[id] = (float) (-Math.log1p(id) + ZIPF_NOISE * random.nextGaussian());
-                }
-                for (int c = 0; c < CONTEXT_TOKENS; c++) {
-                    int lifted = random.nextInt(vocabularySize);
-                    logits[lifted] = (float) (logits[lifted] + CONTEXT_LIFT * Math.sqrt(random.nextDouble()));
-                }
-            } else {
-                for (int id = 0; id < vocabularySize; id++) {
-                    logits[id] = (float) (LOGIT_SCALE * random.nextGaussian());
-                }
-                int lifted = random.nextInt(vocabularySize);
-                logits[lifted] = (float) (logits[lifted] + MAX_LIFT * random.nextDouble());
-            }
+            nextLogits(random, logits, zipf);
             selectTop(logits, heapIds);
             for (int r = 0; r < k; r++) {
                 ids[p * k + r] = heapIds[r];
@@ -84,6 +75,65 @@ final class SyntheticTeacher {
             logSumExp[p] = (float) logSumExp(logits);
         }
         return new TopKSequence(k, vocabularySize, ids, values, logSumExp);
+    }
+
+    /**
+     * RS-KD's record of the same teacher output as {@link #named} makes for that seed: at each position
+     * {@code draws} tokens drawn from the proposal at {@code proposalTemperature} ({@link SampledTokens}), in as many
+     * slots a position as the most distinct tokens any position drew, encoded as {@code SAMPLED_COUNTS}.
+     */
+    static SampledRecord sampled(String teacher, int draws, double proposalTemperature, int positions, long seed) {
+        int vocabularySize = vocabularySize(teacher);
+        SplittableRandom random = new SplittableRandom(seed);
+        double[] logits = new double[vocabularySize];
+        float[] row = new float[vocabularySize];
+        List<SampledTokens> drawn = new ArrayList<>();
+        for (int p = 0; p < positions; p++) {
+            nextLogits(random, logits, teacher.startsWith("zipf"));
+            for (int v = 0; v < vocabularySize; v++) {
+                row[v] = (float) logits[v];
+            }
+            drawn.add(SampledTokens.draw(row, 0, vocabularySize, draws, proposalTemperature, SampledTokens.seed("bench", p)));
+        }
+        int slots = drawn.stream().mapToInt(d -> d.ids().length).max().orElse(1);
+        int[] ids = new int[positions * slots];
+        int[] counts = new int[positions * slots];
+        float[] logRatios = proposalTemperature == 1 ? null : new float[positions * slots];
+        for (int p = 0; p < positions; p++) {
+            SampledTokens position = drawn.get(p);
+            for (int i = 0; i < position.ids().length; i++) {
+                ids[p * slots + i] = position.ids()[i];
+                counts[p * slots + i] = position.counts()[i];
+                if (logRatios != null) {
+                    logRatios[p * slots + i] = (float) position.logRatios()[i];
+                }
+            }
+        }
+        return new SampledRecord(SampledCounts.encode(slots, vocabularySize, ids, counts, logRatios, 0, positions), slots);
+    }
+
+    /** An RS-KD record's top-K fields and its slots a position (its k). */
+    record SampledRecord(EncodedTopK encoded, int slots) {
+    }
+
+    /** One position's logits over the vocabulary, of either shape. */
+    private static void nextLogits(SplittableRandom random, double[] logits, boolean zipf) {
+        int vocabularySize = logits.length;
+        if (zipf) {
+            for (int id = 0; id < vocabularySize; id++) {
+                logits[id] = (float) (-Math.log1p(id) + ZIPF_NOISE * random.nextGaussian());
+            }
+            for (int c = 0; c < CONTEXT_TOKENS; c++) {
+                int lifted = random.nextInt(vocabularySize);
+                logits[lifted] = (float) (logits[lifted] + CONTEXT_LIFT * Math.sqrt(random.nextDouble()));
+            }
+        } else {
+            for (int id = 0; id < vocabularySize; id++) {
+                logits[id] = (float) (LOGIT_SCALE * random.nextGaussian());
+            }
+            int lifted = random.nextInt(vocabularySize);
+            logits[lifted] = (float) (logits[lifted] + MAX_LIFT * random.nextDouble());
+        }
     }
 
     /** The ids of the {@code into.length} largest logits, descending, ties by ascending id. */

@@ -1,7 +1,9 @@
 package io.kdstream.cli.bench;
 
 import io.kdstream.schemas.avro.TeacherLogits;
+import io.kdstream.schemas.logits.EncodedTopK;
 import io.kdstream.schemas.logits.SequenceLogits;
+import io.kdstream.schemas.logits.TopKDecoder;
 import io.kdstream.schemas.logits.TopKEncoding;
 import io.kdstream.schemas.logits.TopKSequence;
 import org.apache.avro.io.BinaryEncoder;
@@ -37,27 +39,33 @@ final class TopicCompression {
         long bytes = 0;
         long entries = 0;
         for (TopKSequence topK : sequences) {
-            ByteArrayOutputStream value = new ByteArrayOutputStream();
-            value.writeBytes(new byte[WIRE_HEADER_BYTES]);
-            value.writeBytes(avro(record(topK, encoding)));
-            bytes += compressed(value.toByteArray(), codec);
+            int positions = topK.positions();
+            bytes += compressedRecord(encoding.encode(topK, 0, positions), topK.k(), positions, codec);
             entries += topK.ids().length;
         }
         return (double) bytes / entries;
     }
 
-    /** A whole record whose tokens are the teacher's top-1 choices, as a teacher's own sampled text would be. */
-    private static TeacherLogits record(TopKSequence topK, TopKEncoding encoding) {
-        int positions = topK.positions();
-        TeacherLogits record = TopKCodecBenchmark.record(encoding.encode(topK, 0, positions), topK.k(), positions);
+    /**
+     * One record's compressed size on the topic: these top-K fields, and as tokens each position's first entry (a
+     * teacher's top-1 choice or most drawn token, as the teacher's own text would be).
+     */
+    static int compressedRecord(EncodedTopK encoded, int k, int positions, String codec) {
+        TeacherLogits topK = TopKCodecBenchmark.record(encoded, k, positions);
+        int[] firstIds = new int[positions * k];
+        TopKDecoder.decodeInto(topK, firstIds, new float[positions * k], new float[positions], 0);
         int[] tokens = new int[positions + 1];
         for (int p = 0; p < positions; p++) {
-            tokens[p + 1] = topK.ids()[p * topK.k()];
+            tokens[p + 1] = firstIds[p * k];
         }
         float[] mask = new float[positions];
         Arrays.fill(mask, 1f);
-        return TeacherLogits.newBuilder(record).setTokenIds(Arrays.stream(tokens).boxed().toList())
+        TeacherLogits record = TeacherLogits.newBuilder(topK).setTokenIds(Arrays.stream(tokens).boxed().toList())
                 .setLossMask(SequenceLogits.encodeMask(mask)).build();
+        ByteArrayOutputStream value = new ByteArrayOutputStream();
+        value.writeBytes(new byte[WIRE_HEADER_BYTES]);
+        value.writeBytes(avro(record));
+        return compressed(value.toByteArray(), codec);
     }
 
     private static byte[] avro(TeacherLogits record) {

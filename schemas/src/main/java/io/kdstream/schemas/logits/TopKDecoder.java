@@ -43,6 +43,10 @@ public final class TopKDecoder {
                 TopOffsetValues.decode(record.getTopkValues(), k, positions, values, offset);
                 Arrays.fill(logSumExp, firstPosition, firstPosition + positions, 0f);
             }
+            case SAMPLED_COUNTS -> {
+                SampledCounts.decode(record.getTopkValues(), k, positions, values, offset);
+                Arrays.fill(logSumExp, firstPosition, firstPosition + positions, 0f);
+            }
             case TOP_OFFSET_RICE -> {
                 RiceOffsetValues.decode(record.getTopkValues(), k, positions, values, offset);
                 Arrays.fill(logSumExp, firstPosition, firstPosition + positions, 0f);

@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The schema's changes are BACKWARD-compatible: records written before the packed-encoding fields (version 1), before
- * the summary's fields moved to the front (version 2) and before the compact encoding's symbols (version 3) still
+ * the summary's fields moved to the front (version 2) and before the compact and sampled encodings' symbols (version 3) still
  * decode, and the registry accepts each version.
  */
 @ExtendWith(EmbeddedPlatformExtension.class)
