@@ -1,7 +1,6 @@
 package io.kdstream.schemas.logits;
 
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 
 /**
  * The {@code FREQUENCY_CLASSES} id encoding: a record's ids coded by how often each occurs in it. A teacher's top-K
@@ -21,7 +20,6 @@ public final class FrequencyClassIds {
 
     private static final int FIELD_BITS = 5;
     private static final int MAX_CLASSES = 31;
-    private static final int MAX_CODE_LENGTH = 31;
     /** An id's index within its class and the class share one int while encoding. */
     private static final int CLASS_BITS = 5;
     private static final int MAX_ENTRIES = 1 << (Integer.SIZE - 1 - CLASS_BITS);

@@ -29,8 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The schema's changes are BACKWARD-compatible: records written before the packed-encoding fields (version 1), before
- * the summary's fields moved to the front (version 2) and before the compact and sampled encodings' symbols (version 3) still
- * decode, and the registry accepts each version.
+ * the summary's fields moved to the front (version 2) and before the compact and sampled encodings' symbols
+ * (version 3) still decode, and the registry accepts each version.
  */
 @ExtendWith(EmbeddedPlatformExtension.class)
 class TeacherLogitsEvolutionTest {
