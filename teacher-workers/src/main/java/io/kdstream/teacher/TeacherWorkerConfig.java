@@ -18,7 +18,9 @@ import java.util.stream.Collectors;
  * @param modelId        the teacher's name, part of its fingerprint
  * @param revision       the teacher's revision, part of its fingerprint
  * @param topK           entries kept a position
- * @param encoding       how top-K entries are written: {@code packed} (default, lossy within 1e-3 nats), {@code compact} (the same values entropy-coded, ids by how often they recur; for real vocabularies) or {@code float32}
+ * @param encoding       how top-K entries are written: {@code packed} (default, lossy within 1e-3 nats), {@code compact}
+ *                       (the same values entropy-coded, ids by how often they recur; for real vocabularies) or
+ *                       {@code float32}
  * @param maxRecordBytes the largest logit record to send; longer sequences are chunked. By default the smaller of the
  *                       topic's {@code max.message.bytes} and the producer's {@code max.request.size}
  * @param batchTokens    token budget of one forward pass (sequences are batched up to it)
