@@ -21,7 +21,7 @@ import java.util.function.Function;
  * The trainer's settings ({@code kdstream.trainer.*}); Kafka client properties pass through.
  *
  * <p>The loss: {@code kd.weight} and {@code sft.weight} (NeMo's independent weights), or {@code lambda} for the convex
- * form {@code lambda * KD + (1 - lambda) * CE} (not both); {@code loss.variant} ({@code renormalised} or {@code tail});
+ * form {@code lambda * KD + (1 - lambda) * CE} (not both); {@code loss.variant} ({@code renormalised}, {@code tail} or {@code sampled});
  * {@code kl.direction} ({@code forward} or {@code reverse}); {@code temperature} for teacher and student alike,
  * overridden one side at a time by {@code teacher.temperature} and {@code student.temperature}; {@code topk}.
  *

@@ -27,7 +27,9 @@ import java.util.Locale;
  * @param revision       the in-process teacher's revision, part of its fingerprint (a served teacher's is
  *                       {@code kdstream.teacher.served.revision} or the server's)
  * @param topK           entries kept a position
- * @param encoding       how top-K entries are written: {@code packed} (default, lossy within 1e-3 nats) or {@code float32}
+ * @param encoding       how top-K entries are written: {@code packed} (default, lossy within 1e-3 nats), {@code compact}
+ *                       (the same values entropy-coded, ids by how often they recur; for real vocabularies) or
+ *                       {@code float32}
  * @param maxRecordBytes the largest logit record to send; longer sequences are chunked. By default the smaller of the
  *                       topic's {@code max.message.bytes} and the producer's {@code max.request.size}
  * @param batchTokens    token budget of one forward pass (sequences are batched up to it)

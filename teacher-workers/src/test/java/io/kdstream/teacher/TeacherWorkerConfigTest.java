@@ -29,9 +29,10 @@ class TeacherWorkerConfigTest {
     }
 
     @Test
-    void shouldReadTheLosslessEncodingAndNameTheSettingOfAnUnknownOne() {
+    void shouldReadTheLosslessAndCompactEncodingsAndNameTheSettingOfAnUnknownOne() {
         assertThat(config(Map.of("kdstream.teacher.encoding", "FLOAT32")).encoding()).isEqualTo(TopKEncoding.FLOAT32);
+        assertThat(config(Map.of("kdstream.teacher.encoding", "compact")).encoding()).isEqualTo(TopKEncoding.COMPACT);
         assertThatThrownBy(() -> config(Map.of("kdstream.teacher.encoding", "bf16")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("kdstream.teacher.encoding").hasMessageContaining("packed, float32");
+                .isInstanceOf(ConfigException.class).hasMessageContaining("kdstream.teacher.encoding").hasMessageContaining("packed, compact, float32");
     }
 }

@@ -1,23 +1,64 @@
 package io.kdstream.cli.bench;
 
+import io.kdstream.model.sampled.SampledTokens;
+import io.kdstream.schemas.logits.EncodedTopK;
+import io.kdstream.schemas.logits.SampledCounts;
 import io.kdstream.schemas.logits.TopKSequence;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Teacher output for the codec benchmark, made the way a teacher makes it: a logit for every token of the vocabulary
- * (Gaussian, scale 2, with one token lifted by up to 8 nats, as a confident next token is), then the top K in
- * descending order (ties by ascending id) and the full-vocabulary log-sum-exp.
+ * Teacher output for the benchmarks, made the way a teacher makes it: a logit for every token of the vocabulary, then
+ * the top K in descending order (ties by ascending id) and the full-vocabulary log-sum-exp. Two shapes:
+ * <ul>
+ *   <li>{@link #topK}: Gaussian logits (scale 2) with one token lifted by up to 8 nats. Every id is as likely as any
+ *   other, so the ids of a record hardly repeat: the worst case for an id code that exploits repetition.</li>
+ *   <li>{@link #zipf}: as a language model's, the sum of a Zipf prior over the ids, {@code -ln(1 + id)} (token
+ *   frequency falls as a power of its rank, and byte-pair vocabularies number tokens roughly by frequency), Gaussian
+ *   noise of scale 1.5 (the context's reshuffling of it) and 8 context tokens at uniform ids lifted by
+ *   {@code 20 sqrt(U)} nats. At V = 151,936 a position's entropy is about 0.85 nats and its top probability's median
+ *   about 0.76; a 256-position record's 64-entry lists hold about 3,300 distinct ids.</li>
+ * </ul>
  */
 final class SyntheticTeacher {
 
     private static final double LOGIT_SCALE = 2;
     private static final double MAX_LIFT = 8;
+    private static final double ZIPF_NOISE = 1.5;
+    private static final int CONTEXT_TOKENS = 8;
+    private static final double CONTEXT_LIFT = 20;
 
     private SyntheticTeacher() {
     }
 
+    /** A teacher named {@code shape-V}, as the codec benchmark's parameter names it: {@code gaussian-100}, {@code zipf-151936}. */
+    static TopKSequence named(String teacher, int k, int positions, long seed) {
+        String[] parts = teacher.split("-", 2);
+        int vocabularySize = vocabularySize(teacher);
+        return switch (parts[0]) {
+            case "gaussian" -> topK(k, vocabularySize, positions, seed);
+            case "zipf" -> zipf(k, vocabularySize, positions, seed);
+            default -> throw new IllegalArgumentException("unknown synthetic teacher '" + teacher + "'; expected gaussian-V or zipf-V");
+        };
+    }
+
+    static int vocabularySize(String teacher) {
+        return Integer.parseInt(teacher.substring(teacher.indexOf('-') + 1));
+    }
+
+    /** The Gaussian shape, ids uniform. */
     static TopKSequence topK(int k, int vocabularySize, int positions, long seed) {
+        return sample(k, vocabularySize, positions, seed, false);
+    }
+
+    /** The Zipf shape of a language model's output. */
+    static TopKSequence zipf(int k, int vocabularySize, int positions, long seed) {
+        return sample(k, vocabularySize, positions, seed, true);
+    }
+
+    private static TopKSequence sample(int k, int vocabularySize, int positions, long seed, boolean zipf) {
         SplittableRandom random = new SplittableRandom(seed);
         double[] logits = new double[vocabularySize];
         int[] ids = new int[positions * k];
@@ -25,11 +66,7 @@ final class SyntheticTeacher {
         float[] logSumExp = new float[positions];
         int[] heapIds = new int[k];
         for (int p = 0; p < positions; p++) {
-            for (int id = 0; id < vocabularySize; id++) {
-                logits[id] = (float) (LOGIT_SCALE * random.nextGaussian());
-            }
-            int lifted = random.nextInt(vocabularySize);
-            logits[lifted] = (float) (logits[lifted] + MAX_LIFT * random.nextDouble());
+            nextLogits(random, logits, zipf);
             selectTop(logits, heapIds);
             for (int r = 0; r < k; r++) {
                 ids[p * k + r] = heapIds[r];
@@ -38,6 +75,65 @@ final class SyntheticTeacher {
             logSumExp[p] = (float) logSumExp(logits);
         }
         return new TopKSequence(k, vocabularySize, ids, values, logSumExp);
+    }
+
+    /**
+     * RS-KD's record of the same teacher output as {@link #named} makes for that seed: at each position
+     * {@code draws} tokens drawn from the proposal at {@code proposalTemperature} ({@link SampledTokens}), in as many
+     * slots a position as the most distinct tokens any position drew, encoded as {@code SAMPLED_COUNTS}.
+     */
+    static SampledRecord sampled(String teacher, int draws, double proposalTemperature, int positions, long seed) {
+        int vocabularySize = vocabularySize(teacher);
+        SplittableRandom random = new SplittableRandom(seed);
+        double[] logits = new double[vocabularySize];
+        float[] row = new float[vocabularySize];
+        List<SampledTokens> drawn = new ArrayList<>();
+        for (int p = 0; p < positions; p++) {
+            nextLogits(random, logits, teacher.startsWith("zipf"));
+            for (int v = 0; v < vocabularySize; v++) {
+                row[v] = (float) logits[v];
+            }
+            drawn.add(SampledTokens.draw(row, 0, vocabularySize, draws, proposalTemperature, SampledTokens.seed("bench", p)));
+        }
+        int slots = drawn.stream().mapToInt(d -> d.ids().length).max().orElse(1);
+        int[] ids = new int[positions * slots];
+        int[] counts = new int[positions * slots];
+        float[] logRatios = proposalTemperature == 1 ? null : new float[positions * slots];
+        for (int p = 0; p < positions; p++) {
+            SampledTokens position = drawn.get(p);
+            for (int i = 0; i < position.ids().length; i++) {
+                ids[p * slots + i] = position.ids()[i];
+                counts[p * slots + i] = position.counts()[i];
+                if (logRatios != null) {
+                    logRatios[p * slots + i] = (float) position.logRatios()[i];
+                }
+            }
+        }
+        return new SampledRecord(SampledCounts.encode(slots, vocabularySize, ids, counts, logRatios, 0, positions), slots);
+    }
+
+    /** An RS-KD record's top-K fields and its slots a position (its k). */
+    record SampledRecord(EncodedTopK encoded, int slots) {
+    }
+
+    /** One position's logits over the vocabulary, of either shape. */
+    private static void nextLogits(SplittableRandom random, double[] logits, boolean zipf) {
+        int vocabularySize = logits.length;
+        if (zipf) {
+            for (int id = 0; id < vocabularySize; id++) {
+                logits[id] = (float) (-Math.log1p(id) + ZIPF_NOISE * random.nextGaussian());
+            }
+            for (int c = 0; c < CONTEXT_TOKENS; c++) {
+                int lifted = random.nextInt(vocabularySize);
+                logits[lifted] = (float) (logits[lifted] + CONTEXT_LIFT * Math.sqrt(random.nextDouble()));
+            }
+        } else {
+            for (int id = 0; id < vocabularySize; id++) {
+                logits[id] = (float) (LOGIT_SCALE * random.nextGaussian());
+            }
+            int lifted = random.nextInt(vocabularySize);
+            logits[lifted] = (float) (logits[lifted] + MAX_LIFT * random.nextDouble());
+        }
     }
 
     /** The ids of the {@code into.length} largest logits, descending, ties by ascending id. */

@@ -37,10 +37,11 @@ public class TopKCodecBenchmark {
     @Param({"8", "64", "100"})
     public int k;
 
-    @Param({"100", "128000"})
-    public int vocabularySize;
+    /** Shape and vocabulary size, as {@link SyntheticTeacher#named} reads them. */
+    @Param({"gaussian-100", "gaussian-128000", "gaussian-151936", "zipf-151936"})
+    public String teacher;
 
-    @Param({"PACKED", "FLOAT32"})
+    @Param({"PACKED", "COMPACT", "FLOAT32"})
     public TopKEncoding encoding;
 
     private TopKSequence topK;
@@ -53,7 +54,7 @@ public class TopKCodecBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        topK = SyntheticTeacher.topK(k, vocabularySize, POSITIONS, SEED);
+        topK = SyntheticTeacher.named(teacher, k, POSITIONS, SEED);
         EncodedTopK encoded = encoding.encode(topK, 0, POSITIONS);
         record = record(encoded, k, POSITIONS);
         ByteBuffer all = ByteBuffer.allocate(encoded.bytes()).put(encoded.ids().duplicate()).put(encoded.values().duplicate());

@@ -18,7 +18,9 @@ import java.util.function.Function;
 
 /**
  * Scores one model on held-out prompts: greedy answers judged by {@link TaskJudge} (exact match for math, pass@1
- * for code), the reference responses' cross-entropy, and, where the teacher's logits of a prompt are cached,
+ * for code), the reference responses' cross-entropy and calibration error ({@link CalibrationError}: how far the
+ * student's confidence in its top token is from how often that token is the reference's), and, where the teacher's
+ * logits of a prompt are cached,
  * top-1 agreement and KL with the teacher ({@link TeacherComparison}) from the same forward pass.
  */
 public final class CheckpointScorer {
@@ -38,10 +40,11 @@ public final class CheckpointScorer {
     /**
      * @param exactMatch share of answer tasks solved, null when there were none
      * @param passAt1    share of code tasks solved, null when there were none
+     * @param answerCalibrationError expected calibration error of the top token at the reference responses' positions
      * @param teacherAgreement null (as is teacherKl) when no prompt had comparable teacher logits
      */
     public record Scores(int examples, Double exactMatch, Double passAt1, double answerCrossEntropy,
-                         Double teacherAgreement, Double teacherKl, int teacherExamples) {
+                         double answerCalibrationError, Double teacherAgreement, Double teacherKl, int teacherExamples) {
     }
 
     /** @param teacherLogits the teacher's cached logits of a prompt, or null */
@@ -51,8 +54,8 @@ public final class CheckpointScorer {
         }
         SolvedShare answers = new SolvedShare();
         SolvedShare programs = new SolvedShare();
-        double lossSum = 0;
-        long lossPositions = 0;
+        double[] loss = new double[2];
+        CalibrationError calibration = new CalibrationError();
         TeacherComparison teacher = new TeacherComparison();
         Generator generator = new Generator(model, tokenizer.endOfSequence(), tokenizer.padding());
         int vocabulary = model.config().vocabularySize();
@@ -73,9 +76,7 @@ public final class CheckpointScorer {
             for (int row = 0; row < batch.size(); row++) {
                 TokenizedExample example = references.get(row);
                 int offset = row * width * vocabulary;
-                double[] sumAndCount = crossEntropy(example, logits, offset, vocabulary);
-                lossSum += sumAndCount[0];
-                lossPositions += (long) sumAndCount[1];
+                responseTokens(example, logits, offset, vocabulary, loss, calibration);
                 SequenceLogits cached = teacherLogits.apply(batch.get(row));
                 if (cached != null && cached.tokenizerFingerprint().equals(tokenizer.fingerprint())
                         && Arrays.equals(cached.tokens(), example.tokens())) {
@@ -84,7 +85,7 @@ public final class CheckpointScorer {
             }
         }
         return new Scores(prompts.size(), answers.share(), programs.share(),
-                lossPositions == 0 ? Double.NaN : lossSum / lossPositions,
+                loss[1] == 0 ? Double.NaN : loss[0] / loss[1], calibration.value(),
                 teacher.agreement(), teacher.kl(), teacher.examples());
     }
 
@@ -100,27 +101,31 @@ public final class CheckpointScorer {
         }
     }
 
-    /** Sum of -log p(target) over the loss-masked positions (the response), and their count. */
-    private static double[] crossEntropy(TokenizedExample example, float[] logits, int offset, int vocabulary) {
-        double sum = 0;
-        long count = 0;
+    /**
+     * Over the loss-masked positions (the response): adds -log p(target) and the count to {@code loss} (sum, count),
+     * and each position's top probability and whether its top token is the target to {@code calibration}.
+     */
+    private static void responseTokens(TokenizedExample example, float[] logits, int offset, int vocabulary, double[] loss,
+                                       CalibrationError calibration) {
         for (int p = 0; p < example.positions(); p++) {
             if (example.lossMask()[p] == 0) {
                 continue;
             }
             int row = offset + p * vocabulary;
-            double max = Double.NEGATIVE_INFINITY;
-            for (int v = 0; v < vocabulary; v++) {
-                max = Math.max(max, logits[row + v]);
+            int top = 0;
+            for (int v = 1; v < vocabulary; v++) {
+                top = logits[row + v] > logits[row + top] ? v : top;
             }
+            double max = logits[row + top];
             double total = 0;
             for (int v = 0; v < vocabulary; v++) {
                 total += Math.exp(logits[row + v] - max);
             }
-            sum += max + Math.log(total) - logits[row + example.tokens()[p + 1]];
-            count++;
+            int target = example.tokens()[p + 1];
+            loss[0] += max + Math.log(total) - logits[row + target];
+            loss[1]++;
+            calibration.add(1 / total, top == target);
         }
-        return new double[] {sum, count};
     }
 
     /** Solved tasks of one kind out of those seen. */

@@ -132,6 +132,7 @@ public final class EvaluatorService extends LoopService {
                 result.setStatus(EvalStatus.OK).setExamples(scores.examples())
                         .setExactMatch(scores.exactMatch()).setPassAt1(scores.passAt1())
                         .setAnswerCrossEntropy(scores.answerCrossEntropy())
+                        .setAnswerCalibrationError(scores.answerCalibrationError())
                         .setTeacherAgreement(scores.teacherAgreement()).setTeacherKl(scores.teacherKl())
                         .setTeacherExamples(scores.teacherExamples());
                 log.info("{} step {}: {} on {} {} {} prompts, answer CE {}, teacher agreement {} on {}", event.getRunId(), event.getStep(),

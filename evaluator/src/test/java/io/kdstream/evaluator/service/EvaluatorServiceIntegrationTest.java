@@ -127,6 +127,7 @@ class EvaluatorServiceIntegrationTest {
         EvalResult ok = results.stream().filter(r -> r.getStep() == 1).findFirst().orElseThrow();
         assertThat(ok.getExamples()).isEqualTo(3);
         assertThat(ok.getAnswerCrossEntropy()).isPositive();
+        assertThat(ok.getAnswerCalibrationError()).isBetween(0.0, 1.0);
         assertThat(results).filteredOn(r -> r.getStep() == 2).singleElement()
                 .satisfies(r -> assertThat(r.getError()).containsIgnoringCase("sha-256"));
         assertThat(results).filteredOn(r -> r.getStep() == 3).singleElement()

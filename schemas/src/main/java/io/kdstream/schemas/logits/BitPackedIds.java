@@ -1,9 +1,6 @@
 package io.kdstream.schemas.logits;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 /**
  * Token ids at a fixed number of bits each (the {@code BITPACKED_LE} id encoding): id i occupies bits
@@ -14,9 +11,6 @@ public final class BitPackedIds {
 
     /** Ids are non-negative Java ints. */
     public static final int MAX_BITS = 31;
-
-    /** Reads 8 bytes at once so that one read covers any id (shift up to 7 plus up to 31 bits). */
-    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private BitPackedIds() {
     }
@@ -80,7 +74,8 @@ public final class BitPackedIds {
         int wholeWindows = length < Long.BYTES ? 0 : (int) Math.min(count, (((long) (length - Long.BYTES) << 3) / bits) + 1);
         for (int i = 0; i < wholeWindows; i++) {
             long bit = (long) i * bits;
-            long window = (long) LONG_LE.get(array, start + (int) (bit >>> 3));
+            // 8 bytes at once: one read covers any id (shift up to 7 plus up to 31 bits)
+            long window = (long) LittleEndian.LONG.get(array, start + (int) (bit >>> 3));
             into[offset + i] = (int) ((window >>> (bit & 7)) & mask);
         }
         for (int i = wholeWindows; i < count; i++) {

@@ -85,7 +85,7 @@ public final class TopKCodec {
         return switch (encoding) {
             case UINT16_LE -> 2;
             case UINT32_LE -> 4;
-            case BITPACKED_LE -> throw new IllegalArgumentException("BITPACKED_LE ids have no fixed width; see BitPackedIds");
+            case BITPACKED_LE, FREQUENCY_CLASSES -> throw new IllegalArgumentException(encoding + " ids have no fixed width");
         };
     }
 

@@ -9,7 +9,7 @@ import java.util.Arrays;
 /**
  * Decodes the top-K fields of a TeacherLogits record, whatever their encodings, into primitive arrays. Afterwards
  * {@code values - logSumExp} are the teacher's log-probabilities: log-probability records, and the packed encoding,
- * which keeps log-probabilities only, decode with a log-sum-exp of 0.
+ * and the compact one, which keep log-probabilities only, decode with a log-sum-exp of 0.
  */
 public final class TopKDecoder {
 
@@ -25,6 +25,7 @@ public final class TopKDecoder {
         switch (record.getIdEncoding()) {
             case UINT16_LE, UINT32_LE -> TopKCodec.decodeIds(record.getTopkIds(), record.getIdEncoding(), entries, ids, offset);
             case BITPACKED_LE -> BitPackedIds.unpack(record.getTopkIds(), record.getIdBits(), entries, ids, offset);
+            case FREQUENCY_CLASSES -> FrequencyClassIds.decode(record.getTopkIds(), record.getIdBits(), entries, ids, offset);
         }
         switch (record.getValueEncoding()) {
             case FLOAT32_LE -> {
@@ -40,6 +41,14 @@ public final class TopKDecoder {
             }
             case TOP_OFFSET_U8 -> {
                 TopOffsetValues.decode(record.getTopkValues(), k, positions, values, offset);
+                Arrays.fill(logSumExp, firstPosition, firstPosition + positions, 0f);
+            }
+            case SAMPLED_COUNTS -> {
+                SampledCounts.decode(record.getTopkValues(), k, positions, values, offset);
+                Arrays.fill(logSumExp, firstPosition, firstPosition + positions, 0f);
+            }
+            case TOP_OFFSET_RICE -> {
+                RiceOffsetValues.decode(record.getTopkValues(), k, positions, values, offset);
                 Arrays.fill(logSumExp, firstPosition, firstPosition + positions, 0f);
             }
         }

@@ -3,6 +3,7 @@ package io.kdstream.schemas.logits;
 import io.kdstream.schemas.avro.IdEncoding;
 import io.kdstream.schemas.avro.ValueEncoding;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -30,6 +31,33 @@ public enum TopKEncoding {
         }
     },
 
+    /**
+     * For real vocabularies: ids in {@code FREQUENCY_CLASSES} (or {@code BITPACKED_LE} where that is smaller, as for
+     * ids that never repeat) and {@code TOP_OFFSET_RICE} values, the values of {@code PACKED} entropy-coded, so the
+     * same KL bound. Its size depends on the teacher's output: see BENCHMARKS.md ({@code bench codec}).
+     */
+    COMPACT {
+        @Override
+        public EncodedTopK encode(TopKSequence topK, int firstPosition, int positions) {
+            int k = topK.k();
+            int bits = BitPackedIds.bitsFor(topK.vocabularySize());
+            ByteBuffer values = RiceOffsetValues.encode(k, topK.values(), topK.logSumExp(), firstPosition, positions);
+            int packedBytes = BitPackedIds.bytesFor((long) positions * k, bits);
+            ByteBuffer classed = FrequencyClassIds.encode(topK.ids(), firstPosition * k, positions * k, topK.vocabularySize(), packedBytes);
+            return classed == null
+                    ? new EncodedTopK(IdEncoding.BITPACKED_LE, bits, BitPackedIds.pack(topK.ids(), firstPosition * k, positions * k, topK.vocabularySize()),
+                    ValueEncoding.TOP_OFFSET_RICE, values, null)
+                    : new EncodedTopK(IdEncoding.FREQUENCY_CLASSES, bits, classed, ValueEncoding.TOP_OFFSET_RICE, values, null);
+        }
+
+        /** An upper bound: the ids never take more than bit-packed ones, the values at most 9 bits a difference. */
+        @Override
+        public long bytes(TopKSequence topK, int positions) {
+            long entries = (long) positions * topK.k();
+            return BitPackedIds.bytesFor(entries, BitPackedIds.bitsFor(topK.vocabularySize())) + RiceOffsetValues.maxBytes(topK.k(), positions);
+        }
+    },
+
     /** Lossless: 2- or 4-byte ids, float32 values and log-sum-exps, as every reader of the first schema understands. */
     FLOAT32 {
         @Override
@@ -53,10 +81,13 @@ public enum TopKEncoding {
     /** The top-K fields of positions {@code [firstPosition, firstPosition + positions)}. */
     public abstract EncodedTopK encode(TopKSequence topK, int firstPosition, int positions);
 
-    /** Exactly what {@link #encode} writes for that many positions: ids, values and log-sum-exps. */
+    /**
+     * What {@link #encode} writes for that many positions (ids, values and log-sum-exps): exactly for the
+     * fixed-width encodings, at most for the entropy-coded one; it grows with the positions.
+     */
     public abstract long bytes(TopKSequence topK, int positions);
 
-    /** The encoding a setting names, case-insensitively: {@code packed} or {@code float32}. */
+    /** The encoding a setting names, case-insensitively: {@code packed}, {@code compact} or {@code float32}. */
     public static TopKEncoding named(String name) {
         try {
             return valueOf(name.trim().toUpperCase(Locale.ROOT));

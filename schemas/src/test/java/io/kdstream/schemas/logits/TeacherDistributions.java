@@ -32,12 +32,17 @@ public final class TeacherDistributions {
      * otherwise raw logits with a log-sum-exp that leaves a random mass (possibly none) to the rest of the vocabulary.
      */
     public static TopKSequence random(int k, int vocabularySize, int positions, Shape shape, boolean logProbabilities, long seed) {
+        return random(k, vocabularySize, vocabularySize, positions, shape, logProbabilities, seed);
+    }
+
+    /** As above, with the ids drawn from the first {@code idsInUse} of the vocabulary only (ids that recur). */
+    public static TopKSequence random(int k, int vocabularySize, int idsInUse, int positions, Shape shape, boolean logProbabilities, long seed) {
         Random random = new Random(seed);
         int[] ids = new int[positions * k];
         float[] values = new float[positions * k];
         float[] logSumExp = new float[positions];
         for (int p = 0; p < positions; p++) {
-            System.arraycopy(distinctIds(k, vocabularySize, random), 0, ids, p * k, k);
+            System.arraycopy(distinctIds(k, idsInUse, random), 0, ids, p * k, k);
             float[] sorted = sortedValues(k, shape, random);
             double topKLogSumExp = logSumExp(sorted);
             double lowest = sorted[k - 1];

@@ -28,8 +28,9 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The schema's changes are BACKWARD-compatible: records written before the packed-encoding fields (version 1) and
- * before the summary's fields moved to the front (version 2) still decode, and the registry accepts each version.
+ * The schema's changes are BACKWARD-compatible: records written before the packed-encoding fields (version 1), before
+ * the summary's fields moved to the front (version 2) and before the compact and sampled encodings' symbols
+ * (version 3) still decode, and the registry accepts each version.
  */
 @ExtendWith(EmbeddedPlatformExtension.class)
 class TeacherLogitsEvolutionTest {
@@ -101,10 +102,14 @@ class TeacherLogitsEvolutionTest {
         SchemaRegistryClient registry = new SchemaRegistryClient(platform.schemaRegistryUrl(), 1, Duration.ofMillis(10));
         int first = registry.register("evolution.teacher-logits-value", firstSchema());
         int second = registry.register("evolution.teacher-logits-value", historySchema(2));
+        int third = registry.register("evolution.teacher-logits-value", historySchema(3));
         int current = registry.register("evolution.teacher-logits-value", TeacherLogits.getClassSchema());
-        assertThat(List.of(first, second, current)).doesNotHaveDuplicates();
-        // the current schema only moved the summary's fields to the front: records of the second read as they were
-        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(TeacherLogits.getClassSchema(), historySchema(2)).getType())
-                .isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
+        assertThat(List.of(first, second, third, current)).doesNotHaveDuplicates();
+        // the third only moved the summary's fields to the front, the current one only added encodings' symbols:
+        // records of the second and third read as they were
+        for (int version : new int[]{2, 3}) {
+            assertThat(SchemaCompatibility.checkReaderWriterCompatibility(TeacherLogits.getClassSchema(), historySchema(version)).getType())
+                    .isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
+        }
     }
 }

@@ -9,8 +9,11 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Bytes that do not match their declared encoding, and teacher output that breaks the contract, fail with the field named. */
@@ -60,6 +63,62 @@ class TopKDecodingErrorsTest {
         assertThatThrownBy(() -> SequenceLogits.decode(record)).hasMessageContaining("topkValues: the offsets of position 0 decrease at entry 2");
     }
 
+    /** A valid compact record of 40 positions whose ids recur (V = 151,936), so the ids are frequency-class coded. */
+    private static TeacherLogits.Builder compact() {
+        TopKSequence topK = TeacherDistributions.random(K, 151_936, 64, 40, TeacherDistributions.Shape.TYPICAL, false, 3);
+        EncodedTopK encoded = TopKEncoding.COMPACT.encode(topK, 0, 40);
+        assertThat(encoded.idEncoding()).isEqualTo(IdEncoding.FREQUENCY_CLASSES);
+        return encoded.applyTo(TeacherLogits.newBuilder())
+                .setPromptId("p").setTeacher(new TeacherIdentity("t", "1", "f")).setTokenizerFingerprint("tok")
+                .setTokenIds(IntStream.rangeClosed(0, 40).boxed().toList()).setLossMask(ByteBuffer.allocate(40))
+                .setK(K).setPositions(40).setValueKind(ValueKind.RAW_LOGITS).setCreatedAt(Instant.EPOCH);
+    }
+
+    private static ByteBuffer cut(ByteBuffer bytes, int length) {
+        return ByteBuffer.wrap(Arrays.copyOf(bytes.array(), length));
+    }
+
+    @Test
+    void shouldNameTheFieldWhenCompactBytesAreTruncatedOrTooLong() {
+        TeacherLogits valid = compact().build();
+        SequenceLogits.decode(valid);
+        int ids = valid.getTopkIds().remaining();
+        int values = valid.getTopkValues().remaining();
+        assertThatThrownBy(() -> SequenceLogits.decode(compact().setTopkIds(cut(valid.getTopkIds(), ids - 2)).build()))
+                .hasMessageContaining("prompt p").hasMessageContaining("topkIds is truncated");
+        assertThatThrownBy(() -> SequenceLogits.decode(compact().setTopkIds(cut(valid.getTopkIds(), ids + 1)).build()))
+                .hasMessageContaining("topkIds holds " + (ids + 1) + " bytes, more than its content");
+        assertThatThrownBy(() -> SequenceLogits.decode(compact().setTopkValues(cut(valid.getTopkValues(), values - 1)).build()))
+                .hasMessageContaining("topkValues is truncated");
+        assertThatThrownBy(() -> SequenceLogits.decode(compact().setTopkValues(cut(valid.getTopkValues(), values + 1)).build()))
+                .hasMessageContaining("topkValues holds " + (values + 1) + " bytes, more than its content");
+    }
+
+    @Test
+    void shouldNameTheFieldWhenCompactBytesAreCorrupt() {
+        TeacherLogits valid = compact().build();
+        // every single flipped bit either decodes to something else or fails naming its field; none crashes otherwise
+        for (String field : new String[]{"topkIds", "topkValues"}) {
+            ByteBuffer original = field.equals("topkIds") ? valid.getTopkIds() : valid.getTopkValues();
+            for (int bit = 0; bit < original.remaining() * 8; bit++) {
+                byte[] flipped = Arrays.copyOf(original.array(), original.remaining());
+                flipped[bit / 8] ^= (byte) (1 << (bit % 8));
+                TeacherLogits.Builder corrupt = compact();
+                TeacherLogits record = (field.equals("topkIds") ? corrupt.setTopkIds(ByteBuffer.wrap(flipped))
+                        : corrupt.setTopkValues(ByteBuffer.wrap(flipped))).build();
+                try {
+                    SequenceLogits.decode(record);
+                } catch (IllegalArgumentException e) {
+                    assertThat(e.getMessage()).contains("prompt p").contains(field);
+                }
+            }
+        }
+        assertThatThrownBy(() -> SequenceLogits.decode(compact().setIdBits(0).build())).hasMessageContaining("idBits is 0");
+        assertThatThrownBy(() -> SequenceLogits.decode(compact().setIdBits(4).build())).hasMessageContaining("topkIds");
+        assertThatThrownBy(() -> SequenceLogits.decode(compact().setTopkValues(bytes(0xff, 0, 0)).build()))
+                .hasMessageContaining("topkValues: Rice parameter 15 is above 8");
+    }
+
     @Test
     void shouldNameTopkValuesWhenFloatValuesAreNotDescending() {
         TeacherLogits record = packed().setIdEncoding(IdEncoding.UINT16_LE).setIdBits(0)
@@ -101,6 +160,6 @@ class TopKDecodingErrorsTest {
 
     @Test
     void shouldListTheEncodingsWhenASettingNamesAnUnknownOne() {
-        assertThatThrownBy(() -> TopKEncoding.named("zstd")).hasMessageContaining("unknown top-K encoding 'zstd'; expected one of [packed, float32]");
+        assertThatThrownBy(() -> TopKEncoding.named("zstd")).hasMessageContaining("unknown top-K encoding 'zstd'; expected one of [packed, compact, float32]");
     }
 }

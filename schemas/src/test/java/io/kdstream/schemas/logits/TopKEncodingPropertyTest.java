@@ -1,5 +1,6 @@
 package io.kdstream.schemas.logits;
 
+import io.kdstream.schemas.avro.IdEncoding;
 import io.kdstream.schemas.avro.TeacherIdentity;
 import io.kdstream.schemas.avro.TeacherLogits;
 import io.kdstream.schemas.avro.ValueKind;
@@ -23,10 +24,14 @@ class TopKEncodingPropertyTest {
 
     private static final double KL_BOUND = 1e-3;
 
-    /** One random teacher output: K, vocabulary, positions, shape and kind of values. */
-    record Case(int k, int vocabularySize, int positions, Shape shape, boolean logProbabilities, long seed) {
+    /** One random teacher output: K, vocabulary, positions, shape and kind of values; ids drawn from the first {@code idsInUse}. */
+    record Case(int k, int vocabularySize, int positions, Shape shape, boolean logProbabilities, long seed, int idsInUse) {
+        Case(int k, int vocabularySize, int positions, Shape shape, boolean logProbabilities, long seed) {
+            this(k, vocabularySize, positions, shape, logProbabilities, seed, vocabularySize);
+        }
+
         TopKSequence topK() {
-            return TeacherDistributions.random(k, vocabularySize, positions, shape, logProbabilities, seed);
+            return TeacherDistributions.random(k, vocabularySize, idsInUse, positions, shape, logProbabilities, seed);
         }
     }
 
@@ -89,6 +94,41 @@ class TopKEncodingPropertyTest {
             assertThat(TopKDivergence.withTail(topK.values(), exactLogSumExp[p], decoded.values(), decoded.logSumExp()[p], from, c.k()))
                     .as("KL with the tail at position %d", p).isLessThanOrEqualTo(KL_BOUND);
         }
+    }
+
+    @Property
+    void compactDecodesToPackedValuesBitForBit(@ForAll("cases") Case c) {
+        TopKSequence topK = c.topK();
+        SequenceLogits packed = roundTrip(TopKEncoding.PACKED, topK);
+        SequenceLogits compact = roundTrip(TopKEncoding.COMPACT, topK);
+        assertThat(bits(compact.values())).isEqualTo(bits(packed.values()));
+        assertThat(bits(compact.logSumExp())).isEqualTo(bits(packed.logSumExp()));
+    }
+
+    @Property
+    void compactStaysWithinItsBoundAndNeverTakesMoreIdBytesThanBitPacking(@ForAll("cases") Case c) {
+        TopKSequence topK = c.topK();
+        EncodedTopK compact = TopKEncoding.COMPACT.encode(topK, 0, topK.positions());
+        EncodedTopK packed = TopKEncoding.PACKED.encode(topK, 0, topK.positions());
+        assertThat(compact.ids().remaining()).isLessThanOrEqualTo(packed.ids().remaining());
+        assertThat((long) compact.bytes()).isLessThanOrEqualTo(TopKEncoding.COMPACT.bytes(topK, topK.positions()));
+        assertThat(compact.idBits()).isEqualTo(BitPackedIds.bitsFor(c.vocabularySize()));
+    }
+
+    @Property
+    void compactCodesRepeatedIdsInFewerBitsThanTheVocabularysWidth(@ForAll("repeating") Case c) {
+        TopKSequence topK = c.topK();
+        EncodedTopK compact = TopKEncoding.COMPACT.encode(topK, 0, topK.positions());
+        assertThat(compact.idEncoding()).isEqualTo(IdEncoding.FREQUENCY_CLASSES);
+        assertThat(compact.ids().remaining() * 8.0 / topK.ids().length).isLessThan(BitPackedIds.bitsFor(c.vocabularySize()));
+        assertThat(roundTrip(TopKEncoding.COMPACT, topK).ids()).isEqualTo(topK.ids());
+    }
+
+    /** Teacher output whose ids come from a small part of a large vocabulary, as frequent tokens do. */
+    @Provide
+    Arbitrary<Case> repeating() {
+        return Combinators.combine(Arbitraries.of(8, 64), Arbitraries.of(32_000, 151_936), Arbitraries.integers().between(64, 128),
+                Arbitraries.of(Shape.TYPICAL, Shape.TIES), Arbitraries.of(false, true), Arbitraries.longs(), Arbitraries.of(256, 1024)).as(Case::new);
     }
 
     @Property

@@ -47,8 +47,11 @@ public final class DistillationLoss {
             throw new IllegalArgumentException("temperatures must be finite and > 0, got teacher=" + teacherTemperature
                     + ", student=" + studentTemperature);
         }
-        if (variant == LossVariant.TAIL && teacherTemperature != 1) {
-            throw new IllegalArgumentException(tailTemperatureProblem(teacherTemperature));
+        if (variant != LossVariant.RENORMALISED && teacherTemperature != 1) {
+            throw new IllegalArgumentException(tailTemperatureProblem(variant, teacherTemperature));
+        }
+        if (variant == LossVariant.SAMPLED && direction != KlDirection.FORWARD) {
+            throw new IllegalArgumentException(SAMPLED_DIRECTION_PROBLEM);
         }
         if (topK < 1) {
             throw new IllegalArgumentException("topK must be >= 1, got " + topK);
@@ -62,11 +65,19 @@ public final class DistillationLoss {
         this.topK = topK;
     }
 
-    /** Why {@link LossVariant#TAIL} cannot train at {@code teacherTemperature}; shared with the config's check. */
-    public static String tailTemperatureProblem(double teacherTemperature) {
-        return "the tail loss needs the teacher temperature at 1, got " + teacherTemperature + ": its probabilities come"
-                + " from the cached log-sum-exp, which is only known at the temperature the teacher ran with (the"
-                + " cached values are already divided by it); re-run the teacher at the wanted temperature instead";
+    /** Why the sampled loss cannot train in reverse KL; shared with the config's check. */
+    public static final String SAMPLED_DIRECTION_PROBLEM = "the sampled (RS-KD) loss trains in forward KL only: its"
+            + " weights estimate the teacher's probabilities without bias, and only forward KL is linear in them";
+
+    /**
+     * Why {@link LossVariant#TAIL} or {@link LossVariant#SAMPLED} cannot train at {@code teacherTemperature}; shared
+     * with the config's check.
+     */
+    public static String tailTemperatureProblem(LossVariant variant, double teacherTemperature) {
+        return "the " + variant + " loss needs the teacher temperature at 1, got " + teacherTemperature + ": its"
+                + " probabilities come from the cached log-sum-exp (or sampled weights), which are only known at the"
+                + " temperature the teacher ran with (the cached values are already divided by it); re-run the teacher"
+                + " at the wanted temperature instead";
     }
 
     /**
@@ -117,9 +128,9 @@ public final class DistillationLoss {
         TopKLogProbs buckets = switch (variant) {
             case RENORMALISED -> TopKLogProbs.renormalised(logits.take(index), values, teacherTemperature,
                     studentTemperature);
-            case TAIL -> TopKLogProbs.tail((studentTemperature == 1 ? logProbs
+            case TAIL, SAMPLED -> TopKLogProbs.tail((studentTemperature == 1 ? logProbs
                             : logits.div(Scalars.scalarLike(logits, studentTemperature)).logSoftmax(-1)).take(index),
-                    values, teacher.logSumExp().toType(type, false), k == logitsShape.get(2));
+                    values, teacher.logSumExp().toType(type, false), variant == LossVariant.TAIL && k != logitsShape.get(2));
         };
         return buckets.weightedDivergence(direction, teacher.shares());
     }
@@ -139,9 +150,9 @@ public final class DistillationLoss {
         if (teacher.shares().each() != null) {
             requireShape("teacher shares", teacher.shares().each(), positions.add(1));
         }
-        if (variant == LossVariant.TAIL) {
+        if (variant != LossVariant.RENORMALISED) {
             if (teacher.logSumExp() == null) {
-                throw new IllegalArgumentException("the tail loss needs the teacher's log-sum-exp, and none was given"
+                throw new IllegalArgumentException("the " + variant + " loss needs the teacher's log-sum-exp, and none was given"
                         + " (records that carry log-probabilities have none; use the renormalised loss for them)");
             }
             requireShape("teacher log-sum-exp", teacher.logSumExp(), positions);

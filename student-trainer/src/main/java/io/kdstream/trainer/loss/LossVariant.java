@@ -17,7 +17,18 @@ public enum LossVariant {
      * side for the mass outside the top-K. The cached log-sum-exp is at the temperature the teacher ran with, so the
      * teacher temperature must be 1 (the cached distribution as it is).
      */
-    TAIL("tail");
+    TAIL("tail"),
+
+    /**
+     * RS-KD (Anshumann et al., "Sparse Logit Sampling", ACL 2025, arXiv:2503.16870): the teacher's entries are tokens
+     * sampled from a proposal, with {@code values - LSE_teacher = log ŵ_i}, their importance-weighted frequencies
+     * ({@code SampledTokens}), which estimate the teacher's probabilities without bias. KD is
+     * {@code sum_i ŵ_i (log ŵ_i - log q_i)} with {@code q} the student's full-vocabulary softmax at {@code tau_s} and
+     * no bucket for the rest: its gradient {@code (sum ŵ) q - ŵ} equals forward KL's over the whole vocabulary,
+     * {@code q - p}, in expectation over the draws. Forward KL only (reverse KL is not linear in the teacher's
+     * probabilities), and teacher temperature 1 (the draws are of the distribution the teacher ran with).
+     */
+    SAMPLED("sampled");
 
     private final String configName;
 

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import io.kdstream.model.djl.Scalars;
 
 /**
- * Teacher and student log-probabilities over the same buckets at M positions: the teacher's K top entries (M,K),
+ * Teacher and student log-probabilities over the same buckets at M positions: the teacher's K entries (M,K),
  * and for {@link LossVariant#TAIL} one more bucket (M,1) for the mass outside them.
  *
  * <p>Every log-probability is finite, so {@code p (log p - log q)} never meets {@code 0 * -inf}:
@@ -59,13 +59,14 @@ record TopKLogProbs(NDArray teacher, NDArray student, NDArray teacherOutside, ND
      * @param studentLogProbs the student's full-vocabulary log-probabilities of the top-K entries (M,K)
      * @param teacherValues the teacher's logits of those entries (M,K)
      * @param teacherLogSumExp the teacher's full-vocabulary log-sum-exp (M)
-     * @param wholeVocabulary whether the K entries are the whole vocabulary: then nothing lies outside them, and
-     *     there is no such bucket
+     * @param outsideBucket whether to add the bucket of the rest: not when the K entries are the whole vocabulary
+     *     (nothing lies outside them), nor for {@link LossVariant#SAMPLED} entries, whose weights estimate the
+     *     teacher's probabilities one by one
      */
     static TopKLogProbs tail(NDArray studentLogProbs, NDArray teacherValues, NDArray teacherLogSumExp,
-                             boolean wholeVocabulary) {
+                             boolean outsideBucket) {
         NDArray teacherLogP = floored(teacherValues.sub(teacherLogSumExp.expandDims(-1)));
-        if (wholeVocabulary) {
+        if (!outsideBucket) {
             return new TopKLogProbs(teacherLogP, studentLogProbs, null, null);
         }
         return new TopKLogProbs(teacherLogP, studentLogProbs, outside(teacherLogP), outside(studentLogProbs));

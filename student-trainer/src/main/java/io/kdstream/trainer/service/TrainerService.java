@@ -302,7 +302,7 @@ public final class TrainerService extends LoopService {
         String topic = catalogue.teacherLogits().name();
         try {
             SequenceLogits logits = cached.decode(logitsDeserializer, topic);
-            // passed on as it is: only the tail loss needs the log-sum-exp, and it refuses an example without one
+            // passed on as it is: only the tail and sampled losses need the log-sum-exp, and they refuse an example without one
             return Optional.of(new TrainingExample(logits.tokens(), logits.lossMask(), logits.ids(), logits.values(),
                     logits.logSumExp(), logits.k()));
         } catch (RuntimeException e) {

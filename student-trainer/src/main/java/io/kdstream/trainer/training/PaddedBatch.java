@@ -144,7 +144,7 @@ record PaddedBatch(int rows, int positions, int[] inputs, int[] targets, float[]
         }
         if (example.hasTeacher() && needsLogSumExp && example.teacherLogSumExp() == null) {
             throw new IllegalArgumentException("example " + row + " has teacher logits without the teacher's log-sum-exp,"
-                    + " which the tail loss needs (a record of log-probabilities?); use the renormalised loss for it");
+                    + " which the tail and sampled losses need (a record of log-probabilities?); use the renormalised loss for it");
         }
     }
 }

@@ -51,8 +51,11 @@ public record TrainingConfig(double kdWeight, double sftWeight, LossVariant loss
         }
         if (!(teacherTemperature > 0) || !Double.isFinite(teacherTemperature)) {
             problems.add("teacherTemperature must be > 0, got " + teacherTemperature);
-        } else if (lossVariant == LossVariant.TAIL && teacherTemperature != 1) {
-            problems.add(DistillationLoss.tailTemperatureProblem(teacherTemperature));
+        } else if (lossVariant != null && lossVariant != LossVariant.RENORMALISED && teacherTemperature != 1) {
+            problems.add(DistillationLoss.tailTemperatureProblem(lossVariant, teacherTemperature));
+        }
+        if (lossVariant == LossVariant.SAMPLED && klDirection == KlDirection.REVERSE) {
+            problems.add(DistillationLoss.SAMPLED_DIRECTION_PROBLEM);
         }
         if (!(studentTemperature > 0) || !Double.isFinite(studentTemperature)) {
             problems.add("studentTemperature must be > 0, got " + studentTemperature);

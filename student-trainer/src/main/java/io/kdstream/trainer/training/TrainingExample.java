@@ -16,7 +16,7 @@ import java.util.Arrays;
  * @param teacherIds teacher top-K token ids, {@code (n - 1) * teacherK}, or null
  * @param teacherValues teacher top-K raw logits, {@code (n - 1) * teacherK}, or null
  * @param teacherLogSumExp the teacher's full-vocabulary log-sum-exp, one a position; null when there are no teacher
- *     logits or the record carried none (log-probabilities), which only the tail loss needs
+ *     logits or the record carried none (log-probabilities), which only the tail and sampled losses need
  * @param teacherK entries per position, 0 when there are no teacher logits
  */
 public record TrainingExample(int[] tokens, float[] lossMask, int[] teacherIds, float[] teacherValues,

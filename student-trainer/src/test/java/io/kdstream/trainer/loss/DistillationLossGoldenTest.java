@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,7 +34,7 @@ class DistillationLossGoldenTest {
     void shouldMatchThePlainJavaReferenceForEveryVariantDirectionAndShape() {
         long seed = 0;
         int checked = 0;
-        for (LossVariant variant : LossVariant.values()) {
+        for (LossVariant variant : List.of(LossVariant.RENORMALISED, LossVariant.TAIL)) { // sampled: SampledDistillationLossTest
             // tail trains at the cached teacher temperature; its student temperature still varies
             double[][] temperatures = variant == LossVariant.TAIL ? new double[][] {{1, 1}, {1, 0.5}}
                     : new double[][] {{1, 1}, {2, 0.5}};

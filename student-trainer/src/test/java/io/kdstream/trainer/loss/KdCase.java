@@ -1,5 +1,6 @@
 package io.kdstream.trainer.loss;
 
+import io.kdstream.model.sampled.SampledTokens;
 import java.util.Comparator;
 import java.util.Random;
 import java.util.stream.IntStream;
@@ -29,12 +30,46 @@ record KdCase(int batch, int positions, int vocabulary, int storedK, double[] lo
         return row;
     };
 
+    /** Turns one full row of teacher logits into the {@code storedK} entries a record keeps of it. */
+    interface TeacherEntries {
+        void store(double[] full, int storedK, int row, int[] ids, float[] values, float[] logSumExp);
+    }
+
+    /** The exact top K, descending, equal values by ascending id, with the row's log-sum-exp. */
+    static final TeacherEntries TOP_K = KdCase::storeTopK;
+
+    /**
+     * RS-KD's entries ({@link SampledTokens}): {@code storedK} draws at the proposal temperature, the distinct ids with
+     * values {@code log ŵ} and log-sum-exp 0, the unused entries id 0 at minus infinity (weight 0); each row's draws
+     * seeded by {@code seed} and the row.
+     */
+    static TeacherEntries sampled(double proposalTemperature, long seed) {
+        return (full, storedK, row, ids, values, logSumExp) -> {
+            float[] logits = new float[full.length];
+            for (int v = 0; v < full.length; v++) {
+                logits[v] = (float) full[v];
+            }
+            SampledTokens drawn = SampledTokens.draw(logits, 0, full.length, storedK, proposalTemperature, seed * 1_000_003 + row);
+            for (int r = 0; r < storedK; r++) {
+                boolean used = r < drawn.ids().length;
+                ids[row * storedK + r] = used ? drawn.ids()[r] : 0;
+                values[row * storedK + r] = used ? (float) drawn.logWeight(r) : Float.NEGATIVE_INFINITY;
+            }
+            logSumExp[row] = 0;
+        };
+    }
+
     static KdCase random(long seed, int batch, int positions, int vocabulary, int storedK) {
-        return of(seed, batch, positions, vocabulary, storedK, 2, GAUSSIAN_TEACHER);
+        return of(seed, batch, positions, vocabulary, storedK, 2, GAUSSIAN_TEACHER, TOP_K);
     }
 
     static KdCase of(long seed, int batch, int positions, int vocabulary, int storedK, double studentScale,
                      TeacherRow teacher) {
+        return of(seed, batch, positions, vocabulary, storedK, studentScale, teacher, TOP_K);
+    }
+
+    static KdCase of(long seed, int batch, int positions, int vocabulary, int storedK, double studentScale,
+                     TeacherRow teacher, TeacherEntries entries) {
         Random random = new Random(seed);
         int rows = batch * positions;
         double[] logits = new double[rows * vocabulary];
@@ -56,7 +91,7 @@ record KdCase(int batch, int positions, int vocabulary, int storedK, double[] lo
                 mask[row] = random.nextDouble() < 0.75 ? 1f : 0f;
                 if (hasTeacher) {
                     kdMask[row] = mask[row];
-                    storeTopK(teacher.next(random, vocabulary), storedK, row, ids, values, logSumExp);
+                    entries.store(teacher.next(random, vocabulary), storedK, row, ids, values, logSumExp);
                 }
             }
         }

@@ -3,7 +3,9 @@ package io.kdstream.trainer.loss;
 /**
  * The KD losses computed independently of DJL, in plain Java {@code double}, position by position, straight from
  * their definitions (BRIEF.md "The model, the data, the loss"; ANCHORS.md). The tail form's student bucket sums
- * the softmax over the tokens outside S directly rather than as {@code 1 - sum q}.
+ * the softmax over the tokens outside S directly rather than as {@code 1 - sum q}. The sampled form (RS-KD) is the
+ * tail form without that bucket: {@code sum ŵ (log ŵ - log q)}, the teacher's values minus its log-sum-exp being
+ * {@code log ŵ}.
  *
  * <p>The documented guards are part of the definition: teacher top-K log-probabilities count as at least
  * {@code ln FLT_MIN}, and a tail bucket's mass as at least 1e-6 on both sides.
@@ -77,7 +79,8 @@ final class ReferenceLoss {
         }
         teacherLogP = floored(teacherLogP);
         double kl = divergence(s.direction(), teacherLogP, studentLogQ);
-        if (k == student.length) {
+        if (k == student.length || s.variant() == LossVariant.SAMPLED) {
+            // sampled: each weight estimates its own token's probability; there is no bucket of the rest
             return kl;
         }
         double teacherInside = 0;

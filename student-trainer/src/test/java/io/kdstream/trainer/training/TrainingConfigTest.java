@@ -71,6 +71,16 @@ class TrainingConfigTest {
     }
 
     @Test
+    void shouldRefuseSampledInReverseKlOrAtATeacherTemperatureOtherThanOne() {
+        TrainingConfig sampled = TrainingConfig.defaults().withLoss(LossVariant.SAMPLED, KlDirection.FORWARD);
+        assertThat(TrainingConfig.fromMap(sampled.toMap())).isEqualTo(sampled);
+        assertThat(sampled.loss().variant()).isEqualTo(LossVariant.SAMPLED);
+        assertThatThrownBy(() -> sampled.withTemperatures(2, 1)).hasMessageContaining("the sampled loss needs the teacher temperature at 1");
+        assertThatThrownBy(() -> TrainingConfig.defaults().withLoss(LossVariant.SAMPLED, KlDirection.REVERSE))
+                .hasMessageContaining("forward KL only");
+    }
+
+    @Test
     void shouldNameMissingOrInvalidSettings() {
         Map<String, String> map = new HashMap<>(TrainingConfig.defaults().toMap());
         map.remove("seed");
