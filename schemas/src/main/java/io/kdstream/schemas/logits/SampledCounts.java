@@ -63,7 +63,7 @@ public final class SampledCounts {
                 sum += counts[slot];
             }
         }
-        int parameter = Math.min(MAX_PARAMETER, Math.max(0, 63 - Long.numberOfLeadingZeros(Math.max(1, sum / entries))));
+        int parameter = riceParameter(entries == 0 ? 0 : sum / entries);
         long bits = 1 + PARAMETER_BITS;
         for (int count : orderedCounts) {
             bits += BitWriter.riceBits(count, parameter) + (orderedRatios != null && count > 0 ? Float.SIZE : 0);
@@ -87,6 +87,24 @@ public final class SampledCounts {
         return classed == null
                 ? new EncodedTopK(IdEncoding.BITPACKED_LE, idBits, BitPackedIds.pack(orderedIds, 0, entries, vocabularySize), ValueEncoding.SAMPLED_COUNTS, values, null)
                 : new EncodedTopK(IdEncoding.FREQUENCY_CLASSES, idBits, classed, ValueEncoding.SAMPLED_COUNTS, values, null);
+    }
+
+    /**
+     * At most the bytes {@link #encode} writes for {@code positions} positions of {@code draws} draws each: ids never
+     * take more than bit-packed ones, and as every position's counts sum to {@code draws}, the Rice parameter is the
+     * same for any run of positions and a position's counts take at most {@code (draws >> m) + k (1 + m)} bits.
+     */
+    public static long maxBytes(int k, int vocabularySize, int draws, boolean logRatios, int positions) {
+        long entries = (long) positions * k;
+        int parameter = riceParameter(draws / k);
+        long bits = 1 + PARAMETER_BITS + positions * ((long) (draws >> parameter) + (long) k * (1 + parameter))
+                + (logRatios ? entries * Float.SIZE : 0);
+        return BitPackedIds.bytesFor(entries, BitPackedIds.bitsFor(vocabularySize)) + BitPackedIds.bytesFor(bits, 1);
+    }
+
+    /** The Rice parameter of counts whose mean is {@code meanCount}: about its log2. */
+    private static int riceParameter(long meanCount) {
+        return Math.min(MAX_PARAMETER, Math.max(0, 63 - Long.numberOfLeadingZeros(Math.max(1, meanCount))));
     }
 
     /** Decodes {@code positions} positions of log weights into {@code into[offset ..]} ({@code offset} a multiple of k). */

@@ -87,6 +87,32 @@ public enum TopKEncoding {
      */
     public abstract long bytes(TopKSequence topK, int positions);
 
+    /** {@code topK} in this encoding, for the chunker. */
+    public EncodablePositions of(TopKSequence topK) {
+        TopKEncoding encoding = this;
+        return new EncodablePositions() {
+            @Override
+            public int k() {
+                return topK.k();
+            }
+
+            @Override
+            public int positions() {
+                return topK.positions();
+            }
+
+            @Override
+            public EncodedTopK encode(int firstPosition, int positions) {
+                return encoding.encode(topK, firstPosition, positions);
+            }
+
+            @Override
+            public long bytes(int positions) {
+                return encoding.bytes(topK, positions);
+            }
+        };
+    }
+
     /** The encoding a setting names, case-insensitively: {@code packed}, {@code compact} or {@code float32}. */
     public static TopKEncoding named(String name) {
         try {

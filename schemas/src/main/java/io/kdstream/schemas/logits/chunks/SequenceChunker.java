@@ -1,6 +1,7 @@
 package io.kdstream.schemas.logits.chunks;
 
 import io.kdstream.schemas.avro.TeacherLogits;
+import io.kdstream.schemas.logits.EncodablePositions;
 import io.kdstream.schemas.logits.SequenceLogits;
 import io.kdstream.schemas.logits.TopKEncoding;
 import io.kdstream.schemas.logits.TopKSequence;
@@ -9,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Turns a sequence into TeacherLogits records none of which exceeds a byte limit (the topic's
@@ -31,10 +33,21 @@ public final class SequenceChunker {
     /** Varints that grow beyond the empty template's: 4 byte-string lengths, the token count and 4 ints. */
     private static final int VARINT_GROWTH_BYTES = 9 * MAX_INT_VARINT_BYTES;
 
+    /** How {@link #split(TeacherLogits.Builder, int[], float[], TopKSequence)} encodes a top-K; null for a chunker of other entries. */
     private final TopKEncoding encoding;
     private final int maxRecordBytes;
 
+    /** A chunker of top-Ks in {@code encoding}. */
     public SequenceChunker(TopKEncoding encoding, int maxRecordBytes) {
+        this(maxRecordBytes, Objects.requireNonNull(encoding, "encoding"));
+    }
+
+    /** A chunker of entries that encode themselves ({@link EncodablePositions}), such as RS-KD's sampled tokens. */
+    public SequenceChunker(int maxRecordBytes) {
+        this(maxRecordBytes, null);
+    }
+
+    private SequenceChunker(int maxRecordBytes, TopKEncoding encoding) {
         if (maxRecordBytes <= KAFKA_FRAMING_BYTES) {
             throw new IllegalArgumentException("a record limit of " + maxRecordBytes + " bytes leaves no room for logits");
         }
@@ -48,6 +61,14 @@ public final class SequenceChunker {
      * @param lossMask one value a position ({@code tokens.length - 1})
      */
     public List<TeacherLogits> split(TeacherLogits.Builder header, int[] tokens, float[] lossMask, TopKSequence topK) {
+        if (encoding == null) {
+            throw new IllegalStateException("this chunker was made without a top-K encoding");
+        }
+        return split(header, tokens, lossMask, encoding.of(topK));
+    }
+
+    /** As {@link #split(TeacherLogits.Builder, int[], float[], TopKSequence)}, for entries that encode themselves. */
+    public List<TeacherLogits> split(TeacherLogits.Builder header, int[] tokens, float[] lossMask, EncodablePositions topK) {
         int positions = tokens.length - 1;
         if (topK.positions() != positions || lossMask.length != positions || topK.k() != header.getK()) {
             throw new IllegalArgumentException("prompt " + header.getPromptId() + ": " + tokens.length + " tokens, " + lossMask.length
@@ -67,13 +88,13 @@ public final class SequenceChunker {
                     .setPositions(count)
                     .setChunkIndex(index)
                     .setChunkCount(chunkCount);
-            chunks.add(encoding.encode(topK, first, count).applyTo(chunk).build());
+            chunks.add(topK.encode(first, count).applyTo(chunk).build());
         }
         return chunks;
     }
 
     /** The most positions one record can hold: the bound below grows with the count, so a binary search finds it. */
-    private int positionsPerRecord(TeacherLogits.Builder header, int[] tokens, TopKSequence topK) {
+    private int positionsPerRecord(TeacherLogits.Builder header, int[] tokens, EncodablePositions topK) {
         int positions = tokens.length - 1;
         long fixed = WIRE_HEADER_BYTES + VARINT_GROWTH_BYTES + AvroSize.of(emptyRecord(header, topK));
         int tokenBytes = Arrays.stream(tokens).map(SequenceChunker::varintBytes).max().orElse(1);
@@ -82,7 +103,7 @@ public final class SequenceChunker {
         int high = positions;
         while (low < high) {
             int middle = (int) (((long) low + high + 1) / 2);
-            long bytes = fixed + (long) (middle + 1) * tokenBytes + middle + encoding.bytes(topK, middle);
+            long bytes = fixed + (long) (middle + 1) * tokenBytes + middle + topK.bytes(middle);
             if (bytes <= budget) {
                 low = middle;
             } else {
@@ -97,9 +118,9 @@ public final class SequenceChunker {
     }
 
     /** The header with no positions: what a record costs before its tokens, mask and top-K. */
-    private TeacherLogits emptyRecord(TeacherLogits.Builder header, TopKSequence topK) {
+    private TeacherLogits emptyRecord(TeacherLogits.Builder header, EncodablePositions topK) {
         TeacherLogits.Builder empty = TeacherLogits.newBuilder(header).setTokenIds(List.of()).setLossMask(ByteBuffer.allocate(0)).setPositions(0);
-        return encoding.encode(topK, 0, 0).applyTo(empty).build();
+        return topK.encode(0, 0).applyTo(empty).build();
     }
 
     /** Avro writes an int zig-zag encoded, 7 bits a byte. */
