@@ -3,6 +3,7 @@ package io.kdstream.teacher;
 import io.kdstream.platform.config.ConfigException;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.schemas.logits.TopKEncoding;
+import io.kdstream.teacher.backend.SampledProposal;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -34,5 +35,27 @@ class TeacherWorkerConfigTest {
         assertThat(config(Map.of("kdstream.teacher.encoding", "compact")).encoding()).isEqualTo(TopKEncoding.COMPACT);
         assertThatThrownBy(() -> config(Map.of("kdstream.teacher.encoding", "bf16")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("kdstream.teacher.encoding").hasMessageContaining("packed, compact, float32");
+    }
+
+    @Test
+    void shouldReadSampledDrawsAndTemperatureAndNameTheSettingOfABadOne() {
+        TeacherWorkerConfig sampled = config(Map.of("kdstream.teacher.encoding", "sampled"));
+        assertThat(sampled.sampled()).isEqualTo(new SampledProposal(12, 1.0));
+        assertThat(sampled.encoding()).isNull();
+        assertThat(config(Map.of("kdstream.teacher.encoding", "Sampled", "kdstream.teacher.sampled.draws", "32",
+                "kdstream.teacher.sampled.temperature", "2")).sampled()).isEqualTo(new SampledProposal(32, 2.0));
+        assertThat(config(Map.of()).sampled()).isNull();
+        assertThatThrownBy(() -> config(Map.of("kdstream.teacher.encoding", "sampled", "kdstream.teacher.sampled.draws", "0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("kdstream.teacher.sampled.draws");
+        assertThatThrownBy(() -> config(Map.of("kdstream.teacher.encoding", "sampled", "kdstream.teacher.sampled.temperature", "-1")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("kdstream.teacher.sampled.temperature");
+    }
+
+    @Test
+    void shouldRefuseSampledRecordsFromAServedTeacherThatAnswersTopKOnly() {
+        assertThatThrownBy(() -> config(Map.of("kdstream.teacher.encoding", "sampled", "kdstream.teacher.backend", "vllm",
+                "kdstream.teacher.served.url", "http://localhost:8000")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("kdstream.teacher.encoding").hasMessageContaining("vllm")
+                .hasMessageContaining("djl");
     }
 }

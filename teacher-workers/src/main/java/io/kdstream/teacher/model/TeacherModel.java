@@ -8,13 +8,15 @@ import ai.djl.ndarray.types.Shape;
 import io.kdstream.model.checkpoint.CheckpointException;
 import io.kdstream.model.checkpoint.CheckpointFile;
 import io.kdstream.model.checkpoint.LoadedCheckpoint;
+import io.kdstream.model.sampled.SampledTokens;
 import io.kdstream.model.tokenizer.Tokenizer;
 import io.kdstream.model.topk.TopKExtractor;
 import io.kdstream.model.topk.TopKLogits;
 import io.kdstream.schemas.avro.TeacherIdentity;
 import io.kdstream.schemas.avro.ValueKind;
 import io.kdstream.teacher.TeacherWorkerConfig;
-import io.kdstream.teacher.backend.TeacherBackend;
+import io.kdstream.teacher.backend.SampledProposal;
+import io.kdstream.teacher.backend.SamplingTeacher;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +35,7 @@ import java.util.function.BiFunction;
  * logits and full log-sum-exp. Its fingerprint hashes the model id, revision and checkpoint SHA-256 (which covers
  * the weights). Not thread-safe: one thread runs its forward passes.
  */
-public final class TeacherModel implements TeacherBackend {
+public final class TeacherModel implements SamplingTeacher {
 
     private final LoadedCheckpoint checkpoint;
     private final TeacherIdentity identity;
@@ -96,6 +98,25 @@ public final class TeacherModel implements TeacherBackend {
     @Override
     public List<TopKLogits> topK(List<int[]> sequences, int k) {
         return forward(sequences, (logits, positions) -> TopKExtractor.extract(logits, k, positions));
+    }
+
+    /** Draws from each position's full distribution, one sequence's logits copied to the heap at a time. */
+    @Override
+    public List<List<SampledTokens>> sample(List<int[]> sequences, List<String> promptIds, SampledProposal proposal) {
+        int vocabularySize = vocabularySize();
+        return forward(sequences, (logits, positions) -> {
+            List<List<SampledTokens>> sampled = new ArrayList<>(positions.length);
+            for (int row = 0; row < positions.length; row++) {
+                float[] rowLogits = logits.get(row).toFloatArray();
+                List<SampledTokens> drawn = new ArrayList<>(positions[row]);
+                for (int p = 0; p < positions[row]; p++) {
+                    drawn.add(SampledTokens.draw(rowLogits, p * vocabularySize, vocabularySize, proposal.draws(), proposal.temperature(),
+                            SampledTokens.seed(promptIds.get(row), p)));
+                }
+                sampled.add(drawn);
+            }
+            return sampled;
+        });
     }
 
     /**

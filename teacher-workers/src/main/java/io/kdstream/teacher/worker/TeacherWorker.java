@@ -3,7 +3,6 @@ package io.kdstream.teacher.worker;
 import io.kdstream.model.tokenizer.TokenizedExample;
 import io.kdstream.model.tokenizer.Tokenizer;
 import io.kdstream.model.tokenizer.Tokenizers;
-import io.kdstream.model.topk.TopKLogits;
 import io.kdstream.platform.config.ConfigException;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.kafka.TopicAdmin;
@@ -14,12 +13,15 @@ import io.kdstream.platform.service.ServiceRunner;
 import io.kdstream.schemas.avro.DeadLetter;
 import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.avro.TeacherLogits;
+import io.kdstream.schemas.avro.ValueKind;
 import io.kdstream.schemas.deadletter.DeadLetters;
+import io.kdstream.schemas.logits.EncodablePositions;
 import io.kdstream.schemas.logits.chunks.ChunkKeys;
 import io.kdstream.schemas.logits.chunks.SequenceChunker;
 import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import io.kdstream.teacher.TeacherWorkerConfig;
+import io.kdstream.teacher.backend.SamplingTeacher;
 import io.kdstream.teacher.backend.TeacherBackend;
 import io.kdstream.teacher.backend.TeacherBackends;
 import io.kdstream.teacher.backend.TeacherRejectedException;
@@ -128,7 +130,12 @@ public final class TeacherWorker extends LoopService {
             throw new ConfigException("setting 'kdstream.teacher.topk' is " + config.topK() + " and the teacher refuses it: "
                     + refused.getMessage(), refused);
         }
-        log.info("{} serves teacher {} on {} (K={})", name(), teacher.identity().getFingerprint(), teacher.device(), config.topK());
+        if (config.sampled() != null && !(teacher instanceof SamplingTeacher)) {
+            throw new ConfigException("setting 'kdstream.teacher.encoding' is " + TeacherWorkerConfig.SAMPLED + ", but the teacher on "
+                    + teacher.device() + " cannot draw from its full distribution; use the " + TeacherWorkerConfig.DJL + " backend");
+        }
+        log.info("{} serves teacher {} on {} ({})", name(), teacher.identity().getFingerprint(), teacher.device(),
+                config.sampled() == null ? "K=" + config.topK() : "sampled, " + config.sampled());
         producer = transactionalProducer(client);
         producer.initTransactions();
         // Static membership: a replacement with the same instance id takes over a killed worker's partitions at once
@@ -271,9 +278,9 @@ public final class TeacherWorker extends LoopService {
      */
     private long process(List<Pending> batch) {
         long started = System.nanoTime();
-        List<TopKLogits> topK;
+        List<EncodablePositions> entries;
         try {
-            topK = teacher.topK(batch.stream().map(p -> p.example.tokens()).toList(), config.topK());
+            entries = score(batch);
         } catch (TeacherUnavailableException e) {
             throw e; // the server, not this batch: the worker pauses
         } catch (RuntimeException e) {
@@ -299,14 +306,14 @@ public final class TeacherWorker extends LoopService {
         long millis = nanos / 1_000_000;
         String topic = catalogue.teacherLogits().name();
         int partitions = producer.partitionsFor(topic).size();
-        SequenceChunker chunker = new SequenceChunker(config.encoding(), config.maxRecordBytes());
+        SequenceChunker chunker = new SequenceChunker(config.maxRecordBytes());
         long sent = 0;
         for (int i = 0; i < batch.size(); i++) {
             Pending pending = batch.get(i);
             List<TeacherLogits> records;
             try {
-                records = TeacherLogitsRecords.build(pending.prompt, pending.example, topK.get(i), teacher.valueKind(), teacher.identity(),
-                        tokenizer.fingerprint(), teacher.vocabularySize(), millis / batch.size(), teacher.device(), chunker);
+                records = TeacherLogitsRecords.build(pending.prompt, pending.example, entries.get(i), valueKind(), teacher.identity(),
+                        tokenizer.fingerprint(), millis / batch.size(), teacher.device(), chunker);
             } catch (RuntimeException unencodable) { // e.g. a NaN logit: this sequence's problem, not the batch's
                 deadLetter(pending.request, unencodable);
                 continue;
@@ -318,6 +325,24 @@ public final class TeacherWorker extends LoopService {
             sent++;
         }
         return sent;
+    }
+
+    /** What the batch's records hold, a sequence each: its top-K in the configured encoding, or RS-KD's draws. */
+    private List<EncodablePositions> score(List<Pending> batch) {
+        List<int[]> sequences = batch.stream().map(p -> p.example.tokens()).toList();
+        int vocabularySize = teacher.vocabularySize();
+        if (config.sampled() != null) {
+            List<String> promptIds = batch.stream().map(p -> p.prompt.getId()).toList();
+            return ((SamplingTeacher) teacher).sample(sequences, promptIds, config.sampled()).stream()
+                    .map(drawn -> TeacherLogitsRecords.sampled(drawn, vocabularySize, config.sampled())).toList();
+        }
+        return teacher.topK(sequences, config.topK()).stream()
+                .map(topK -> TeacherLogitsRecords.topK(topK, teacher.valueKind(), vocabularySize, config.encoding())).toList();
+    }
+
+    /** Sampled records decode to log-probability estimates; a top-K is what the teacher gives. */
+    private ValueKind valueKind() {
+        return config.sampled() != null ? ValueKind.LOG_PROBS : teacher.valueKind();
     }
 
     /** Null when the teacher scores the {@link #probe} sequence; otherwise its error. An unreachable teacher pauses. */

@@ -43,8 +43,8 @@ class TeacherLogitsRecordsTest {
         Prompt prompt = Prompt.newBuilder().setId("p1").setDataset("math").setSplit(Split.TRAIN).setPrompt("q").setResponse("a")
                 .setSource("test").setCreatedAt(Instant.EPOCH).build();
         TokenizedExample example = new TokenizedExample(new int[POSITIONS + 1], new float[POSITIONS]);
-        return TeacherLogitsRecords.build(prompt, example, descendingTopK(), ValueKind.RAW_LOGITS, new TeacherIdentity("m", "1", "f"), "tok", VOCABULARY, 12, "cpu()",
-                new SequenceChunker(encoding, maxRecordBytes));
+        return TeacherLogitsRecords.build(prompt, example, TeacherLogitsRecords.topK(descendingTopK(), ValueKind.RAW_LOGITS, VOCABULARY, encoding),
+                ValueKind.RAW_LOGITS, new TeacherIdentity("m", "1", "f"), "tok", 12, "cpu()", new SequenceChunker(maxRecordBytes));
     }
 
     @Test
