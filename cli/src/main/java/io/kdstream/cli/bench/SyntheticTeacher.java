@@ -2,8 +2,9 @@ package io.kdstream.cli.bench;
 
 import io.kdstream.model.sampled.SampledTokens;
 import io.kdstream.schemas.logits.EncodedTopK;
-import io.kdstream.schemas.logits.SampledCounts;
+import io.kdstream.schemas.logits.SampledSequence;
 import io.kdstream.schemas.logits.TopKSequence;
+import io.kdstream.teacher.backend.SampledProposal;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -95,21 +96,8 @@ final class SyntheticTeacher {
             }
             drawn.add(SampledTokens.draw(row, 0, vocabularySize, draws, proposalTemperature, SampledTokens.seed("bench", p)));
         }
-        int slots = drawn.stream().mapToInt(d -> d.ids().length).max().orElse(1);
-        int[] ids = new int[positions * slots];
-        int[] counts = new int[positions * slots];
-        float[] logRatios = proposalTemperature == 1 ? null : new float[positions * slots];
-        for (int p = 0; p < positions; p++) {
-            SampledTokens position = drawn.get(p);
-            for (int i = 0; i < position.ids().length; i++) {
-                ids[p * slots + i] = position.ids()[i];
-                counts[p * slots + i] = position.counts()[i];
-                if (logRatios != null) {
-                    logRatios[p * slots + i] = (float) position.logRatios()[i];
-                }
-            }
-        }
-        return new SampledRecord(SampledCounts.encode(slots, vocabularySize, ids, counts, logRatios, 0, positions), slots);
+        SampledSequence sequence = new SampledProposal(draws, proposalTemperature).sequence(drawn, vocabularySize);
+        return new SampledRecord(sequence.encode(0, positions), sequence.k());
     }
 
     /** An RS-KD record's top-K fields and its slots a position (its k). */

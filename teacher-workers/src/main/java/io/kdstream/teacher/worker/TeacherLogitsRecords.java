@@ -1,6 +1,5 @@
 package io.kdstream.teacher.worker;
 
-import io.kdstream.model.sampled.SampledTokens;
 import io.kdstream.model.tokenizer.TokenizedExample;
 import io.kdstream.model.topk.TopKLogits;
 import io.kdstream.schemas.avro.Prompt;
@@ -8,11 +7,9 @@ import io.kdstream.schemas.avro.TeacherIdentity;
 import io.kdstream.schemas.avro.TeacherLogits;
 import io.kdstream.schemas.avro.ValueKind;
 import io.kdstream.schemas.logits.EncodablePositions;
-import io.kdstream.schemas.logits.SampledSequence;
 import io.kdstream.schemas.logits.TopKEncoding;
 import io.kdstream.schemas.logits.TopKSequence;
 import io.kdstream.schemas.logits.chunks.SequenceChunker;
-import io.kdstream.teacher.backend.SampledProposal;
 
 import java.time.Instant;
 import java.util.List;
@@ -53,26 +50,5 @@ final class TeacherLogitsRecords {
     static EncodablePositions topK(TopKLogits topK, ValueKind valueKind, int vocabularySize, TopKEncoding encoding) {
         return encoding.of(new TopKSequence(topK.k(), vocabularySize, topK.ids(), topK.values(),
                 valueKind == ValueKind.RAW_LOGITS ? topK.logSumExp() : null));
-    }
-
-    /**
-     * A sequence's RS-KD draws, {@code positions.get(p)} at position p, with as many slots a position as the most
-     * distinct tokens any position drew; log p/q is kept only for a proposal other than the teacher's distribution.
-     * They decode as log-probability estimates ({@link ValueKind#LOG_PROBS}).
-     */
-    static EncodablePositions sampled(List<SampledTokens> positions, int vocabularySize, SampledProposal proposal) {
-        int slots = Math.max(1, positions.stream().mapToInt(drawn -> drawn.ids().length).max().orElse(1));
-        int[] ids = new int[positions.size() * slots];
-        int[] counts = new int[ids.length];
-        float[] logRatios = proposal.temperature() == 1 ? null : new float[ids.length];
-        for (int p = 0; p < positions.size(); p++) {
-            SampledTokens drawn = positions.get(p);
-            System.arraycopy(drawn.ids(), 0, ids, p * slots, drawn.ids().length);
-            System.arraycopy(drawn.counts(), 0, counts, p * slots, drawn.counts().length);
-            for (int i = 0; logRatios != null && i < drawn.ids().length; i++) {
-                logRatios[p * slots + i] = (float) drawn.logRatios()[i];
-            }
-        }
-        return new SampledSequence(slots, vocabularySize, ids, counts, logRatios, proposal.draws());
     }
 }

@@ -334,7 +334,7 @@ public final class TeacherWorker extends LoopService {
         if (config.sampled() != null) {
             List<String> promptIds = batch.stream().map(p -> p.prompt.getId()).toList();
             return ((SamplingTeacher) teacher).sample(sequences, promptIds, config.sampled()).stream()
-                    .map(drawn -> TeacherLogitsRecords.sampled(drawn, vocabularySize, config.sampled())).toList();
+                    .map(drawn -> (EncodablePositions) config.sampled().sequence(drawn, vocabularySize)).toList();
         }
         return teacher.topK(sequences, config.topK()).stream()
                 .map(topK -> TeacherLogitsRecords.topK(topK, teacher.valueKind(), vocabularySize, config.encoding())).toList();
