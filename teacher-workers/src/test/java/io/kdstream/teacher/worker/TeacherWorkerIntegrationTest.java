@@ -15,6 +15,8 @@ import io.kdstream.schemas.logits.SequenceLogits;
 import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import io.kdstream.teacher.TeacherWorkerConfig;
+import io.kdstream.teacher.backend.TeacherBackends;
+import io.kdstream.teacher.testing.FailingTeacher;
 import io.kdstream.teacher.testing.TeacherFixtures;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -61,6 +63,29 @@ class TeacherWorkerIntegrationTest {
             assertThat(worker.failure()).isInstanceOf(ConfigException.class)
                     .hasMessageContaining("'kdstream.teacher.topk' is 1000")
                     .hasMessageContaining("vocabulary of " + new CharTokenizer().vocabularySize());
+            assertThat(worker.published()).isZero();
+        } finally {
+            worker.close();
+        }
+    }
+
+    @Test
+    void shouldRefuseSampledRecordsFromATeacherThatCannotDrawBeforeReadingARequest(EmbeddedPlatform platform, @TempDir Path dir) throws Exception {
+        Settings settings = Settings.of(Map.of(
+                "bootstrap.servers", platform.bootstrapServers(),
+                "schema.registry.url", platform.schemaRegistryUrl(),
+                "kdstream.teacher.checkpoint", TeacherFixtures.untrainedTeacher(dir, 1).toString(),
+                "kdstream.teacher.group.id", "kdstream-teacher-sampled-refusal",
+                "kdstream.teacher.encoding", "sampled"));
+        // a backend with top-K only, as a served teacher is: the in-process one behind an interface that cannot draw
+        TeacherWorker worker = new TeacherWorker(TeacherWorkerConfig.from(settings), "top-k-only",
+                (config, tokenizer) -> FailingTeacher.failingOn(TeacherBackends.open(config, tokenizer), Map.of()));
+        try {
+            worker.start();
+            await().atMost(Duration.ofSeconds(60)).until(worker::isStopped);
+
+            assertThat(worker.failure()).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("'kdstream.teacher.encoding' is sampled").hasMessageContaining("djl");
             assertThat(worker.published()).isZero();
         } finally {
             worker.close();
