@@ -36,7 +36,7 @@ public final class CacheIngest {
     private final DiskLogitCache cache;
     private final Deserializer<LogitRecordSummary> summaries;
     private final String tokenizerFingerprint;
-    private final int trainingTopK;
+    private final int minimumEntries;
     private final DeadLetters deadLetters;
     private final ChunkCollector<Chunk> chunks = new ChunkCollector<>();
     /** {@code "<teacher>/"} in UTF-8, how this cache's teacher's keys begin; null until the teacher is known. */
@@ -46,11 +46,11 @@ public final class CacheIngest {
     private long deadLettered;
 
     public CacheIngest(DiskLogitCache cache, Deserializer<LogitRecordSummary> summaries, String tokenizerFingerprint,
-                       int trainingTopK, DeadLetters deadLetters) {
+                       int minimumEntries, DeadLetters deadLetters) {
         this.cache = cache;
         this.summaries = summaries;
         this.tokenizerFingerprint = tokenizerFingerprint;
-        this.trainingTopK = trainingTopK;
+        this.minimumEntries = minimumEntries;
         this.deadLetters = deadLetters;
     }
 
@@ -110,9 +110,9 @@ public final class CacheIngest {
                 throw new IllegalArgumentException("record of prompt " + summary.promptId() + " was made with tokenizer "
                         + summary.tokenizerFingerprint() + "; this student uses " + tokenizerFingerprint);
             }
-            if (summary.k() < trainingTopK) {
+            if (summary.k() < minimumEntries) {
                 throw new IllegalArgumentException("record of prompt " + summary.promptId() + " stores the teacher's top-"
-                        + summary.k() + ", fewer than the K this run trains with (kdstream.trainer.topk=" + trainingTopK + ")");
+                        + summary.k() + ", fewer than the K this run trains with (kdstream.trainer.topk=" + minimumEntries + ")");
             }
             if (summary.positions() < 1) {
                 throw new IllegalArgumentException("record of prompt " + summary.promptId() + " has " + summary.positions()

@@ -116,7 +116,7 @@ public final class TrainerService extends LoopService {
         checkpointPublisher = new CheckpointPublisher(config.runId(), store, client, catalogue.checkpoints());
         cache = openCache();
         ingest = new CacheIngest(cache, catalogue.teacherLogitsSummaries(), tokenizer.fingerprint(),
-                config.training().trainingTopK(), deadLetters);
+                config.training().minimumStoredEntries(), deadLetters);
         // The trainer keeps its own position in the topic (the cache's, committed with it), so it reads without a group.
         consumer = polled(KafkaClients.viewConsumer(client, null, name()));
         feed = new CacheFeed(consumer, catalogue.teacherLogits().name(), cache, ingest);

@@ -163,7 +163,7 @@ public final class StudentOptimizer implements AutoCloseable {
 
     /** Forward and backward on {@code batch}: leaves the gradients on the parameters (Adam's update zeroes them). */
     LossValues computeGradients(List<TrainingExample> batch) {
-        PaddedBatch padded = PaddedBatch.of(batch, config.trainingTopK(), model.config().contextLength(),
+        PaddedBatch padded = PaddedBatch.of(batch, config.teacherEntryLimit(), model.config().contextLength(),
                 model.config().vocabularySize(), config.lossVariant() != LossVariant.RENORMALISED);
         if (padded.maskedTokens() == 0) {
             throw new IllegalArgumentException("the batch of " + batch.size()

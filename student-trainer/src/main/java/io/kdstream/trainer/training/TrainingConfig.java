@@ -18,7 +18,8 @@ import java.util.Map;
  * @param klDirection forward KL(teacher || student) or reverse KL(student || teacher)
  * @param teacherTemperature divides the teacher's cached logits inside the KD term; 1 for {@link LossVariant#TAIL}
  * @param studentTemperature divides the student's logits inside the KD term (CE always uses temperature 1)
- * @param trainingTopK K used in training (at most the stored K; the first entries of the stored list are used)
+ * @param trainingTopK K used in training (at most the stored K; the first entries of the stored list are used); the
+ *     {@link LossVariant#SAMPLED} variant trains on every stored draw whatever it says (see {@link #teacherEntryLimit})
  * @param learningRate Adam's peak learning rate, reached at the end of the warm-up
  * @param warmupSteps steps of linear warm-up from {@code learningRate / warmupSteps} to {@code learningRate}
  * @param schedule what the learning rate does after the warm-up: stay, or decay along a cosine
@@ -107,6 +108,19 @@ public record TrainingConfig(double kdWeight, double sftWeight, LossVariant loss
     public static TrainingConfig defaults() {
         TrainingConfig constant = new TrainingConfig(1.0, 0.4, 1.0, 8, 3e-3, 20, 1.0, 16, 42L);
         return constant.withSchedule(LearningRateSchedule.COSINE, constant.minLearningRate(), 300);
+    }
+
+    /**
+     * The most teacher entries a position trains on. RS-KD's estimate is unbiased only over all of a position's draws,
+     * so the sampled variant takes every stored entry; the others take the first {@link #trainingTopK}.
+     */
+    public int teacherEntryLimit() {
+        return lossVariant == LossVariant.SAMPLED ? Integer.MAX_VALUE : trainingTopK;
+    }
+
+    /** The fewest entries a position of a usable record holds: K for top-K variants, one draw for the sampled one. */
+    public int minimumStoredEntries() {
+        return lossVariant == LossVariant.SAMPLED ? 1 : trainingTopK;
     }
 
     /** The minimum learning rate when none is given: a tenth of the peak. */

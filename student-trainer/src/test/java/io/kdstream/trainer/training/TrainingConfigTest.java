@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.kdstream.trainer.loss.KlDirection;
 import io.kdstream.trainer.loss.LossVariant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -136,5 +137,18 @@ class TrainingConfigTest {
                 .withSchedule(LearningRateSchedule.COSINE, 1e-3, 2);
         assertThat(config.learningRateAt(3)).isCloseTo(1e-2, within(1e-12));
         assertThat(config.learningRateAt(4)).isEqualTo(1e-3);
+    }
+
+    @Test
+    void theSampledVariantTrainsOnEveryStoredDrawWhateverItsTopK() {
+        TrainingConfig sampled = TrainingConfig.defaults().withLoss(LossVariant.SAMPLED, KlDirection.FORWARD);
+        TrainingConfig renormalised = TrainingConfig.defaults();
+        List<TrainingExample> twelveEntries = TrainingBatches.withRandomTeacher(TrainingBatches.patternExamples(), 12, 3L);
+
+        // the default top-K is 8: cutting a position's 12 draws to 8 would bias RS-KD's estimate
+        assertThat(PaddedBatch.of(twelveEntries, sampled.teacherEntryLimit(), 96, 100, true).teacher().k()).isEqualTo(12);
+        assertThat(PaddedBatch.of(twelveEntries, renormalised.teacherEntryLimit(), 96, 100, false).teacher().k()).isEqualTo(8);
+        assertThat(sampled.minimumStoredEntries()).as("records with fewer draws than top-K are still usable").isEqualTo(1);
+        assertThat(renormalised.minimumStoredEntries()).isEqualTo(8);
     }
 }
