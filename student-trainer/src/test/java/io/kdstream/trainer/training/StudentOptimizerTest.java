@@ -73,8 +73,10 @@ class StudentOptimizerTest {
             }
             try (DecoderLanguageModel model = DecoderLanguageModel.create(STUDENT, 3);
                  StudentOptimizer optimizer = new StudentOptimizer(model, c)) {
-                optimizer.setBeforeBackward(StudentOptimizerTest::collectGarbageHard);
-                optimizer.computeGradients(batch);
+                try (StudentOptimizer.ForwardPass pass = optimizer.forward(batch)) {
+                    collectGarbageHard();
+                    pass.backward();
+                }
                 collected = gradients(model);
             }
             assertThat(collected.keySet()).containsExactlyElementsOf(quiet.keySet());
