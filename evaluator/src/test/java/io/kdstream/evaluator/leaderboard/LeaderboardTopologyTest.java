@@ -1,8 +1,6 @@
 package io.kdstream.evaluator.leaderboard;
 
 import io.kdstream.platform.config.Settings;
-import io.kdstream.platform.embedded.EmbeddedPlatform;
-import io.kdstream.platform.testing.EmbeddedPlatformExtension;
 import io.kdstream.schemas.avro.DeadLetter;
 import io.kdstream.schemas.avro.EvalResult;
 import io.kdstream.schemas.topics.TopicCatalogue;
@@ -16,7 +14,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
@@ -29,9 +26,10 @@ import static io.kdstream.evaluator.leaderboard.EvalResults.invalid;
 import static io.kdstream.evaluator.leaderboard.EvalResults.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The leaderboard's topology without a broker (the schema registry is the real embedded one, for the Avro serdes). */
-@ExtendWith(EmbeddedPlatformExtension.class)
+/** The leaderboard's topology without a broker or a registry process (the Avro serdes use an in-memory registry). */
 class LeaderboardTopologyTest {
+
+    private static final String REGISTRY = "mock://leaderboard-topology";
 
     private TopologyTestDriver driver;
     private TestInputTopic<String, EvalResult> evals;
@@ -40,10 +38,10 @@ class LeaderboardTopologyTest {
     private KeyValueStore<String, RunStanding> store;
 
     @BeforeEach
-    void startDriver(EmbeddedPlatform platform, @TempDir Path stateDir) {
+    void startDriver(@TempDir Path stateDir) {
         LeaderboardConfig config = LeaderboardConfig.from(Settings.of(Map.of(
                 "bootstrap.servers", "unused:9092",
-                "schema.registry.url", platform.schemaRegistryUrl(),
+                "schema.registry.url", REGISTRY,
                 "state.dir", stateDir.toString())));
         Properties props = new Properties();
         props.putAll(config.streamsProperties());

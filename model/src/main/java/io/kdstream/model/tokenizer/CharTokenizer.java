@@ -143,11 +143,6 @@ public final class CharTokenizer implements Tokenizer {
                 .collect(Collectors.joining("\n", "", "\n" + ASSISTANT + ":"));
     }
 
-    /** True for PAD, BOS, EOS and SEP. */
-    public static boolean isSpecial(int id) {
-        return id >= 0 && id < SPECIAL_COUNT;
-    }
-
     private static int idOf(int codePoint, int offset) {
         if (codePoint == '\n') {
             return NEWLINE_ID;

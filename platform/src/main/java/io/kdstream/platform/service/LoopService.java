@@ -63,10 +63,6 @@ public abstract class LoopService implements Service {
         }
     }
 
-    protected boolean isRunning() {
-        return running.get();
-    }
-
     @Override
     public synchronized void start() {
         if (thread != null) {

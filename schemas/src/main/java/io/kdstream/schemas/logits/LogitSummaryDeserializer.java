@@ -1,6 +1,6 @@
 package io.kdstream.schemas.logits;
 
-import io.kdstream.schemas.registry.SchemaRegistryClient;
+import io.kdstream.schemas.registry.SchemaRegistry;
 import io.kdstream.schemas.serde.WireFormat;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -15,10 +15,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class LogitSummaryDeserializer implements Deserializer<LogitRecordSummary> {
 
-    private final SchemaRegistryClient registry;
+    private final SchemaRegistry registry;
     private final Map<Integer, LogitSummaryReader> readers = new ConcurrentHashMap<>();
 
-    public LogitSummaryDeserializer(SchemaRegistryClient registry) {
+    public LogitSummaryDeserializer(SchemaRegistry registry) {
         this.registry = registry;
     }
 

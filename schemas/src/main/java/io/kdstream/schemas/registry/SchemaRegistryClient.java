@@ -26,7 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * request per process. Unreachable registries and 5xx answers are retried with exponential back-off; refusals
  * (refused credentials included) are reported at once with the registry's own reason.
  */
-public final class SchemaRegistryClient {
+public final class SchemaRegistryClient implements SchemaRegistry {
 
     private static final Logger log = LoggerFactory.getLogger(SchemaRegistryClient.class);
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
@@ -65,17 +65,17 @@ public final class SchemaRegistryClient {
         this(RegistryEndpoint.of(url), maxAttempts, firstBackoff);
     }
 
-    /** The registry's URL, without credentials. */
+    @Override
     public String url() {
         return baseUrl;
     }
 
-    /** Registers (or finds) the schema under the subject and returns its global id. */
+    @Override
     public int register(String subject, Schema schema) {
         return idFor(subject, schema, "/versions", "register");
     }
 
-    /** The id of a schema already registered under the subject; refuses one that is not (no auto-registration). */
+    @Override
     public int lookup(String subject, Schema schema) {
         return idFor(subject, schema, "", "look up");
     }
@@ -137,7 +137,7 @@ public final class SchemaRegistryClient {
         node.forEach(SchemaRegistryClient::removeJavaStringTypes);
     }
 
-    /** The schema with this global id (the id in a record's first five bytes). */
+    @Override
     public Schema schemaById(int id) {
         Schema cached = schemasById.get(id);
         if (cached != null) {

@@ -1,6 +1,6 @@
 package io.kdstream.schemas.serde;
 
-import io.kdstream.schemas.registry.SchemaRegistryClient;
+import io.kdstream.schemas.registry.SchemaRegistry;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.io.DatumReader;
@@ -22,21 +22,21 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public class AvroDeserializer<T> implements Deserializer<T> {
 
-    private SchemaRegistryClient registry;
+    private SchemaRegistry registry;
     private boolean specific = true;
     private final Map<Integer, DatumReader<Object>> readers = new ConcurrentHashMap<>();
 
     public AvroDeserializer() {
     }
 
-    public AvroDeserializer(SchemaRegistryClient registry) {
+    public AvroDeserializer(SchemaRegistry registry) {
         this.registry = registry;
     }
 
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
         if (registry == null) {
-            this.registry = SerdeSettings.client(configs);
+            this.registry = SerdeSettings.registry(configs);
         }
         this.specific = SerdeSettings.flag(configs, SerdeSettings.SPECIFIC_READER, true);
     }

@@ -1,6 +1,6 @@
 package io.kdstream.schemas.serde;
 
-import io.kdstream.schemas.registry.SchemaRegistryClient;
+import io.kdstream.schemas.registry.SchemaRegistry;
 import org.apache.avro.generic.GenericContainer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -21,7 +21,7 @@ public class AvroSerde<T extends GenericContainer> implements Serde<T> {
     }
 
     /** Shares one registry client (and its caches) with other serdes. */
-    public AvroSerde(SchemaRegistryClient registry) {
+    public AvroSerde(SchemaRegistry registry) {
         this.serializer = new AvroSerializer<>(registry, false);
         this.deserializer = new AvroDeserializer<>(registry);
     }

@@ -1,6 +1,6 @@
 package io.kdstream.schemas.serde;
 
-import io.kdstream.schemas.registry.SchemaRegistryClient;
+import io.kdstream.schemas.registry.SchemaRegistry;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.Serde;
 
@@ -20,7 +20,7 @@ public final class AvroSerdes {
 
     /** @param registry the client kdstream's own serde uses; another serde class makes its own from the configs */
     @SuppressWarnings("unchecked")
-    public static <T> Serde<T> valueSerde(Map<String, ?> configs, SchemaRegistryClient registry) {
+    public static <T> Serde<T> valueSerde(Map<String, ?> configs, SchemaRegistry registry) {
         Object configured = configs.get(SERDE_CLASS);
         Serde<T> serde;
         if (configured == null || configured.toString().isBlank()) {

@@ -1,6 +1,6 @@
 package io.kdstream.schemas.serde;
 
-import io.kdstream.schemas.registry.SchemaRegistryClient;
+import io.kdstream.schemas.registry.SchemaRegistry;
 import io.kdstream.schemas.registry.SchemaRegistryException;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericContainer;
@@ -26,7 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public class AvroSerializer<T extends GenericContainer> implements Serializer<T> {
 
-    private SchemaRegistryClient registry;
+    private SchemaRegistry registry;
     private boolean isKey;
     private boolean autoRegister = true;
     private final Map<Schema, DatumWriter<Object>> writers = new ConcurrentHashMap<>();
@@ -34,7 +34,7 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
     public AvroSerializer() {
     }
 
-    public AvroSerializer(SchemaRegistryClient registry, boolean isKey) {
+    public AvroSerializer(SchemaRegistry registry, boolean isKey) {
         this.registry = registry;
         this.isKey = isKey;
     }
@@ -42,7 +42,7 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
         if (registry == null) {
-            this.registry = SerdeSettings.client(configs);
+            this.registry = SerdeSettings.registry(configs);
         }
         this.isKey = isKey;
         this.autoRegister = SerdeSettings.flag(configs, SerdeSettings.AUTO_REGISTER, true);

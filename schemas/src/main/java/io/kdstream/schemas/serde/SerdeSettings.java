@@ -1,7 +1,7 @@
 package io.kdstream.schemas.serde;
 
 import io.kdstream.schemas.registry.RegistryEndpoint;
-import io.kdstream.schemas.registry.SchemaRegistryClient;
+import io.kdstream.schemas.registry.SchemaRegistry;
 
 import java.util.Map;
 
@@ -13,9 +13,9 @@ final class SerdeSettings {
     private SerdeSettings() {
     }
 
-    /** The registry the settings name, with their credentials ({@link RegistryEndpoint}). */
-    static SchemaRegistryClient client(Map<String, ?> configs) {
-        return new SchemaRegistryClient(RegistryEndpoint.from(configs));
+    /** The registry the settings name, with their credentials ({@link RegistryEndpoint}), or the in-memory one of a {@code mock://} URL. */
+    static SchemaRegistry registry(Map<String, ?> configs) {
+        return SchemaRegistry.of(RegistryEndpoint.from(configs));
     }
 
     static boolean flag(Map<String, ?> configs, String key, boolean defaultValue) {

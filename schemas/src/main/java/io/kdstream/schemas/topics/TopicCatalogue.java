@@ -9,7 +9,7 @@ import io.kdstream.schemas.avro.TeacherLogits;
 import io.kdstream.schemas.logits.LogitRecordSummary;
 import io.kdstream.schemas.logits.LogitSummaryDeserializer;
 import io.kdstream.schemas.registry.RegistryEndpoint;
-import io.kdstream.schemas.registry.SchemaRegistryClient;
+import io.kdstream.schemas.registry.SchemaRegistry;
 import io.kdstream.schemas.serde.AvroSerdes;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -62,7 +62,7 @@ public final class TopicCatalogue {
      *                     ({@link RegistryEndpoint}); may name another Avro serde class ({@link AvroSerdes#SERDE_CLASS})
      */
     public TopicCatalogue(Map<String, ?> serdeConfigs) {
-        SchemaRegistryClient registry = new SchemaRegistryClient(RegistryEndpoint.from(serdeConfigs));
+        SchemaRegistry registry = SchemaRegistry.of(RegistryEndpoint.from(serdeConfigs));
         this.prompts = new Topic<>(PROMPTS, Serdes.String(), AvroSerdes.valueSerde(serdeConfigs, registry));
         this.teacherRequests = new Topic<>(TEACHER_REQUESTS, Serdes.String(), AvroSerdes.valueSerde(serdeConfigs, registry));
         this.teacherLogits = new Topic<>(TEACHER_LOGITS, Serdes.String(), AvroSerdes.valueSerde(serdeConfigs, registry));

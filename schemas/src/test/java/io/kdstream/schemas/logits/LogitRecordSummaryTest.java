@@ -1,14 +1,11 @@
 package io.kdstream.schemas.logits;
 
-import io.kdstream.platform.embedded.EmbeddedPlatform;
-import io.kdstream.platform.testing.EmbeddedPlatformExtension;
 import io.kdstream.schemas.avro.Split;
 import io.kdstream.schemas.avro.TeacherIdentity;
 import io.kdstream.schemas.avro.TeacherLogits;
 import io.kdstream.schemas.avro.ValueKind;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Instant;
 import java.util.List;
@@ -17,12 +14,13 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A logit record read through the summary projection gives its identity and sizes, as the full decoder does. */
-@ExtendWith(EmbeddedPlatformExtension.class)
 class LogitRecordSummaryTest {
 
+    private static final String REGISTRY = "mock://logit-record-summary";
+
     @Test
-    void shouldReadTheSummaryFieldsOfAFullRecord(EmbeddedPlatform platform) {
-        TopicCatalogue catalogue = new TopicCatalogue(Map.of("schema.registry.url", platform.schemaRegistryUrl()));
+    void shouldReadTheSummaryFieldsOfAFullRecord() {
+        TopicCatalogue catalogue = new TopicCatalogue(Map.of("schema.registry.url", REGISTRY));
         TopKSequence topK = new TopKSequence(2, 100, new int[] {7, 3, 9, 8, 1, 2}, new float[] {2, 1, 0.5f, -1, 3, 2}, new float[] {4, 3, 5});
         TeacherLogits record = TopKEncoding.PACKED.encode(topK, 0, 3).applyTo(TeacherLogits.newBuilder())
                 .setPromptId("prompt-9").setDataset("code").setSplit(Split.VALIDATION)

@@ -55,8 +55,6 @@ public final class StudentOptimizer implements AutoCloseable {
     private final StagingBuffer staging = new StagingBuffer();
     private long completedSteps;
     private double lastGradientNorm = Double.NaN;
-    /** Test hook: runs between forward and backward (the GC-between-forward-and-backward regression test). */
-    private Runnable beforeBackward = () -> { };
 
     /** A fresh optimiser at step 0; {@link #readState} makes it go on from a saved one. */
     public StudentOptimizer(DecoderLanguageModel model, TrainingConfig config) {
@@ -157,39 +155,91 @@ public final class StudentOptimizer implements AutoCloseable {
     record LossValues(double total, double kd, double ce, long tokens) {
     }
 
-    void setBeforeBackward(Runnable hook) {
-        this.beforeBackward = Objects.requireNonNull(hook);
-    }
-
     /** Forward and backward on {@code batch}: leaves the gradients on the parameters (Adam's update zeroes them). */
     LossValues computeGradients(List<TrainingExample> batch) {
+        try (ForwardPass pass = forward(batch)) {
+            return pass.backward();
+        }
+    }
+
+    /**
+     * The forward half of {@link #computeGradients}: the loss of {@code batch}, with its arrays and the gradient
+     * collector kept open until the pass is closed, so that {@link ForwardPass#backward} can follow.
+     */
+    ForwardPass forward(List<TrainingExample> batch) {
         PaddedBatch padded = PaddedBatch.of(batch, config.teacherEntryLimit(), model.config().contextLength(),
                 model.config().vocabularySize(), config.lossVariant() != LossVariant.RENORMALISED);
         if (padded.maskedTokens() == 0) {
             throw new IllegalArgumentException("the batch of " + batch.size()
                     + " examples has no loss-masked position: nothing to train on");
         }
-        Shape rowsByPositions = new Shape(padded.rows(), padded.positions());
         staging.restart(); // the previous step's tensors were closed with its scope
-        try (NDManager scope = model.manager().newSubManager();
-             GradientCollector collector = trainer.newGradientCollector()) {
-            NDArray inputs = staging.ints(scope, padded.inputs(), rowsByPositions);
-            NDArray targets = staging.ints(scope, padded.targets(), rowsByPositions);
-            NDArray lossMask = staging.floats(scope, padded.lossMask(), rowsByPositions);
-            TeacherTopK teacher = teacherTensors(scope, padded.teacher());
-            NDArray logits = model.logits(scope, inputs, true);
-            LossTerms terms = loss.compute(logits, targets, lossMask, teacher);
-            double total = terms.total().getFloat();
-            double kd = terms.kd().getFloat();
-            double ce = terms.ce().getFloat();
-            if (!Double.isFinite(total)) {
-                // refuse before backward, so no gradient of this batch reaches the parameters
-                throw new IllegalStateException("non-finite loss at step " + (completedSteps + 1) + ": total=" + total
-                        + ", kd=" + kd + ", ce=" + ce);
+        NDManager scope = model.manager().newSubManager();
+        GradientCollector collector = null;
+        try {
+            collector = trainer.newGradientCollector();
+            return new ForwardPass(scope, collector, lossOf(scope, padded));
+        } catch (RuntimeException e) {
+            closeStep(collector, scope);
+            throw e;
+        }
+    }
+
+    /** The batch's loss, computed with arrays owned by {@code scope}; refuses a non-finite one. */
+    private BatchLoss lossOf(NDManager scope, PaddedBatch padded) {
+        Shape rowsByPositions = new Shape(padded.rows(), padded.positions());
+        NDArray inputs = staging.ints(scope, padded.inputs(), rowsByPositions);
+        NDArray targets = staging.ints(scope, padded.targets(), rowsByPositions);
+        NDArray lossMask = staging.floats(scope, padded.lossMask(), rowsByPositions);
+        TeacherTopK teacher = teacherTensors(scope, padded.teacher());
+        NDArray logits = model.logits(scope, inputs, true);
+        LossTerms terms = loss.compute(logits, targets, lossMask, teacher);
+        double total = terms.total().getFloat();
+        double kd = terms.kd().getFloat();
+        double ce = terms.ce().getFloat();
+        if (!Double.isFinite(total)) {
+            // refuse before backward, so no gradient of this batch reaches the parameters
+            throw new IllegalStateException("non-finite loss at step " + (completedSteps + 1) + ": total=" + total
+                    + ", kd=" + kd + ", ce=" + ce);
+        }
+        return new BatchLoss(terms.total(), new LossValues(total, kd, ce, padded.maskedTokens()));
+    }
+
+    private record BatchLoss(NDArray total, LossValues values) {
+    }
+
+    /** A batch's loss whose backward has not run yet; closing it frees the step's arrays and the gradient collector. */
+    static final class ForwardPass implements AutoCloseable {
+        private final NDManager scope;
+        private final GradientCollector collector;
+        private final BatchLoss loss;
+
+        private ForwardPass(NDManager scope, GradientCollector collector, BatchLoss loss) {
+            this.scope = scope;
+            this.collector = collector;
+            this.loss = loss;
+        }
+
+        /** Backward from the total loss: leaves the gradients on the parameters; returns the loss values. */
+        LossValues backward() {
+            collector.backward(loss.total());
+            return loss.values();
+        }
+
+        @Override
+        public void close() {
+            closeStep(collector, scope);
+        }
+    }
+
+    /** Ends a step: the gradient collector first, then the arrays its backward read. */
+    private static void closeStep(GradientCollector collector, NDManager scope) {
+        try {
+            if (collector != null) {
+                collector.close();
             }
-            beforeBackward.run();
-            collector.backward(terms.total());
-            return new LossValues(total, kd, ce, padded.maskedTokens());
+        } finally {
+            scope.close();
         }
     }
 

@@ -191,14 +191,6 @@ public record TrainingConfig(double kdWeight, double sftWeight, LossVariant loss
                 parseDouble(map, "gradientClipNorm"), (int) parseLong(map, "batchSize"), parseLong(map, "seed"));
     }
 
-    public TrainingConfig withKdWeight(double value) {
-        return withWeights(value, sftWeight);
-    }
-
-    public TrainingConfig withSftWeight(double value) {
-        return withWeights(kdWeight, value);
-    }
-
     /** The convex form {@code lambda * KD + (1 - lambda) * CE}, as torchtune and Megatron-LM write it. */
     public TrainingConfig withLambda(double lambda) {
         if (!(lambda >= 0 && lambda <= 1)) {

@@ -60,7 +60,7 @@ class StudentOptimizerTest {
     void shouldComputeIdenticalGradientsWhenGarbageIsCollectedBetweenForwardAndBackward() {
         // Regression test for DJL 0.36 freeing NDArray.mul/div(Number) scalars before backward reads them.
         List<TrainingExample> batch = withRandomTeacher(patternExamples(), 6, 9);
-        TrainingConfig config = FAST.withKdWeight(1.0).withSftWeight(0.4);
+        TrainingConfig config = FAST.withWeights(1.0, 0.4);
         TrainingConfig hot = new TrainingConfig(1.0, 0.4, 2.0, 4, 1e-2, 5, 1.0, 8, 1); // temperature != 1 and K < 6
         TrainingConfig tailReverse = hot.withTemperatures(1, 2).withLoss(LossVariant.TAIL, KlDirection.REVERSE);
         for (TrainingConfig c : List.of(config, hot, tailReverse)) {
@@ -73,8 +73,10 @@ class StudentOptimizerTest {
             }
             try (DecoderLanguageModel model = DecoderLanguageModel.create(STUDENT, 3);
                  StudentOptimizer optimizer = new StudentOptimizer(model, c)) {
-                optimizer.setBeforeBackward(StudentOptimizerTest::collectGarbageHard);
-                optimizer.computeGradients(batch);
+                try (StudentOptimizer.ForwardPass pass = optimizer.forward(batch)) {
+                    collectGarbageHard();
+                    pass.backward();
+                }
                 collected = gradients(model);
             }
             assertThat(collected.keySet()).containsExactlyElementsOf(quiet.keySet());
@@ -108,7 +110,7 @@ class StudentOptimizerTest {
     @Test
     void shouldLowerCrossEntropyOnARepeatedPatternWithSftOnly() {
         List<TrainingExample> batch = sft(patternExamples());
-        TrainingConfig config = FAST.withKdWeight(0).withSftWeight(1);
+        TrainingConfig config = FAST.withWeights(0, 1);
         try (DecoderLanguageModel model = DecoderLanguageModel.create(STUDENT, 5);
              StudentOptimizer optimizer = new StudentOptimizer(model, config)) {
             StepMetrics first = optimizer.step(batch);
@@ -132,7 +134,7 @@ class StudentOptimizerTest {
         List<TokenizedExample> examples = patternExamples();
         List<TrainingExample> batch;
         try (DecoderLanguageModel teacher = DecoderLanguageModel.create(TEACHER, 11)) {
-            try (StudentOptimizer teacherTraining = new StudentOptimizer(teacher, FAST.withKdWeight(0).withSftWeight(1))) {
+            try (StudentOptimizer teacherTraining = new StudentOptimizer(teacher, FAST.withWeights(0, 1))) {
                 for (int i = 0; i < 20; i++) {
                     teacherTraining.step(sft(examples));
                 }

@@ -22,7 +22,7 @@ class TrainingConfigTest {
 
     @Test
     void shouldRoundTripThroughMap() {
-        TrainingConfig config = TrainingConfig.defaults().withTrainingTopK(4).withKdWeight(0.5);
+        TrainingConfig config = TrainingConfig.defaults().withTrainingTopK(4).withWeights(0.5, 0.4);
         Map<String, String> map = config.toMap();
         assertThat(map).containsEntry("trainingTopK", "4").containsEntry("lossVariant", "renormalised")
                 .containsEntry("klDirection", "forward");
@@ -86,7 +86,7 @@ class TrainingConfigTest {
         Map<String, String> map = new HashMap<>(TrainingConfig.defaults().toMap());
         map.remove("seed");
         assertThatThrownBy(() -> TrainingConfig.fromMap(map)).hasMessageContaining("missing seed");
-        assertThatThrownBy(() -> TrainingConfig.defaults().withKdWeight(0).withSftWeight(0))
+        assertThatThrownBy(() -> TrainingConfig.defaults().withWeights(0, 0))
                 .hasMessageContaining("nothing to train");
         assertThatThrownBy(() -> new TrainingConfig(1, 1, 0, 0, 1e-3, 0, 1, 1, 1))
                 .hasMessageContaining("teacherTemperature").hasMessageContaining("studentTemperature")

@@ -1,8 +1,6 @@
 package io.kdstream.teacher.router;
 
 import io.kdstream.platform.config.Settings;
-import io.kdstream.platform.embedded.EmbeddedPlatform;
-import io.kdstream.platform.testing.EmbeddedPlatformExtension;
 import io.kdstream.schemas.avro.DeadLetter;
 import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.avro.Split;
@@ -20,7 +18,6 @@ import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -31,9 +28,10 @@ import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The router's topology without a broker (the schema registry is the real embedded one, for the Avro serdes). */
-@ExtendWith(EmbeddedPlatformExtension.class)
+/** The router's topology without a broker or a registry process (the Avro serdes use an in-memory registry). */
 class CacheRouterTopologyTest {
+
+    private static final String REGISTRY = "mock://cache-router-topology";
 
     private static final String TEACHER = "teacher-a";
 
@@ -46,10 +44,10 @@ class CacheRouterTopologyTest {
     private TopicCatalogue catalogue;
 
     @BeforeEach
-    void startDriver(EmbeddedPlatform platform, @TempDir Path stateDir) {
+    void startDriver(@TempDir Path stateDir) {
         Settings settings = Settings.of(Map.of(
                 "bootstrap.servers", "unused:9092",
-                "schema.registry.url", platform.schemaRegistryUrl(),
+                "schema.registry.url", REGISTRY,
                 "state.dir", stateDir.toString(),
                 "kdstream.router.teacher.fingerprint", TEACHER));
         CacheRouterConfig config = CacheRouterConfig.from(settings);
@@ -169,9 +167,9 @@ class CacheRouterTopologyTest {
     }
 
     @Test
-    void shouldTurnAnUndecodableRecordIntoADeadLetterForStreamsToWrite(EmbeddedPlatform platform) {
+    void shouldTurnAnUndecodableRecordIntoADeadLetterForStreamsToWrite() {
         DeadLetterExceptionHandler handler = new DeadLetterExceptionHandler();
-        handler.configure(Map.of("schema.registry.url", platform.schemaRegistryUrl(), "application.id", "kdstream-router-test"));
+        handler.configure(Map.of("schema.registry.url", REGISTRY, "application.id", "kdstream-router-test"));
         ConsumerRecord<byte[], byte[]> bad = new ConsumerRecord<>(TopicCatalogue.PROMPTS.name(), 2, 41L, "bad".getBytes(), "{not avro}".getBytes());
 
         DeserializationExceptionHandler.Response response = handler.handleError(null, bad, new IllegalArgumentException("magic byte is 123"));

@@ -18,7 +18,6 @@ import io.kdstream.producers.generate.Difficulty;
 import io.kdstream.producers.generate.SdgOptions;
 import io.kdstream.schemas.avro.EvalResult;
 import io.kdstream.schemas.avro.EvalStatus;
-import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import io.kdstream.teacher.TeacherWorkerConfig;
 import io.kdstream.teacher.cache.LogitCacheStats;
@@ -404,10 +403,5 @@ public final class DistillBenchmark {
 
     public String benchId() {
         return benchId;
-    }
-
-    /** Prompts are {@link Prompt}s of both datasets; kept for tests that want the sizes. */
-    static int prompts(DistillData data) {
-        return data.all().size();
     }
 }
