@@ -1,4 +1,4 @@
-package io.kdstream.teacher.testing;
+package io.kdstream.schemas.testing;
 
 import org.apache.avro.Schema;
 
