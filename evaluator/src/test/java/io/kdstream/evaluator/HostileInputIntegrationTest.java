@@ -51,12 +51,14 @@ class HostileInputIntegrationTest {
                 "bootstrap.servers", platform.bootstrapServers(),
                 "schema.registry.url", platform.schemaRegistryUrl(),
                 "kdstream.evaluator.group.id", "evaluator-hostile",
+                // its own held-out set: the other evaluator tests of this JVM score math/test and count its examples
+                "kdstream.evaluator.split", "validation",
                 "kdstream.evaluator.max.new.tokens", "4"));
         Map<String, Object> client = settings.clientProperties();
         TopicAdmin.ensureTopics(client, TopicCatalogue.ALL);
         TopicCatalogue catalogue = new TopicCatalogue(client);
         try (KafkaProducer<String, Prompt> prompts = KafkaClients.producer(client, catalogue.prompts(), "test")) {
-            Prompt prompt = Prompt.newBuilder().setId("hostile-eval-q").setDataset("math").setSplit(Split.TEST).setPrompt("What is 1+1?")
+            Prompt prompt = Prompt.newBuilder().setId("hostile-eval-q").setDataset("math").setSplit(Split.VALIDATION).setPrompt("What is 1+1?")
                     .setResponse("2 #### 2").setExpectedAnswer("2").setSource("test").setCreatedAt(Instant.now()).build();
             prompts.send(new ProducerRecord<>(TopicCatalogue.PROMPTS.name(), prompt.getId(), prompt)).get();
         }
