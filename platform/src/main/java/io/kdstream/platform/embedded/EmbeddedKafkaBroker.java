@@ -32,13 +32,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final Path logDir;
     private final boolean ownsLogDir;
     private final int brokerPort;
-    private final KafkaRaftServer server;
+    private final KafkaConfig config;
+    private KafkaRaftServer server;
     private boolean closed;
 
-    private EmbeddedKafkaBroker(Path logDir, boolean ownsLogDir, int brokerPort, KafkaRaftServer server) {
+    private EmbeddedKafkaBroker(Path logDir, boolean ownsLogDir, int brokerPort, KafkaConfig config, KafkaRaftServer server) {
         this.logDir = logDir;
         this.ownsLogDir = ownsLogDir;
         this.brokerPort = brokerPort;
+        this.config = config;
         this.server = server;
     }
 
@@ -73,7 +75,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         long started = System.nanoTime();
         server.startup();
-        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(logDir, deleteOnClose, brokerPort, server);
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(logDir, deleteOnClose, brokerPort, config, server);
         log.info("Embedded Kafka broker ready at {} in {} ms", broker.bootstrapServers(), (System.nanoTime() - started) / 1_000_000);
         return broker;
     }
@@ -136,6 +138,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     public String bootstrapServers() {
         return "127.0.0.1:" + brokerPort;
+    }
+
+    /**
+     * Stops the broker and starts it again on the same log directory, ports and settings, as an operator restarts a
+     * broker: what was committed before is there after, and clients reconnect to the same address.
+     */
+    public synchronized void restart() {
+        if (closed) {
+            throw new IllegalStateException("the embedded broker is closed");
+        }
+        server.shutdown();
+        server.awaitShutdown();
+        long started = System.nanoTime();
+        server = new KafkaRaftServer(config, Time.SYSTEM);
+        server.startup();
+        log.info("Embedded Kafka broker restarted at {} in {} ms", bootstrapServers(), (System.nanoTime() - started) / 1_000_000);
     }
 
     @Override

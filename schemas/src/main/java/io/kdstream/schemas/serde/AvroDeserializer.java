@@ -24,13 +24,25 @@ public class AvroDeserializer<T> implements Deserializer<T> {
 
     private SchemaRegistry registry;
     private boolean specific = true;
-    private final Map<Integer, DatumReader<Object>> readers = new ConcurrentHashMap<>();
+    /** The record the topic holds; null reads any record. */
+    private final Schema expected;
+    private final Map<Integer, WriterReader> readers = new ConcurrentHashMap<>();
 
-    public AvroDeserializer() {
+    /** A writer schema and the reader that resolves it to what this deserializer returns. */
+    private record WriterReader(Schema writer, DatumReader<Object> reader) {
     }
 
-    public AvroDeserializer(SchemaRegistry registry) {
+    public AvroDeserializer() {
+        this.expected = null;
+    }
+
+    /**
+     * @param expected the record the topic holds, or null for any: a record of another schema (a DeadLetter sent to
+     *                 kd.prompts, say) is refused here, naming both, rather than handed to code that would fail on its type
+     */
+    public AvroDeserializer(SchemaRegistry registry, Schema expected) {
         this.registry = registry;
+        this.expected = expected;
     }
 
     @Override
@@ -54,18 +66,28 @@ public class AvroDeserializer<T> implements Deserializer<T> {
         return bytes == null ? null : (T) WireFormat.read(topic, bytes, this::read);
     }
 
+    /**
+     * Walks the body once without building anything before reading it: Avro allocates a string, bytes or array by the
+     * length the record claims, so a hostile length (an array of 2^31 - 9 items in a record of 40 bytes) would exhaust
+     * the heap; skipping refuses it with an EOFException at the record's end instead.
+     */
     private Object read(int schemaId, byte[] bytes, int offset, int length) throws IOException {
-        return readers.computeIfAbsent(schemaId, this::readerFor).read(null, DecoderFactory.get().binaryDecoder(bytes, offset, length, null));
+        WriterReader decoding = readers.computeIfAbsent(schemaId, this::readerFor);
+        GenericDatumReader.skip(decoding.writer(), DecoderFactory.get().binaryDecoder(bytes, offset, length, null));
+        return decoding.reader().read(null, DecoderFactory.get().binaryDecoder(bytes, offset, length, null));
     }
 
-    private DatumReader<Object> readerFor(int id) {
+    private WriterReader readerFor(int id) {
         Schema writer = registry.schemaById(id);
+        if (expected != null && !expected.getFullName().equals(writer.getFullName()) && !expected.getAliases().contains(writer.getFullName())) {
+            throw new IllegalArgumentException("schema id " + id + " is " + writer.getFullName() + ", not the " + expected.getFullName() + " this topic holds");
+        }
         if (specific) {
             Class<?> generated = SpecificData.get().getClass(writer);
             if (generated != null) {
-                return new SpecificDatumReader<>(writer, SpecificData.get().getSchema(generated));
+                return new WriterReader(writer, new SpecificDatumReader<>(writer, SpecificData.get().getSchema(generated)));
             }
         }
-        return new GenericDatumReader<>(writer);
+        return new WriterReader(writer, new GenericDatumReader<>(writer));
     }
 }

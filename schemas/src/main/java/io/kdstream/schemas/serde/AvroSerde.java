@@ -1,6 +1,7 @@
 package io.kdstream.schemas.serde;
 
 import io.kdstream.schemas.registry.SchemaRegistry;
+import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericContainer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -20,10 +21,13 @@ public class AvroSerde<T extends GenericContainer> implements Serde<T> {
         this.deserializer = new AvroDeserializer<>();
     }
 
-    /** Shares one registry client (and its caches) with other serdes. */
-    public AvroSerde(SchemaRegistry registry) {
+    /**
+     * Shares one registry client (and its caches) with other serdes; reads only records of {@code expected} (any record
+     * when null).
+     */
+    public AvroSerde(SchemaRegistry registry, Schema expected) {
         this.serializer = new AvroSerializer<>(registry, false);
-        this.deserializer = new AvroDeserializer<>(registry);
+        this.deserializer = new AvroDeserializer<>(registry, expected);
     }
 
     @Override

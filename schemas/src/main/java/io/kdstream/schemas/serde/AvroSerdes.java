@@ -1,6 +1,7 @@
 package io.kdstream.schemas.serde;
 
 import io.kdstream.schemas.registry.SchemaRegistry;
+import org.apache.avro.Schema;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.Serde;
 
@@ -18,13 +19,16 @@ public final class AvroSerdes {
     private AvroSerdes() {
     }
 
-    /** @param registry the client kdstream's own serde uses; another serde class makes its own from the configs */
+    /**
+     * @param registry the client kdstream's own serde uses; another serde class makes its own from the configs
+     * @param expected the record the topic holds: kdstream's own serde refuses records of other schemas
+     */
     @SuppressWarnings("unchecked")
-    public static <T> Serde<T> valueSerde(Map<String, ?> configs, SchemaRegistry registry) {
+    public static <T> Serde<T> valueSerde(Map<String, ?> configs, SchemaRegistry registry, Schema expected) {
         Object configured = configs.get(SERDE_CLASS);
         Serde<T> serde;
         if (configured == null || configured.toString().isBlank()) {
-            serde = (Serde<T>) new AvroSerde<>(registry);
+            serde = (Serde<T>) new AvroSerde<>(registry, expected);
         } else {
             try {
                 serde = (Serde<T>) Class.forName(configured.toString().trim()).getDeclaredConstructor().newInstance();

@@ -63,12 +63,12 @@ public final class TopicCatalogue {
      */
     public TopicCatalogue(Map<String, ?> serdeConfigs) {
         SchemaRegistry registry = SchemaRegistry.of(RegistryEndpoint.from(serdeConfigs));
-        this.prompts = new Topic<>(PROMPTS, Serdes.String(), AvroSerdes.valueSerde(serdeConfigs, registry));
-        this.teacherRequests = new Topic<>(TEACHER_REQUESTS, Serdes.String(), AvroSerdes.valueSerde(serdeConfigs, registry));
-        this.teacherLogits = new Topic<>(TEACHER_LOGITS, Serdes.String(), AvroSerdes.valueSerde(serdeConfigs, registry));
-        this.checkpoints = new Topic<>(CHECKPOINTS, Serdes.String(), AvroSerdes.valueSerde(serdeConfigs, registry));
-        this.evals = new Topic<>(EVALS, Serdes.String(), AvroSerdes.valueSerde(serdeConfigs, registry));
-        this.deadLetter = new Topic<>(DEAD_LETTER, Serdes.ByteArray(), AvroSerdes.valueSerde(serdeConfigs, registry));
+        this.prompts = new Topic<>(PROMPTS, Serdes.String(), AvroSerdes.valueSerde(serdeConfigs, registry, Prompt.getClassSchema()));
+        this.teacherRequests = new Topic<>(TEACHER_REQUESTS, Serdes.String(), AvroSerdes.valueSerde(serdeConfigs, registry, Prompt.getClassSchema()));
+        this.teacherLogits = new Topic<>(TEACHER_LOGITS, Serdes.String(), AvroSerdes.valueSerde(serdeConfigs, registry, TeacherLogits.getClassSchema()));
+        this.checkpoints = new Topic<>(CHECKPOINTS, Serdes.String(), AvroSerdes.valueSerde(serdeConfigs, registry, CheckpointEvent.getClassSchema()));
+        this.evals = new Topic<>(EVALS, Serdes.String(), AvroSerdes.valueSerde(serdeConfigs, registry, EvalResult.getClassSchema()));
+        this.deadLetter = new Topic<>(DEAD_LETTER, Serdes.ByteArray(), AvroSerdes.valueSerde(serdeConfigs, registry, DeadLetter.getClassSchema()));
         this.teacherLogitsSummaries = new LogitSummaryDeserializer(registry);
     }
 

@@ -128,6 +128,36 @@ class AvroSerdeTest {
     }
 
     @Test
+    void shouldRefuseALengthBeyondTheRecordBeforeAllocatingIt(EmbeddedPlatform platform) {
+        AvroSerde<Prompt> serde = serde(platform);
+        byte[] good = serde.serializer().serialize("serde.lengths", prompt());
+        // the header, then the id field's length: 2^31 - 9 bytes, Avro's largest, in a record of a dozen bytes
+        byte[] hostile = java.nio.ByteBuffer.allocate(10).put(good, 0, 5).put(new byte[] {(byte) 0xee, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f}).array();
+
+        assertThatThrownBy(() -> serde.deserializer().deserialize("serde.lengths", hostile))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("serde.lengths")
+                .hasMessageContaining("EOFException");
+    }
+
+    @Test
+    void shouldRefuseARecordOfAnotherSchemaNamingBoth(EmbeddedPlatform platform) {
+        SchemaRegistryClient registry = new SchemaRegistryClient(platform.schemaRegistryUrl());
+        AvroSerde<Prompt> prompts = new AvroSerde<>(registry, Prompt.getClassSchema());
+        prompts.configure(Map.of("schema.registry.url", platform.schemaRegistryUrl()), false);
+        Schema other = SchemaBuilder.record("Other").namespace("serde.test").fields().requiredString("name").endRecord();
+        GenericData.Record record = new GenericData.Record(other);
+        record.put("name", "not a prompt");
+        AvroSerde<GenericData.Record> generic = new AvroSerde<>(registry, null);
+        generic.configure(Map.of("schema.registry.url", platform.schemaRegistryUrl()), false);
+        byte[] bytes = generic.serializer().serialize("serde.other", record);
+
+        assertThatThrownBy(() -> prompts.deserializer().deserialize("serde.prompts", bytes))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("serde.test.Other, not the io.kdstream.schemas.avro.Prompt this topic holds");
+    }
+
+    @Test
     void shouldKeepTheSameIdWhenTheSameSchemaIsRegisteredAgain(EmbeddedPlatform platform) {
         SchemaRegistryClient first = new SchemaRegistryClient(platform.schemaRegistryUrl(), 1, Duration.ofMillis(10));
         SchemaRegistryClient second = new SchemaRegistryClient(platform.schemaRegistryUrl(), 1, Duration.ofMillis(10));

@@ -99,9 +99,23 @@ public final class CacheIngest {
         }
     }
 
+    /**
+     * The cache files a sequence by the prompt id inside it: a record keyed as one prompt but holding another's logits
+     * would silently replace that other prompt's sequence, so it is refused.
+     */
+    private static void checkKey(byte[] key, LogitRecordSummary summary) {
+        String sequenceKey = TopicCatalogue.teacherLogitsKey(summary.teacherFingerprint(), summary.promptId());
+        String expected = summary.chunkIndex() == 0 ? sequenceKey : sequenceKey + "/" + summary.chunkIndex();
+        if (!Arrays.equals(key, expected.getBytes(StandardCharsets.UTF_8))) {
+            throw new IllegalArgumentException("record keyed " + new String(key, StandardCharsets.UTF_8) + " holds chunk " + summary.chunkIndex()
+                    + " of prompt " + summary.promptId() + " of teacher " + summary.teacherFingerprint() + ", whose key is " + expected);
+        }
+    }
+
     private void appendIfUsable(ConsumerRecord<byte[], ByteBuffer> record) {
         try {
             LogitRecordSummary summary = summaries.deserialize(record.topic(), record.headers(), record.value());
+            checkKey(record.key(), summary);
             if (summary.split() != Split.TRAIN) {
                 heldOutRecords++;
                 return;
