@@ -29,21 +29,11 @@ class HostileInputIntegrationTest {
 
     @Test
     void shouldDeadLetterEveryHostileLogitRecordAndThenTrainOnTheGoodOne(EmbeddedPlatform platform, @TempDir Path dir) throws Exception {
-        Settings settings = Settings.of(Map.ofEntries(
-                Map.entry("bootstrap.servers", platform.bootstrapServers()),
-                Map.entry("schema.registry.url", platform.schemaRegistryUrl()),
-                Map.entry("kdstream.trainer.run.id", "trainer-hostile"),
-                Map.entry("kdstream.trainer.steps", "2"),
-                Map.entry("kdstream.trainer.checkpoint.every", "2"),
-                Map.entry("kdstream.trainer.checkpoint.dir", dir.toString()),
-                Map.entry("kdstream.trainer.teacher.fingerprint", TEACHER),
-                Map.entry("kdstream.trainer.min.examples", "1"),
-                Map.entry("kdstream.trainer.batch.size", "1"),
-                Map.entry("kdstream.trainer.topk", Integer.toString(TeacherRecords.K)),
-                Map.entry("kdstream.trainer.student.layers", "1"),
-                Map.entry("kdstream.trainer.student.width", "32"),
-                Map.entry("kdstream.trainer.student.heads", "2"),
-                Map.entry("kdstream.trainer.student.feed.forward.width", "64")));
+        Settings settings = SmallTrainerSettings.of(platform.bootstrapServers(), platform.schemaRegistryUrl(), "trainer-hostile",
+                TEACHER, dir, Map.of(
+                        "kdstream.trainer.steps", "2",
+                        "kdstream.trainer.checkpoint.every", "2",
+                        "kdstream.trainer.batch.size", "1"));
         Map<String, Object> client = settings.clientProperties();
         TopicAdmin.ensureTopics(client, TopicCatalogue.ALL);
         TeacherLogits good = TeacherRecords.record("hostile-good", TEACHER, new CharTokenizer().fingerprint(), Split.TRAIN, new Random(1), TeacherRecords.K);

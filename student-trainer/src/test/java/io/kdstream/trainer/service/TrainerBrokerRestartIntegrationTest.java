@@ -40,21 +40,11 @@ class TrainerBrokerRestartIntegrationTest {
     @Test
     void shouldCacheEverySequenceOnceWhenTheBrokerRestartsMidRun(EmbeddedPlatform platform, @TempDir Path dir) throws Exception {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(Files.createDirectories(dir.resolve("kafka")), true)) {
-            Settings settings = Settings.of(Map.ofEntries(
-                    Map.entry("bootstrap.servers", broker.bootstrapServers()),
-                    Map.entry("schema.registry.url", platform.schemaRegistryUrl()),
-                    Map.entry("kdstream.trainer.run.id", "trainer-restart"),
-                    Map.entry("kdstream.trainer.steps", "1000000"),
-                    Map.entry("kdstream.trainer.checkpoint.every", "50"),
-                    Map.entry("kdstream.trainer.checkpoint.dir", dir.resolve("checkpoints").toString()),
-                    Map.entry("kdstream.trainer.teacher.fingerprint", TEACHER),
-                    Map.entry("kdstream.trainer.min.examples", "1"),
-                    Map.entry("kdstream.trainer.batch.size", "2"),
-                    Map.entry("kdstream.trainer.topk", Integer.toString(TeacherRecords.K)),
-                    Map.entry("kdstream.trainer.student.layers", "1"),
-                    Map.entry("kdstream.trainer.student.width", "32"),
-                    Map.entry("kdstream.trainer.student.heads", "2"),
-                    Map.entry("kdstream.trainer.student.feed.forward.width", "64")));
+            Settings settings = SmallTrainerSettings.of(broker.bootstrapServers(), platform.schemaRegistryUrl(), "trainer-restart",
+                    TEACHER, dir.resolve("checkpoints"), Map.of(
+                            "kdstream.trainer.steps", "1000000",
+                            "kdstream.trainer.checkpoint.every", "50",
+                            "kdstream.trainer.batch.size", "2"));
             Map<String, Object> client = settings.clientProperties();
             TopicAdmin.ensureTopics(client, TopicCatalogue.ALL);
             TopicCatalogue catalogue = new TopicCatalogue(client);

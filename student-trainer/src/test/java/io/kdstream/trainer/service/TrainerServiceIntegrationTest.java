@@ -50,23 +50,14 @@ class TrainerServiceIntegrationTest {
     @Test
     void shouldTrainOnItsTeachersRecordsOnlyAndAnnounceAVerifiableCheckpoint(EmbeddedPlatform platform, @TempDir Path dir) throws Exception {
         String tokenizer = new CharTokenizer().fingerprint();
-        Settings settings = Settings.of(Map.ofEntries(
-                Map.entry("bootstrap.servers", platform.bootstrapServers()),
-                Map.entry("schema.registry.url", platform.schemaRegistryUrl()),
-                Map.entry("kdstream.trainer.run.id", "trainer-test"),
-                Map.entry("kdstream.trainer.steps", "4"),
-                Map.entry("kdstream.trainer.checkpoint.every", "2"),
-                Map.entry("kdstream.trainer.checkpoint.dir", dir.toString()),
-                Map.entry("kdstream.trainer.teacher.fingerprint", "teacher-a"),
-                Map.entry("kdstream.trainer.min.examples", "3"),
-                Map.entry("kdstream.trainer.batch.size", "2"),
-                Map.entry("kdstream.trainer.loss.variant", "tail"),
-                Map.entry("kdstream.trainer.kl.direction", "reverse"),
-                Map.entry("kdstream.trainer.topk", Integer.toString(K)),
-                Map.entry("kdstream.trainer.student.layers", "1"),
-                Map.entry("kdstream.trainer.student.width", "32"),
-                Map.entry("kdstream.trainer.student.heads", "2"),
-                Map.entry("kdstream.trainer.student.feed.forward.width", "64")));
+        Settings settings = SmallTrainerSettings.of(platform.bootstrapServers(), platform.schemaRegistryUrl(), "trainer-test",
+                "teacher-a", dir, Map.of(
+                        "kdstream.trainer.steps", "4",
+                        "kdstream.trainer.checkpoint.every", "2",
+                        "kdstream.trainer.min.examples", "3",
+                        "kdstream.trainer.batch.size", "2",
+                        "kdstream.trainer.loss.variant", "tail",
+                        "kdstream.trainer.kl.direction", "reverse"));
         Map<String, Object> client = settings.clientProperties();
         TopicAdmin.ensureTopics(client, TopicCatalogue.ALL);
         TopicCatalogue catalogue = new TopicCatalogue(client);
