@@ -23,8 +23,8 @@ public final class ConfigValues {
     }
 
     /**
-     * Reads every key {@code definition} names. A blank value of a number or a flag counts as unset (its default), as a
-     * blank environment variable does; a key without a default must be set, and the message says how.
+     * Reads every key {@code definition} names. A blank value counts as unset (its default), as an empty environment
+     * variable does; a key without a default must be set, and the message says how.
      */
     public static ConfigValues read(ConfigDef definition, Settings settings) {
         Map<String, String> given = new HashMap<>();
@@ -34,8 +34,7 @@ public final class ConfigValues {
             if (!key.hasDefault() && blank) {
                 settings.required(key.name); // throws, naming the environment variable as well
             }
-            boolean text = key.type == ConfigDef.Type.STRING || key.type == ConfigDef.Type.PASSWORD;
-            if (value != null && (text || !blank)) {
+            if (!blank) {
                 given.put(key.name, value);
             }
         }
