@@ -91,10 +91,10 @@ public record TeacherWorkerConfig(Settings settings, Path checkpoint, ServedTeac
             .define(SERVED_URL, Type.STRING, null, Importance.HIGH, "the served teacher's base URL (required for vllm, sglang)")
             .define(SERVED_MAX_IN_FLIGHT, Type.INT, 8, Validators.atLeast(1), Importance.HIGH,
                     "requests a worker keeps in flight (the server batches them)")
-            .define(SERVED_TIMEOUT, Type.LONG, 60_000L, Validators.atLeast(1), Importance.MEDIUM, "a served teacher's request's limit")
-            .define(SERVED_RETRIES, Type.INT, 6, Validators.atLeast(0), Importance.MEDIUM,
+            .define(SERVED_TIMEOUT, Type.LONG, 60_000L, Validators.atLeast(1), Importance.HIGH, "a served teacher's request's limit")
+            .define(SERVED_RETRIES, Type.INT, 6, Validators.atLeast(0), Importance.HIGH,
                     "retries of a request on 429/502/503/504, timeouts and lost connections before the worker pauses")
-            .define(SERVED_BACKOFF, Type.LONG, 250L, Validators.atLeast(0), Importance.MEDIUM,
+            .define(SERVED_BACKOFF, Type.LONG, 250L, Validators.atLeast(0), Importance.HIGH,
                     "the first wait between retries; it doubles each time, up to 30 s")
             .define(SERVED_LOGPROBS_MODE, Type.STRING, "raw_logprobs", Validators.in(ServedTeacherConfig.LOG_PROB_MODES), Importance.HIGH,
                     "what the server's --logprobs-mode is (part of the fingerprint); the logits modes give no full-vocabulary"
@@ -109,9 +109,12 @@ public record TeacherWorkerConfig(Settings settings, Path checkpoint, ServedTeac
             .define(TOPK, Type.INT, 16, Validators.atLeast(1), Importance.HIGH, "entries kept a position")
             .define(ENCODING, Type.STRING, TopKEncoding.PACKED.name().toLowerCase(Locale.ROOT),
                     Validators.oneOf(TeacherWorkerConfig::encodingName, List.of("packed", "compact", "float32", SAMPLED)), Importance.HIGH,
-                    "how top-K entries are written: packed (ids at ceil(log2 V) bits and one byte a value; KL within 1e-3 nats),"
-                            + " compact (the same values entropy-coded, ids by how often they recur; for real vocabularies),"
-                            + " float32 (lossless), or sampled (RS-KD's draws instead of a top-K; the djl backend only)")
+                    "how top-K entries are written: packed (ids at ceil(log2 V) bits and one byte a value: 1.875 bytes a top-K"
+                            + " entry at V=100, 3.25 at 151,936; KL within 1e-3 nats), compact (for real vocabularies: the same"
+                            + " values entropy-coded, ids coded by how often they recur in the record, never more than bit-packed;"
+                            + " about 1.85 bytes an entry at V=151,936, K=64, see BENCHMARKS.md), float32 (lossless) or sampled"
+                            + " (RS-KD, for the trainer's sampled loss: N tokens drawn a position instead of a top-K,"
+                            + " SAMPLED_COUNTS; the djl backend only)")
             .define(SAMPLED_DRAWS, Type.INT, SampledTokens.DEFAULT_DRAWS, Validators.atLeast(1), Importance.HIGH,
                     "with encoding=sampled: N, the draws a position")
             .define(SAMPLED_TEMPERATURE, Type.DOUBLE, 1.0, Validators.positive(), Importance.HIGH,
