@@ -113,7 +113,7 @@ public final class DistillationLoss {
                     studentTemperature);
             case TAIL, SAMPLED -> TopKLogProbs.tail((studentTemperature == 1 ? logProbs
                             : logits.div(Scalars.scalarLike(logits, studentTemperature)).logSoftmax(-1)).take(index),
-                    values, teacher.logSumExp().toType(type, false), variant == LossVariant.TAIL && k != logitsShape.get(2));
+                    values, teacher.logSumExp().toType(type, false), variant.hasTailBucket() && k != logitsShape.get(2));
         };
         return buckets.weightedDivergence(direction, teacher.shares());
     }

@@ -49,6 +49,11 @@ public enum LossVariant {
         return this != RENORMALISED;
     }
 
+    /** Whether the mass outside the K entries is one more bucket on each side (the sampled variant has none). */
+    public boolean hasTailBucket() {
+        return this == TAIL;
+    }
+
     /**
      * Why this variant cannot train in {@code direction} at {@code teacherTemperature}, or null when it can: the one
      * place these rules live, checked by the training config and the loss alike.

@@ -52,8 +52,11 @@ public record TrainingConfig(double kdWeight, double sftWeight, LossVariant loss
         }
         if (!(teacherTemperature > 0) || !Double.isFinite(teacherTemperature)) {
             problems.add("teacherTemperature must be > 0, got " + teacherTemperature);
-        } else if (lossVariant != null && klDirection != null && lossVariant.problem(klDirection, teacherTemperature) != null) {
-            problems.add(lossVariant.problem(klDirection, teacherTemperature));
+        } else if (lossVariant != null && klDirection != null) {
+            String variantProblem = lossVariant.problem(klDirection, teacherTemperature);
+            if (variantProblem != null) {
+                problems.add(variantProblem);
+            }
         }
         if (!(studentTemperature > 0) || !Double.isFinite(studentTemperature)) {
             problems.add("studentTemperature must be > 0, got " + studentTemperature);
