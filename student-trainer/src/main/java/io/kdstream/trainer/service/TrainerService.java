@@ -51,6 +51,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * The student trainer. It reads the logit cache topic into a local cache on disk ({@link DiskLogitCache}) and keeps
@@ -96,6 +97,8 @@ public final class TrainerService extends LoopService {
     /** Cached records found malformed when first trained on (those refused at ingest are counted by the ingest). */
     private long deadLetteredWhenDrawn;
     private long resumedFromStep = -1;
+    /** Told each sequence's prompt id as a batch draws it (how fresh training data is can be measured with it). */
+    private volatile Consumer<String> drawObserver = promptId -> { };
 
     public TrainerService(TrainerConfig config) {
         super(SERVICE + "-" + config.runId());
@@ -302,6 +305,7 @@ public final class TrainerService extends LoopService {
         String topic = catalogue.teacherLogits().name();
         try {
             SequenceLogits logits = cached.decode(logitsDeserializer, topic);
+            drawObserver.accept(cached.promptId());
             // passed on as it is: only the tail and sampled losses need the log-sum-exp, and they refuse an example without one
             return Optional.of(new TrainingExample(logits.tokens(), logits.lossMask(), logits.ids(), logits.values(),
                     logits.logSumExp(), logits.k()));
@@ -390,6 +394,14 @@ public final class TrainerService extends LoopService {
 
     public Progress progress() {
         return progress.get();
+    }
+
+    /**
+     * Tells {@code observer}, on the training thread, the prompt id of every sequence drawn into a batch from now on
+     * (an id drawn again is told again); it must be quick. The soak benchmark times prompts to their first draw with it.
+     */
+    public void observeDraws(Consumer<String> observer) {
+        this.drawObserver = observer;
     }
 
     private void publishProgress(Phase phase) {
