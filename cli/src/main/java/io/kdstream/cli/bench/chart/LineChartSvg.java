@@ -25,11 +25,12 @@ public final class LineChartSvg {
      *
      * @param dash an SVG {@code stroke-dasharray} ("6,4"), or null for a solid line
      * @param points (x, y) pairs in the panel's units; y is clipped to the panel
+     * @param label the line's name in the panel's own legend (top right), or null for none
      */
-    public record Series(String colour, double width, double opacity, String dash, List<double[]> points) {
+    public record Series(String colour, double width, double opacity, String dash, List<double[]> points, String label) {
 
-        public static Series solid(String colour, double width, List<double[]> points) {
-            return new Series(colour, width, 1, null, points);
+        public static Series solid(String colour, double width, List<double[]> points, String label) {
+            return new Series(colour, width, 1, null, points, label);
         }
     }
 
@@ -79,7 +80,14 @@ public final class LineChartSvg {
                     x(x0, xValue, panel), MARGIN_TOP + PANEL_HEIGHT + 14, xValue));
         }
         svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>%n", x0 + PANEL_WIDTH / 2, MARGIN_TOP + PANEL_HEIGHT + 30, escape(panel.xLabel())));
+        int labelled = 0;
         for (Series series : panel.series()) {
+            if (series.label() != null) {
+                int y = MARGIN_TOP + 14 + 14 * labelled++;
+                svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"%.1f\"%s/><text x=\"%d\" y=\"%d\">%s</text>%n",
+                        x0 + PANEL_WIDTH - 170, y, x0 + PANEL_WIDTH - 150, y, series.colour(), series.width(), dash(series.dash()),
+                        x0 + PANEL_WIDTH - 145, y + 4, escape(series.label())));
+            }
             StringBuilder path = new StringBuilder();
             for (double[] point : series.points()) {
                 path.append(String.format(Locale.ROOT, "%.1f,%.1f ", x(x0, point[0], panel), y(point[1], panel)));

@@ -35,13 +35,13 @@ public final class LearningCurveSvg {
     private static LineChartSvg.Panel chart(Panel panel, List<List<EvalPoint>> sft, List<List<EvalPoint>> kd, long steps) {
         List<LineChartSvg.Series> lines = new ArrayList<>();
         if (Double.isFinite(panel.teacher())) {
-            lines.add(new LineChartSvg.Series(TEACHER_COLOUR, 1, 1, "2,3", List.of(new double[] {0, panel.teacher()}, new double[] {steps, panel.teacher()})));
+            lines.add(new LineChartSvg.Series(TEACHER_COLOUR, 1, 1, "2,3", List.of(new double[] {0, panel.teacher()}, new double[] {steps, panel.teacher()}), null));
         }
         List<double[]> sftMean = seeds(lines, sft, panel.metric(), SFT_COLOUR);
         seeds(lines, kd, panel.metric(), KD_COLOUR);
         if (!sftMean.isEmpty()) {
             double last = sftMean.get(sftMean.size() - 1)[1];
-            lines.add(new LineChartSvg.Series(SFT_COLOUR, 1, 1, "6,4", List.of(new double[] {0, last}, new double[] {steps, last})));
+            lines.add(new LineChartSvg.Series(SFT_COLOUR, 1, 1, "6,4", List.of(new double[] {0, last}, new double[] {steps, last}), null));
         }
         return new LineChartSvg.Panel(panel.title(), "step", Math.max(1, steps), 1, "%.1f", lines);
     }
@@ -49,7 +49,7 @@ public final class LearningCurveSvg {
     /** Adds each seed thin and the mean over seeds thick; returns the mean's points (step, value). */
     private static List<double[]> seeds(List<LineChartSvg.Series> lines, List<List<EvalPoint>> seeds, ToDoubleFunction<EvalPoint> metric, String colour) {
         for (List<EvalPoint> curve : seeds) {
-            lines.add(new LineChartSvg.Series(colour, 0.8, 0.35, null, curve.stream().map(p -> new double[] {p.step(), metric.applyAsDouble(p)}).toList()));
+            lines.add(new LineChartSvg.Series(colour, 0.8, 0.35, null, curve.stream().map(p -> new double[] {p.step(), metric.applyAsDouble(p)}).toList(), null));
         }
         List<double[]> mean = new ArrayList<>();
         if (seeds.isEmpty()) {
@@ -62,7 +62,7 @@ public final class LearningCurveSvg {
             }
             mean.add(new double[] {point.step(), DistillStatistics.mean(values)});
         }
-        lines.add(LineChartSvg.Series.solid(colour, 2.5, mean));
+        lines.add(LineChartSvg.Series.solid(colour, 2.5, mean, null));
         return mean;
     }
 }

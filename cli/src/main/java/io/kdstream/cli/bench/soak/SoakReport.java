@@ -37,6 +37,10 @@ final class SoakReport {
         return slope(interval -> interval.memory().rssBytes() / MB);
     }
 
+    double rssAnonSlopeMbPerMinute() {
+        return slope(interval -> interval.memory().rssAnonBytes() / MB);
+    }
+
     double heapAfterGcSlopeMbPerMinute() {
         return slope(interval -> interval.memory().heapAfterGcBytes() / MB);
     }
@@ -79,7 +83,7 @@ final class SoakReport {
         md.append("Command: `").append(commandLine).append("`  \n");
         md.append("Machine: ").append(machine).append("  \n");
         md.append(String.format(Locale.ROOT, "Load: %.1f prompts a second for %d s (figures every %d s); router, 2 teacher workers "
-                        + "(untrained default teacher, K=64), trainer (default student, checkpoint every %d steps) and evaluator "
+                        + "(an untrained teacher of the default size, the workers' default top-K), trainer (default student, checkpoint every %d steps) and evaluator "
                         + "(%d held-out problems a checkpoint) in one JVM with the embedded broker; the registry its own process.%n%n",
                 options.promptsPerSecond(), options.duration().toSeconds(), options.interval().toSeconds(), options.checkpointEvery(),
                 options.heldOutPrompts()));
@@ -98,20 +102,21 @@ final class SoakReport {
                         + "(%.0f prompts arrive an interval).%n",
                 warmUpIntervals(), maxSettledLag(i -> i.workerLag()), maxSettledLag(i -> i.trainerLag()),
                 options.promptsPerSecond() * options.interval().toSeconds()));
-        md.append(String.format(Locale.ROOT, "- Memory after warm-up: resident set %+.1f MB a minute, heap after GC %+.1f MB a minute "
-                        + "(least squares over the intervals after warm-up).%n%n",
-                rssSlopeMbPerMinute(), heapAfterGcSlopeMbPerMinute()));
+        md.append(String.format(Locale.ROOT, "- Memory after warm-up: resident set %+.1f MB a minute (its anonymous part %+.1f), heap after GC "
+                        + "%+.1f MB a minute (least squares over the intervals after warm-up).%n%n",
+                rssSlopeMbPerMinute(), rssAnonSlopeMbPerMinute(), heapAfterGcSlopeMbPerMinute()));
         md.append("| s | prompts/s | logits/s | steps/s | evals | lag router | lag workers | lag trainer | lag evaluator "
                 + "| produced→committed p50 / p99 s | committed→drawn p50 / p99 s | produced→drawn p50 / p99 s | teacher ms a batch "
-                + "| heap used MB | heap after GC MB | RSS MB |\n");
+                + "| heap used MB | heap after GC MB | RSS (anon) MB |\n");
         md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
         for (SoakInterval i : result.intervals()) {
             Freshness.Window f = i.freshness();
-            md.append(String.format(Locale.ROOT, "| %.0f | %.1f | %.1f | %.1f | %d | %d | %d | %d | %d | %s / %s | %s / %s | %s / %s | %.1f | %.0f | %.0f | %.0f |%n",
+            md.append(String.format(Locale.ROOT, "| %.0f | %.1f | %.1f | %.1f | %d | %d | %d | %d | %d | %s / %s | %s / %s | %s / %s | %.1f | %.0f | %.0f | %.0f (%.0f) |%n",
                     i.endSeconds(), i.promptsPerSecond(), i.logitsPerSecond(), i.stepsPerSecond(), i.evaluations(), i.routerLag(),
                     i.workerLag(), i.trainerLag(), i.evaluatorLag(), plain(f.toCommitted().p50()), plain(f.toCommitted().p99()),
                     plain(f.committedToDrawn().p50()), plain(f.committedToDrawn().p99()), plain(f.toDrawn().p50()), plain(f.toDrawn().p99()),
-                    i.teacherBatchMillis(), i.memory().heapUsedBytes() / MB, i.memory().heapAfterGcBytes() / MB, i.memory().rssBytes() / MB));
+                    i.teacherBatchMillis(), i.memory().heapUsedBytes() / MB, i.memory().heapAfterGcBytes() / MB, i.memory().rssBytes() / MB,
+                    i.memory().rssAnonBytes() / MB));
         }
         return md.toString();
     }
@@ -120,19 +125,17 @@ final class SoakReport {
     String svg() {
         double minutes = Math.max(1e-3, result.intervals().isEmpty() ? 1 : result.intervals().get(result.intervals().size() - 1).endSeconds() / 60);
         List<LineChartSvg.Panel> panels = List.of(
-                panel("freshness (s)", minutes, List.of(i -> i.freshness().toDrawn().p50(), i -> i.freshness().toDrawn().p99(),
-                        i -> i.freshness().toCommitted().p50())),
-                panel("consumer lag (offsets)", minutes, List.of(i -> i.routerLag(), i -> i.workerLag(), i -> i.trainerLag(), i -> i.evaluatorLag())),
-                panel("memory (MB)", minutes, List.of(i -> i.memory().rssBytes() / MB, i -> i.memory().heapAfterGcBytes() / MB,
-                        i -> i.memory().heapUsedBytes() / MB)));
-        return LineChartSvg.render(panels, List.of(
-                new LineChartSvg.Key("freshness: produced→drawn p50 / lag: router / memory: RSS", COLOURS[0], 2, null),
-                new LineChartSvg.Key("p99 / workers / heap after GC", COLOURS[1], 2, null),
-                new LineChartSvg.Key("produced→committed p50 / trainer / heap used", COLOURS[2], 2, null),
-                new LineChartSvg.Key("lag: evaluator", COLOURS[3], 2, null)));
+                panel("freshness (s)", minutes, List.of("produced→drawn p50", "produced→drawn p99", "produced→committed p50"),
+                        List.of(i -> i.freshness().toDrawn().p50(), i -> i.freshness().toDrawn().p99(), i -> i.freshness().toCommitted().p50())),
+                panel("consumer lag (offsets)", minutes, List.of("router", "workers", "trainer", "evaluator"),
+                        List.of(i -> i.routerLag(), i -> i.workerLag(), i -> i.trainerLag(), i -> i.evaluatorLag())),
+                panel("memory (MB)", minutes, List.of("RSS", "RSS, anonymous", "heap after GC", "heap used"),
+                        List.of(i -> i.memory().rssBytes() / MB, i -> i.memory().rssAnonBytes() / MB, i -> i.memory().heapAfterGcBytes() / MB,
+                                i -> i.memory().heapUsedBytes() / MB)));
+        return LineChartSvg.render(panels, List.of());
     }
 
-    private LineChartSvg.Panel panel(String title, double minutes, List<ToDoubleFunction<SoakInterval>> values) {
+    private LineChartSvg.Panel panel(String title, double minutes, List<String> labels, List<ToDoubleFunction<SoakInterval>> values) {
         List<LineChartSvg.Series> series = new ArrayList<>();
         double max = 0;
         for (int s = 0; s < values.size(); s++) {
@@ -144,7 +147,7 @@ final class SoakReport {
                     max = Math.max(max, value);
                 }
             }
-            series.add(LineChartSvg.Series.solid(COLOURS[s], 2, points));
+            series.add(LineChartSvg.Series.solid(COLOURS[s], 2, points, labels.get(s)));
         }
         return new LineChartSvg.Panel(title, "minutes", minutes, max > 0 ? max * 1.1 : 1, max * 1.1 >= 10 ? "%.0f" : "%.2f", series);
     }
