@@ -50,6 +50,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -193,7 +194,7 @@ public final class TrainerService extends LoopService {
         log.info("{}: {}: {}", name(), when, cache.summary().describe());
     }
 
-    private void resumeOrStart(CheckpointStore store) throws IOException {
+    private void resumeOrStart(CheckpointStore store) throws IOException, InterruptedException, ExecutionException {
         TransformerConfig architecture = config.student().architecture(tokenizer.vocabularySize());
         Optional<CheckpointStore.Resumable> resumable = store.newestValid(tokenizer.fingerprint(), architecture, refusal -> {
             refusedCheckpoints++;
@@ -238,6 +239,10 @@ public final class TrainerService extends LoopService {
         resumedFromStep = state.step();
         log.info("{}: resumed from the checkpoint at step {} (epoch {}), {} steps to go", name(), state.step(), samplerState.epoch(),
                 Math.max(0, config.maxSteps() - state.step()));
+        if (checkpointPublisher.announceIfMissing(config.checkpointDir().resolve(state.modelFile()), state, config.training(),
+                cache.teacherFingerprint(), tokenizer.fingerprint())) {
+            log.warn("{}: the checkpoint at step {} had not been announced (its trainer stopped first); announced it now", name(), state.step());
+        }
     }
 
     @Override
@@ -331,7 +336,7 @@ public final class TrainerService extends LoopService {
         }
         long step = optimizer.completedSteps();
         TrainingState state = new TrainingState(step, tokensSeen, null, null, cache.id(), cache.size(), cache.nextOffsets(),
-                settingsRecorded(), optimizerState.toByteArray(), sampler.state());
+                settingsRecorded(), optimizerState.toByteArray(), sampler.state(), lastStep, tokensPerSecond());
         checkpointPublisher.publish(new CheckpointPublisher.State(optimizer.model(), state, lastStep, tokensPerSecond(),
                 config.training(), cache.teacherFingerprint(), tokenizer.fingerprint()));
         lastCheckpointStep = step;

@@ -30,6 +30,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,8 +41,8 @@ import static org.awaitility.Awaitility.await;
  * and logit records keep arriving, so that kills land inside checkpoint writes and cache appends and commits; each
  * time it is started again. What each kill left behind is recorded (a checkpoint's temporary file, a model without its
  * state file). In the end the run resumes from its newest complete checkpoint with no checkpoint refused, its local
- * cache holds every prompt once and hashes the same as a cache rebuilt from the topic, and no checkpoint was announced
- * twice. Prints a row for RELIABILITY.md ({@code trainer-kill | ...}).
+ * cache holds every prompt once and hashes the same as a cache rebuilt from the topic, and every complete checkpoint
+ * was announced once. Prints a row for RELIABILITY.md ({@code trainer-kill | ...}).
  */
 @ExtendWith(EmbeddedPlatformExtension.class)
 class TrainerKillIntegrationTest {
@@ -126,7 +127,7 @@ class TrainerKillIntegrationTest {
                         new ByteArrayDeserializer(), 0, Duration.ofSeconds(10)).stream().map(ConsumerRecord::key)
                 .filter(key -> key != null && key.startsWith("kill/")).collect(Collectors.groupingBy(key -> key, Collectors.counting()));
         long announcedTwice = announced.values().stream().filter(n -> n > 1).count();
-        // a kill after a checkpoint's state file is written and before it is announced leaves it unannounced (not fixed)
+        // a kill after a checkpoint's state file and before its announcement: announced when the trainer resumes from it
         List<Long> neverAnnounced = CheckpointFiles.stateSteps(runDir).filter(step -> !announced.containsKey(TopicCatalogue.checkpointKey("kill", step)))
                 .sorted().boxed().toList();
         System.out.printf("trainer-kill | SIGKILL %d times at random moments while checkpointing every step with records arriving every 100 ms;"
@@ -142,6 +143,51 @@ class TrainerKillIntegrationTest {
         assertThat(resumed.progress().cachedExamples()).as("prompts in the local cache").isEqualTo(produced.get());
         assertThat(killedHash).as("the killed and resumed cache against one rebuilt from the topic").isEqualTo(rebuiltHash);
         assertThat(announcedTwice).as("checkpoints announced twice").isZero();
+        assertThat(neverAnnounced).as("complete checkpoints never announced").isEmpty();
+    }
+
+    /**
+     * A complete checkpoint that was never announced (its trainer died between the state file and the announcement),
+     * made deterministically: a finished run's checkpoints copied as another run's. The run resuming from it announces
+     * it, once, and not again when it is resumed again.
+     */
+    @Test
+    void shouldAnnounceTheCheckpointItResumesFromWhenItWasNeverAnnounced(EmbeddedPlatform platform, @TempDir Path dir) throws Exception {
+        String teacher = "teacher-unannounced";
+        Map<String, String> run = Map.of("kdstream.trainer.steps", "4", "kdstream.trainer.checkpoint.every", "2", "kdstream.trainer.batch.size", "2");
+        Settings first = SmallTrainerSettings.of(platform.bootstrapServers(), platform.schemaRegistryUrl(), "unannounced-1", teacher, dir, run);
+        Map<String, Object> client = first.clientProperties();
+        TopicAdmin.ensureTopics(client, TopicCatalogue.ALL);
+        String tokenizer = new CharTokenizer().fingerprint();
+        Random random = new Random(29);
+        TeacherRecords.produce(client, new TopicCatalogue(client), IntStream.range(0, 8)
+                .mapToObj(i -> TeacherRecords.record("unannounced-" + i, teacher, tokenizer, Split.TRAIN, random, TeacherRecords.K)).toList());
+        TrainerService original = new TrainerService(TrainerConfig.from(first));
+        original.start();
+        original.awaitTermination();
+        assertThat(original.failure()).isNull();
+        copy(dir.resolve("unannounced-1"), dir.resolve("unannounced-2"));
+        Settings second = SmallTrainerSettings.of(platform.bootstrapServers(), platform.schemaRegistryUrl(), "unannounced-2", teacher, dir, run);
+
+        for (int resume = 1; resume <= 2; resume++) {
+            TrainerService resumed = new TrainerService(TrainerConfig.from(second));
+            resumed.start();
+            resumed.awaitTermination();
+            assertThat(resumed.failure()).isNull();
+            assertThat(resumed.progress().resumedFromStep()).isEqualTo(4);
+            List<String> announced = TopicSnapshot.read(platform.bootstrapServers(), TopicCatalogue.CHECKPOINTS.name(), new StringDeserializer(),
+                            new ByteArrayDeserializer(), 0, Duration.ofSeconds(10)).stream().map(ConsumerRecord::key)
+                    .filter(key -> key != null && key.startsWith("unannounced-2/")).toList();
+            assertThat(announced).as("run 2's announcements after resume %d", resume).containsExactly("unannounced-2/4");
+        }
+    }
+
+    private static void copy(Path from, Path to) throws Exception {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : files.toList()) {
+                Files.copy(file, to.resolve(from.relativize(file).toString()));
+            }
+        }
     }
 
     /**
