@@ -10,12 +10,12 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /** The teacher the throughput benchmarks run: weights do not change a forward pass's cost, so an untrained one of the default size. */
-final class BenchTeacher {
+public final class BenchTeacher {
 
     private BenchTeacher() {
     }
 
-    static Path untrainedDefault(Path workDir) throws IOException {
+    public static Path untrainedDefault(Path workDir) throws IOException {
         CharTokenizer tokenizer = new CharTokenizer();
         Path checkpoint = workDir.resolve("bench-teacher.ckpt");
         try (DecoderLanguageModel model = DecoderLanguageModel.create(TransformerConfig.teacher(tokenizer.vocabularySize()), 1)) {

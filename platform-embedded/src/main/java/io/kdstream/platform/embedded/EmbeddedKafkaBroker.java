@@ -27,7 +27,7 @@ import java.util.stream.Stream;
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
-    private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    static final String CONTROLLER_LISTENER = "CONTROLLER";
 
     private final Path logDir;
     private final boolean ownsLogDir;
@@ -71,7 +71,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         int controllerPort = FreePorts.next();
         Properties props = brokerProperties(logDir, brokerPort, controllerPort, security);
         KafkaConfig config = KafkaConfig.fromProps(props, false);
-        format(logDir, security == null ? List.of() : security.scramArguments());
+        format(logDir, 1, Uuid.randomUuid().toString(), security == null ? List.of() : security.scramArguments());
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         long started = System.nanoTime();
         server.startup();
@@ -118,13 +118,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return p;
     }
 
-    private static void format(Path logDir, List<String> scramArguments) {
+    /** Formats a KRaft node's log directory (kept as it is when already formatted). */
+    static void format(Path logDir, int nodeId, String clusterId, List<String> scramArguments) {
         try {
             new Formatter()
                     .setScramArguments(scramArguments)
                     .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
-                    .setNodeId(1)
-                    .setClusterId(Uuid.randomUuid().toString())
+                    .setNodeId(nodeId)
+                    .setClusterId(clusterId)
                     .setDirectories(List.of(logDir.toString()))
                     .setMetadataLogDirectory(logDir.toString())
                     .setControllerListenerName(CONTROLLER_LISTENER)
@@ -132,7 +133,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     .setIgnoreFormatted(true)
                     .run();
         } catch (Exception e) {
-            throw new IllegalStateException("cannot format the embedded broker's log directory " + logDir + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot format the embedded Kafka node's log directory " + logDir + ": " + e.getMessage(), e);
         }
     }
 

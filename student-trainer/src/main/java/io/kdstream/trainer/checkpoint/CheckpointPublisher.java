@@ -1,6 +1,7 @@
 package io.kdstream.trainer.checkpoint;
 
 import io.kdstream.model.transformer.DecoderLanguageModel;
+import io.kdstream.platform.kafka.TopicSnapshot;
 import io.kdstream.schemas.avro.CheckpointEvent;
 import io.kdstream.schemas.avro.PartitionOffset;
 import io.kdstream.schemas.avro.TrainMetrics;
@@ -11,8 +12,12 @@ import io.kdstream.trainer.training.StepMetrics;
 import io.kdstream.trainer.training.TrainingConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,11 +54,34 @@ public final class CheckpointPublisher implements AutoCloseable {
         TrainingState training = state.training();
         CheckpointStore.Written written = store.write(state.model(), state.tokenizerFingerprint(),
                 metadata(training.settings(), training.step(), state.teacherFingerprint()), training);
+        return announce(training.step(), training.tokensSeen(), written, offsets(training), state.config(), training.settings(),
+                state.lastStep(), state.tokensPerSecond(), state.teacherFingerprint(), state.tokenizerFingerprint());
+    }
+
+    /**
+     * Announces the checkpoint a run resumes from if {@code kd.checkpoints} holds no event for it: a trainer stopped
+     * after writing a checkpoint's state file and before announcing it leaves a complete checkpoint that no evaluator
+     * would otherwise score. Returns whether it announced; a state file without its last step's losses (written before
+     * they were kept) cannot be announced.
+     */
+    public boolean announceIfMissing(Path modelFile, TrainingState training, TrainingConfig config, String teacherFingerprint,
+                                     String tokenizerFingerprint) throws InterruptedException, ExecutionException {
+        String key = TopicCatalogue.checkpointKey(runId, training.step());
+        boolean announced = TopicSnapshot.read(clientProperties, topic.name(), new StringDeserializer(), new ByteArrayDeserializer(), 0,
+                Duration.ofSeconds(30)).stream().anyMatch(record -> key.equals(record.key()));
+        if (announced || training.lastStep() == null) {
+            return false;
+        }
+        announce(training.step(), training.tokensSeen(), new CheckpointStore.Written(modelFile, training.modelSha256()), offsets(training),
+                config, training.settings(), training.lastStep(), training.tokensPerSecond(), teacherFingerprint, tokenizerFingerprint);
+        return true;
+    }
+
+    private static List<PartitionOffset> offsets(TrainingState training) {
         List<PartitionOffset> offsets = new ArrayList<>();
         training.cacheOffsets().forEach((partition, offset) ->
                 offsets.add(new PartitionOffset(TopicCatalogue.TEACHER_LOGITS.name(), partition, offset)));
-        return announce(training.step(), training.tokensSeen(), written, offsets, state.config(), training.settings(),
-                state.lastStep(), state.tokensPerSecond(), state.teacherFingerprint(), state.tokenizerFingerprint());
+        return offsets;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.kdstream.trainer.checkpoint;
 
 import io.kdstream.trainer.sampling.SamplerState;
+import io.kdstream.trainer.training.StepMetrics;
 
 import java.util.Map;
 
@@ -18,13 +19,16 @@ import java.util.Map;
  * @param settings the run's settings (training and sampling), as recorded in the checkpoint event
  * @param optimizer the optimizer's state (Adam's moments, step counts), in its own format
  * @param sampler the batch sampler's state
+ * @param lastStep the checkpoint's last step, what its announcement reports (null in a state written before it was kept)
+ * @param tokensPerSecond the run's training rate at the checkpoint, also announced
  */
 public record TrainingState(long step, long tokensSeen, String modelFile, String modelSha256, String cacheId, int cacheEntries,
                             Map<Integer, Long> cacheOffsets, Map<String, String> settings, byte[] optimizer,
-                            SamplerState sampler) {
+                            SamplerState sampler, StepMetrics lastStep, double tokensPerSecond) {
 
     /** This state, pointing at the model file it was written with. */
     public TrainingState withModel(String file, String sha256) {
-        return new TrainingState(step, tokensSeen, file, sha256, cacheId, cacheEntries, cacheOffsets, settings, optimizer, sampler);
+        return new TrainingState(step, tokensSeen, file, sha256, cacheId, cacheEntries, cacheOffsets, settings, optimizer, sampler,
+                lastStep, tokensPerSecond);
     }
 }

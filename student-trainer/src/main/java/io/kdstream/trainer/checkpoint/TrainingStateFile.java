@@ -4,6 +4,7 @@ import io.kdstream.model.checkpoint.AtomicFiles;
 import io.kdstream.model.checkpoint.CheckpointException;
 import io.kdstream.model.checkpoint.CheckpointException.Reason;
 import io.kdstream.trainer.sampling.SamplerState;
+import io.kdstream.trainer.training.StepMetrics;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -28,7 +29,8 @@ import java.util.TreeMap;
  * The file a {@link TrainingState} is kept in:
  * <pre>
  *   "KDSTREAM-TRAINER-STATE 1\n"
- *   int32 length, java.util.Properties text   step, tokens, model file and hash, cache id, entries, offsets, settings
+ *   int32 length, java.util.Properties text   step, tokens, model file and hash, cache id, entries, offsets, settings,
+ *                                             the last step's losses and the training rate
  *   int32 length, optimizer state bytes
  *   int32 length, sampler state bytes
  *   32 bytes                                  SHA-256 of everything before
@@ -40,6 +42,8 @@ final class TrainingStateFile {
     private static final byte[] MAGIC = "KDSTREAM-TRAINER-STATE 1\n".getBytes(StandardCharsets.US_ASCII);
     private static final String SETTING = "setting.";
     private static final String OFFSET = "offset.";
+    /** The checkpoint's last step, for its announcement; absent from state files written before it was kept. */
+    private static final String LAST_STEP = "last.step.";
 
     private TrainingStateFile() {
     }
@@ -54,6 +58,15 @@ final class TrainingStateFile {
         header.setProperty("cache.entries", Integer.toString(state.cacheEntries()));
         state.cacheOffsets().forEach((partition, offset) -> header.setProperty(OFFSET + partition, Long.toString(offset)));
         state.settings().forEach((key, value) -> header.setProperty(SETTING + key, value));
+        if (state.lastStep() != null) {
+            StepMetrics last = state.lastStep();
+            header.setProperty(LAST_STEP + "total.loss", Double.toString(last.totalLoss()));
+            header.setProperty(LAST_STEP + "kd.loss", Double.toString(last.kdLoss()));
+            header.setProperty(LAST_STEP + "ce.loss", Double.toString(last.ceLoss()));
+            header.setProperty(LAST_STEP + "tokens", Long.toString(last.tokens()));
+            header.setProperty(LAST_STEP + "millis", Long.toString(last.millis()));
+        }
+        header.setProperty("tokens.per.second", Double.toString(state.tokensPerSecond()));
         StringWriter text = new StringWriter();
         header.store(text, null);
 
@@ -107,9 +120,15 @@ final class TrainingStateFile {
                     settings.put(key.substring(SETTING.length()), header.getProperty(key));
                 }
             }
-            return new TrainingState(Long.parseLong(required(header, "step")), Long.parseLong(required(header, "tokens.seen")),
+            long step = Long.parseLong(required(header, "step"));
+            StepMetrics lastStep = header.getProperty(LAST_STEP + "total.loss") == null ? null : new StepMetrics(step,
+                    Double.parseDouble(required(header, LAST_STEP + "total.loss")), Double.parseDouble(required(header, LAST_STEP + "kd.loss")),
+                    Double.parseDouble(required(header, LAST_STEP + "ce.loss")), Long.parseLong(required(header, LAST_STEP + "tokens")),
+                    Long.parseLong(required(header, LAST_STEP + "millis")));
+            return new TrainingState(step, Long.parseLong(required(header, "tokens.seen")),
                     required(header, "model.file"), required(header, "model.sha256"), required(header, "cache.id"),
-                    Integer.parseInt(required(header, "cache.entries")), offsets, settings, optimizer, sampler);
+                    Integer.parseInt(required(header, "cache.entries")), offsets, settings, optimizer, sampler, lastStep,
+                    Double.parseDouble(header.getProperty("tokens.per.second", "0")));
         } catch (IOException | IllegalArgumentException e) {
             throw new CheckpointException(Reason.CORRUPT, "training state " + path + " is malformed: " + e.getMessage(), e);
         }

@@ -50,7 +50,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * The student trainer. It reads the logit cache topic into a local cache on disk ({@link DiskLogitCache}) and keeps
@@ -96,6 +98,8 @@ public final class TrainerService extends LoopService {
     /** Cached records found malformed when first trained on (those refused at ingest are counted by the ingest). */
     private long deadLetteredWhenDrawn;
     private long resumedFromStep = -1;
+    /** Told each sequence's prompt id as a batch draws it (how fresh training data is can be measured with it). */
+    private volatile Consumer<String> drawObserver = promptId -> { };
 
     public TrainerService(TrainerConfig config) {
         super(SERVICE + "-" + config.runId());
@@ -190,7 +194,7 @@ public final class TrainerService extends LoopService {
         log.info("{}: {}: {}", name(), when, cache.summary().describe());
     }
 
-    private void resumeOrStart(CheckpointStore store) throws IOException {
+    private void resumeOrStart(CheckpointStore store) throws IOException, InterruptedException, ExecutionException {
         TransformerConfig architecture = config.student().architecture(tokenizer.vocabularySize());
         Optional<CheckpointStore.Resumable> resumable = store.newestValid(tokenizer.fingerprint(), architecture, refusal -> {
             refusedCheckpoints++;
@@ -235,6 +239,10 @@ public final class TrainerService extends LoopService {
         resumedFromStep = state.step();
         log.info("{}: resumed from the checkpoint at step {} (epoch {}), {} steps to go", name(), state.step(), samplerState.epoch(),
                 Math.max(0, config.maxSteps() - state.step()));
+        if (checkpointPublisher.announceIfMissing(config.checkpointDir().resolve(state.modelFile()), state, config.training(),
+                cache.teacherFingerprint(), tokenizer.fingerprint())) {
+            log.warn("{}: the checkpoint at step {} had not been announced (its trainer stopped first); announced it now", name(), state.step());
+        }
     }
 
     @Override
@@ -302,6 +310,7 @@ public final class TrainerService extends LoopService {
         String topic = catalogue.teacherLogits().name();
         try {
             SequenceLogits logits = cached.decode(logitsDeserializer, topic);
+            drawObserver.accept(cached.promptId());
             // passed on as it is: only the tail and sampled losses need the log-sum-exp, and they refuse an example without one
             return Optional.of(new TrainingExample(logits.tokens(), logits.lossMask(), logits.ids(), logits.values(),
                     logits.logSumExp(), logits.k()));
@@ -327,7 +336,7 @@ public final class TrainerService extends LoopService {
         }
         long step = optimizer.completedSteps();
         TrainingState state = new TrainingState(step, tokensSeen, null, null, cache.id(), cache.size(), cache.nextOffsets(),
-                settingsRecorded(), optimizerState.toByteArray(), sampler.state());
+                settingsRecorded(), optimizerState.toByteArray(), sampler.state(), lastStep, tokensPerSecond());
         checkpointPublisher.publish(new CheckpointPublisher.State(optimizer.model(), state, lastStep, tokensPerSecond(),
                 config.training(), cache.teacherFingerprint(), tokenizer.fingerprint()));
         lastCheckpointStep = step;
@@ -390,6 +399,14 @@ public final class TrainerService extends LoopService {
 
     public Progress progress() {
         return progress.get();
+    }
+
+    /**
+     * Tells {@code observer}, on the training thread, the prompt id of every sequence drawn into a batch from now on
+     * (an id drawn again is told again); it must be quick. The soak benchmark times prompts to their first draw with it.
+     */
+    public void observeDraws(Consumer<String> observer) {
+        this.drawObserver = observer;
     }
 
     private void publishProgress(Phase phase) {

@@ -4,6 +4,7 @@ import io.kdstream.model.tokenizer.CharTokenizer;
 import io.kdstream.model.transformer.DecoderLanguageModel;
 import io.kdstream.model.transformer.TransformerConfig;
 import io.kdstream.trainer.sampling.SamplerState;
+import io.kdstream.trainer.training.StepMetrics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,7 +26,7 @@ class CheckpointStoreTest {
     private static TrainingState state(long step) {
         return new TrainingState(step, step * 100, null, null, "cache-1", 40, Map.of(0, 12L, 1, 9L),
                 Map.of("kdWeight", "1.0", "freshShare", "0.25"), new byte[] {1, 2, 3, (byte) step},
-                new SamplerState(step * 31, 1, 17, 40, new int[] {3, 5, 8}, -1));
+                new SamplerState(step * 31, 1, 17, 40, new int[] {3, 5, 8}, -1), new StepMetrics(step, 1.5, 1.0, 1.25, 64, 12), 640.0);
     }
 
     private static void flipLastByte(Path file) throws Exception {

@@ -13,12 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,19 +51,16 @@ class TrainerSigtermIntegrationTest {
         TeacherRecords.produce(client, new TopicCatalogue(client), IntStream.range(0, 16)
                 .mapToObj(i -> TeacherRecords.record("sigterm-" + i, TEACHER, tokenizer, Split.TRAIN, random, TeacherRecords.K)).toList());
         Path runDir = dir.resolve("sigterm");
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
+        int port = TrainerEndpoint.freePort();
 
         Process trainer = JvmProcess.start(TrainerService.class, settings.with(Map.of("kdstream.http.port", Integer.toString(port),
                 "kdstream.http.host", "127.0.0.1")), dir, "trainer", List.of("-Xmx768m", "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1", "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1"));
         long stepsBeforeSigterm;
         try {
-            await().atMost(Duration.ofSeconds(120)).until(() -> steps(port) > 12 || !trainer.isAlive());
+            await().atMost(Duration.ofSeconds(120)).until(() -> TrainerEndpoint.steps(port) > 12 || !trainer.isAlive());
             assertThat(trainer.isAlive()).as("the trainer is training (log: %s)", dir.resolve("trainer.log")).isTrue();
-            stepsBeforeSigterm = steps(port);
+            stepsBeforeSigterm = TrainerEndpoint.steps(port);
             trainer.destroy(); // SIGTERM
             assertThat(trainer.waitFor(60, TimeUnit.SECONDS)).isTrue();
         } finally {
@@ -86,20 +77,5 @@ class TrainerSigtermIntegrationTest {
         assertThat(resumed.failure()).isNull();
         assertThat(resumed.progress().resumedFromStep()).isEqualTo(stoppedAt);
         assertThat(resumed.progress().step()).isEqualTo(stoppedAt + 3);
-    }
-
-    /** The trainer's step counter, from its /metrics endpoint (0 while it is not up yet). */
-    private static long steps(int port) {
-        try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
-            return response.body().lines().filter(line -> line.startsWith("kdstream_trainer_steps_total{"))
-                    .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).max().orElse(0);
-        } catch (java.io.IOException e) {
-            return 0;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 0;
-        }
     }
 }
