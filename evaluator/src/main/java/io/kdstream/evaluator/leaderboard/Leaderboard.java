@@ -4,6 +4,7 @@ import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.kafka.TopicAdmin;
 import io.kdstream.platform.service.ServiceRunner;
 import io.kdstream.platform.service.StreamsService;
+import io.kdstream.schemas.registry.RegistryWait;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.Topology;
@@ -27,6 +28,7 @@ public final class Leaderboard extends StreamsService {
 
     private final LeaderboardConfig config;
     private LeaderboardHttp http;
+    private RegistryWait registryWait;
 
     public Leaderboard(LeaderboardConfig config) {
         super(LeaderboardConfig.SERVICE);
@@ -36,7 +38,15 @@ public final class Leaderboard extends StreamsService {
     @Override
     protected Topology topology() {
         TopicAdmin.ensureTopics(config.settings().clientProperties(), List.of(TopicCatalogue.EVALS, TopicCatalogue.DEAD_LETTER));
-        return LeaderboardTopology.build(new TopicCatalogue(streamsProperties()), name());
+        TopicCatalogue topics = new TopicCatalogue(streamsProperties());
+        registryWait = new RegistryWait(name(), topics.registry());
+        return LeaderboardTopology.build(topics, name());
+    }
+
+    /** An evaluation of a schema id not yet known while the registry is away is read again once it answers. */
+    @Override
+    protected boolean waitedOut(Throwable failure) {
+        return registryWait.waitedOut(failure, this::closing);
     }
 
     @Override

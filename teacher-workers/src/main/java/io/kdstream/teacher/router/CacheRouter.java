@@ -4,6 +4,7 @@ import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.kafka.TopicAdmin;
 import io.kdstream.platform.service.ServiceRunner;
 import io.kdstream.platform.service.StreamsService;
+import io.kdstream.schemas.registry.RegistryWait;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import org.apache.kafka.streams.Topology;
 
@@ -16,6 +17,7 @@ public final class CacheRouter extends StreamsService {
     public static final String SERVICE = "kdstream-router";
 
     private final CacheRouterConfig config;
+    private RegistryWait registryWait;
 
     public CacheRouter(CacheRouterConfig config) {
         super(SERVICE + "-" + config.teacherFingerprint());
@@ -26,7 +28,15 @@ public final class CacheRouter extends StreamsService {
     protected Topology topology() {
         TopicAdmin.ensureTopics(config.settings().clientProperties(),
                 List.of(TopicCatalogue.PROMPTS, TopicCatalogue.TEACHER_REQUESTS, TopicCatalogue.TEACHER_LOGITS, TopicCatalogue.DEAD_LETTER));
-        return CacheRouterTopology.build(config.teacherFingerprint(), new TopicCatalogue(streamsProperties()));
+        TopicCatalogue topics = new TopicCatalogue(streamsProperties());
+        registryWait = new RegistryWait(name(), topics.registry());
+        return CacheRouterTopology.build(config.teacherFingerprint(), topics);
+    }
+
+    /** A prompt of a schema id not yet known while the registry is away is read again once it answers, not dead-lettered. */
+    @Override
+    protected boolean waitedOut(Throwable failure) {
+        return registryWait.waitedOut(failure, this::closing);
     }
 
     @Override
