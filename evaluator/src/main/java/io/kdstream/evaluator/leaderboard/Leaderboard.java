@@ -4,7 +4,9 @@ import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.kafka.TopicAdmin;
 import io.kdstream.platform.service.ServiceRunner;
 import io.kdstream.platform.service.StreamsService;
+import io.kdstream.schemas.registry.RegistryEndpoint;
 import io.kdstream.schemas.registry.RegistryWait;
+import io.kdstream.schemas.registry.SchemaRegistry;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.Topology;
@@ -38,12 +40,13 @@ public final class Leaderboard extends StreamsService {
     @Override
     protected Topology topology() {
         TopicAdmin.ensureTopics(config.settings().clientProperties(), List.of(TopicCatalogue.EVALS, TopicCatalogue.DEAD_LETTER));
-        TopicCatalogue topics = new TopicCatalogue(streamsProperties());
-        registryWait = new RegistryWait(name(), topics.registry());
+        // a stream thread waits for an unreachable registry rather than fail (see RegistryWait.blocking)
+        registryWait = new RegistryWait(name(), SchemaRegistry.of(RegistryEndpoint.from(streamsProperties())));
+        TopicCatalogue topics = new TopicCatalogue(streamsProperties(), registryWait.blocking(this::closing));
         return LeaderboardTopology.build(topics, name());
     }
 
-    /** An evaluation of a schema id not yet known while the registry is away is read again once it answers. */
+    /** What fails a stream thread for the registry all the same is waited out, and the replaced thread reads it again. */
     @Override
     protected boolean waitedOut(Throwable failure) {
         return registryWait.waitedOut(failure, this::closing);

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * A service's wait for a schema registry it cannot reach. The service puts back what it could not do (rewinds its
@@ -89,6 +90,39 @@ public final class RegistryWait {
     }
 
     /**
+     * The registry, asked so that an outage blocks the caller until it answers again (waiting as {@link #awaitOver}
+     * does, counted as a record put back per call that waited) rather than failing; once {@code stopping} says so, the
+     * outage is thrown. For Kafka Streams: a stream thread that failed instead would be replaced by a new member of
+     * the group, which waits out the old one's session (45 s by default) before it gets the partitions back; a thread
+     * that waits keeps its membership (Streams rejoins by itself if the wait outlasts {@code max.poll.interval.ms}).
+     */
+    public SchemaRegistry blocking(BooleanSupplier stopping) {
+        return new BlockingSchemaRegistry(this, registry, stopping);
+    }
+
+    /**
+     * The call's result, retried after waiting while the registry is away; the outage itself once {@code stopping}
+     * says so (or the thread is interrupted).
+     */
+    <T> T waitingOut(Supplier<T> call, BooleanSupplier stopping) {
+        while (true) {
+            try {
+                return call.get();
+            } catch (RegistryUnavailableException e) {
+                outage(e, 1);
+                try {
+                    if (!awaitOver(stopping)) {
+                        throw e;
+                    }
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
      * For a Kafka Streams thread that failed: when {@code failure} is an outage of the registry, counts the record it
      * failed on, waits until the registry answers (or {@code stopping}) and returns true, so the thread is replaced and
      * reads that record again; false for any other failure.
@@ -113,7 +147,7 @@ public final class RegistryWait {
      */
     public boolean awaitOver(BooleanSupplier stopping) throws InterruptedException {
         while (!over()) {
-            if (stopping.getAsBoolean()) {
+            if (stopping.getAsBoolean() || Thread.currentThread().isInterrupted()) {
                 return false;
             }
             Thread.sleep(100);

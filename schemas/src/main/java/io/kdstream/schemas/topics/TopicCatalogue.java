@@ -63,7 +63,15 @@ public final class TopicCatalogue {
      *                     ({@link RegistryEndpoint}); may name another Avro serde class ({@link AvroSerdes#SERDE_CLASS})
      */
     public TopicCatalogue(Map<String, ?> serdeConfigs) {
-        this.registry = SchemaRegistry.of(RegistryEndpoint.from(serdeConfigs));
+        this(serdeConfigs, SchemaRegistry.of(RegistryEndpoint.from(serdeConfigs)));
+    }
+
+    /**
+     * The catalogue with kdstream's serdes asking {@code registry} (one that waits out outages, say:
+     * {@link io.kdstream.schemas.registry.RegistryWait#blocking}); {@code serdeConfigs} as above.
+     */
+    public TopicCatalogue(Map<String, ?> serdeConfigs, SchemaRegistry registry) {
+        this.registry = registry;
         this.prompts = new Topic<>(PROMPTS, Serdes.String(), AvroSerdes.valueSerde(serdeConfigs, registry, Prompt.getClassSchema()));
         this.teacherRequests = new Topic<>(TEACHER_REQUESTS, Serdes.String(), AvroSerdes.valueSerde(serdeConfigs, registry, Prompt.getClassSchema()));
         this.teacherLogits = new Topic<>(TEACHER_LOGITS, Serdes.String(), AvroSerdes.valueSerde(serdeConfigs, registry, TeacherLogits.getClassSchema()));

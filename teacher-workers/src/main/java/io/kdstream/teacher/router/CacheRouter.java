@@ -4,7 +4,9 @@ import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.kafka.TopicAdmin;
 import io.kdstream.platform.service.ServiceRunner;
 import io.kdstream.platform.service.StreamsService;
+import io.kdstream.schemas.registry.RegistryEndpoint;
 import io.kdstream.schemas.registry.RegistryWait;
+import io.kdstream.schemas.registry.SchemaRegistry;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import org.apache.kafka.streams.Topology;
 
@@ -28,12 +30,16 @@ public final class CacheRouter extends StreamsService {
     protected Topology topology() {
         TopicAdmin.ensureTopics(config.settings().clientProperties(),
                 List.of(TopicCatalogue.PROMPTS, TopicCatalogue.TEACHER_REQUESTS, TopicCatalogue.TEACHER_LOGITS, TopicCatalogue.DEAD_LETTER));
-        TopicCatalogue topics = new TopicCatalogue(streamsProperties());
-        registryWait = new RegistryWait(name(), topics.registry());
+        // a stream thread waits for an unreachable registry rather than fail (see RegistryWait.blocking)
+        registryWait = new RegistryWait(name(), SchemaRegistry.of(RegistryEndpoint.from(streamsProperties())));
+        TopicCatalogue topics = new TopicCatalogue(streamsProperties(), registryWait.blocking(this::closing));
         return CacheRouterTopology.build(config.teacherFingerprint(), topics);
     }
 
-    /** A prompt of a schema id not yet known while the registry is away is read again once it answers, not dead-lettered. */
+    /**
+     * What fails a stream thread for the registry all the same (the dead-letter handler's own serializer, a wait given
+     * up) is waited out too, and the replaced thread reads the record again: never a dead letter for an outage.
+     */
     @Override
     protected boolean waitedOut(Throwable failure) {
         return registryWait.waitedOut(failure, this::closing);

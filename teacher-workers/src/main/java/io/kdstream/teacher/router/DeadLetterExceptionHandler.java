@@ -21,7 +21,8 @@ import java.util.Map;
  * A record Kafka Streams cannot deserialize, or one a processor refuses (a prompt whose key is not its id), becomes
  * a DeadLetter in {@code kd.deadletter} with the source record's own bytes, written by Streams itself (inside the
  * task's transaction under exactly-once), and processing goes on. A schema registry that cannot be reached is not the
- * record's fault: the thread fails instead, waits for the registry and reads the record again ({@link CacheRouter}).
+ * record's fault (the router's serdes wait for it; should one give up): the thread fails instead, and is replaced
+ * once the registry answers, reading the record again ({@link CacheRouter#waitedOut}).
  */
 public final class DeadLetterExceptionHandler implements DeserializationExceptionHandler, ProcessingExceptionHandler {
 
