@@ -14,15 +14,16 @@ import java.util.function.Supplier;
 /**
  * A service's wait for a schema registry it cannot reach. The service puts back what it could not do (rewinds its
  * consumer to the record, aborts the transaction) and calls {@link #outage}; it does no more of that work until
- * {@link #over()}, which asks the registry again with back-off (from 500 ms, doubling up to 15 s). Logged once when a
- * wait begins and once when it ends, not per record; counted in {@code kdstream_registry_outages_total} (waits begun)
- * and {@code kdstream_registry_deferred_total} (records put back to be read again), tagged with the service.
+ * {@link #over()}, which asks the registry again with back-off (from 500 ms, doubling up to 5 s; one request each).
+ * Logged once when a wait begins and once when it ends, not per record; counted, tagged with the service, in
+ * {@code kdstream_registry_outages_total} (waits begun) and {@code kdstream_registry_deferred_total} (records put back
+ * to be read again, or calls that waited).
  */
 public final class RegistryWait {
 
     private static final Logger log = LoggerFactory.getLogger(RegistryWait.class);
     private static final Duration FIRST_WAIT = Duration.ofMillis(500);
-    private static final Duration LONGEST_WAIT = Duration.ofSeconds(15);
+    private static final Duration LONGEST_WAIT = Duration.ofSeconds(5);
 
     private final String service;
     private final SchemaRegistry registry;

@@ -213,7 +213,7 @@ public final class SchemaRegistryClient implements SchemaRegistry {
                 throw new SchemaRegistryException("interrupted while trying to " + what, e);
             }
             if (unreachable.compareAndSet(false, true)) {
-                log.warn("schema registry at {} does not answer ({}); its requests are retried, and what needs it waits until it answers",
+                log.warn("schema registry at {} does not answer ({}); retrying with back-off, and what needs it waits until it answers",
                         baseUrl, lastFailure.toString());
             }
             if (attempt < maxAttempts) {
