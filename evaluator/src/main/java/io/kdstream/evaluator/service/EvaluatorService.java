@@ -200,6 +200,12 @@ public final class EvaluatorService extends LoopService {
     }
 
 
+    /** Names this service's principal when the cluster refuses it a read. */
+    @Override
+    protected Map<String, ?> clientProperties() {
+        return config.settings().clientProperties();
+    }
+
     @Override
     protected void release() {
         Resources.closeAll(name(), consumer, producer, deadLetters, heldOut, teacherReference);

@@ -382,6 +382,12 @@ public final class TrainerService extends LoopService {
         return String.format("%.4f", value);
     }
 
+    /** Names this service's principal when the cluster refuses it a read. */
+    @Override
+    protected Map<String, ?> clientProperties() {
+        return config.settings().clientProperties();
+    }
+
     @Override
     protected void release() {
         if (cache != null) {

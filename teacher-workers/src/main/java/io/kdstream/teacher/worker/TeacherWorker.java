@@ -5,6 +5,7 @@ import io.kdstream.model.tokenizer.Tokenizer;
 import io.kdstream.model.tokenizer.Tokenizers;
 import io.kdstream.platform.config.ConfigException;
 import io.kdstream.platform.config.Settings;
+import io.kdstream.platform.kafka.KafkaAccess;
 import io.kdstream.platform.kafka.TopicAdmin;
 import io.kdstream.platform.observability.Observability;
 import io.kdstream.platform.service.LoopService;
@@ -193,7 +194,10 @@ public final class TeacherWorker extends LoopService {
             producer.commitTransaction();
             published.addAndGet(sent.sequences());
             metrics.committed(sent.sequences(), sent.tokens());
-        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException fatal) {
+        } catch (AuthorizationException refused) {
+            // described here, as a write of the transaction (a refused read is described by the loop)
+            throw KafkaAccess.refusal(refused, config.settings().clientProperties(), "write", KafkaAccess.resource(refused)).orElseThrow();
+        } catch (ProducerFencedException | OutOfOrderSequenceException fatal) {
             throw new IllegalStateException(name() + " cannot go on: " + fatal.getMessage()
                     + (fatal instanceof ProducerFencedException ? " (another worker runs with the same instance id " + instanceId + ")" : ""), fatal);
         } catch (KafkaException e) {
@@ -461,6 +465,12 @@ public final class TeacherWorker extends LoopService {
         return teacher == null ? null : teacher.identity().getFingerprint();
     }
 
+
+    /** Names this service's principal when the cluster refuses it a read. */
+    @Override
+    protected Map<String, ?> clientProperties() {
+        return config.settings().clientProperties();
+    }
 
     @Override
     protected void release() {
