@@ -153,6 +153,11 @@ class SecuredPlatformIntegrationTest {
             trainer.close();
             serviceLog.detachAppender(logged);
         }
+        long stoppedMillis = (System.nanoTime() - started) / 1_000_000;
+        System.out.printf("refused-access | trainer run as User:%s reads %s | stopped after %d ms | error lines %d | %s%n",
+                ServiceAccounts.TEACHER_WORKER.name(), TopicCatalogue.TEACHER_LOGITS.name(), stoppedMillis,
+                logged.list.stream().filter(event -> event.getLevel() == Level.ERROR).count(),
+                trainer.failure() == null ? "no failure" : trainer.failure().getMessage());
         assertThat(trainer.failure()).isInstanceOf(KafkaAccess.RefusedException.class)
                 .hasMessageStartingWith("User:" + ServiceAccounts.TEACHER_WORKER.name() + " may not read topic " + TopicCatalogue.TEACHER_LOGITS.name() + ": ")
                 .hasMessageContaining("its ACLs do not allow it");
