@@ -1,7 +1,5 @@
 package io.kdstream.trainer.service;
 
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kdstream.model.tokenizer.CharTokenizer;
 import io.kdstream.platform.config.KdstreamHome;
 import io.kdstream.platform.config.Settings;
@@ -12,16 +10,13 @@ import io.kdstream.platform.observability.Observability;
 import io.kdstream.schemas.avro.Split;
 import io.kdstream.schemas.avro.TeacherLogits;
 import io.kdstream.schemas.registry.SchemaRegistryClient;
-import io.kdstream.schemas.serde.WireFormat;
+import io.kdstream.schemas.testing.EvolvedSchemas;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import io.kdstream.trainer.TrainerConfig;
 import io.micrometer.core.instrument.Counter;
-import org.apache.avro.Schema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,7 +55,7 @@ class TrainerRegistryRestartIntegrationTest {
             TeacherRecords.produce(client, catalogue, records(0, BEFORE));
             // a compatible new version of TeacherLogits, registered now: the trainer has not met its id
             int evolvedId = new SchemaRegistryClient(registry.url())
-                    .register(TopicCatalogue.TEACHER_LOGITS.name() + "-value", withOptionalField(TeacherLogits.getClassSchema()));
+                    .register(TopicCatalogue.TEACHER_LOGITS.name() + "-value", EvolvedSchemas.withOptionalField(TeacherLogits.getClassSchema()));
             List<TeacherLogits> duringOutage = records(BEFORE, DURING_OUTAGE);
 
             TrainerService trainer = new TrainerService(TrainerConfig.from(settings));
@@ -75,7 +70,8 @@ class TrainerRegistryRestartIntegrationTest {
                 registry.stop();
                 stepAtOutage = trainer.progress().step();
                 for (TeacherLogits logits : duringOutage) {
-                    TeacherRecords.produceRaw(client, logits, evolvedBytes(catalogue, logits, evolvedId));
+                    TeacherRecords.produceRaw(client, logits, EvolvedSchemas.encodedUnder(evolvedId,
+                            catalogue.teacherLogits().valueSerde().serializer().serialize(TopicCatalogue.TEACHER_LOGITS.name(), logits)));
                 }
                 await().atMost(Duration.ofSeconds(90)).until(() -> counted("kdstream.registry.outages", trainer.name()) >= 1 || trainer.failure() != null);
                 long stepAtWait = trainer.progress().step();
@@ -115,27 +111,6 @@ class TrainerRegistryRestartIntegrationTest {
                 .mapToObj(i -> TeacherRecords.record("registry-outage-" + i, TEACHER, tokenizer, Split.TRAIN, random, TeacherRecords.K)).toList();
     }
 
-    /** The record in the wire format under the evolved schema's id: its current body and the new field, null. */
-    private static byte[] evolvedBytes(TopicCatalogue catalogue, TeacherLogits logits, int schemaId) {
-        byte[] current = catalogue.teacherLogits().valueSerde().serializer().serialize(TopicCatalogue.TEACHER_LOGITS.name(), logits);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(WireFormat.MAGIC_BYTE);
-        out.writeBytes(ByteBuffer.allocate(4).putInt(schemaId).array());
-        out.write(current, WireFormat.HEADER_SIZE, current.length - WireFormat.HEADER_SIZE);
-        out.write(0); // the union's first branch: null
-        return out.toByteArray();
-    }
-
-    /** The schema with an optional field added at its end: BACKWARD compatible, so the registry takes it as a new version. */
-    private static Schema withOptionalField(Schema schema) throws Exception {
-        JsonMapper json = JsonMapper.builder().build();
-        ObjectNode tree = (ObjectNode) json.readTree(schema.toString());
-        ObjectNode field = tree.withArray("fields").addObject();
-        field.put("name", "outageNote");
-        field.putArray("type").add("null").add("string");
-        field.putNull("default");
-        return new Schema.Parser().parse(json.writeValueAsString(tree));
-    }
 
     private static double counted(String metric, String service) {
         Counter counter = Observability.registry().find(metric).tag("service", service).counter();

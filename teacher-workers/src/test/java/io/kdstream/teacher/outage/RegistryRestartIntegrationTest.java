@@ -1,7 +1,5 @@
 package io.kdstream.teacher.outage;
 
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kdstream.platform.config.KdstreamHome;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.embedded.EmbeddedKafkaBroker;
@@ -12,7 +10,7 @@ import io.kdstream.platform.kafka.TopicSpec;
 import io.kdstream.platform.observability.Observability;
 import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.registry.SchemaRegistryClient;
-import io.kdstream.schemas.serde.WireFormat;
+import io.kdstream.schemas.testing.EvolvedSchemas;
 import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.Topic;
 import io.kdstream.schemas.topics.TopicCatalogue;
@@ -34,8 +32,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,15 +85,15 @@ class RegistryRestartIntegrationTest {
                 producer.flush();
             }
             // a compatible new version of Prompt, registered now: neither service has met its id
-            Schema evolved = withOptionalField(Prompt.getClassSchema());
+            Schema evolved = EvolvedSchemas.withOptionalField(Prompt.getClassSchema());
             SchemaRegistryClient registryClient = new SchemaRegistryClient(registry.url());
             int promptsId = registryClient.register(TopicCatalogue.PROMPTS.name() + "-value", evolved);
             int requestsId = registryClient.register(TopicCatalogue.TEACHER_REQUESTS.name() + "-value", evolved);
             Map<String, byte[]> newPrompts = new HashMap<>();
             Map<String, byte[]> newRequests = new HashMap<>();
             for (int i = 0; i < DURING_OUTAGE; i++) {
-                newPrompts.put("outage-prompt-" + i, evolvedBytes(catalogue.prompts(), "outage-prompt-" + i, promptsId));
-                newRequests.put("outage-request-" + i, evolvedBytes(catalogue.teacherRequests(), "outage-request-" + i, requestsId));
+                newPrompts.put("outage-prompt-" + i, EvolvedSchemas.encodedUnder(promptsId, encoded(catalogue.prompts(), "outage-prompt-" + i)));
+                newRequests.put("outage-request-" + i, EvolvedSchemas.encodedUnder(requestsId, encoded(catalogue.teacherRequests(), "outage-request-" + i)));
             }
             ids.addAll(newPrompts.keySet());
             ids.addAll(newRequests.keySet());
@@ -159,26 +155,9 @@ class RegistryRestartIntegrationTest {
         return id;
     }
 
-    /** The prompt in the wire format under the evolved schema's id: its current body and the new field, null. */
-    private static byte[] evolvedBytes(Topic<String, Prompt> topic, String id, int schemaId) {
-        byte[] current = topic.valueSerde().serializer().serialize(topic.name(), TeacherFixtures.prompt(id, "What is 2+5?", "7 #### 7"));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(WireFormat.MAGIC_BYTE);
-        out.writeBytes(ByteBuffer.allocate(4).putInt(schemaId).array());
-        out.write(current, WireFormat.HEADER_SIZE, current.length - WireFormat.HEADER_SIZE);
-        out.write(0); // the union's first branch: null
-        return out.toByteArray();
-    }
 
-    /** The schema with an optional field added at its end: BACKWARD compatible, so the registry takes it as a new version. */
-    private static Schema withOptionalField(Schema schema) throws Exception {
-        JsonMapper json = JsonMapper.builder().build();
-        ObjectNode tree = (ObjectNode) json.readTree(schema.toString());
-        ObjectNode field = tree.withArray("fields").addObject();
-        field.put("name", "outageNote");
-        field.putArray("type").add("null").add("string");
-        field.putNull("default");
-        return new Schema.Parser().parse(json.writeValueAsString(tree));
+    private static byte[] encoded(Topic<String, Prompt> topic, String id) {
+        return topic.valueSerde().serializer().serialize(topic.name(), TeacherFixtures.prompt(id, "What is 2+5?", "7 #### 7"));
     }
 
     private static KafkaProducer<byte[], byte[]> rawProducer(String bootstrapServers) {
