@@ -9,11 +9,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A real Apicurio Registry, started as a child process on loopback with BACKWARD compatibility, speaking the
@@ -32,20 +36,27 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private final Path workingDirectory;
     private final int port;
     private final Path logFile;
+    /** The private directory of the users file, or null without authentication. */
+    private final Path usersDirectory;
+    /** The Authorization header of the readiness probe, or null. */
+    private final String readinessAuthorization;
     private Process process;
     private Process watchdog;
     private boolean closed;
 
-    private EmbeddedSchemaRegistry(List<String> command, Path workingDirectory, int port, Path logFile) {
+    private EmbeddedSchemaRegistry(List<String> command, Path workingDirectory, int port, Path logFile, Path usersDirectory,
+                                   String readinessAuthorization) {
         this.command = command;
         this.workingDirectory = workingDirectory;
         this.port = port;
         this.logFile = logFile;
+        this.usersDirectory = usersDirectory;
+        this.readinessAuthorization = readinessAuthorization;
     }
 
     /** Starts a registry with in-memory storage; {@code kdstreamHome} holds the unpacked distribution. */
     public static EmbeddedSchemaRegistry start(Path kdstreamHome) {
-        return start(kdstreamHome, null);
+        return start(kdstreamHome, null, Map.of());
     }
 
     /**
@@ -53,6 +64,23 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
      * {@link #restart()} finds them again.
      */
     public static EmbeddedSchemaRegistry start(Path kdstreamHome, Path dataDirectory) {
+        return start(kdstreamHome, dataDirectory, Map.of());
+    }
+
+    /**
+     * Starts a registry (in-memory storage) that answers only requests with HTTP basic credentials of one of
+     * {@code users} (name to password; the first one's are used to see that it is up): Quarkus's own user store, no
+     * identity server. Every user may do everything: the registry has no rules per subject. The users and passwords
+     * are in a file only this OS user can read, named on the command line (not the passwords: {@code ps} shows those).
+     */
+    public static EmbeddedSchemaRegistry startWithBasicAuth(Path kdstreamHome, Map<String, String> users) {
+        if (users.isEmpty()) {
+            throw new IllegalArgumentException("a registry with basic authentication needs at least one user");
+        }
+        return start(kdstreamHome, null, users);
+    }
+
+    private static EmbeddedSchemaRegistry start(Path kdstreamHome, Path dataDirectory, Map<String, String> users) {
         Path jar = RegistryDistribution.runnerJar(kdstreamHome);
         int port = FreePorts.next();
         int managementPort = FreePorts.next();
@@ -67,16 +95,38 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             // Apicurio's default storage is SQL on an in-memory H2 database; the same on H2 files outlives the process
             command.add("-Dapicurio.datasource.url=jdbc:h2:file:" + dataDirectory.toAbsolutePath().resolve("registry"));
         }
-        command.addAll(List.of("-jar", jar.toString()));
         try {
+            Path usersDirectory = null;
+            String readiness = null;
+            if (!users.isEmpty()) {
+                usersDirectory = Files.createTempDirectory("kdstream-registry-users-",
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                command.add("-Dquarkus.config.locations=" + writeUsers(usersDirectory.resolve("users.properties"), users).toUri());
+                Map.Entry<String, String> first = users.entrySet().iterator().next();
+                readiness = "Basic " + Base64.getEncoder().encodeToString((first.getKey() + ":" + first.getValue()).getBytes(StandardCharsets.UTF_8));
+            }
+            command.addAll(List.of("-jar", jar.toString()));
             Path logFile = Files.createTempFile("kdstream-registry-", ".log");
-            EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(List.copyOf(command), jar.getParent(), port, logFile);
+            EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(List.copyOf(command), jar.getParent(), port, logFile, usersDirectory, readiness);
             Runtime.getRuntime().addShutdownHook(new Thread(registry::close, "kdstream-registry-shutdown"));
             registry.launch();
             return registry;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the schema registry " + jar, e);
         }
+    }
+
+    /** Quarkus's settings for basic authentication against its embedded user store, readable by this OS user only. */
+    private static Path writeUsers(Path file, Map<String, String> users) throws IOException {
+        StringBuilder settings = new StringBuilder()
+                .append("quarkus.http.auth.basic=true\n")
+                .append("quarkus.security.users.embedded.enabled=true\n")
+                .append("quarkus.security.users.embedded.plain-text=true\n")
+                .append("quarkus.http.auth.permission.registry.paths=/*\n")
+                .append("quarkus.http.auth.permission.registry.policy=authenticated\n");
+        users.forEach((name, password) -> settings.append("quarkus.security.users.embedded.users.").append(name).append('=').append(password).append('\n'));
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        return Files.writeString(file, settings);
     }
 
     /** Starts the process and waits until it answers; the log file is appended to, so a restart keeps the first run's log. */
@@ -137,7 +187,11 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
     private void awaitReady() {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        HttpRequest probe = HttpRequest.newBuilder(URI.create(url() + "/subjects")).timeout(Duration.ofSeconds(2)).GET().build();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url() + "/subjects")).timeout(Duration.ofSeconds(2)).GET();
+        if (readinessAuthorization != null) {
+            request.header("Authorization", readinessAuthorization);
+        }
+        HttpRequest probe = request.build();
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -193,6 +247,10 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         stop();
         try {
             Files.deleteIfExists(logFile);
+            if (usersDirectory != null) {
+                Files.deleteIfExists(usersDirectory.resolve("users.properties"));
+                Files.deleteIfExists(usersDirectory);
+            }
         } catch (IOException ignored) {
             // a temp file; the OS cleans it eventually
         }
