@@ -75,14 +75,19 @@ class RegistryRestartIntegrationTest {
             TopicAdmin.ensureTopics(client, TopicCatalogue.ALL);
             TopicCatalogue catalogue = new TopicCatalogue(client);
 
-            // before the outage: what both services see, so the current schema ids are cached
+            // before the outage: what both services see, so the current schema ids are cached; a bad record each, so
+            // that dead-lettering needs no registry either (else a good record's dead letter would fail, hiding the fault)
             List<String> ids = new ArrayList<>();
-            try (KafkaProducer<String, Prompt> producer = KafkaClients.producer(client, catalogue.prompts(), "registry-outage-test")) {
+            try (KafkaProducer<String, Prompt> producer = KafkaClients.producer(client, catalogue.prompts(), "registry-outage-test");
+                 KafkaProducer<byte[], byte[]> raw = rawProducer(broker.bootstrapServers())) {
                 for (int i = 0; i < WARM_UP; i++) {
                     ids.add(send(producer, TopicCatalogue.PROMPTS, "warm-prompt-" + i));
                     ids.add(send(producer, TopicCatalogue.TEACHER_REQUESTS, "warm-request-" + i));
                 }
+                raw.send(new ProducerRecord<>(TopicCatalogue.PROMPTS.name(), utf8("bad-prompt"), utf8("not avro")));
+                raw.send(new ProducerRecord<>(TopicCatalogue.TEACHER_REQUESTS.name(), utf8("bad-request"), utf8("not avro")));
                 producer.flush();
+                raw.flush();
             }
             // a compatible new version of Prompt, registered now: neither service has met its id
             Schema evolved = EvolvedSchemas.withOptionalField(Prompt.getClassSchema());
@@ -108,7 +113,8 @@ class RegistryRestartIntegrationTest {
             try {
                 router.start();
                 worker.start();
-                await().atMost(Duration.ofSeconds(120)).until(() -> committed.get().size() >= 2 * WARM_UP || worker.isStopped());
+                await().atMost(Duration.ofSeconds(120)).until(() -> (committed.get().size() >= 2 * WARM_UP && deadLetterKeys(broker).size() >= 2)
+                        || worker.isStopped());
 
                 long down = System.nanoTime();
                 registry.stop();
@@ -133,10 +139,11 @@ class RegistryRestartIntegrationTest {
             Map<String, Long> counts = keys.stream().collect(Collectors.groupingBy(key -> key, Collectors.counting()));
             long duplicated = counts.values().stream().mapToLong(n -> n - 1).sum();
             long lost = ids.stream().filter(id -> !counts.containsKey(TopicCatalogue.teacherLogitsKey(teacher, id))).count();
-            long deadLettered = TopicSnapshot.read(broker.bootstrapServers(), TopicCatalogue.DEAD_LETTER.name(),
-                    new ByteArrayDeserializer(), new ByteArrayDeserializer(), 0, Duration.ofSeconds(5)).size();
+            List<String> letters = deadLetterKeys(broker);
+            assertThat(letters).as("the two bad records").contains("bad-prompt", "bad-request");
+            long deadLettered = letters.stream().filter(key -> !key.startsWith("bad-")).count();
             System.out.printf("registry-restart | router and worker busy; registry stopped, %d prompts and %d requests of a schema id"
-                            + " neither had cached sent, registry restarted | in %d | out %d | lost %d | duplicated %d | dead-lettered %d"
+                            + " neither had cached sent, registry restarted | in %d | out %d | lost %d | duplicated %d | good records dead-lettered %d"
                             + " | registry down %d ms | all logits %d ms after it answered | waits: router %.0f (records put back %.0f),"
                             + " worker %.0f (records put back %.0f) | worker failure %s%n",
                     DURING_OUTAGE, DURING_OUTAGE, ids.size(), counts.size(), lost, duplicated, deadLettered, downMillis, recoveryMillis,
@@ -145,7 +152,7 @@ class RegistryRestartIntegrationTest {
             assertThat(worker.failure()).isNull();
             assertThat(lost).as("prompts and requests without logits").isZero();
             assertThat(duplicated).as("logits records seen twice by read_committed readers").isZero();
-            assertThat(deadLettered).as("dead letters: every record was good").isZero();
+            assertThat(deadLettered).as("good records dead-lettered").isZero();
             assertThat(deferred(worker.name())).as("requests the worker put back while the registry was away").isPositive();
         }
     }
@@ -158,6 +165,11 @@ class RegistryRestartIntegrationTest {
 
     private static byte[] encoded(Topic<String, Prompt> topic, String id) {
         return topic.valueSerde().serializer().serialize(topic.name(), TeacherFixtures.prompt(id, "What is 2+5?", "7 #### 7"));
+    }
+
+    private static List<String> deadLetterKeys(EmbeddedKafkaBroker broker) {
+        return TopicSnapshot.read(broker.bootstrapServers(), TopicCatalogue.DEAD_LETTER.name(), new StringDeserializer(),
+                new ByteArrayDeserializer(), 0, Duration.ofSeconds(5)).stream().map(ConsumerRecord::key).toList();
     }
 
     private static KafkaProducer<byte[], byte[]> rawProducer(String bootstrapServers) {
