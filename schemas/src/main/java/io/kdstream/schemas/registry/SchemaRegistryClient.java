@@ -163,7 +163,9 @@ public final class SchemaRegistryClient implements SchemaRegistry {
     @Override
     public boolean available() {
         try {
-            int status = http.send(request("/subjects").GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            // briefly: a registry that accepts connections but does not answer must not hold a waiting service long
+            int status = http.send(request("/subjects").timeout(Duration.ofSeconds(5)).GET().build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
             if (status < 500) {
                 answered();
                 return true;
