@@ -115,7 +115,8 @@ public final class TrainerService extends LoopService {
         catalogue = new TopicCatalogue(client);
         logitsDeserializer = catalogue.teacherLogits().valueSerde().deserializer();
         // a rebuild replays the topic, and with it the records dead-lettered before: they are sent once
-        deadLetters = DeadLetters.remembering(SERVICE, client, catalogue.deadLetter());
+        registryWait = new RegistryWait(name(), catalogue.registry());
+        deadLetters = DeadLetters.remembering(SERVICE, client, catalogue.deadLetter(), registryWait);
         CheckpointStore store = new CheckpointStore(config.checkpointDir());
         checkpointPublisher = new CheckpointPublisher(config.runId(), store, client, catalogue.checkpoints());
         cache = openCache();
@@ -123,7 +124,6 @@ public final class TrainerService extends LoopService {
                 config.training().minimumStoredEntries(), deadLetters);
         // The trainer keeps its own position in the topic (the cache's, committed with it), so it reads without a group.
         consumer = polled(KafkaClients.viewConsumer(client, null, name()));
-        registryWait = new RegistryWait(name(), catalogue.registry());
         feed = new CacheFeed(consumer, catalogue.teacherLogits().name(), cache, ingest, new RegistryWait(name(), catalogue.registry()));
         metrics = new TrainerMetrics(Observability.registry(), config.runId(), consumer, this::progress);
         catchUp();

@@ -104,6 +104,31 @@ class TrainerRegistryRestartIntegrationTest {
                     counted("kdstream.registry.outages", trainer.name()), counted("kdstream.registry.deferred", trainer.name()), trainer.failure());
             assertThat(trainer.failure()).isNull();
             assertThat(progress.cachedExamples()).as("sequences cached, one a prompt").isEqualTo(BEFORE + DURING_OUTAGE);
+
+            // the trainer restarted while the registry is away: it needs it at start (the letters it sent before, to
+            // send none twice) and to decode what it draws from its cache (a new process has no schema cached); it
+            // waits, then trains on from its checkpoint
+            registry.stop();
+            TrainerService restarted = new TrainerService(TrainerConfig.from(settings));
+            long restartedDownMillis;
+            try {
+                long down = System.nanoTime();
+                restarted.start();
+                await().atMost(Duration.ofSeconds(90)).until(() -> counted("kdstream.registry.outages", restarted.name()) >= 2 || restarted.failure() != null);
+                assertThat(restarted.progress().step()).as("no step while it cannot decode").isLessThanOrEqualTo(progress.step());
+                registry.restart();
+                restartedDownMillis = (System.nanoTime() - down) / 1_000_000;
+                await().atMost(Duration.ofSeconds(120)).until(() -> restarted.progress().step() > progress.step() + 10 || restarted.failure() != null);
+            } finally {
+                restarted.close();
+            }
+            TrainerService.Progress after = restarted.progress();
+            System.out.printf("registry-restart-trainer-start | trainer restarted on its cache and checkpoints while the registry was away,"
+                            + " registry restarted | waits %.0f | registry down %d ms | trained from step %d to %d | dead-lettered %d"
+                            + " | trainer failure %s%n", counted("kdstream.registry.outages", restarted.name()) - 1, restartedDownMillis,
+                    progress.step(), after.step(), after.deadLettered(), restarted.failure());
+            assertThat(restarted.failure()).isNull();
+            assertThat(after.deadLettered()).as("nothing dead-lettered, the bad record not again").isZero();
             assertThat(progress.deadLettered()).as("dead letters: the bad record only").isEqualTo(1);
             assertThat(stepAtRestart).as("the trainer trains on while the registry is away").isGreaterThan(stepAtOutage);
             assertThat(counted("kdstream.registry.deferred", trainer.name())).as("records put back").isPositive();
