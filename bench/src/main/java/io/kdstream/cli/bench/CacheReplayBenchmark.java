@@ -13,6 +13,7 @@ import io.kdstream.schemas.avro.ValueKind;
 import io.kdstream.schemas.deadletter.DeadLetters;
 import io.kdstream.schemas.logits.SequenceLogits;
 import io.kdstream.schemas.logits.TopKEncoding;
+import io.kdstream.schemas.registry.RegistryWait;
 import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import io.kdstream.schemas.topics.TopicReader;
@@ -152,7 +153,8 @@ final class CacheReplayBenchmark {
             long started = System.nanoTime();
             long cpuStarted = processCpuNanos();
             CacheIngest ingest = new CacheIngest(cache, catalogue.teacherLogitsSummaries(), tokenizer.fingerprint(), k, deadLetters);
-            long records = new CacheFeed(consumer, catalogue.teacherLogits().name(), cache, ingest).catchUp(read -> { });
+            long records = new CacheFeed(consumer, catalogue.teacherLogits().name(), cache, ingest,
+                    new RegistryWait("bench-cache", catalogue.registry())).catchUp(read -> { });
             long read = System.nanoTime();
             cache.commit();
             double seconds = (System.nanoTime() - started) / 1e9;

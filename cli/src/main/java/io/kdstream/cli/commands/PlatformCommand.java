@@ -16,8 +16,9 @@ import java.util.concurrent.CountDownLatch;
         description = "Start an embedded Kafka broker and schema registry and wait (Ctrl-C stops both).")
 public final class PlatformCommand implements Callable<Integer> {
 
-    @Option(names = "--secure", description = "TLS and SASL/SCRAM-SHA-512 on the broker, ACLs per service (one principal each);"
-            + " prints each principal's client properties and writes them to a file for --config")
+    @Option(names = "--secure", description = "TLS and SASL/SCRAM-SHA-512 on the broker, ACLs per service (one principal each),"
+            + " HTTP basic authentication on the registry (the same users); prints each principal's client properties and writes"
+            + " them to a file for --config")
     boolean secure;
 
     @Override
@@ -30,7 +31,7 @@ public final class PlatformCommand implements Callable<Integer> {
         } else {
             EmbeddedPlatform platform = EmbeddedPlatform.startSecured(EmbeddedPlatform.defaultHome(), TopicCatalogue.ALL, ServiceAccounts.USERS);
             System.out.println("Kafka bootstrap servers: " + platform.bootstrapServers() + " (SASL_SSL, SCRAM-SHA-512; ACLs per principal)");
-            System.out.println("Schema registry:         " + platform.schemaRegistryUrl());
+            System.out.println("Schema registry:         " + platform.schemaRegistryUrl() + " (HTTP basic authentication, the same users)");
             ClientPropertiesFiles.printAll(platform, System.out);
         }
         new CountDownLatch(1).await();

@@ -8,6 +8,7 @@ import io.kdstream.schemas.avro.EvalResult;
 import io.kdstream.schemas.avro.EvalStatus;
 import io.kdstream.schemas.avro.TeacherLogits;
 import io.kdstream.schemas.logits.BitPackedIds;
+import io.kdstream.schemas.registry.RegistryEndpoint;
 import io.kdstream.schemas.registry.SchemaRegistryClient;
 import io.kdstream.schemas.serde.WireFormat;
 import io.kdstream.schemas.topics.TopicCatalogue;
@@ -126,7 +127,8 @@ public abstract class PipelineScenario {
                 .findFirst().orElseThrow(() -> new AssertionError("no record of teacher " + outcome.teacherFingerprint()));
 
         int schemaId = WireFormat.schemaId(record.value());
-        Schema writerSchema = new SchemaRegistryClient(settings.schemaRegistryUrl()).schemaById(schemaId);
+        // with the platform's registry credentials, if it has any (the secured platform's registry wants them)
+        Schema writerSchema = new SchemaRegistryClient(RegistryEndpoint.from(settings.clientProperties())).schemaById(schemaId);
         GenericRecord decoded = new GenericDatumReader<GenericRecord>(writerSchema).read(null,
                 DecoderFactory.get().binaryDecoder(record.value(), 5, record.value().length - 5, null));
 

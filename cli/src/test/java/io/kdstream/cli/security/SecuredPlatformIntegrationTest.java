@@ -1,5 +1,9 @@
 package io.kdstream.cli.security;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.kdstream.platform.config.KdstreamHome;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.embedded.EmbeddedPlatform;
@@ -23,6 +27,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -124,6 +129,41 @@ class SecuredPlatformIntegrationTest {
         assertThatThrownBy(() -> TopicAdmin.ensureTopics(anonymous, TopicCatalogue.ALL))
                 .hasMessageContaining("connecting as User:ANONYMOUS (no SASL login configured) over PLAINTEXT")
                 .hasMessageContaining("set security.protocol, sasl.mechanism and sasl.jaas.config");
+    }
+
+    @Test
+    void shouldStopAServiceRefusedAReadOnceNamingWhoWhatAndWhichTopic(@TempDir Path dir) throws Exception {
+        // a trainer run with the teacher worker's credentials: that principal writes kd.teacher.logits but may not
+        // read it, and the trainer reads it first thing
+        Map<String, String> asTeacher = new HashMap<>(platform.clientProperties(ServiceAccounts.TEACHER_WORKER.name()));
+        asTeacher.put("kdstream.trainer.checkpoint.dir", dir.toString());
+        asTeacher.put("kdstream.trainer.run.id", "secured-refused-read");
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        Logger serviceLog = (Logger) LoggerFactory.getLogger(TrainerService.class);
+        serviceLog.addAppender(logged);
+        logged.start();
+        TrainerService trainer = new TrainerService(TrainerConfig.from(Settings.of(asTeacher)));
+        long started = System.nanoTime();
+        try {
+            trainer.start();
+            while (!trainer.isStopped() && System.nanoTime() - started < 30_000_000_000L) {
+                Thread.sleep(100);
+            }
+        } finally {
+            trainer.close();
+            serviceLog.detachAppender(logged);
+        }
+        long stoppedMillis = (System.nanoTime() - started) / 1_000_000;
+        System.out.printf("refused-access | trainer run as User:%s reads %s | stopped after %d ms | error lines %d | %s%n",
+                ServiceAccounts.TEACHER_WORKER.name(), TopicCatalogue.TEACHER_LOGITS.name(), stoppedMillis,
+                logged.list.stream().filter(event -> event.getLevel() == Level.ERROR).count(),
+                trainer.failure() == null ? "no failure" : trainer.failure().getMessage());
+        assertThat(trainer.failure()).isInstanceOf(KafkaAccess.RefusedException.class)
+                .hasMessageStartingWith("User:" + ServiceAccounts.TEACHER_WORKER.name() + " may not read topic " + TopicCatalogue.TEACHER_LOGITS.name() + ": ")
+                .hasMessageContaining("its ACLs do not allow it");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("refused at the first answer").isLessThan(Duration.ofSeconds(20));
+        assertThat(logged.list).as("said once").filteredOn(event -> event.getLevel() == Level.ERROR).singleElement()
+                .satisfies(event -> assertThat(event.getFormattedMessage()).contains("may not read topic " + TopicCatalogue.TEACHER_LOGITS.name()));
     }
 
     @Test

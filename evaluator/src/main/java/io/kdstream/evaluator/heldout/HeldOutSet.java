@@ -3,6 +3,7 @@ package io.kdstream.evaluator.heldout;
 import io.kdstream.evaluator.scoring.TaskJudge;
 import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.avro.Split;
+import io.kdstream.schemas.registry.RegistryUnavailableException;
 import io.kdstream.schemas.topics.Topic;
 import io.kdstream.schemas.topics.TopicReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -42,6 +43,9 @@ public final class HeldOutSet implements AutoCloseable {
         try {
             prompt = topic.valueSerde().deserializer().deserialize(record.topic(), record.value());
         } catch (RuntimeException undecodable) {
+            if (RegistryUnavailableException.in(undecodable).isPresent()) {
+                throw undecodable; // a good prompt, maybe: read again when the registry answers
+            }
             return; // the producer dead-letters such records; an evaluator only reads good examples
         }
         if (prompt != null && prompt.getSplit() == split && prompt.getDataset().equals(dataset) && TaskJudge.isScorable(prompt)) {

@@ -3,6 +3,7 @@ package io.kdstream.evaluator.heldout;
 import io.kdstream.schemas.avro.TeacherLogits;
 import io.kdstream.schemas.logits.chunks.ChunkAssembler;
 import io.kdstream.schemas.logits.SequenceLogits;
+import io.kdstream.schemas.registry.RegistryUnavailableException;
 import io.kdstream.schemas.topics.Topic;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import io.kdstream.schemas.topics.TopicReader;
@@ -73,6 +74,9 @@ public final class TeacherReference implements AutoCloseable {
             chunks.accept(topic.valueSerde().deserializer().deserialize(record.topic(), record.value()))
                     .ifPresent(sequence -> byKey.put(sequenceKey, sequence));
         } catch (RuntimeException unusable) {
+            if (RegistryUnavailableException.in(unusable).isPresent()) {
+                throw unusable; // comparable, maybe: read again when the registry answers
+            }
             // the teacher comparison skips it; the record itself stays in the cache for whoever owns it
             log.warn("teacher logits {} at {}-{}@{} are not comparable: {}", key, record.topic(), record.partition(), record.offset(), unusable.getMessage());
             byKey.remove(sequenceKey);

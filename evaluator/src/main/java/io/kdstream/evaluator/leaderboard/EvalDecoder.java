@@ -3,6 +3,7 @@ package io.kdstream.evaluator.leaderboard;
 import io.kdstream.schemas.avro.DeadLetter;
 import io.kdstream.schemas.avro.EvalResult;
 import io.kdstream.schemas.deadletter.DeadLetters;
+import io.kdstream.schemas.registry.RegistryUnavailableException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
@@ -45,6 +46,9 @@ final class EvalDecoder implements FixedKeyProcessor<String, byte[], EvalDecoder
         try {
             context.forward(record.withValue(new Decoded(deserializer.deserialize(source.topic(), record.value()), null)));
         } catch (RuntimeException e) {
+            if (RegistryUnavailableException.in(e).isPresent()) {
+                throw e; // not the record's fault: the thread waits for the registry and reads it again (Leaderboard)
+            }
             byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
             DeadLetter letter = DeadLetters.ofKafkaRecord(service, source.topic(), source.partition(), source.offset(), key, record.value(), e);
             log.warn("{}: record {}-{}@{} is not an EvalResult, sent to the dead letters: {}", service, source.topic(),

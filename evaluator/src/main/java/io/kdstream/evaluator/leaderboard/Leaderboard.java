@@ -4,6 +4,9 @@ import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.kafka.TopicAdmin;
 import io.kdstream.platform.service.ServiceRunner;
 import io.kdstream.platform.service.StreamsService;
+import io.kdstream.schemas.registry.RegistryEndpoint;
+import io.kdstream.schemas.registry.RegistryWait;
+import io.kdstream.schemas.registry.SchemaRegistry;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.Topology;
@@ -27,6 +30,7 @@ public final class Leaderboard extends StreamsService {
 
     private final LeaderboardConfig config;
     private LeaderboardHttp http;
+    private RegistryWait registryWait;
 
     public Leaderboard(LeaderboardConfig config) {
         super(LeaderboardConfig.SERVICE);
@@ -36,7 +40,16 @@ public final class Leaderboard extends StreamsService {
     @Override
     protected Topology topology() {
         TopicAdmin.ensureTopics(config.settings().clientProperties(), List.of(TopicCatalogue.EVALS, TopicCatalogue.DEAD_LETTER));
-        return LeaderboardTopology.build(new TopicCatalogue(streamsProperties()), name());
+        // a stream thread waits for an unreachable registry rather than fail (see RegistryWait.blocking)
+        registryWait = new RegistryWait(name(), SchemaRegistry.of(RegistryEndpoint.from(streamsProperties())));
+        TopicCatalogue topics = new TopicCatalogue(streamsProperties(), registryWait.blocking(this::closing));
+        return LeaderboardTopology.build(topics, name());
+    }
+
+    /** What fails a stream thread for the registry all the same is waited out, and the replaced thread reads it again. */
+    @Override
+    protected boolean waitedOut(Throwable failure) {
+        return registryWait.waitedOut(failure, this::closing);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.kdstream.evaluator.report;
 import io.kdstream.evaluator.leaderboard.RunStanding;
 import io.kdstream.evaluator.leaderboard.Standings;
 import io.kdstream.schemas.avro.EvalResult;
+import io.kdstream.schemas.registry.RegistryUnavailableException;
 import io.kdstream.schemas.topics.Topic;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import io.kdstream.schemas.topics.TopicReader;
@@ -45,6 +46,9 @@ public final class LeaderboardReport {
                 try {
                     results.add(evals.valueSerde().deserializer().deserialize(record.topic(), record.value()));
                 } catch (RuntimeException e) {
+                    RegistryUnavailableException.in(e).ifPresent(outage -> {
+                        throw outage; // the report fails rather than leave good results out
+                    });
                     unreadable[0]++;
                     log.warn("{}-{}@{} is not an EvalResult and is left out of the report: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
                 }

@@ -20,6 +20,8 @@ import io.kdstream.schemas.avro.EvalResult;
 import io.kdstream.schemas.avro.EvalStatus;
 import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.deadletter.DeadLetters;
+import io.kdstream.schemas.registry.RegistryUnavailableException;
+import io.kdstream.schemas.registry.RegistryWait;
 import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -37,8 +39,10 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
@@ -46,7 +50,9 @@ import java.util.stream.Collectors;
  * The evaluator: for every checkpoint announced on {@code kd.checkpoints}, checks the file's SHA-256, scores the
  * model on the held-out prompts and publishes an EvalResult. A missing or corrupt checkpoint yields a result with
  * status CHECKPOINT_INVALID, never a crash. Results are keyed by run, step, dataset and split, so a re-delivered
- * event replaces its result instead of adding one.
+ * event replaces its result instead of adding one. While the schema registry cannot be reached, the event at hand and
+ * those after it are put back and read again when it answers ({@link RegistryWait}); nothing is dead-lettered or
+ * scored as failed for it.
  */
 public final class EvaluatorService extends LoopService {
 
@@ -63,6 +69,7 @@ public final class EvaluatorService extends LoopService {
     private HeldOutSet heldOut;
     private TeacherReference teacherReference;
     private CheckpointScorer scorer;
+    private RegistryWait registryWait;
 
     public EvaluatorService(EvaluatorConfig config) {
         super(SERVICE);
@@ -76,6 +83,7 @@ public final class EvaluatorService extends LoopService {
         TopicAdmin.ensureTopics(client, List.of(TopicCatalogue.PROMPTS, TopicCatalogue.TEACHER_LOGITS, TopicCatalogue.CHECKPOINTS,
                 TopicCatalogue.EVALS, TopicCatalogue.DEAD_LETTER));
         catalogue = new TopicCatalogue(client);
+        registryWait = new RegistryWait(SERVICE, catalogue.registry());
         heldOut = new HeldOutSet(client, catalogue.prompts(), config.dataset(), config.split(), SERVICE + "-heldout");
         teacherReference = new TeacherReference(client, catalogue.teacherLogits(), SERVICE + "-teacher");
         scorer = new CheckpointScorer(tokenizer, new TaskJudge(config.codeStepLimit()), config.maxNewTokens(), config.batchSize());
@@ -89,26 +97,59 @@ public final class EvaluatorService extends LoopService {
     protected boolean runOnce() throws Exception {
         ConsumerRecords<byte[], byte[]> records;
         try {
+            if (registryWait.waiting()) {
+                consumer.pause(consumer.assignment()); // polled all the same, so the group keeps this member
+            }
             records = consumer.poll(Duration.ofMillis(500));
         } catch (WakeupException closing) {
             return false;
         }
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-            CheckpointEvent event;
-            try {
-                event = catalogue.checkpoints().valueSerde().deserializer().deserialize(record.topic(), record.value());
-            } catch (RuntimeException e) {
-                deadLetters.publish(record, e);
-                commit(record);
-                continue;
+        Map<TopicPartition, Long> next = new HashMap<>();
+        records.partitions().forEach(partition -> next.put(partition, records.records(partition).get(0).offset()));
+        if (registryWait.waiting()) {
+            next.forEach(consumer::seek);
+            if (registryWait.over()) {
+                consumer.resume(consumer.paused());
             }
-            EvalResult result = evaluate(event);
-            String key = TopicCatalogue.evalKey(result.getRunId(), result.getStep(), result.getDataset(), result.getSplit().name());
-            KafkaClients.sendAndWait(producer, new ProducerRecord<>(catalogue.evals().name(), key, result), config.settings().clientProperties());
-            published.incrementAndGet();
-            commit(record);
+            return true;
+        }
+        int done = 0;
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            try {
+                handle(record);
+            } catch (RuntimeException e) {
+                Optional<RegistryUnavailableException> outage = RegistryUnavailableException.in(e);
+                if (outage.isEmpty()) {
+                    throw e;
+                }
+                next.forEach(consumer::seek); // this record and the rest of the poll are read again
+                registryWait.outage(outage.get(), records.count() - done);
+                return true;
+            }
+            next.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
+            done++;
         }
         return true;
+    }
+
+    /** Scores one announced checkpoint and publishes the result; an undecodable announcement is dead-lettered. */
+    private void handle(ConsumerRecord<byte[], byte[]> record) {
+        CheckpointEvent event;
+        try {
+            event = catalogue.checkpoints().valueSerde().deserializer().deserialize(record.topic(), record.value());
+        } catch (RuntimeException e) {
+            if (RegistryUnavailableException.in(e).isPresent()) {
+                throw e;
+            }
+            deadLetters.publish(record, e);
+            commit(record);
+            return;
+        }
+        EvalResult result = evaluate(event);
+        String key = TopicCatalogue.evalKey(result.getRunId(), result.getStep(), result.getDataset(), result.getSplit().name());
+        KafkaClients.sendAndWait(producer, new ProducerRecord<>(catalogue.evals().name(), key, result), config.settings().clientProperties());
+        published.incrementAndGet();
+        commit(record);
     }
 
     private void commit(ConsumerRecord<byte[], byte[]> record) {
@@ -144,6 +185,9 @@ public final class EvaluatorService extends LoopService {
             log.warn("{} step {}: checkpoint {} is not usable: {}", event.getRunId(), event.getStep(), event.getUri(), e.getMessage());
             result.setStatus(EvalStatus.CHECKPOINT_INVALID).setError(e.getMessage());
         } catch (RuntimeException e) {
+            if (RegistryUnavailableException.in(e).isPresent()) {
+                throw e; // not the checkpoint's failure: it is scored when the registry answers
+            }
             log.warn("{} step {}: evaluation failed: {}", event.getRunId(), event.getStep(), e.toString());
             result.setStatus(EvalStatus.FAILED).setError(e.toString());
         }
@@ -155,6 +199,12 @@ public final class EvaluatorService extends LoopService {
         return published.get();
     }
 
+
+    /** Names this service's principal when the cluster refuses it a read. */
+    @Override
+    protected Map<String, ?> clientProperties() {
+        return config.settings().clientProperties();
+    }
 
     @Override
     protected void release() {

@@ -49,8 +49,9 @@ public final class EmbeddedPlatform implements AutoCloseable {
     }
 
     /**
-     * Starts a secured broker ({@link EmbeddedSecurity}: TLS, SCRAM-SHA-512, the standard authorizer) beside the
-     * registry, creates {@code topics} as the admin and gives each user exactly its ACLs. Clients of a user connect
+     * Starts a secured broker ({@link EmbeddedSecurity}: TLS, SCRAM-SHA-512, the standard authorizer) beside a registry
+     * that answers only HTTP basic credentials of the same users and passwords (any of them may do anything there),
+     * creates {@code topics} as the admin and gives each user exactly its ACLs. Clients of a user connect
      * with {@link #clientProperties(String)}. The certificates and keys live in a temporary directory removed on close.
      */
     public static EmbeddedPlatform startSecured(Path kdstreamHome, Collection<TopicSpec> topics, List<ServiceUser> users) {
@@ -62,7 +63,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
             Map<String, Object> admin = new HashMap<>(security.clientProperties(EmbeddedSecurity.ADMIN, broker.bootstrapServers()));
             TopicAdmin.ensureTopics(admin, topics);
             AclGrants.grant(admin, users);
-            return new EmbeddedPlatform(broker, EmbeddedSchemaRegistry.start(kdstreamHome), security, securityDir);
+            return new EmbeddedPlatform(broker, EmbeddedSchemaRegistry.startWithBasicAuth(kdstreamHome, security.passwords()), security, securityDir);
         } catch (RuntimeException e) {
             if (broker != null) {
                 broker.close();
@@ -101,7 +102,8 @@ public final class EmbeddedPlatform implements AutoCloseable {
 
     /**
      * What a client of {@code user} (one of {@link #users()}, or {@link EmbeddedSecurity#ADMIN}) sets on a secured
-     * platform: the bootstrap servers, SASL_SSL with its SCRAM credentials, the CA to trust, and the registry's URL.
+     * platform: the bootstrap servers, SASL_SSL with its SCRAM credentials, the CA to trust, the registry's URL and the
+     * registry's basic credentials (the same user and password).
      */
     public Map<String, String> clientProperties(String user) {
         if (security == null) {
@@ -109,6 +111,9 @@ public final class EmbeddedPlatform implements AutoCloseable {
         }
         Map<String, String> properties = new LinkedHashMap<>(security.clientProperties(user, broker.bootstrapServers()));
         properties.put("schema.registry.url", registry.url());
+        // the registry takes the same user and password, over HTTP basic authentication
+        properties.put("basic.auth.credentials.source", "USER_INFO");
+        properties.put("basic.auth.user.info", user + ":" + security.passwords().get(user));
         return properties;
     }
 

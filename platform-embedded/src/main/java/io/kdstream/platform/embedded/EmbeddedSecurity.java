@@ -6,6 +6,7 @@ import org.apache.kafka.common.config.SslConfigs;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +65,11 @@ public final class EmbeddedSecurity {
 
     public BrokerCertificates certificates() {
         return certificates;
+    }
+
+    /** Every user's password (the admin first): the schema registry's basic credentials are the same. */
+    Map<String, String> passwords() {
+        return Collections.unmodifiableMap(passwords);
     }
 
     /** The SCRAM credentials written into the metadata when the log directory is formatted (KIP-900). */

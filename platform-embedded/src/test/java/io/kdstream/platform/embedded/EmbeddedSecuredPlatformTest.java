@@ -22,11 +22,17 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +44,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-/** The secured embedded platform: TLS and SCRAM on its one client listener, and each user held to its ACLs. */
+/**
+ * The secured embedded platform: TLS and SCRAM on its one client listener, each user held to its ACLs, and a registry
+ * that answers only a user's basic credentials.
+ */
 class EmbeddedSecuredPlatformTest {
 
     private static final String TOPIC = "secured.test";
@@ -111,6 +120,26 @@ class EmbeddedSecuredPlatformTest {
         try (Admin admin = Admin.create(tlsOnly)) {
             assertThatThrownBy(() -> admin.listTopics().names().get(30, TimeUnit.SECONDS)).isInstanceOf(Exception.class);
         }
+    }
+
+    @Test
+    void shouldAnswerRegistryRequestsOnlyWithAUsersBasicCredentials() throws Exception {
+        Map<String, String> writer = platform.clientProperties("writer");
+        assertThat(writer).containsEntry("basic.auth.credentials.source", "USER_INFO").containsKey("basic.auth.user.info");
+        String userInfo = writer.get("basic.auth.user.info");
+        assertThat(userInfo).startsWith("writer:");
+        HttpClient http = HttpClient.newHttpClient();
+        URI subjects = URI.create(platform.schemaRegistryUrl() + "/subjects");
+        assertThat(http.send(HttpRequest.newBuilder(subjects).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode())
+                .as("without credentials").isEqualTo(401);
+        assertThat(http.send(HttpRequest.newBuilder(subjects).header("Authorization", basic("writer:guessed")).GET().build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode()).as("a wrong password").isEqualTo(401);
+        assertThat(http.send(HttpRequest.newBuilder(subjects).header("Authorization", basic(userInfo)).GET().build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode()).as("the user's own").isEqualTo(200);
+    }
+
+    private static String basic(String userInfo) {
+        return "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test

@@ -4,9 +4,13 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -49,6 +53,39 @@ public final class KafkaAccess {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The refusal of a read in {@code error}'s causes, described: a consumer refused a topic or its group. Kafka's own
+     * message names the topic or group but not who asked nor what for. Empty for any other error (a refused transactional
+     * id, say, which no read asks for), and for a refusal
+     * already described: kdstream describes a refused write where the write is made ({@link #refusal}), so a refusal
+     * that reaches a service's loop undescribed was met reading (Kafka's errors carry no stack to tell it by).
+     */
+    public static Optional<RefusedException> readRefusal(Throwable error, Map<String, ?> clientProperties) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof RefusedException) {
+                return Optional.empty();
+            }
+            if (cause instanceof TopicAuthorizationException || cause instanceof GroupAuthorizationException) {
+                return refusal(cause, clientProperties, "read", resource((AuthorizationException) cause));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** What an authorization error says was refused, as a resource: the topics or group it names. */
+    public static String resource(AuthorizationException refused) {
+        if (refused instanceof TopicAuthorizationException topics && !topics.unauthorizedTopics().isEmpty()) {
+            return "topic " + String.join(", ", new TreeSet<>(topics.unauthorizedTopics()));
+        }
+        if (refused instanceof GroupAuthorizationException group && group.groupId() != null) {
+            return "consumer group " + group.groupId();
+        }
+        if (refused instanceof TransactionalIdAuthorizationException) {
+            return "its transactional id";
+        }
+        return "what it asked for";
     }
 
     /**

@@ -1,9 +1,12 @@
 package io.kdstream.platform.service;
 
+import io.kdstream.platform.kafka.KafkaAccess;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -49,6 +52,14 @@ public abstract class LoopService implements Service {
 
     private volatile Consumer<?, ?> polledConsumer;
 
+    /**
+     * The Kafka client settings the service connects with, to name its principal when the cluster refuses a read
+     * ({@link KafkaAccess#readRefusal}); none by default.
+     */
+    protected Map<String, ?> clientProperties() {
+        return Map.of();
+    }
+
     /** Registers the consumer the loop polls, so that {@link #close()} can wake it from another thread. */
     protected <C extends Consumer<?, ?>> C polled(C consumer) {
         this.polledConsumer = consumer;
@@ -88,8 +99,15 @@ public abstract class LoopService implements Service {
             }
         } catch (Throwable t) {
             if (running.get()) {
-                failure.set(t);
-                log.error("{} stopped on an error: {}", name, t.toString(), t);
+                Optional<KafkaAccess.RefusedException> refused = KafkaAccess.readRefusal(t, clientProperties());
+                if (refused.isPresent()) {
+                    // not transient, and the description says all: once, without Kafka's stack
+                    failure.set(refused.get());
+                    log.error("{} stopped: {}", name, refused.get().getMessage());
+                } else {
+                    failure.set(t);
+                    log.error("{} stopped on an error: {}", name, t.toString(), t);
+                }
             }
         } finally {
             running.set(false);

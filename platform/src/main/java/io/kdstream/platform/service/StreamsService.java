@@ -4,6 +4,7 @@ import io.kdstream.platform.config.KdstreamHome;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,7 @@ public abstract class StreamsService implements Service {
     private final Logger log = LoggerFactory.getLogger(getClass());
     private final String name;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean closing;
     private KafkaStreams streams;
 
     protected StreamsService(String name) {
@@ -37,6 +39,21 @@ public abstract class StreamsService implements Service {
 
     protected abstract Map<String, Object> streamsProperties();
 
+    /**
+     * Whether a stream thread's failure was an outage of something outside Kafka (the schema registry) that has now
+     * been waited out: the thread is then replaced, and its tasks start again from their last commit, so the record
+     * it failed on is read again. Called on the failing thread. The default says no, and the application stops, as
+     * Kafka Streams does without a handler.
+     */
+    protected boolean waitedOut(Throwable failure) {
+        return false;
+    }
+
+    /** True once {@link #close()} was called: waits give up. */
+    protected boolean closing() {
+        return closing;
+    }
+
     /** The running application, for interactive queries of its stores. */
     protected KafkaStreams streams() {
         return streams;
@@ -45,6 +62,8 @@ public abstract class StreamsService implements Service {
     @Override
     public synchronized void start() {
         streams = new KafkaStreams(topology(), new StreamsConfig(withStateDir(streamsProperties())));
+        streams.setUncaughtExceptionHandler(failure -> waitedOut(failure)
+                ? StreamThreadExceptionResponse.REPLACE_THREAD : StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
         streams.setStateListener((now, before) -> {
             log.info("{}: {} -> {}", name, before, now);
             if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
@@ -85,6 +104,7 @@ public abstract class StreamsService implements Service {
 
     @Override
     public synchronized void close() {
+        closing = true;
         if (streams != null) {
             streams.close(Duration.ofSeconds(30));
         }

@@ -70,6 +70,12 @@ public final class PromptFileIngester {
                         sent++;
                     } catch (RejectedLineException e) {
                         reason = e.getMessage();
+                    } catch (PromptPublisher.PublishException e) {
+                        // not the line's fault (the registry away, a refusal): say how far the file got
+                        throw new PromptPublisher.PublishException(file.getFileName() + ":" + line.number()
+                                + " and the lines after it were not sent (" + sent + " before it were): " + e.getMessage()
+                                + "; once that is put right, run the ingest again (a prompt's key is its content hash,"
+                                + " so those sent already are replaced, not added)", e);
                     }
                 }
                 if (reason != null) {

@@ -108,6 +108,23 @@ class PromptFileIngestionIntegrationTest {
         }
     }
 
+    @Test
+    void shouldStopSayingHowFarItGotWhenTheRegistryCannotBeReached(EmbeddedPlatform platform, @TempDir Path dir) throws Exception {
+        Path input = dir.resolve("away.jsonl");
+        Files.writeString(input, "{\"prompt\":\"What is 3+3?\",\"response\":\"6 #### 6\"}\n");
+        PromptProducerConfig away = PromptProducerConfig.from(Settings.of(Map.of(
+                "bootstrap.servers", platform.bootstrapServers(),
+                "schema.registry.url", "http://127.0.0.1:1/apis/ccompat/v7"))); // nothing listens on port 1
+
+        try (PromptProducer producer = new PromptProducer(away)) {
+            assertThatThrownBy(() -> producer.ingest(input, bytes -> { }))
+                    .isInstanceOf(PromptPublisher.PublishException.class)
+                    .hasMessageStartingWith("away.jsonl:1 and the lines after it were not sent (0 before it were)")
+                    .hasMessageContaining("is not reachable")
+                    .hasMessageContaining("run the ingest again (a prompt's key is its content hash");
+        }
+    }
+
     private static void deleteSubject(HttpClient http, EmbeddedPlatform platform, String subject) throws Exception {
         for (String suffix : new String[] {"", "?permanent=true"}) {
             http.send(HttpRequest.newBuilder(URI.create(platform.schemaRegistryUrl() + "/subjects/" + subject + suffix)).DELETE().build(),

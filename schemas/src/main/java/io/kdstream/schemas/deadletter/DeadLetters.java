@@ -1,6 +1,8 @@
 package io.kdstream.schemas.deadletter;
 
 import io.kdstream.schemas.avro.DeadLetter;
+import io.kdstream.schemas.registry.RegistryUnavailableException;
+import io.kdstream.schemas.registry.RegistryWait;
 import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.Topic;
 import io.kdstream.schemas.topics.TopicReader;
@@ -16,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.zip.CRC32C;
 
@@ -54,26 +57,44 @@ public final class DeadLetters implements AutoCloseable {
      * topic, partition, offset and bytes and for the same reason (error type and message), is not sent again. What it sent
      * before is read back from the dead-letter topic here, once, so this holds across restarts for as long as the
      * topic keeps the letters. The same record failing for another reason (after a change of settings, say) is sent.
+     * A letter whose schema cannot be fetched because the registry is away is waited for ({@code registryWait}): taken
+     * for no letter, it would be sent again.
      */
-    public static DeadLetters remembering(String service, Map<String, Object> clientProperties, Topic<byte[], DeadLetter> topic) {
+    public static DeadLetters remembering(String service, Map<String, Object> clientProperties, Topic<byte[], DeadLetter> topic,
+                                          RegistryWait registryWait) throws InterruptedException {
         Set<String> sent = new HashSet<>();
         Deserializer<DeadLetter> letters = topic.valueSerde().deserializer(); // the topic's own: not closed here
         try (TopicReader<byte[]> reader = TopicReader.raw(clientProperties, topic.name(), service + "-deadletter-reader")) {
-            reader.readToEnd(record -> {
+            while (true) {
                 try {
-                    DeadLetter letter = letters.deserialize(topic.name(), record.headers(), record.value());
-                    if (letter != null && service.equals(letter.getService()) && letter.getSourceTopic() != null) {
-                        sent.add(sourceAndReason(letter));
-                    }
-                } catch (RuntimeException e) {
-                    // another writer's record that is no dead letter: it names no record of ours
-                    log.warn("{}: record {}-{}@{} of {} is not a dead letter, ignored: {}", service, record.topic(),
-                            record.partition(), record.offset(), topic.name(), e.getMessage());
+                    reader.readToEnd(record -> remember(service, topic, letters, record, sent));
+                    break;
+                } catch (RegistryUnavailableException outage) {
+                    registryWait.outage(outage, 1); // the reader stays at that letter
+                    registryWait.awaitOver(() -> false);
                 }
-            });
+            }
         }
         log.info("{}: {} records in {} were dead-lettered by this service; they are not sent again", service, sent.size(), topic.name());
         return new DeadLetters(service, clientProperties, topic, sent);
+    }
+
+    private static void remember(String service, Topic<byte[], DeadLetter> topic, Deserializer<DeadLetter> letters,
+                                 ConsumerRecord<byte[], byte[]> record, Set<String> sent) {
+        try {
+            DeadLetter letter = letters.deserialize(topic.name(), record.headers(), record.value());
+            if (letter != null && service.equals(letter.getService()) && letter.getSourceTopic() != null) {
+                sent.add(sourceAndReason(letter));
+            }
+        } catch (RuntimeException e) {
+            Optional<RegistryUnavailableException> outage = RegistryUnavailableException.in(e);
+            if (outage.isPresent()) {
+                throw outage.get();
+            }
+            // another writer's record that is no dead letter: it names no record of ours
+            log.warn("{}: record {}-{}@{} of {} is not a dead letter, ignored: {}", service, record.topic(),
+                    record.partition(), record.offset(), topic.name(), e.getMessage());
+        }
     }
 
     /** A Kafka record that could not be processed. */

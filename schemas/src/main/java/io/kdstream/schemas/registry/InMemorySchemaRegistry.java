@@ -38,6 +38,12 @@ final class InMemorySchemaRegistry implements SchemaRegistry {
         return url;
     }
 
+    /** Always: it lives in this JVM. */
+    @Override
+    public boolean available() {
+        return true;
+    }
+
     @Override
     public synchronized int register(String subject, Schema schema) {
         Schema registered = registeredForm(schema);

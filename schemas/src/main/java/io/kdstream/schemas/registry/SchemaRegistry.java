@@ -23,6 +23,9 @@ public interface SchemaRegistry {
     /** The schema with this global id (the id in a record's first five bytes). */
     Schema schemaById(int id);
 
+    /** Whether the registry answers now: one request, no retries (after an outage, to know when to try again). */
+    boolean available();
+
     /** The registry the endpoint names: the in-memory scope of a {@code mock://} URL, else a REST client. */
     static SchemaRegistry of(RegistryEndpoint endpoint) {
         return endpoint.url().startsWith(MOCK_SCHEME)

@@ -19,12 +19,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A client for the Confluent schema-registry REST API (Confluent, Karapace, Redpanda, Apicurio's ccompat API), with
  * the credentials of its {@link RegistryEndpoint} on every request. Ids are cached both ways, so each schema costs one
- * request per process. Unreachable registries and 5xx answers are retried with exponential back-off; refusals
- * (refused credentials included) are reported at once with the registry's own reason.
+ * request per process. Unreachable registries and 5xx answers are retried with exponential back-off, then reported
+ * as a {@link RegistryUnavailableException} (an outage, to be waited out: see {@link RegistryWait}); an outage is logged
+ * once when it begins and once when the registry answers again, not per request. Refusals (refused credentials
+ * included) are reported at once with the registry's own reason.
  */
 public final class SchemaRegistryClient implements SchemaRegistry {
 
@@ -39,6 +42,8 @@ public final class SchemaRegistryClient implements SchemaRegistry {
     private final Duration firstBackoff;
     private final Map<SubjectSchema, Integer> idsBySubjectAndSchema = new ConcurrentHashMap<>();
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
+    /** Whether the last request found the registry unreachable: the outage has been logged. */
+    private final AtomicBoolean unreachable = new AtomicBoolean();
 
     public SchemaRegistryClient(RegistryEndpoint endpoint, int maxAttempts, Duration firstBackoff) {
         this.endpoint = endpoint;
@@ -154,6 +159,26 @@ public final class SchemaRegistryClient implements SchemaRegistry {
         return raced != null ? raced : schema;
     }
 
+    /** One request, no retries: whether the registry answers at all (any HTTP answer below 500). */
+    @Override
+    public boolean available() {
+        try {
+            // briefly: a registry that accepts connections but does not answer must not hold a waiting service long
+            int status = http.send(request("/subjects").timeout(Duration.ofSeconds(5)).GET().build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+            if (status < 500) {
+                answered();
+                return true;
+            }
+            return false;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     private HttpRequest.Builder request(String path) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30));
         endpoint.authorization().ifPresent(header -> builder.header("Authorization", header));
@@ -174,6 +199,7 @@ public final class SchemaRegistryClient implements SchemaRegistry {
                             + "' with its credentials source, as for Confluent's serdes");
                 }
                 if (response.statusCode() < 500) {
+                    answered();
                     return response;
                 }
                 lastFailure = new IOException("HTTP " + response.statusCode() + ": " + response.body());
@@ -188,14 +214,24 @@ public final class SchemaRegistryClient implements SchemaRegistry {
                 Thread.currentThread().interrupt();
                 throw new SchemaRegistryException("interrupted while trying to " + what, e);
             }
+            if (unreachable.compareAndSet(false, true)) {
+                log.warn("schema registry at {} does not answer ({}); retrying with back-off, and what needs it waits until it answers",
+                        baseUrl, lastFailure.toString());
+            }
             if (attempt < maxAttempts) {
-                log.warn("schema registry at {} did not answer ({}); retrying in {} ms", baseUrl, lastFailure, backoff.toMillis());
+                log.debug("schema registry at {} did not answer ({}); retrying in {} ms", baseUrl, lastFailure, backoff.toMillis());
                 sleep(backoff);
                 backoff = backoff.multipliedBy(2);
             }
         }
         throw new RegistryUnavailableException("the schema registry at " + baseUrl + " is not reachable: could not " + what
                 + " after " + maxAttempts + " attempts (last error: " + lastFailure + ")", lastFailure);
+    }
+
+    private void answered() {
+        if (unreachable.compareAndSet(true, false)) {
+            log.info("schema registry at {} answers again", baseUrl);
+        }
     }
 
     private void requireSuccess(HttpResponse<String> response, String what) {

@@ -56,13 +56,22 @@ public final class TopicCatalogue {
     private final Topic<String, EvalResult> evals;
     private final Topic<byte[], DeadLetter> deadLetter;
     private final Deserializer<LogitRecordSummary> teacherLogitsSummaries;
+    private final SchemaRegistry registry;
 
     /**
      * @param serdeConfigs at least {@code schema.registry.url}, and the registry's credentials if it needs them
      *                     ({@link RegistryEndpoint}); may name another Avro serde class ({@link AvroSerdes#SERDE_CLASS})
      */
     public TopicCatalogue(Map<String, ?> serdeConfigs) {
-        SchemaRegistry registry = SchemaRegistry.of(RegistryEndpoint.from(serdeConfigs));
+        this(serdeConfigs, SchemaRegistry.of(RegistryEndpoint.from(serdeConfigs)));
+    }
+
+    /**
+     * The catalogue with kdstream's serdes asking {@code registry} (one that waits out outages, say:
+     * {@link io.kdstream.schemas.registry.RegistryWait#blocking}); {@code serdeConfigs} as above.
+     */
+    public TopicCatalogue(Map<String, ?> serdeConfigs, SchemaRegistry registry) {
+        this.registry = registry;
         this.prompts = new Topic<>(PROMPTS, Serdes.String(), AvroSerdes.valueSerde(serdeConfigs, registry, Prompt.getClassSchema()));
         this.teacherRequests = new Topic<>(TEACHER_REQUESTS, Serdes.String(), AvroSerdes.valueSerde(serdeConfigs, registry, Prompt.getClassSchema()));
         this.teacherLogits = new Topic<>(TEACHER_LOGITS, Serdes.String(), AvroSerdes.valueSerde(serdeConfigs, registry, TeacherLogits.getClassSchema()));
@@ -88,6 +97,11 @@ public final class TopicCatalogue {
      * Reads a {@link #teacherLogits()} value's identity, split and sizes only, skipping its logits: for readers that
      * file records and decode them later. The values are in the Confluent wire format whatever serde class is set.
      */
+    /** The registry kdstream's serdes of these topics ask (another serde class may use its own client of the same registry). */
+    public SchemaRegistry registry() {
+        return registry;
+    }
+
     public Deserializer<LogitRecordSummary> teacherLogitsSummaries() {
         return teacherLogitsSummaries;
     }

@@ -1,10 +1,12 @@
 package io.kdstream.schemas.topics;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -44,14 +46,27 @@ public final class TopicReader<V> implements AutoCloseable {
         return partitions.stream().mapToLong(tp -> ends.get(tp) - consumer.position(tp)).sum();
     }
 
-    /** Hands every record up to the topic's current end to {@code handler}; returns how many there were. */
+    /**
+     * Hands every record up to the topic's current end to {@code handler}; returns how many there were. When the
+     * handler fails, the reader stays at the record it failed on (the next call starts there) and the error is thrown.
+     */
     public long readToEnd(Consumer<ConsumerRecord<byte[], V>> handler) {
         Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
         long read = 0;
         while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
-            for (ConsumerRecord<byte[], V> record : consumer.poll(Duration.ofMillis(200))) {
-                handler.accept(record);
-                read++;
+            ConsumerRecords<byte[], V> polled = consumer.poll(Duration.ofMillis(200));
+            Map<TopicPartition, Long> handled = new HashMap<>();
+            try {
+                for (ConsumerRecord<byte[], V> record : polled) {
+                    handler.accept(record);
+                    handled.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
+                    read++;
+                }
+            } catch (RuntimeException e) {
+                for (TopicPartition partition : polled.partitions()) {
+                    consumer.seek(partition, handled.getOrDefault(partition, polled.records(partition).get(0).offset()));
+                }
+                throw e;
             }
         }
         return read;

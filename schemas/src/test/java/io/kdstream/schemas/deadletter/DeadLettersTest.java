@@ -4,6 +4,7 @@ import io.kdstream.platform.embedded.EmbeddedPlatform;
 import io.kdstream.platform.kafka.TopicAdmin;
 import io.kdstream.platform.testing.EmbeddedPlatformExtension;
 import io.kdstream.schemas.avro.DeadLetter;
+import io.kdstream.schemas.registry.RegistryWait;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import io.kdstream.schemas.topics.TopicReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -25,7 +26,7 @@ class DeadLettersTest {
     private static final ConsumerRecord<byte[], byte[]> SECOND = record(1, 10);
 
     @Test
-    void shouldSendARecordOncePerReasonAcrossInstancesWhenRemembering(EmbeddedPlatform platform) {
+    void shouldSendARecordOncePerReasonAcrossInstancesWhenRemembering(EmbeddedPlatform platform) throws Exception {
         Map<String, Object> client = Map.of("bootstrap.servers", platform.bootstrapServers(),
                 "schema.registry.url", platform.schemaRegistryUrl());
         TopicAdmin.ensureTopics(client, List.of(TopicCatalogue.DEAD_LETTER));
@@ -36,7 +37,7 @@ class DeadLettersTest {
             plain.publish(FIRST, new IllegalArgumentException("bad ids"));
             plain.publish(FIRST, new IllegalArgumentException("bad ids")); // a plain instance sends every time
         }
-        try (DeadLetters replay = DeadLetters.remembering(service, client, catalogue.deadLetter())) {
+        try (DeadLetters replay = DeadLetters.remembering(service, client, catalogue.deadLetter(), new RegistryWait(service, catalogue.registry()))) {
             replay.publish(FIRST, new IllegalArgumentException("bad ids"));       // sent before: not again
             replay.publish(FIRST, new IllegalArgumentException("too few ids"));   // another reason: sent
             replay.publish(SECOND, new IllegalArgumentException("bad ids"));      // another record: sent
@@ -44,7 +45,7 @@ class DeadLettersTest {
             // another chunk of a chunked sequence, sent under the sequence's offset: other bytes, so sent
             replay.publish(SECOND, new byte[] {4, 5}, new IllegalArgumentException("bad ids"));
         }
-        try (DeadLetters restarted = DeadLetters.remembering("other-" + service, client, catalogue.deadLetter())) {
+        try (DeadLetters restarted = DeadLetters.remembering("other-" + service, client, catalogue.deadLetter(), new RegistryWait(service, catalogue.registry()))) {
             restarted.publish(SECOND, new IllegalArgumentException("bad ids"));   // another service's letters count not
         }
 

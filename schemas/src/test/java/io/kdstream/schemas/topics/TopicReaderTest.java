@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @ExtendWith(EmbeddedPlatformExtension.class)
 class TopicReaderTest {
@@ -43,6 +44,29 @@ class TopicReaderTest {
 
             reader.rewind();
             assertThat(reader.readToEnd(record -> { })).isEqualTo(7);
+        }
+    }
+
+    @Test
+    void shouldStayAtTheRecordItsHandlerFailedOn(EmbeddedPlatform platform) throws Exception {
+        Map<String, Object> client = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
+        String topic = "topic-reader-" + UUID.randomUUID();
+        TopicAdmin.ensureTopics(client, List.of(new TopicSpec(topic, 1, Map.of())));
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(client, new ByteArraySerializer(), new ByteArraySerializer());
+             TopicReader<byte[]> reader = TopicReader.raw(client, topic, "topic-reader-test")) {
+            for (int i = 0; i < 4; i++) {
+                producer.send(new ProducerRecord<>(topic, 0, null, ("v" + i).getBytes(StandardCharsets.UTF_8))).get();
+            }
+            List<String> read = new ArrayList<>();
+            // a handler that cannot handle v2 yet (the registry away, say): the reader stays there
+            assertThatThrownBy(() -> reader.readToEnd(record -> {
+                if (value(record).equals("v2")) {
+                    throw new IllegalStateException("not now");
+                }
+                read.add(value(record));
+            })).hasMessage("not now");
+            assertThat(reader.readToEnd(record -> read.add(value(record)))).isEqualTo(2);
+            assertThat(read).containsExactly("v0", "v1", "v2", "v3");
         }
     }
 

@@ -1,5 +1,7 @@
 package io.kdstream.trainer.cache;
 
+import io.kdstream.schemas.registry.RegistryUnavailableException;
+import io.kdstream.schemas.registry.RegistryWait;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -10,6 +12,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -19,22 +22,31 @@ import java.util.function.LongConsumer;
 /**
  * Reads the logit cache topic into the local cache: every partition, from the cache's own position (the beginning
  * for a new or rebuilt cache), without a consumer group, since the position is the cache's and is committed with it.
+ * While the schema registry cannot be reached, what could not be filed is put back (the consumer is sent back to the
+ * cache's position) and read again once it answers ({@link RegistryWait}); meanwhile the trainer trains on.
  */
 public final class CacheFeed {
 
     private final Consumer<byte[], ByteBuffer> consumer;
     private final DiskLogitCache cache;
     private final CacheIngest ingest;
+    private final RegistryWait registryWait;
     private final List<TopicPartition> partitions;
 
-    public CacheFeed(Consumer<byte[], ByteBuffer> consumer, String topic, DiskLogitCache cache, CacheIngest ingest) {
+    public CacheFeed(Consumer<byte[], ByteBuffer> consumer, String topic, DiskLogitCache cache, CacheIngest ingest, RegistryWait registryWait) {
         this.consumer = consumer;
         this.cache = cache;
         this.ingest = ingest;
+        this.registryWait = registryWait;
         this.partitions = consumer.partitionsFor(topic).stream()
                 .map(info -> new TopicPartition(info.topic(), info.partition()))
                 .sorted(Comparator.comparingInt(TopicPartition::partition)).toList();
         consumer.assign(partitions);
+        rewindToCache();
+    }
+
+    /** Sends the consumer to the cache's position: records read but not filed are read again. */
+    private void rewindToCache() {
         Map<Integer, Long> positions = cache.nextOffsets();
         for (TopicPartition partition : partitions) {
             Long next = positions.get(partition.partition());
@@ -47,12 +59,32 @@ public final class CacheFeed {
         recordPositions();
     }
 
-    /** One poll; what it returns is in the cache (readable, committed later). Returns the records read. */
+    /**
+     * One poll; what it returns is in the cache (readable, committed later). Returns the records filed: none while
+     * waiting for the registry, and those before the first one that needed it when it turns out to be away.
+     */
     public int poll(Duration timeout) {
+        if (!registryWait.over()) {
+            return 0;
+        }
         ConsumerRecords<byte[], ByteBuffer> records = consumer.poll(timeout);
-        records.forEach(ingest::accept);
+        int filed = 0;
+        try {
+            for (ConsumerRecord<byte[], ByteBuffer> record : records) {
+                ingest.accept(record);
+                filed++;
+            }
+        } catch (RuntimeException e) {
+            Optional<RegistryUnavailableException> outage = RegistryUnavailableException.in(e);
+            if (outage.isEmpty()) {
+                throw e;
+            }
+            rewindToCache();
+            registryWait.outage(outage.get(), records.count() - filed);
+            return filed;
+        }
         recordPositions();
-        return records.count();
+        return filed;
     }
 
     /** The consumer may be past the last record (transaction markers, compacted records): the cache's position follows it. */
@@ -70,9 +102,27 @@ public final class CacheFeed {
      * <p>This thread fetches and orders records while another files (summary, frame, index) those already released, so
      * a replay costs about the slower of the two rather than their sum; the fetching thread is kept light, since it is
      * the slower one (reading summaries on it made replays slower). The cache is only touched by the filing thread
-     * until this returns.
+     * until this returns. While the registry cannot be reached, the catch-up waits for it, then goes on from the cache's
+     * position.
      */
     public long catchUp(LongConsumer progress) throws InterruptedException {
+        long read = 0;
+        while (true) {
+            try {
+                return read + catchUpOnce(progress);
+            } catch (RuntimeException e) {
+                Optional<RegistryUnavailableException> outage = RegistryUnavailableException.in(e);
+                if (outage.isEmpty()) {
+                    throw e;
+                }
+                rewindToCache();
+                registryWait.outage(outage.get(), lag());
+                registryWait.awaitOver(() -> Thread.currentThread().isInterrupted());
+            }
+        }
+    }
+
+    private long catchUpOnce(LongConsumer progress) throws InterruptedException {
         Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
         cache.reserve(lag(ends));
         BlockingQueue<Polled> handoff = new ArrayBlockingQueue<>(2);

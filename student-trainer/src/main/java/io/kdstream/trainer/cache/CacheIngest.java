@@ -4,6 +4,7 @@ import io.kdstream.schemas.avro.Split;
 import io.kdstream.schemas.deadletter.DeadLetters;
 import io.kdstream.schemas.logits.LogitRecordSummary;
 import io.kdstream.schemas.logits.chunks.ChunkCollector;
+import io.kdstream.schemas.registry.RegistryUnavailableException;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -27,7 +28,8 @@ import java.util.Optional;
  * {@link LogitRecordSummary} (the logits are skipped, not decoded) and stored as they came; the trainer decodes a
  * sequence's logits when it trains on it. Chunks too: a {@link ChunkCollector} holds their bytes until their
  * computation is complete, and the sequence is filed as its chunks' records; that they fit together is checked when
- * the trainer decodes them, as for every record.
+ * the trainer decodes them, as for every record. A record whose schema cannot be fetched because the registry is away
+ * is not filed, and not dead-lettered: the error goes to the caller, which reads it again later.
  */
 public final class CacheIngest {
 
@@ -148,8 +150,11 @@ public final class CacheIngest {
                         complete.get().stream().map(Chunk::value).toList()));
             }
         } catch (RuntimeException e) {
-            deadLettered++;
+            if (RegistryUnavailableException.in(e).isPresent()) {
+                throw e; // not the record's fault: it is read again when the registry answers (CacheFeed)
+            }
             deadLetters.publish(record, CachedSequence.bytes(record.value()), e);
+            deadLettered++;
         }
     }
 

@@ -13,6 +13,8 @@ import io.kdstream.platform.service.ServiceRunner;
 import io.kdstream.schemas.avro.TeacherLogits;
 import io.kdstream.schemas.deadletter.DeadLetters;
 import io.kdstream.schemas.logits.SequenceLogits;
+import io.kdstream.schemas.registry.RegistryUnavailableException;
+import io.kdstream.schemas.registry.RegistryWait;
 import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import io.kdstream.trainer.TrainerConfig;
@@ -82,6 +84,8 @@ public final class TrainerService extends LoopService {
     private KafkaConsumer<byte[], ByteBuffer> consumer;
     private TrainerMetrics metrics;
     private DeadLetters deadLetters;
+    /** While the registry cannot be reached for a sequence drawn for training (its ingest waits on its own). */
+    private RegistryWait registryWait;
     private CheckpointPublisher checkpointPublisher;
     private StudentOptimizer optimizer;
     private BatchSampler sampler;
@@ -115,7 +119,8 @@ public final class TrainerService extends LoopService {
         catalogue = new TopicCatalogue(client);
         logitsDeserializer = catalogue.teacherLogits().valueSerde().deserializer();
         // a rebuild replays the topic, and with it the records dead-lettered before: they are sent once
-        deadLetters = DeadLetters.remembering(SERVICE, client, catalogue.deadLetter());
+        registryWait = new RegistryWait(name(), catalogue.registry());
+        deadLetters = DeadLetters.remembering(SERVICE, client, catalogue.deadLetter(), registryWait);
         CheckpointStore store = new CheckpointStore(config.checkpointDir());
         checkpointPublisher = new CheckpointPublisher(config.runId(), store, client, catalogue.checkpoints());
         cache = openCache();
@@ -123,7 +128,7 @@ public final class TrainerService extends LoopService {
                 config.training().minimumStoredEntries(), deadLetters);
         // The trainer keeps its own position in the topic (the cache's, committed with it), so it reads without a group.
         consumer = polled(KafkaClients.viewConsumer(client, null, name()));
-        feed = new CacheFeed(consumer, catalogue.teacherLogits().name(), cache, ingest);
+        feed = new CacheFeed(consumer, catalogue.teacherLogits().name(), cache, ingest, new RegistryWait(name(), catalogue.registry()));
         metrics = new TrainerMetrics(Observability.registry(), config.runId(), consumer, this::progress);
         catchUp();
         resumeOrStart(store);
@@ -265,6 +270,11 @@ public final class TrainerService extends LoopService {
             publishProgress(Phase.WAITING_FOR_DATA);
             return true;
         }
+        if (!registryWait.over()) {
+            Thread.sleep(100); // until the registry answers: the batch it could not decode is drawn again then
+            return true;
+        }
+        SamplerState drawnFrom = sampler.state();
         List<Integer> batch = sampler.nextBatch();
         if (batch.isEmpty()) {
             if (sampler.finished()) {
@@ -273,7 +283,19 @@ public final class TrainerService extends LoopService {
             }
             return true;
         }
-        List<TrainingExample> examples = batch.stream().map(this::example).flatMap(Optional::stream).toList();
+        List<TrainingExample> examples;
+        try {
+            examples = batch.stream().map(this::example).flatMap(Optional::stream).toList();
+        } catch (RuntimeException e) {
+            Optional<RegistryUnavailableException> outage = RegistryUnavailableException.in(e);
+            if (outage.isEmpty()) {
+                throw e;
+            }
+            // a sequence whose schema is not known yet, and no registry to ask: the batch is drawn again when it answers
+            sampler = BatchSampler.resume(cache, config.sampling(), drawnFrom);
+            registryWait.outage(outage.get(), batch.size());
+            return true;
+        }
         if (examples.isEmpty()) {
             return true;
         }
@@ -315,6 +337,9 @@ public final class TrainerService extends LoopService {
             return Optional.of(new TrainingExample(logits.tokens(), logits.lossMask(), logits.ids(), logits.values(),
                     logits.logSumExp(), logits.k()));
         } catch (RuntimeException e) {
+            if (RegistryUnavailableException.in(e).isPresent()) {
+                throw e; // not the record's fault
+            }
             log.warn("{}: cached record of prompt {} cannot be trained on, dead-lettered: {}", name(), cached.promptId(), e.getMessage());
             byte[] key = TopicCatalogue.teacherLogitsKey(cache.teacherFingerprint(), cached.promptId()).getBytes(StandardCharsets.UTF_8);
             for (ByteBuffer value : cached.values()) {
@@ -364,6 +389,12 @@ public final class TrainerService extends LoopService {
 
     private static String fmt(double value) {
         return String.format("%.4f", value);
+    }
+
+    /** Names this service's principal when the cluster refuses it a read. */
+    @Override
+    protected Map<String, ?> clientProperties() {
+        return config.settings().clientProperties();
     }
 
     @Override

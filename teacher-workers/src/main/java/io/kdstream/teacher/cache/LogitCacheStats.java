@@ -2,6 +2,7 @@ package io.kdstream.teacher.cache;
 
 import io.kdstream.platform.kafka.TopicSnapshot;
 import io.kdstream.schemas.avro.TeacherLogits;
+import io.kdstream.schemas.registry.RegistryUnavailableException;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -70,6 +71,9 @@ public final class LogitCacheStats {
             try {
                 logits = values.deserialize(record.topic(), record.value());
             } catch (RuntimeException e) {
+                RegistryUnavailableException.in(e).ifPresent(outage -> {
+                    throw outage; // no verdict on the record: the command fails rather than call good records unreadable
+                });
                 unreadable.put(record.key(), new UnreadableRecord(record.key(), record.partition(), record.offset(), String.valueOf(e.getMessage())));
                 continue;
             }

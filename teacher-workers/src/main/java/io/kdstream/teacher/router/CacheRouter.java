@@ -4,6 +4,9 @@ import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.kafka.TopicAdmin;
 import io.kdstream.platform.service.ServiceRunner;
 import io.kdstream.platform.service.StreamsService;
+import io.kdstream.schemas.registry.RegistryEndpoint;
+import io.kdstream.schemas.registry.RegistryWait;
+import io.kdstream.schemas.registry.SchemaRegistry;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import org.apache.kafka.streams.Topology;
 
@@ -16,6 +19,7 @@ public final class CacheRouter extends StreamsService {
     public static final String SERVICE = "kdstream-router";
 
     private final CacheRouterConfig config;
+    private RegistryWait registryWait;
 
     public CacheRouter(CacheRouterConfig config) {
         super(SERVICE + "-" + config.teacherFingerprint());
@@ -26,7 +30,19 @@ public final class CacheRouter extends StreamsService {
     protected Topology topology() {
         TopicAdmin.ensureTopics(config.settings().clientProperties(),
                 List.of(TopicCatalogue.PROMPTS, TopicCatalogue.TEACHER_REQUESTS, TopicCatalogue.TEACHER_LOGITS, TopicCatalogue.DEAD_LETTER));
-        return CacheRouterTopology.build(config.teacherFingerprint(), new TopicCatalogue(streamsProperties()));
+        // a stream thread waits for an unreachable registry rather than fail (see RegistryWait.blocking)
+        registryWait = new RegistryWait(name(), SchemaRegistry.of(RegistryEndpoint.from(streamsProperties())));
+        TopicCatalogue topics = new TopicCatalogue(streamsProperties(), registryWait.blocking(this::closing));
+        return CacheRouterTopology.build(config.teacherFingerprint(), topics);
+    }
+
+    /**
+     * What fails a stream thread for the registry all the same (the dead-letter handler's own serializer, a wait given
+     * up) is waited out too, and the replaced thread reads the record again: never a dead letter for an outage.
+     */
+    @Override
+    protected boolean waitedOut(Throwable failure) {
+        return registryWait.waitedOut(failure, this::closing);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.kdstream.teacher.router;
 
 import io.kdstream.schemas.avro.DeadLetter;
 import io.kdstream.schemas.deadletter.DeadLetters;
+import io.kdstream.schemas.registry.RegistryUnavailableException;
 import io.kdstream.schemas.topics.Topic;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -19,7 +20,9 @@ import java.util.Map;
 /**
  * A record Kafka Streams cannot deserialize, or one a processor refuses (a prompt whose key is not its id), becomes
  * a DeadLetter in {@code kd.deadletter} with the source record's own bytes, written by Streams itself (inside the
- * task's transaction under exactly-once), and processing goes on.
+ * task's transaction under exactly-once), and processing goes on. A schema registry that cannot be reached is not the
+ * record's fault (the router's serdes wait for it; should one give up): the thread fails instead, and is replaced
+ * once the registry answers, reading the record again ({@link CacheRouter#waitedOut}).
  */
 public final class DeadLetterExceptionHandler implements DeserializationExceptionHandler, ProcessingExceptionHandler {
 
@@ -36,12 +39,18 @@ public final class DeadLetterExceptionHandler implements DeserializationExceptio
 
     @Override
     public DeserializationExceptionHandler.Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+        if (RegistryUnavailableException.in(exception).isPresent()) {
+            return DeserializationExceptionHandler.Response.fail();
+        }
         return DeserializationExceptionHandler.Response.resume(
                 deadLetter(record.topic(), record.partition(), record.offset(), record.key(), record.value(), exception));
     }
 
     @Override
     public ProcessingExceptionHandler.Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+        if (RegistryUnavailableException.in(exception).isPresent()) {
+            return ProcessingExceptionHandler.Response.fail();
+        }
         return ProcessingExceptionHandler.Response.resume(deadLetter(context.topic(), context.partition(), context.offset(),
                 context.sourceRawKey(), context.sourceRawValue(), exception));
     }

@@ -5,6 +5,7 @@ import io.kdstream.model.tokenizer.Tokenizer;
 import io.kdstream.model.tokenizer.Tokenizers;
 import io.kdstream.platform.config.ConfigException;
 import io.kdstream.platform.config.Settings;
+import io.kdstream.platform.kafka.KafkaAccess;
 import io.kdstream.platform.kafka.TopicAdmin;
 import io.kdstream.platform.observability.Observability;
 import io.kdstream.platform.service.LoopService;
@@ -18,6 +19,8 @@ import io.kdstream.schemas.deadletter.DeadLetters;
 import io.kdstream.schemas.logits.EncodablePositions;
 import io.kdstream.schemas.logits.chunks.ChunkKeys;
 import io.kdstream.schemas.logits.chunks.SequenceChunker;
+import io.kdstream.schemas.registry.RegistryUnavailableException;
+import io.kdstream.schemas.registry.RegistryWait;
 import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import io.kdstream.teacher.TeacherWorkerConfig;
@@ -53,6 +56,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -70,6 +74,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>The teacher is a {@link TeacherBackend}: a model in this JVM or a model server. A server that cannot be reached
  * pauses the worker: the batch's transaction is aborted, its partitions are paused but kept (the worker goes on
  * polling, so it stays in its group), and it resumes when the server answers again; nothing is dead-lettered for it.
+ * A schema registry that cannot be reached (a request of a schema id not yet known, logits whose schema is not yet
+ * registered) pauses the worker the same way ({@link RegistryWait}); a registry that answers it has no such id is the
+ * record's fault, and that record is dead-lettered.
  */
 public final class TeacherWorker extends LoopService {
 
@@ -93,6 +100,7 @@ public final class TeacherWorker extends LoopService {
     private volatile boolean paused;
     private long nextAvailabilityCheck;
     private Duration availabilityWait;
+    private RegistryWait registryWait;
 
     /**
      * @param instanceId this worker's stable name in the group: a replacement with the same name fences the
@@ -116,6 +124,7 @@ public final class TeacherWorker extends LoopService {
         Map<String, Object> client = config.settings().clientProperties();
         TopicAdmin.ensureTopics(client, List.of(TopicCatalogue.TEACHER_REQUESTS, TopicCatalogue.TEACHER_LOGITS, TopicCatalogue.DEAD_LETTER));
         catalogue = new TopicCatalogue(client);
+        registryWait = new RegistryWait(name(), catalogue.registry());
         teacher = opener.open(config, tokenizer);
         if (config.topK() < 1 || config.topK() > teacher.vocabularySize()) {
             // refused here, before any request is read, rather than by the first forward pass inside a transaction
@@ -162,16 +171,16 @@ public final class TeacherWorker extends LoopService {
     protected boolean runOnce() throws Exception {
         ConsumerRecords<byte[], byte[]> records;
         try {
-            if (paused) {
+            if (waiting()) {
                 consumer.pause(consumer.assignment()); // also partitions the group assigned while paused
             }
             records = consumer.poll(Duration.ofMillis(500));
         } catch (WakeupException closing) {
             return false;
         }
-        if (paused) {
-            rewind(records); // from partitions assigned within that poll: read again once the teacher answers
-            checkTeacher();
+        if (waiting()) {
+            rewind(records); // from partitions assigned within that poll: read again once the teacher and registry answer
+            checkWaits();
             return true;
         }
         if (records.isEmpty()) {
@@ -185,10 +194,16 @@ public final class TeacherWorker extends LoopService {
             producer.commitTransaction();
             published.addAndGet(sent.sequences());
             metrics.committed(sent.sequences(), sent.tokens());
-        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException fatal) {
+        } catch (AuthorizationException refused) {
+            // described here, as a write of the transaction (a refused read is described by the loop)
+            throw KafkaAccess.refusal(refused, config.settings().clientProperties(), "write", KafkaAccess.resource(refused)).orElseThrow();
+        } catch (ProducerFencedException | OutOfOrderSequenceException fatal) {
             throw new IllegalStateException(name() + " cannot go on: " + fatal.getMessage()
                     + (fatal instanceof ProducerFencedException ? " (another worker runs with the same instance id " + instanceId + ")" : ""), fatal);
         } catch (KafkaException e) {
+            if (pausedForRegistry(e, records)) {
+                return true;
+            }
             log.warn("{}: transaction aborted, the batch will be redone: {}", name(), e.toString());
             producer.abortTransaction();
             rewind(records);
@@ -200,6 +215,9 @@ public final class TeacherWorker extends LoopService {
             availabilityWait = Duration.ofSeconds(1);
             nextAvailabilityCheck = System.nanoTime() + availabilityWait.toNanos();
         } catch (RuntimeException stop) {
+            if (pausedForRegistry(stop, records)) {
+                return true;
+            }
             // the worker stops: abort now, so read_committed readers are not held until the transaction times out
             try {
                 producer.abortTransaction();
@@ -208,6 +226,21 @@ public final class TeacherWorker extends LoopService {
             }
             throw stop;
         }
+        return true;
+    }
+
+    /**
+     * When the registry could not be reached (a serde's error carries the outage): aborts the batch, puts it back and
+     * pauses until the registry answers. False for any other error.
+     */
+    private boolean pausedForRegistry(RuntimeException error, ConsumerRecords<byte[], byte[]> records) {
+        Optional<RegistryUnavailableException> outage = RegistryUnavailableException.in(error);
+        if (outage.isEmpty()) {
+            return false;
+        }
+        producer.abortTransaction();
+        rewind(records);
+        registryWait.outage(outage.get(), records.count());
         return true;
     }
 
@@ -255,6 +288,9 @@ public final class TeacherWorker extends LoopService {
             }
             return new Pending(record, prompt, example);
         } catch (RuntimeException e) {
+            if (RegistryUnavailableException.in(e).isPresent()) {
+                throw e; // not the record's fault: the batch waits for the registry
+            }
             deadLetter(record, e);
             return null;
         }
@@ -357,14 +393,31 @@ public final class TeacherWorker extends LoopService {
         }
     }
 
-    /** While paused: asks the teacher, less often the longer it stays away, and resumes the partitions when it answers. */
+    /** While the teacher or the registry is away, nothing is read. */
+    private boolean waiting() {
+        return paused || registryWait.waiting();
+    }
+
+    /** Asks whatever is away whether it answers again, and resumes the partitions once both do. */
+    private void checkWaits() {
+        if (paused) {
+            checkTeacher();
+        }
+        if (registryWait.waiting()) {
+            registryWait.over();
+        }
+        if (!waiting()) {
+            consumer.resume(consumer.paused());
+        }
+    }
+
+    /** While paused: asks the teacher, less often the longer it stays away. */
     private void checkTeacher() {
         if (System.nanoTime() < nextAvailabilityCheck) {
             return;
         }
         if (teacher.available()) {
             log.info("{}: the teacher answers again; resuming", name());
-            consumer.resume(consumer.paused());
             paused = false;
             return;
         }
@@ -412,6 +465,12 @@ public final class TeacherWorker extends LoopService {
         return teacher == null ? null : teacher.identity().getFingerprint();
     }
 
+
+    /** Names this service's principal when the cluster refuses it a read. */
+    @Override
+    protected Map<String, ?> clientProperties() {
+        return config.settings().clientProperties();
+    }
 
     @Override
     protected void release() {

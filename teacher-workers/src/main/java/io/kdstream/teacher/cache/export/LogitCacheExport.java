@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.kdstream.schemas.avro.TeacherLogits;
 import io.kdstream.schemas.logits.SequenceLogits;
 import io.kdstream.schemas.logits.chunks.ChunkAssembler;
+import io.kdstream.schemas.registry.RegistryUnavailableException;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import io.kdstream.schemas.topics.TopicReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -85,6 +86,9 @@ public final class LogitCacheExport {
         try {
             return assembler.accept(values.deserialize(record.topic(), record.value()));
         } catch (RuntimeException e) {
+            RegistryUnavailableException.in(e).ifPresent(outage -> {
+                throw outage; // the export fails rather than leave good records out
+            });
             counts[3]++;
             log.warn("record {}-{}@{} left out of the export: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
             return Optional.empty();
