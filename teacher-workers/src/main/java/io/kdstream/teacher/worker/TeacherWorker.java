@@ -82,6 +82,7 @@ public final class TeacherWorker extends LoopService {
     private final Tokenizer tokenizer;
     private final AtomicLong published = new AtomicLong();
     private final TeacherBackends.Opener opener;
+    private final BeforeCommit beforeCommit;
     private TopicCatalogue catalogue;
     private TeacherBackend teacher;
     private KafkaConsumer<byte[], byte[]> consumer;
@@ -104,10 +105,17 @@ public final class TeacherWorker extends LoopService {
 
     /** A worker whose teacher {@code opener} opens (tests give it a teacher that fails on purpose). */
     public TeacherWorker(TeacherWorkerConfig config, String instanceId, TeacherBackends.Opener opener) {
+        this(config, instanceId, opener, producer -> {
+        });
+    }
+
+    /** A worker that calls {@code beforeCommit} between sending a batch and committing it (the kill test stops there). */
+    TeacherWorker(TeacherWorkerConfig config, String instanceId, TeacherBackends.Opener opener, BeforeCommit beforeCommit) {
         super(SERVICE + "-" + instanceId);
         this.config = config;
         this.instanceId = instanceId;
         this.opener = opener;
+        this.beforeCommit = beforeCommit;
         this.tokenizer = Tokenizers.load(config.tokenizer());
     }
 
@@ -181,7 +189,7 @@ public final class TeacherWorker extends LoopService {
         try {
             Published sent = publish(records);
             producer.sendOffsetsToTransaction(nextOffsets(records), consumer.groupMetadata());
-            pauseBeforeCommitIfAsked();
+            beforeCommit.reached(producer);
             producer.commitTransaction();
             published.addAndGet(sent.sequences());
             metrics.committed(sent.sequences(), sent.tokens());
@@ -212,6 +220,11 @@ public final class TeacherWorker extends LoopService {
     }
 
     private record Published(long sequences, long tokens) {
+    }
+
+    /** Reached with a batch's records sent and its offsets added, before its transaction commits. */
+    interface BeforeCommit {
+        void reached(KafkaProducer<byte[], byte[]> producer) throws InterruptedException;
     }
 
     /** Sends the logits of every usable request and a dead letter for every other, inside the open transaction. */
@@ -375,14 +388,6 @@ public final class TeacherWorker extends LoopService {
     /** True while the teacher cannot be reached and the worker's partitions are paused. */
     public boolean paused() {
         return paused;
-    }
-
-    private void pauseBeforeCommitIfAsked() throws InterruptedException {
-        if (config.pauseBeforeCommitMillis() > 0) {
-            producer.flush();
-            log.warn("{}: fault injection: pausing {} ms before committing", name(), config.pauseBeforeCommitMillis());
-            Thread.sleep(config.pauseBeforeCommitMillis());
-        }
     }
 
     /** After an abort, read the batch again from its first offsets. */

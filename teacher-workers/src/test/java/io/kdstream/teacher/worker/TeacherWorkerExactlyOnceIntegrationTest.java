@@ -47,7 +47,7 @@ class TeacherWorkerExactlyOnceIntegrationTest {
         String teacher = TeacherModel.fingerprintOf(TeacherWorkerConfig.from(settings));
         sendRequests(settings, ids);
 
-        Process doomed = TeacherWorkerProcess.start(settings.with(Map.of("kdstream.teacher.fault.pause.before.commit.ms", "60000")), dir, "eos-kill-worker");
+        Process doomed = CommitPausingTeacherWorker.start(settings, dir, "eos-kill-worker");
         try {
             await().atMost(Duration.ofSeconds(90)).until(() -> uncommittedKeys(platform, teacher, ids).size() >= ids.size());
         } finally {
