@@ -29,7 +29,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,10 +86,8 @@ public final class EvaluatorService extends LoopService {
 
     @Override
     protected boolean runOnce() throws Exception {
-        ConsumerRecords<byte[], byte[]> records;
-        try {
-            records = consumer.poll(Duration.ofMillis(500));
-        } catch (WakeupException closing) {
+        ConsumerRecords<byte[], byte[]> records = pollUnlessClosing(consumer, Duration.ofMillis(500));
+        if (records == null) {
             return false;
         }
         for (ConsumerRecord<byte[], byte[]> record : records) {

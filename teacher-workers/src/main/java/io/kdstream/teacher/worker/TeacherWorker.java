@@ -41,7 +41,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -168,13 +167,11 @@ public final class TeacherWorker extends LoopService {
 
     @Override
     protected boolean runOnce() throws Exception {
-        ConsumerRecords<byte[], byte[]> records;
-        try {
-            if (paused) {
-                consumer.pause(consumer.assignment()); // also partitions the group assigned while paused
-            }
-            records = consumer.poll(Duration.ofMillis(500));
-        } catch (WakeupException closing) {
+        if (paused) {
+            consumer.pause(consumer.assignment()); // also partitions the group assigned while paused
+        }
+        ConsumerRecords<byte[], byte[]> records = pollUnlessClosing(consumer, Duration.ofMillis(500));
+        if (records == null) {
             return false;
         }
         if (paused) {
