@@ -12,6 +12,7 @@ import io.kdstream.platform.service.Resources;
 import io.kdstream.platform.service.ServiceRunner;
 import io.kdstream.schemas.avro.TeacherLogits;
 import io.kdstream.schemas.deadletter.DeadLetters;
+import io.kdstream.schemas.logits.LogitsKey;
 import io.kdstream.schemas.logits.SequenceLogits;
 import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.TopicCatalogue;
@@ -307,7 +308,7 @@ public final class TrainerService extends LoopService {
                     logits.logSumExp(), logits.k()));
         } catch (RuntimeException e) {
             log.warn("{}: cached record of prompt {} cannot be trained on, dead-lettered: {}", name(), cached.promptId(), e.getMessage());
-            byte[] key = TopicCatalogue.teacherLogitsKey(cache.teacherFingerprint(), cached.promptId()).getBytes(StandardCharsets.UTF_8);
+            byte[] key = LogitsKey.of(cache.teacherFingerprint(), cached.promptId()).getBytes(StandardCharsets.UTF_8);
             for (ByteBuffer value : cached.values()) {
                 byte[] bytes = CachedSequence.bytes(value);
                 deadLetters.publish(new ConsumerRecord<>(topic, cached.partition(), cached.offset(), key, bytes), e);

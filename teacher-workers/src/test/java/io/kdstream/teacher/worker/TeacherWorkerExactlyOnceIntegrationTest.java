@@ -6,6 +6,7 @@ import io.kdstream.platform.kafka.TopicAdmin;
 import io.kdstream.platform.kafka.TopicSnapshot;
 import io.kdstream.platform.testing.EmbeddedPlatformExtension;
 import io.kdstream.schemas.avro.Prompt;
+import io.kdstream.schemas.logits.LogitsKey;
 import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import io.kdstream.teacher.TeacherWorkerConfig;
@@ -175,12 +176,12 @@ class TeacherWorkerExactlyOnceIntegrationTest {
     }
 
     private static boolean isOurs(String key, String teacher, List<String> ids) {
-        return TopicCatalogue.teacherOfLogitsKey(key).equals(teacher) && ids.contains(TopicCatalogue.promptOfLogitsKey(key));
+        return LogitsKey.teacherOf(key).equals(teacher) && ids.contains(LogitsKey.promptOf(key));
     }
 
     private static void assertExactlyOnce(List<String> committed, List<String> ids, String teacher) {
         Map<String, Long> counts = committed.stream().collect(Collectors.groupingBy(key -> key, Collectors.counting()));
-        assertThat(counts.keySet()).containsExactlyInAnyOrderElementsOf(ids.stream().map(id -> TopicCatalogue.teacherLogitsKey(teacher, id)).toList());
+        assertThat(counts.keySet()).containsExactlyInAnyOrderElementsOf(ids.stream().map(id -> LogitsKey.of(teacher, id)).toList());
         assertThat(counts.values()).as("records per key").containsOnly(1L);
     }
 }

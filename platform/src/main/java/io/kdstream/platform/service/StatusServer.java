@@ -1,9 +1,9 @@
-package io.kdstream.platform.observability;
+package io.kdstream.platform.service;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.kdstream.platform.http.HttpReply;
-import io.kdstream.platform.service.Service;
+import io.kdstream.platform.observability.Observability;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,7 +1,10 @@
-package io.kdstream.evaluator.leaderboard;
+package io.kdstream.evaluator.web;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.kdstream.evaluator.leaderboard.JsonSerde;
+import io.kdstream.evaluator.leaderboard.RunStanding;
+import io.kdstream.evaluator.leaderboard.Standings;
 import io.kdstream.evaluator.report.LeaderboardPage;
 import io.kdstream.platform.http.HttpReply;
 import org.slf4j.Logger;
