@@ -1,10 +1,10 @@
 package io.kdstream.evaluator;
 
 import io.kdstream.evaluator.leaderboard.EvalResults;
-import io.kdstream.evaluator.leaderboard.Leaderboard;
 import io.kdstream.evaluator.leaderboard.LeaderboardConfig;
 import io.kdstream.evaluator.leaderboard.RunStanding;
 import io.kdstream.evaluator.service.EvaluatorService;
+import io.kdstream.evaluator.web.Leaderboard;
 import io.kdstream.model.checkpoint.CheckpointFile;
 import io.kdstream.model.tokenizer.CharTokenizer;
 import io.kdstream.model.transformer.DecoderLanguageModel;

@@ -46,16 +46,13 @@ import java.util.Locale;
  * @param batchTokens    token budget of one forward pass (sequences are batched up to it)
  * @param groupId        the consumer group all workers of one teacher share
  * @param device         where the teacher runs: {@code auto} (a GPU when DJL's engine sees one), {@code cpu}, {@code gpu}, {@code gpu:N}
- * @param pauseBeforeCommitMillis fault injection for tests: sleep after sending a transaction's records, before
- *                       committing it (0 in production); a setting, because the test that needs it kills a worker
- *                       in another JVM
  * @param tokenizer      {@code char} (the default) or the path of a Hugging Face {@code tokenizer.json}: how prompts
  *                       become the token ids the teacher scores
  */
 public record TeacherWorkerConfig(Settings settings, Path checkpoint, ServedTeacherConfig served,
                                   String modelId, String revision, int topK, TopKEncoding encoding, SampledProposal sampled,
                                   int maxRecordBytes,
-                                  int batchTokens, String groupId, String device, long pauseBeforeCommitMillis,
+                                  int batchTokens, String groupId, String device,
                                   String tokenizer) {
 
     public static final String DJL = "djl";
@@ -73,7 +70,6 @@ public record TeacherWorkerConfig(Settings settings, Path checkpoint, ServedTeac
     private static final String BATCH_TOKENS = "kdstream.teacher.batch.tokens";
     private static final String GROUP_ID = "kdstream.teacher.group.id";
     private static final String DEVICE = "kdstream.teacher.device";
-    private static final String PAUSE_BEFORE_COMMIT = "kdstream.teacher.fault.pause.before.commit.ms";
     private static final String TOKENIZER = "kdstream.teacher.tokenizer";
     private static final String SERVED_URL = "kdstream.teacher.served.url";
     private static final String SERVED_REVISION = "kdstream.teacher.served.revision";
@@ -127,9 +123,7 @@ public record TeacherWorkerConfig(Settings settings, Path checkpoint, ServedTeac
                     "the consumer group all workers of one teacher share; unset: kdstream-teacher-<model id>")
             .define(DEVICE, Type.STRING, "auto", Importance.HIGH, "where the teacher runs: auto (a GPU when DJL sees one), cpu, gpu, gpu:N")
             .define(TOKENIZER, Type.STRING, Tokenizers.CHAR, Importance.HIGH,
-                    "char or the path of a Hugging Face tokenizer.json: how prompts become the token ids the teacher scores")
-            .define(PAUSE_BEFORE_COMMIT, Type.LONG, 0L, Validators.atLeast(0), Importance.LOW,
-                    "fault injection for tests: sleep after sending a transaction's records, before committing it");
+                    "char or the path of a Hugging Face tokenizer.json: how prompts become the token ids the teacher scores");
 
     public static TeacherWorkerConfig from(Settings settings) {
         ConfigValues values = ConfigValues.read(DEFINITION, settings);
@@ -149,7 +143,6 @@ public record TeacherWorkerConfig(Settings settings, Path checkpoint, ServedTeac
                 values.integer(BATCH_TOKENS),
                 values.isSet(GROUP_ID) ? values.string(GROUP_ID) : "kdstream-teacher-" + (modelId != null ? modelId : backend),
                 values.string(DEVICE),
-                values.longValue(PAUSE_BEFORE_COMMIT),
                 values.string(TOKENIZER));
     }
 

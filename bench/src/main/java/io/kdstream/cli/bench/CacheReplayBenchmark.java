@@ -11,6 +11,7 @@ import io.kdstream.schemas.avro.TeacherIdentity;
 import io.kdstream.schemas.avro.TeacherLogits;
 import io.kdstream.schemas.avro.ValueKind;
 import io.kdstream.schemas.deadletter.DeadLetters;
+import io.kdstream.schemas.logits.LogitsKey;
 import io.kdstream.schemas.logits.SequenceLogits;
 import io.kdstream.schemas.logits.TopKEncoding;
 import io.kdstream.schemas.registry.RegistryWait;
@@ -99,7 +100,7 @@ final class CacheReplayBenchmark {
                         .setK(k).setPositions(positions).setValueKind(ValueKind.RAW_LOGITS)
                         .setCreatedAt(Instant.now())
                         .build();
-                producer.send(new ProducerRecord<>(TopicCatalogue.TEACHER_LOGITS.name(), TopicCatalogue.teacherLogitsKey(TEACHER, record.getPromptId()), record));
+                producer.send(new ProducerRecord<>(TopicCatalogue.TEACHER_LOGITS.name(), LogitsKey.of(TEACHER, record.getPromptId()), record));
                 bar.step();
             }
             producer.flush();

@@ -2,6 +2,7 @@ package io.kdstream.cli.bench;
 
 import io.kdstream.model.sampled.SampledTokens;
 import io.kdstream.schemas.logits.EncodedTopK;
+import io.kdstream.schemas.logits.LogSumExp;
 import io.kdstream.schemas.logits.SampledSequence;
 import io.kdstream.schemas.logits.TopKSequence;
 import io.kdstream.teacher.backend.SampledProposal;
@@ -73,7 +74,7 @@ final class SyntheticTeacher {
                 ids[p * k + r] = heapIds[r];
                 values[p * k + r] = (float) logits[heapIds[r]];
             }
-            logSumExp[p] = (float) logSumExp(logits);
+            logSumExp[p] = (float) LogSumExp.of(logits.length, i -> logits[i]);
         }
         return new TopKSequence(k, vocabularySize, ids, values, logSumExp);
     }
@@ -183,17 +184,5 @@ final class SyntheticTeacher {
         int swap = heap[i];
         heap[i] = heap[j];
         heap[j] = swap;
-    }
-
-    private static double logSumExp(double[] logits) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (double logit : logits) {
-            max = Math.max(max, logit);
-        }
-        double sum = 0;
-        for (double logit : logits) {
-            sum += Math.exp(logit - max);
-        }
-        return max + Math.log(sum);
     }
 }

@@ -1,7 +1,7 @@
 package io.kdstream.cli.commands;
 
-import io.kdstream.evaluator.leaderboard.Leaderboard;
 import io.kdstream.evaluator.leaderboard.LeaderboardConfig;
+import io.kdstream.evaluator.web.Leaderboard;
 import io.kdstream.platform.service.ServiceRunner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -9,6 +9,7 @@ import io.kdstream.schemas.avro.EvalStatus;
 import io.kdstream.schemas.avro.TeacherLogits;
 import io.kdstream.schemas.logits.BitPackedIds;
 import io.kdstream.schemas.registry.RegistryEndpoint;
+import io.kdstream.schemas.logits.LogitsKey;
 import io.kdstream.schemas.registry.SchemaRegistryClient;
 import io.kdstream.schemas.serde.WireFormat;
 import io.kdstream.schemas.topics.TopicCatalogue;
@@ -83,7 +84,7 @@ public abstract class PipelineScenario {
     public void shouldPublishOneTeacherLogitsRecordPerPrompt() {
         // the topics may hold other tests' prompts too, which this teacher caches as well: look at the demo's own
         Set<String> ownKeys = outcome.promptIds().stream()
-                .map(prompt -> TopicCatalogue.teacherLogitsKey(outcome.teacherFingerprint(), prompt)).collect(Collectors.toSet());
+                .map(prompt -> LogitsKey.of(outcome.teacherFingerprint(), prompt)).collect(Collectors.toSet());
         List<ConsumerRecord<String, TeacherLogits>> logits = TopicSnapshot.read(settings.clientProperties(), TopicCatalogue.TEACHER_LOGITS.name(),
                         new StringDeserializer(), catalogue().teacherLogits().valueSerde().deserializer(), TRAIN + TEST, Duration.ofSeconds(30))
                 .stream().filter(record -> ownKeys.contains(record.key())).toList();

@@ -1,7 +1,7 @@
 package io.kdstream.cli.deploy;
 
-import io.kdstream.platform.observability.StatusServer;
 import io.kdstream.platform.service.LoopService;
+import io.kdstream.platform.service.StatusServer;
 
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,11 +1,11 @@
 package io.kdstream.evaluator.heldout;
 
 import io.kdstream.schemas.avro.TeacherLogits;
+import io.kdstream.schemas.logits.LogitsKey;
 import io.kdstream.schemas.logits.chunks.ChunkAssembler;
 import io.kdstream.schemas.logits.SequenceLogits;
 import io.kdstream.schemas.registry.RegistryUnavailableException;
 import io.kdstream.schemas.topics.Topic;
-import io.kdstream.schemas.topics.TopicCatalogue;
 import io.kdstream.schemas.topics.TopicReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -51,7 +51,7 @@ public final class TeacherReference implements AutoCloseable {
 
     /** The teacher's logits of the prompt, or null when the cache holds none usable. */
     public SequenceLogits find(String teacherFingerprint, String promptId) {
-        return byKey.get(TopicCatalogue.teacherLogitsKey(teacherFingerprint, promptId));
+        return byKey.get(LogitsKey.of(teacherFingerprint, promptId));
     }
 
     private void keep(ConsumerRecord<byte[], byte[]> record) {
@@ -59,11 +59,11 @@ public final class TeacherReference implements AutoCloseable {
             return;
         }
         String key = new String(record.key(), StandardCharsets.UTF_8);
-        String promptId = TopicCatalogue.promptOfLogitsKey(key);
+        String promptId = LogitsKey.promptOf(key);
         if (!promptIds.contains(promptId)) {
             return; // another prompt's logits
         }
-        String sequenceKey = TopicCatalogue.teacherLogitsKey(TopicCatalogue.teacherOfLogitsKey(key), promptId);
+        String sequenceKey = LogitsKey.of(LogitsKey.teacherOf(key), promptId);
         if (record.value() == null) {
             if (key.equals(sequenceKey)) {
                 byKey.remove(sequenceKey); // pruned from the cache

@@ -1,5 +1,6 @@
 package io.kdstream.evaluator.scoring;
 
+import io.kdstream.schemas.logits.LogSumExp;
 import io.kdstream.schemas.logits.SequenceLogits;
 
 /**
@@ -43,8 +44,8 @@ final class TeacherComparison {
     }
 
     private static double renormalisedKl(SequenceLogits teacher, int first, int k, float[] studentLogits, int row) {
-        double teacherNorm = logSumExp(k, i -> teacher.values()[first + i]);
-        double studentNorm = logSumExp(k, i -> studentLogits[row + teacher.ids()[first + i]]);
+        double teacherNorm = LogSumExp.of(k, i -> teacher.values()[first + i]);
+        double studentNorm = LogSumExp.of(k, i -> studentLogits[row + teacher.ids()[first + i]]);
         double kl = 0;
         for (int i = 0; i < k; i++) {
             double logP = teacher.values()[first + i] - teacherNorm;
@@ -52,22 +53,6 @@ final class TeacherComparison {
             kl += Math.exp(logP) * (logP - logQ);
         }
         return kl;
-    }
-
-    private interface Entry {
-        double value(int i);
-    }
-
-    private static double logSumExp(int k, Entry entry) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < k; i++) {
-            max = Math.max(max, entry.value(i));
-        }
-        double sum = 0;
-        for (int i = 0; i < k; i++) {
-            sum += Math.exp(entry.value(i) - max);
-        }
-        return max + Math.log(sum);
     }
 
     int examples() {

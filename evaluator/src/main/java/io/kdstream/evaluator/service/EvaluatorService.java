@@ -31,7 +31,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,13 +94,11 @@ public final class EvaluatorService extends LoopService {
 
     @Override
     protected boolean runOnce() throws Exception {
-        ConsumerRecords<byte[], byte[]> records;
-        try {
-            if (registryWait.waiting()) {
-                consumer.pause(consumer.assignment()); // polled all the same, so the group keeps this member
-            }
-            records = consumer.poll(Duration.ofMillis(500));
-        } catch (WakeupException closing) {
+        if (registryWait.waiting()) {
+            consumer.pause(consumer.assignment()); // polled all the same, so the group keeps this member
+        }
+        ConsumerRecords<byte[], byte[]> records = pollUnlessClosing(consumer, Duration.ofMillis(500));
+        if (records == null) {
             return false;
         }
         Map<TopicPartition, Long> next = new HashMap<>();

@@ -2,6 +2,7 @@ package io.kdstream.evaluator.leaderboard;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.kdstream.evaluator.report.LeaderboardReport;
+import io.kdstream.evaluator.web.Leaderboard;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.embedded.EmbeddedPlatform;
 import io.kdstream.platform.kafka.TopicAdmin;

@@ -3,7 +3,7 @@ package io.kdstream.evaluator.outage;
 import io.kdstream.evaluator.EvaluatorConfig;
 import io.kdstream.evaluator.leaderboard.EvalPoint;
 import io.kdstream.evaluator.leaderboard.EvalResults;
-import io.kdstream.evaluator.leaderboard.Leaderboard;
+import io.kdstream.evaluator.web.Leaderboard;
 import io.kdstream.evaluator.leaderboard.LeaderboardConfig;
 import io.kdstream.evaluator.leaderboard.RunStanding;
 import io.kdstream.evaluator.service.EvaluatorService;

@@ -1,8 +1,8 @@
 package io.kdstream.evaluator.report;
 
-import io.kdstream.evaluator.leaderboard.LeaderboardHttp;
 import io.kdstream.evaluator.leaderboard.RunStanding;
 import io.kdstream.evaluator.leaderboard.Standings;
+import io.kdstream.evaluator.web.LeaderboardHttp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

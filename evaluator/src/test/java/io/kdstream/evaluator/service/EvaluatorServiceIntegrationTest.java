@@ -28,6 +28,7 @@ import io.kdstream.schemas.avro.TrainMetrics;
 import io.kdstream.schemas.avro.TrainingConfig;
 import io.kdstream.schemas.avro.ValueEncoding;
 import io.kdstream.schemas.avro.ValueKind;
+import io.kdstream.schemas.logits.LogitsKey;
 import io.kdstream.schemas.logits.chunks.ChunkKeys;
 import io.kdstream.schemas.logits.chunks.SequenceChunker;
 import io.kdstream.schemas.logits.SequenceLogits;
@@ -173,7 +174,7 @@ class EvaluatorServiceIntegrationTest {
                 prompts.send(new ProducerRecord<>(TopicCatalogue.PROMPTS.name(), task.getId(), task)).get();
             }
             logits.send(new ProducerRecord<>(TopicCatalogue.TEACHER_LOGITS.name(),
-                    TopicCatalogue.teacherLogitsKey("t", tasks.get(0).getId()), cached)).get();
+                    LogitsKey.of("t", tasks.get(0).getId()), cached)).get();
             for (TeacherLogits chunk : cachedInChunks) {
                 logits.send(new ProducerRecord<>(TopicCatalogue.TEACHER_LOGITS.name(), ChunkKeys.keyOf(chunk), chunk)).get();
             }

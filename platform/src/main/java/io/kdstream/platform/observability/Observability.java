@@ -6,7 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
- * The process's metrics: services record into {@link #registry()}; {@link StatusServer} serves them in the
+ * The process's metrics: services record into {@link #registry()}; {@link io.kdstream.platform.service.StatusServer} serves them in the
  * Prometheus text format. One registry a process, because one process may run several services (the demo).
  */
 public final class Observability {
@@ -24,7 +24,8 @@ public final class Observability {
         return PROMETHEUS;
     }
 
-    static String scrape() {
+    /** The registry in Prometheus text format, what {@code /metrics} answers. */
+    public static String scrape() {
         return PROMETHEUS.scrape();
     }
 }

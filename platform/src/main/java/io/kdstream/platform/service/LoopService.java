@@ -2,11 +2,14 @@ package io.kdstream.platform.service;
 
 import io.kdstream.platform.kafka.KafkaAccess;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Map;
 import java.util.Optional;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -64,6 +67,15 @@ public abstract class LoopService implements Service {
     protected <C extends Consumer<?, ?>> C polled(C consumer) {
         this.polledConsumer = consumer;
         return consumer;
+    }
+
+    /** One poll of {@code consumer}; null when {@link #close()} woke it, and the loop is to end. */
+    protected static <K, V> ConsumerRecords<K, V> pollUnlessClosing(Consumer<K, V> consumer, Duration timeout) {
+        try {
+            return consumer.poll(timeout);
+        } catch (WakeupException closing) {
+            return null;
+        }
     }
 
     /** Called from {@link #close()} on the caller's thread, to wake a blocking poll. */

@@ -3,7 +3,6 @@ package io.kdstream.platform.service;
 import io.kdstream.platform.config.ConfigValues;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.config.Validators;
-import io.kdstream.platform.observability.StatusServer;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;

@@ -12,8 +12,8 @@ public final class TopKDivergence {
 
     /** Both sides softmaxed over the K entries of the position starting at {@code from}. */
     public static double renormalised(float[] exact, float[] decoded, int from, int k) {
-        double exactNorm = logSumExp(exact, from, k);
-        double decodedNorm = logSumExp(decoded, from, k);
+        double exactNorm = LogSumExp.of(k, r -> exact[from + r]);
+        double decodedNorm = LogSumExp.of(k, r -> decoded[from + r]);
         double kl = 0;
         for (int r = 0; r < k; r++) {
             double logP = exact[from + r] - exactNorm;
@@ -56,14 +56,5 @@ public final class TopKDivergence {
         }
         out[k] = 1 - sum;
         return out;
-    }
-
-    private static double logSumExp(float[] values, int from, int count) {
-        double max = values[from];
-        double sum = 0;
-        for (int i = from; i < from + count; i++) {
-            sum += Math.exp(values[i] - max);
-        }
-        return max + Math.log(sum);
     }
 }

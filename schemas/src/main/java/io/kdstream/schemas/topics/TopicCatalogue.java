@@ -118,24 +118,6 @@ public final class TopicCatalogue {
         return deadLetter;
     }
 
-    /** The logit cache key: the teacher fingerprint is part of it, so two teachers never overwrite each other. */
-    public static String teacherLogitsKey(String teacherFingerprint, String promptId) {
-        return teacherFingerprint + "/" + promptId;
-    }
-
-    /** The teacher fingerprint of a logit cache key. */
-    public static String teacherOfLogitsKey(String key) {
-        int slash = key.indexOf('/');
-        return slash < 0 ? "" : key.substring(0, slash);
-    }
-
-    /** The prompt id of a logit cache key: the segment after the teacher (anything after a further '/' qualifies it). */
-    public static String promptOfLogitsKey(String key) {
-        int start = key.indexOf('/') + 1;
-        int end = key.indexOf('/', start);
-        return end < 0 ? key.substring(start) : key.substring(start, end);
-    }
-
     public static String checkpointKey(String runId, long step) {
         return runId + "/" + step;
     }

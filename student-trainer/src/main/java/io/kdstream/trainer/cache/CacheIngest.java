@@ -3,9 +3,9 @@ package io.kdstream.trainer.cache;
 import io.kdstream.schemas.avro.Split;
 import io.kdstream.schemas.deadletter.DeadLetters;
 import io.kdstream.schemas.logits.LogitRecordSummary;
+import io.kdstream.schemas.logits.LogitsKey;
 import io.kdstream.schemas.logits.chunks.ChunkCollector;
 import io.kdstream.schemas.registry.RegistryUnavailableException;
-import io.kdstream.schemas.topics.TopicCatalogue;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
@@ -80,7 +80,7 @@ public final class CacheIngest {
             return false;
         }
         if (teacherKeyPrefix == null) {
-            String teacher = TopicCatalogue.teacherOfLogitsKey(new String(key, StandardCharsets.UTF_8));
+            String teacher = LogitsKey.teacherOf(new String(key, StandardCharsets.UTF_8));
             if (cache.teacherFingerprint() == null) {
                 if (record.value() == null || teacher.isEmpty()) {
                     return false;
@@ -88,15 +88,15 @@ public final class CacheIngest {
                 cache.pinTeacher(teacher);
                 log.info("no teacher configured (kdstream.trainer.teacher.fingerprint); training on the first one seen, {}", teacher);
             }
-            teacherKeyPrefix = TopicCatalogue.teacherLogitsKey(cache.teacherFingerprint(), "").getBytes(StandardCharsets.UTF_8);
+            teacherKeyPrefix = LogitsKey.of(cache.teacherFingerprint(), "").getBytes(StandardCharsets.UTF_8);
         }
         return Arrays.equals(key, 0, Math.min(key.length, teacherKeyPrefix.length), teacherKeyPrefix, 0, teacherKeyPrefix.length);
     }
 
     private void fileTombstone(ConsumerRecord<byte[], ByteBuffer> record) {
         String key = new String(record.key(), StandardCharsets.UTF_8);
-        String prompt = TopicCatalogue.promptOfLogitsKey(key);
-        if (key.equals(TopicCatalogue.teacherLogitsKey(cache.teacherFingerprint(), prompt))) { // chunks' own tombstones go with it
+        String prompt = LogitsKey.promptOf(key);
+        if (key.equals(LogitsKey.of(cache.teacherFingerprint(), prompt))) { // chunks' own tombstones go with it
             cache.append(CachedSequence.tombstone(prompt, record.partition(), record.offset()));
         }
     }
@@ -106,7 +106,7 @@ public final class CacheIngest {
      * would silently replace that other prompt's sequence, so it is refused.
      */
     private static void checkKey(byte[] key, LogitRecordSummary summary) {
-        String sequenceKey = TopicCatalogue.teacherLogitsKey(summary.teacherFingerprint(), summary.promptId());
+        String sequenceKey = LogitsKey.of(summary.teacherFingerprint(), summary.promptId());
         String expected = summary.chunkIndex() == 0 ? sequenceKey : sequenceKey + "/" + summary.chunkIndex();
         if (!Arrays.equals(key, expected.getBytes(StandardCharsets.UTF_8))) {
             throw new IllegalArgumentException("record keyed " + new String(key, StandardCharsets.UTF_8) + " holds chunk " + summary.chunkIndex()
@@ -141,7 +141,7 @@ public final class CacheIngest {
             }
             // a copy, not a view: a view would keep a whole fetch of the consumer's in memory until the sequence completes
             Chunk chunk = new Chunk(ByteBuffer.wrap(CachedSequence.bytes(record.value())), summary.positions());
-            Optional<List<Chunk>> complete = chunks.accept(TopicCatalogue.teacherLogitsKey(summary.teacherFingerprint(), summary.promptId()),
+            Optional<List<Chunk>> complete = chunks.accept(LogitsKey.of(summary.teacherFingerprint(), summary.promptId()),
                     summary.promptId(), summary.computationId(), summary.chunkIndex(), summary.chunkCount(), chunk);
             if (complete.isPresent()) {
                 // consecutive chunks share a token: chunk i's last is chunk i+1's first

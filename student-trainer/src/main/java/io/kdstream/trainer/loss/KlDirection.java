@@ -1,10 +1,10 @@
 package io.kdstream.trainer.loss;
 
 import ai.djl.ndarray.NDArray;
-import java.util.Arrays;
+import io.kdstream.platform.config.ConfigNamed;
 
 /** Which way the Kullback-Leibler divergence between teacher p and student q is taken. */
-public enum KlDirection {
+public enum KlDirection implements ConfigNamed {
 
     /** {@code KL(p || q) = sum p (log p - log q)}: mass-covering, NeMo's {@code fwd_kl}, the default. */
     FORWARD("forward") {
@@ -47,20 +47,14 @@ public enum KlDirection {
         return a.reshape(-1).dot(b.reshape(-1));
     }
 
-    /** The name used in settings, checkpoint metadata and events. */
+    @Override
     public String configName() {
         return configName;
     }
 
     /** Reads a {@link #configName()}, ignoring case. */
     public static KlDirection parse(String name) {
-        for (KlDirection direction : values()) {
-            if (direction.configName.equalsIgnoreCase(name.trim())) {
-                return direction;
-            }
-        }
-        throw new IllegalArgumentException("unknown KL direction '" + name + "'; expected one of "
-                + Arrays.stream(values()).map(KlDirection::configName).toList());
+        return ConfigNamed.parse(KlDirection.class, "KL direction", name);
     }
 
     @Override

@@ -1,9 +1,9 @@
 package io.kdstream.trainer.loss;
 
-import java.util.Arrays;
+import io.kdstream.platform.config.ConfigNamed;
 
 /** How the teacher's top-K and the student's logits become two distributions to compare. */
-public enum LossVariant {
+public enum LossVariant implements ConfigNamed {
 
     /**
      * NeMo-Aligner: both distributions are renormalised over the teacher's K entries, {@code p = softmax(a / tau_t)}
@@ -36,7 +36,7 @@ public enum LossVariant {
         this.configName = configName;
     }
 
-    /** The name used in settings, checkpoint metadata and events. */
+    @Override
     public String configName() {
         return configName;
     }
@@ -87,13 +87,7 @@ public enum LossVariant {
 
     /** Reads a {@link #configName()}, ignoring case. */
     public static LossVariant parse(String name) {
-        for (LossVariant variant : values()) {
-            if (variant.configName.equalsIgnoreCase(name.trim())) {
-                return variant;
-            }
-        }
-        throw new IllegalArgumentException("unknown loss variant '" + name + "'; expected one of "
-                + Arrays.stream(values()).map(LossVariant::configName).toList());
+        return ConfigNamed.parse(LossVariant.class, "loss variant", name);
     }
 
     @Override

@@ -12,6 +12,7 @@ import io.kdstream.platform.service.Resources;
 import io.kdstream.platform.service.ServiceRunner;
 import io.kdstream.schemas.avro.TeacherLogits;
 import io.kdstream.schemas.deadletter.DeadLetters;
+import io.kdstream.schemas.logits.LogitsKey;
 import io.kdstream.schemas.logits.SequenceLogits;
 import io.kdstream.schemas.registry.RegistryUnavailableException;
 import io.kdstream.schemas.registry.RegistryWait;
@@ -89,19 +90,7 @@ public final class TrainerService extends LoopService {
     private CheckpointPublisher checkpointPublisher;
     private StudentOptimizer optimizer;
     private BatchSampler sampler;
-    private StepMetrics lastStep;
-    private long lastCheckpointStep;
-    private long checkpoints;
-    private long tokensSeen;
-    private long trainingNanos;
-    private long lastCommitNanos;
-    private long lastLagNanos;
-    private long lag;
-    private long cacheRebuilds;
-    private long refusedCheckpoints;
-    /** Cached records found malformed when first trained on (those refused at ingest are counted by the ingest). */
-    private long deadLetteredWhenDrawn;
-    private long resumedFromStep = -1;
+    private final RunCounters counters = new RunCounters();
     /** Told each sequence's prompt id as a batch draws it (how fresh training data is can be measured with it). */
     private volatile Consumer<String> drawObserver = promptId -> { };
 
@@ -109,7 +98,7 @@ public final class TrainerService extends LoopService {
         super(SERVICE + "-" + config.runId());
         this.config = config;
         this.tokenizer = Tokenizers.load(config.tokenizer());
-        this.progress = new AtomicReference<>(new Progress(Phase.STARTING, 0, config.maxSteps(), 0, 0, 0, 0, 0, 0, 0, 0, null, 0, 0, -1));
+        this.progress = new AtomicReference<>(counters.progress(Phase.STARTING, config.maxSteps(), null, null, null, null));
     }
 
     @Override
@@ -168,7 +157,7 @@ public final class TrainerService extends LoopService {
     }
 
     private DiskLogitCache rebuildCache() throws IOException {
-        cacheRebuilds++;
+        counters.cacheRebuilt();
         return DiskLogitCache.rebuild(config.cache().directory(), config.cache().shardBytes(), tokenizer.fingerprint());
     }
 
@@ -185,7 +174,7 @@ public final class TrainerService extends LoopService {
             publishProgress(Phase.CATCHING_UP);
         });
         cache.commit();
-        lastCommitNanos = System.nanoTime();
+        counters.cacheCommitted();
         log.info("{}: local cache {} holds {} sequences ({} MB); read {} records in {} ms", name(), cache.directory(), cache.liveCount(),
                 cache.bytes() >> 20, read, (System.nanoTime() - started) / 1_000_000);
         logContentHash("caught up");
@@ -202,7 +191,7 @@ public final class TrainerService extends LoopService {
     private void resumeOrStart(CheckpointStore store) throws IOException, InterruptedException, ExecutionException {
         TransformerConfig architecture = config.student().architecture(tokenizer.vocabularySize());
         Optional<CheckpointStore.Resumable> resumable = store.newestValid(tokenizer.fingerprint(), architecture, refusal -> {
-            refusedCheckpoints++;
+            counters.checkpointRefused();
             log.warn("{}: not resuming from a checkpoint: {}; trying the one before", name(), refusal);
         });
         if (resumable.isEmpty()) {
@@ -239,9 +228,7 @@ public final class TrainerService extends LoopService {
         if (!now.equals(state.settings())) {
             log.warn("{}: resuming with other settings than the checkpoint's: checkpoint {}, now {}", name(), state.settings(), now);
         }
-        tokensSeen = state.tokensSeen();
-        lastCheckpointStep = state.step();
-        resumedFromStep = state.step();
+        counters.resumed(state.step(), state.tokensSeen());
         log.info("{}: resumed from the checkpoint at step {} (epoch {}), {} steps to go", name(), state.step(), samplerState.epoch(),
                 Math.max(0, config.maxSteps() - state.step()));
         if (checkpointPublisher.announceIfMissing(config.checkpointDir().resolve(state.modelFile()), state, config.training(),
@@ -258,13 +245,13 @@ public final class TrainerService extends LoopService {
         boolean ready = cache.liveCount() >= config.minExamples();
         try {
             feed.poll(Duration.ofMillis(ready ? 0 : 200));
-            refreshLag();
+            counters.refreshLag(feed::lag);
         } catch (WakeupException closing) {
             return false;
         }
-        if (System.nanoTime() - lastCommitNanos > config.cache().commitInterval().toNanos()) {
+        if (counters.cacheCommitDue(config.cache().commitInterval())) {
             cache.commit();
-            lastCommitNanos = System.nanoTime();
+            counters.cacheCommitted();
         }
         if (cache.liveCount() < config.minExamples()) {
             publishProgress(Phase.WAITING_FOR_DATA);
@@ -302,9 +289,7 @@ public final class TrainerService extends LoopService {
         long started = System.nanoTime();
         StepMetrics step = optimizer.step(examples);
         long nanos = System.nanoTime() - started;
-        trainingNanos += nanos;
-        tokensSeen += step.tokens();
-        lastStep = step;
+        counters.stepTaken(step, nanos);
         metrics.step(step, nanos);
         if (step.step() % config.checkpointEvery() == 0) {
             checkpoint();
@@ -316,7 +301,7 @@ public final class TrainerService extends LoopService {
     /** The last checkpoint: at the end of the run, and when the service is stopped (SIGTERM) with steps unsaved. */
     @Override
     protected void onStop() throws Exception {
-        if (optimizer != null && optimizer.completedSteps() > lastCheckpointStep && lastStep != null) {
+        if (optimizer != null && counters.hasUnsavedSteps(optimizer.completedSteps())) {
             checkpoint();
         }
         publishProgress(Phase.STOPPED);
@@ -341,31 +326,31 @@ public final class TrainerService extends LoopService {
                 throw e; // not the record's fault
             }
             log.warn("{}: cached record of prompt {} cannot be trained on, dead-lettered: {}", name(), cached.promptId(), e.getMessage());
-            byte[] key = TopicCatalogue.teacherLogitsKey(cache.teacherFingerprint(), cached.promptId()).getBytes(StandardCharsets.UTF_8);
+            byte[] key = LogitsKey.of(cache.teacherFingerprint(), cached.promptId()).getBytes(StandardCharsets.UTF_8);
             for (ByteBuffer value : cached.values()) {
                 byte[] bytes = CachedSequence.bytes(value);
                 deadLetters.publish(new ConsumerRecord<>(topic, cached.partition(), cached.offset(), key, bytes), e);
             }
             cache.append(CachedSequence.tombstone(cached.promptId(), cached.partition(), cached.offset()));
-            deadLetteredWhenDrawn++;
+            counters.drawnRecordDeadLettered();
             return Optional.empty();
         }
     }
 
     private void checkpoint() throws Exception {
         cache.commit(); // the entries the sampler's state refers to are on disk before the checkpoint names them
-        lastCommitNanos = System.nanoTime();
+        counters.cacheCommitted();
         ByteArrayOutputStream optimizerState = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(optimizerState)) {
             optimizer.writeState(out);
         }
         long step = optimizer.completedSteps();
-        TrainingState state = new TrainingState(step, tokensSeen, null, null, cache.id(), cache.size(), cache.nextOffsets(),
-                settingsRecorded(), optimizerState.toByteArray(), sampler.state(), lastStep, tokensPerSecond());
-        checkpointPublisher.publish(new CheckpointPublisher.State(optimizer.model(), state, lastStep, tokensPerSecond(),
+        TrainingState state = new TrainingState(step, counters.tokensSeen(), null, null, cache.id(), cache.size(), cache.nextOffsets(),
+                settingsRecorded(), optimizerState.toByteArray(), sampler.state(), counters.lastStep(), counters.tokensPerSecond());
+        StepMetrics lastStep = counters.lastStep();
+        checkpointPublisher.publish(new CheckpointPublisher.State(optimizer.model(), state, lastStep, counters.tokensPerSecond(),
                 config.training(), cache.teacherFingerprint(), tokenizer.fingerprint()));
-        lastCheckpointStep = step;
-        checkpoints++;
+        counters.checkpointed(step);
         log.info("{}: checkpoint at step {} (loss {} = kd {} + ce {})", name(), step,
                 fmt(lastStep.totalLoss()), fmt(lastStep.kdLoss()), fmt(lastStep.ceLoss()));
     }
@@ -374,17 +359,6 @@ public final class TrainerService extends LoopService {
         Map<String, String> settings = new LinkedHashMap<>(config.training().toMap());
         settings.putAll(config.runSettings());
         return settings;
-    }
-
-    private double tokensPerSecond() {
-        return trainingNanos == 0 ? 0 : tokensSeen / (trainingNanos / 1e9);
-    }
-
-    private void refreshLag() {
-        if (System.nanoTime() - lastLagNanos > 2_000_000_000L) {
-            lag = feed.lag();
-            lastLagNanos = System.nanoTime();
-        }
     }
 
     private static String fmt(double value) {
@@ -441,11 +415,7 @@ public final class TrainerService extends LoopService {
     }
 
     private void publishProgress(Phase phase) {
-        progress.set(new Progress(phase, optimizer == null ? 0 : optimizer.completedSteps(), config.maxSteps(),
-                sampler == null ? 0 : sampler.epoch(), cache == null ? 0 : cache.liveCount(), cache == null ? 0 : cache.bytes(), lag,
-                tokensPerSecond(), checkpoints, ingest == null ? 0 : ingest.otherTeacherRecords(),
-                (ingest == null ? 0 : ingest.deadLettered()) + deadLetteredWhenDrawn, lastStep, cacheRebuilds,
-                refusedCheckpoints, resumedFromStep));
+        progress.set(counters.progress(phase, config.maxSteps(), optimizer, sampler, cache, ingest));
     }
 
     /** Runs the trainer; settings from {@code KDSTREAM_CONFIG} and the environment (see {@link TrainerConfig}). */

@@ -1,9 +1,9 @@
 package io.kdstream.trainer.training;
 
-import java.util.Arrays;
+import io.kdstream.platform.config.ConfigNamed;
 
 /** What the learning rate does after the linear warm-up; {@link TrainingConfig#learningRateAt} computes it. */
-public enum LearningRateSchedule {
+public enum LearningRateSchedule implements ConfigNamed {
 
     /** Stays at the peak learning rate. */
     CONSTANT("constant"),
@@ -17,20 +17,14 @@ public enum LearningRateSchedule {
         this.configName = configName;
     }
 
-    /** The name used in settings, checkpoint metadata and events. */
+    @Override
     public String configName() {
         return configName;
     }
 
     /** Reads a {@link #configName()}, ignoring case. */
     public static LearningRateSchedule parse(String name) {
-        for (LearningRateSchedule schedule : values()) {
-            if (schedule.configName.equalsIgnoreCase(name.trim())) {
-                return schedule;
-            }
-        }
-        throw new IllegalArgumentException("unknown learning-rate schedule '" + name + "'; expected one of "
-                + Arrays.stream(values()).map(LearningRateSchedule::configName).toList());
+        return ConfigNamed.parse(LearningRateSchedule.class, "learning-rate schedule", name);
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.kdstream.platform.kafka.TopicAdmin;
 import io.kdstream.platform.testing.EmbeddedPlatformExtension;
 import io.kdstream.schemas.avro.Split;
 import io.kdstream.schemas.avro.TeacherLogits;
+import io.kdstream.schemas.logits.LogitsKey;
 import io.kdstream.schemas.testing.HostileInput;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import io.kdstream.trainer.TrainerConfig;
@@ -39,7 +40,7 @@ class HostileInputIntegrationTest {
         TeacherLogits good = TeacherRecords.record("hostile-good", TEACHER, new CharTokenizer().fingerprint(), Split.TRAIN, new Random(1), TeacherRecords.K);
         byte[] goodBytes = new TopicCatalogue(client).teacherLogits().valueSerde().serializer().serialize(TopicCatalogue.TEACHER_LOGITS.name(), good);
         // keyed <teacher>/hostile-<kind>: the good one is <teacher>/hostile-good, the key its prompt id gives
-        HostileInput sent = HostileInput.send(client, TopicCatalogue.TEACHER_LOGITS.name(), TopicCatalogue.teacherLogitsKey(TEACHER, "hostile-"),
+        HostileInput sent = HostileInput.send(client, TopicCatalogue.TEACHER_LOGITS.name(), LogitsKey.of(TEACHER, "hostile-"),
                 goodBytes, TeacherLogits.getClassSchema());
 
         TrainerService trainer = new TrainerService(TrainerConfig.from(settings));

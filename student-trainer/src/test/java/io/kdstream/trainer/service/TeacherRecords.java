@@ -8,6 +8,7 @@ import io.kdstream.schemas.avro.TeacherIdentity;
 import io.kdstream.schemas.avro.TeacherLogits;
 import io.kdstream.schemas.avro.ValueEncoding;
 import io.kdstream.schemas.avro.ValueKind;
+import io.kdstream.schemas.logits.LogitsKey;
 import io.kdstream.schemas.logits.SequenceLogits;
 import io.kdstream.schemas.logits.TopKCodec;
 import io.kdstream.schemas.topics.KafkaClients;
@@ -65,7 +66,7 @@ final class TeacherRecords {
     static void produce(Map<String, Object> client, TopicCatalogue catalogue, List<TeacherLogits> records) throws Exception {
         try (KafkaProducer<String, TeacherLogits> producer = KafkaClients.producer(client, catalogue.teacherLogits(), "test")) {
             for (TeacherLogits logits : records) {
-                String key = TopicCatalogue.teacherLogitsKey(logits.getTeacher().getFingerprint(), logits.getPromptId());
+                String key = LogitsKey.of(logits.getTeacher().getFingerprint(), logits.getPromptId());
                 producer.send(new ProducerRecord<>(TopicCatalogue.TEACHER_LOGITS.name(), key, logits)).get();
             }
         }
@@ -74,7 +75,7 @@ final class TeacherRecords {
     /** Sends one record under its cache key to {@code partition} and waits for it. */
     static void produce(Map<String, Object> client, TopicCatalogue catalogue, int partition, TeacherLogits logits) throws Exception {
         try (KafkaProducer<String, TeacherLogits> producer = KafkaClients.producer(client, catalogue.teacherLogits(), "test")) {
-            String key = TopicCatalogue.teacherLogitsKey(logits.getTeacher().getFingerprint(), logits.getPromptId());
+            String key = LogitsKey.of(logits.getTeacher().getFingerprint(), logits.getPromptId());
             producer.send(new ProducerRecord<>(TopicCatalogue.TEACHER_LOGITS.name(), partition, key, logits)).get();
         }
     }
@@ -82,7 +83,7 @@ final class TeacherRecords {
     /** Sends bytes as they are (a record no teacher worker would write) under the record's cache key, and waits for it. */
     static void produceRaw(Map<String, Object> client, TeacherLogits keyedAs, byte[] value) throws Exception {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(client, new StringSerializer(), new ByteArraySerializer())) {
-            String key = TopicCatalogue.teacherLogitsKey(keyedAs.getTeacher().getFingerprint(), keyedAs.getPromptId());
+            String key = LogitsKey.of(keyedAs.getTeacher().getFingerprint(), keyedAs.getPromptId());
             producer.send(new ProducerRecord<>(TopicCatalogue.TEACHER_LOGITS.name(), key, value)).get();
         }
     }
@@ -90,7 +91,7 @@ final class TeacherRecords {
     /** Deletes a prompt's cache entry, as {@code kdstream cache prune} does. */
     static void delete(Map<String, Object> client, TopicCatalogue catalogue, String teacher, String promptId) throws Exception {
         try (KafkaProducer<String, TeacherLogits> producer = KafkaClients.producer(client, catalogue.teacherLogits(), "test")) {
-            producer.send(new ProducerRecord<>(TopicCatalogue.TEACHER_LOGITS.name(), TopicCatalogue.teacherLogitsKey(teacher, promptId), null)).get();
+            producer.send(new ProducerRecord<>(TopicCatalogue.TEACHER_LOGITS.name(), LogitsKey.of(teacher, promptId), null)).get();
         }
     }
 }

@@ -14,6 +14,7 @@ import io.kdstream.schemas.avro.CheckpointEvent;
 import io.kdstream.schemas.avro.DeadLetter;
 import io.kdstream.schemas.avro.Split;
 import io.kdstream.schemas.avro.TeacherLogits;
+import io.kdstream.schemas.logits.LogitsKey;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import io.kdstream.trainer.TrainerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -92,7 +93,7 @@ class TrainerServiceIntegrationTest {
         // the topic is shared with the other tests of this JVM: every record of another teacher than teacher-a counts
         long otherTeachers = TopicSnapshot.read(platform.bootstrapServers(), TopicCatalogue.TEACHER_LOGITS.name(),
                         new StringDeserializer(), new ByteArrayDeserializer(), 7, Duration.ofSeconds(30)).stream()
-                .filter(record -> record.value() != null && !TopicCatalogue.teacherOfLogitsKey(record.key()).equals("teacher-a"))
+                .filter(record -> record.value() != null && !LogitsKey.teacherOf(record.key()).equals("teacher-a"))
                 .count();
         assertThat(otherTeachers).isPositive();
         assertThat(progress.otherTeacherRecords()).isEqualTo(otherTeachers);

@@ -1,6 +1,7 @@
 package io.kdstream.teacher.cache;
 
 import io.kdstream.platform.kafka.TopicSnapshot;
+import io.kdstream.schemas.logits.LogitsKey;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -36,7 +37,7 @@ public final class LogitCachePruner {
         Set<String> live = new LinkedHashSet<>();
         for (ConsumerRecord<String, byte[]> record : TopicSnapshot.read(clientProperties, TopicCatalogue.TEACHER_LOGITS.name(),
                 new StringDeserializer(), new ByteArrayDeserializer(), 0, timeout)) {
-            if (record.key() == null || !TopicCatalogue.teacherOfLogitsKey(record.key()).equals(teacherFingerprint)) {
+            if (record.key() == null || !LogitsKey.teacherOf(record.key()).equals(teacherFingerprint)) {
                 continue;
             }
             if (record.value() == null) {

@@ -1,6 +1,7 @@
 package io.kdstream.teacher.router;
 
 import io.kdstream.schemas.avro.Prompt;
+import io.kdstream.schemas.logits.LogitsKey;
 import io.kdstream.schemas.topics.Topic;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import org.apache.kafka.common.serialization.Serdes;
@@ -39,8 +40,8 @@ public final class CacheRouterTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ROUTED_PROMPTS_STORE), Serdes.String(), Serdes.String()));
 
         builder.stream(topics.teacherLogits().name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("logit-cache-keys"))
-                .filter((key, value) -> key != null && TopicCatalogue.teacherOfLogitsKey(key).equals(teacherFingerprint), Named.as("this-teacher"))
-                .map((key, value) -> KeyValue.pair(TopicCatalogue.promptOfLogitsKey(key), value == null ? null : CACHED), Named.as("by-prompt-id"))
+                .filter((key, value) -> key != null && LogitsKey.teacherOf(key).equals(teacherFingerprint), Named.as("this-teacher"))
+                .map((key, value) -> KeyValue.pair(LogitsKey.promptOf(key), value == null ? null : CACHED), Named.as("by-prompt-id"))
                 .repartition(Repartitioned.with(Serdes.String(), Serdes.String()).withName("cache-by-prompt-id"))
                 .process(MarkCached::new, Named.as("mark-cached"), ROUTED_PROMPTS_STORE);
 

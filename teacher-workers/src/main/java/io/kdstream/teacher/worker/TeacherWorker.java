@@ -44,7 +44,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,6 +88,7 @@ public final class TeacherWorker extends LoopService {
     private final Tokenizer tokenizer;
     private final AtomicLong published = new AtomicLong();
     private final TeacherBackends.Opener opener;
+    private final BeforeCommit beforeCommit;
     private TopicCatalogue catalogue;
     private TeacherBackend teacher;
     private KafkaConsumer<byte[], byte[]> consumer;
@@ -112,10 +112,17 @@ public final class TeacherWorker extends LoopService {
 
     /** A worker whose teacher {@code opener} opens (tests give it a teacher that fails on purpose). */
     public TeacherWorker(TeacherWorkerConfig config, String instanceId, TeacherBackends.Opener opener) {
+        this(config, instanceId, opener, producer -> {
+        });
+    }
+
+    /** A worker that calls {@code beforeCommit} between sending a batch and committing it (the kill test stops there). */
+    TeacherWorker(TeacherWorkerConfig config, String instanceId, TeacherBackends.Opener opener, BeforeCommit beforeCommit) {
         super(SERVICE + "-" + instanceId);
         this.config = config;
         this.instanceId = instanceId;
         this.opener = opener;
+        this.beforeCommit = beforeCommit;
         this.tokenizer = Tokenizers.load(config.tokenizer());
     }
 
@@ -169,13 +176,11 @@ public final class TeacherWorker extends LoopService {
 
     @Override
     protected boolean runOnce() throws Exception {
-        ConsumerRecords<byte[], byte[]> records;
-        try {
-            if (waiting()) {
-                consumer.pause(consumer.assignment()); // also partitions the group assigned while paused
-            }
-            records = consumer.poll(Duration.ofMillis(500));
-        } catch (WakeupException closing) {
+        if (waiting()) {
+            consumer.pause(consumer.assignment()); // also partitions the group assigned while paused
+        }
+        ConsumerRecords<byte[], byte[]> records = pollUnlessClosing(consumer, Duration.ofMillis(500));
+        if (records == null) {
             return false;
         }
         if (waiting()) {
@@ -190,7 +195,7 @@ public final class TeacherWorker extends LoopService {
         try {
             Published sent = publish(records);
             producer.sendOffsetsToTransaction(nextOffsets(records), consumer.groupMetadata());
-            pauseBeforeCommitIfAsked();
+            beforeCommit.reached(producer);
             producer.commitTransaction();
             published.addAndGet(sent.sequences());
             metrics.committed(sent.sequences(), sent.tokens());
@@ -245,6 +250,11 @@ public final class TeacherWorker extends LoopService {
     }
 
     private record Published(long sequences, long tokens) {
+    }
+
+    /** Reached with a batch's records sent and its offsets added, before its transaction commits. */
+    interface BeforeCommit {
+        void reached(KafkaProducer<byte[], byte[]> producer) throws InterruptedException;
     }
 
     /** Sends the logits of every usable request and a dead letter for every other, inside the open transaction. */
@@ -428,14 +438,6 @@ public final class TeacherWorker extends LoopService {
     /** True while the teacher cannot be reached and the worker's partitions are paused. */
     public boolean paused() {
         return paused;
-    }
-
-    private void pauseBeforeCommitIfAsked() throws InterruptedException {
-        if (config.pauseBeforeCommitMillis() > 0) {
-            producer.flush();
-            log.warn("{}: fault injection: pausing {} ms before committing", name(), config.pauseBeforeCommitMillis());
-            Thread.sleep(config.pauseBeforeCommitMillis());
-        }
     }
 
     /** After an abort, read the batch again from its first offsets. */

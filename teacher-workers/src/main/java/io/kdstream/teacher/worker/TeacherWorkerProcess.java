@@ -18,7 +18,12 @@ public final class TeacherWorkerProcess {
 
     /** Writes {@code dir/INSTANCE.properties}, starts the worker, and sends its output to {@code dir/INSTANCE.log}. */
     public static Process start(Settings settings, Path dir, String instance) throws IOException {
-        return JvmProcess.start(TeacherWorker.class, settings, dir, instance, List.of("-Xmx1g", "-XX:+UseSerialGC",
+        return start(TeacherWorker.class, settings, dir, instance);
+    }
+
+    /** As {@link #start(Settings, Path, String)}, with another main class that runs a worker (a test's). */
+    static Process start(Class<?> mainClass, Settings settings, Path dir, String instance) throws IOException {
+        return JvmProcess.start(mainClass, settings, dir, instance, List.of("-Xmx1g", "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1", "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1"), instance);
     }
 }

@@ -11,6 +11,7 @@ import io.kdstream.schemas.avro.TeacherIdentity;
 import io.kdstream.schemas.avro.TeacherLogits;
 import io.kdstream.schemas.avro.ValueEncoding;
 import io.kdstream.schemas.avro.ValueKind;
+import io.kdstream.schemas.logits.LogitsKey;
 import io.kdstream.schemas.logits.TopKCodec;
 import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.TopicCatalogue;
@@ -55,11 +56,11 @@ class LogitCacheOperationsIntegrationTest {
         try (KafkaProducer<String, TeacherLogits> producer = KafkaClients.producer(client, catalogue.teacherLogits(), "cache-ops-test")) {
             for (String teacher : List.of("cache-ops-old", "cache-ops-new")) {
                 for (String prompt : List.of("a", "b", "c")) {
-                    producer.send(new ProducerRecord<>(TopicCatalogue.TEACHER_LOGITS.name(), TopicCatalogue.teacherLogitsKey(teacher, prompt), logits(teacher, prompt))).get();
+                    producer.send(new ProducerRecord<>(TopicCatalogue.TEACHER_LOGITS.name(), LogitsKey.of(teacher, prompt), logits(teacher, prompt))).get();
                 }
             }
             // a re-computed record replaces the older one: still three records for the new teacher
-            producer.send(new ProducerRecord<>(TopicCatalogue.TEACHER_LOGITS.name(), TopicCatalogue.teacherLogitsKey("cache-ops-new", "a"), logits("cache-ops-new", "a"))).get();
+            producer.send(new ProducerRecord<>(TopicCatalogue.TEACHER_LOGITS.name(), LogitsKey.of("cache-ops-new", "a"), logits("cache-ops-new", "a"))).get();
         }
 
         Map<String, LogitCacheStats.TeacherShare> before = byTeacher(platform, catalogue);
@@ -88,21 +89,21 @@ class LogitCacheOperationsIntegrationTest {
             TopicCatalogue catalogue = new TopicCatalogue(client);
             try (KafkaProducer<String, TeacherLogits> producer = KafkaClients.producer(client, catalogue.teacherLogits(), "cache-stats-test")) {
                 for (String prompt : List.of("a", "b", "c")) {
-                    producer.send(new ProducerRecord<>(TopicCatalogue.TEACHER_LOGITS.name(), TopicCatalogue.teacherLogitsKey("t", prompt), logits("t", prompt))).get();
+                    producer.send(new ProducerRecord<>(TopicCatalogue.TEACHER_LOGITS.name(), LogitsKey.of("t", prompt), logits("t", prompt))).get();
                 }
             }
             // a value that is no logit record (a magic byte of 'h', from a producer without the Avro serializer) under a
             // key of its own, and another that replaces a good record
             try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(client, new StringSerializer(), new ByteArraySerializer())) {
-                raw.send(new ProducerRecord<>(TopicCatalogue.TEACHER_LOGITS.name(), TopicCatalogue.teacherLogitsKey("t", "bad"),
+                raw.send(new ProducerRecord<>(TopicCatalogue.TEACHER_LOGITS.name(), LogitsKey.of("t", "bad"),
                         "hello".getBytes(StandardCharsets.UTF_8))).get();
-                raw.send(new ProducerRecord<>(TopicCatalogue.TEACHER_LOGITS.name(), TopicCatalogue.teacherLogitsKey("t", "c"), new byte[] {0, 0, 0})).get();
+                raw.send(new ProducerRecord<>(TopicCatalogue.TEACHER_LOGITS.name(), LogitsKey.of("t", "c"), new byte[] {0, 0, 0})).get();
             }
 
             LogitCacheStats.Snapshot snapshot = LogitCacheStats.read(client, catalogue, Duration.ofSeconds(30));
 
             assertThat(snapshot.unreadable()).extracting(LogitCacheStats.UnreadableRecord::key)
-                    .containsExactly(TopicCatalogue.teacherLogitsKey("t", "bad"), TopicCatalogue.teacherLogitsKey("t", "c"));
+                    .containsExactly(LogitsKey.of("t", "bad"), LogitsKey.of("t", "c"));
             assertThat(snapshot.unreadable().get(0).reason()).contains("magic byte is 104");
             assertThat(snapshot.unreadable().get(0).offset()).isNotNegative();
             // c's latest record is the bad one, as compaction will keep it

@@ -13,6 +13,7 @@ import io.kdstream.schemas.registry.SchemaRegistryClient;
 import io.kdstream.schemas.testing.EvolvedSchemas;
 import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.Topic;
+import io.kdstream.schemas.logits.LogitsKey;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import io.kdstream.teacher.TeacherWorkerConfig;
 import io.kdstream.teacher.model.TeacherModel;
@@ -138,7 +139,7 @@ class RegistryRestartIntegrationTest {
             List<String> keys = committed.get();
             Map<String, Long> counts = keys.stream().collect(Collectors.groupingBy(key -> key, Collectors.counting()));
             long duplicated = counts.values().stream().mapToLong(n -> n - 1).sum();
-            long lost = ids.stream().filter(id -> !counts.containsKey(TopicCatalogue.teacherLogitsKey(teacher, id))).count();
+            long lost = ids.stream().filter(id -> !counts.containsKey(LogitsKey.of(teacher, id))).count();
             List<String> letters = deadLetterKeys(broker);
             assertThat(letters).as("the two bad records").contains("bad-prompt", "bad-request");
             long deadLettered = letters.stream().filter(key -> !key.startsWith("bad-")).count();

@@ -6,6 +6,7 @@ import io.kdstream.platform.kafka.TopicAdmin;
 import io.kdstream.platform.kafka.TopicSnapshot;
 import io.kdstream.platform.testing.EmbeddedPlatformExtension;
 import io.kdstream.schemas.avro.Prompt;
+import io.kdstream.schemas.logits.LogitsKey;
 import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import io.kdstream.teacher.TeacherWorkerConfig;
@@ -94,8 +95,8 @@ class CacheRouterIntegrationTest {
     private static Set<String> cachedPrompts(EmbeddedPlatform platform, String teacher) {
         return TopicSnapshot.read(platform.bootstrapServers(), TopicCatalogue.TEACHER_LOGITS.name(), new StringDeserializer(),
                         new ByteArrayDeserializer(), 0, Duration.ofSeconds(5)).stream()
-                .map(r -> r.key()).filter(key -> TopicCatalogue.teacherOfLogitsKey(key).equals(teacher))
-                .map(TopicCatalogue::promptOfLogitsKey).collect(Collectors.toSet());
+                .map(r -> r.key()).filter(key -> LogitsKey.teacherOf(key).equals(teacher))
+                .map(LogitsKey::promptOf).collect(Collectors.toSet());
     }
 
     private static long requestsFor(EmbeddedPlatform platform) {

@@ -4,6 +4,7 @@ import io.kdstream.platform.config.Settings;
 import io.kdstream.schemas.avro.DeadLetter;
 import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.avro.Split;
+import io.kdstream.schemas.logits.LogitsKey;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -73,7 +74,7 @@ class CacheRouterTopologyTest {
     }
 
     private void cache(String teacher, String promptId) {
-        logits.pipeInput(TopicCatalogue.teacherLogitsKey(teacher, promptId), new byte[] {0, 0, 0, 0, 1});
+        logits.pipeInput(LogitsKey.of(teacher, promptId), new byte[] {0, 0, 0, 0, 1});
     }
 
     @Test
@@ -112,7 +113,7 @@ class CacheRouterTopologyTest {
     void shouldRequestAgainOnceTheCacheEntryIsPruned() {
         cache(TEACHER, "p1");
         prompts.pipeInput("p1", prompt("p1"));
-        logits.pipeInput(TopicCatalogue.teacherLogitsKey(TEACHER, "p1"), (byte[]) null);
+        logits.pipeInput(LogitsKey.of(TEACHER, "p1"), (byte[]) null);
         prompts.pipeInput("p1", prompt("p1"));
 
         assertThat(requests.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("p1");

@@ -7,6 +7,7 @@ import io.kdstream.platform.kafka.TopicAdmin;
 import io.kdstream.platform.kafka.TopicSnapshot;
 import io.kdstream.platform.testing.EmbeddedPlatformExtension;
 import io.kdstream.schemas.avro.Prompt;
+import io.kdstream.schemas.logits.LogitsKey;
 import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import io.kdstream.teacher.TeacherWorkerConfig;
@@ -88,7 +89,7 @@ class TeacherWorkerBrokerRestartIntegrationTest {
             List<String> keys = committed.get();
             Map<String, Long> counts = keys.stream().collect(Collectors.groupingBy(key -> key, Collectors.counting()));
             long duplicated = counts.values().stream().mapToLong(n -> n - 1).sum();
-            long lost = ids.stream().filter(id -> !counts.containsKey(TopicCatalogue.teacherLogitsKey(teacher, id))).count();
+            long lost = ids.stream().filter(id -> !counts.containsKey(LogitsKey.of(teacher, id))).count();
             System.out.printf("broker-restart | worker busy, broker restarted after %d of %d | in %d | out %d | lost %d | duplicated %d"
                             + " | broker down and up %d ms | first record after %d ms | worker failure %s%n",
                     publishedBefore, REQUESTS, REQUESTS, counts.size(), lost, duplicated, restartMillis, recoveryMillis, worker.failure());

@@ -6,6 +6,7 @@ import io.kdstream.platform.kafka.TopicAdmin;
 import io.kdstream.platform.kafka.TopicSnapshot;
 import io.kdstream.platform.testing.EmbeddedPlatformExtension;
 import io.kdstream.schemas.avro.Prompt;
+import io.kdstream.schemas.logits.LogitsKey;
 import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import io.kdstream.teacher.TeacherWorkerConfig;
@@ -47,7 +48,7 @@ class TeacherWorkerExactlyOnceIntegrationTest {
         String teacher = TeacherModel.fingerprintOf(TeacherWorkerConfig.from(settings));
         sendRequests(settings, ids);
 
-        Process doomed = TeacherWorkerProcess.start(settings.with(Map.of("kdstream.teacher.fault.pause.before.commit.ms", "60000")), dir, "eos-kill-worker");
+        Process doomed = CommitPausingTeacherWorker.start(settings, dir, "eos-kill-worker");
         try {
             await().atMost(Duration.ofSeconds(90)).until(() -> uncommittedKeys(platform, teacher, ids).size() >= ids.size());
         } finally {
@@ -175,12 +176,12 @@ class TeacherWorkerExactlyOnceIntegrationTest {
     }
 
     private static boolean isOurs(String key, String teacher, List<String> ids) {
-        return TopicCatalogue.teacherOfLogitsKey(key).equals(teacher) && ids.contains(TopicCatalogue.promptOfLogitsKey(key));
+        return LogitsKey.teacherOf(key).equals(teacher) && ids.contains(LogitsKey.promptOf(key));
     }
 
     private static void assertExactlyOnce(List<String> committed, List<String> ids, String teacher) {
         Map<String, Long> counts = committed.stream().collect(Collectors.groupingBy(key -> key, Collectors.counting()));
-        assertThat(counts.keySet()).containsExactlyInAnyOrderElementsOf(ids.stream().map(id -> TopicCatalogue.teacherLogitsKey(teacher, id)).toList());
+        assertThat(counts.keySet()).containsExactlyInAnyOrderElementsOf(ids.stream().map(id -> LogitsKey.of(teacher, id)).toList());
         assertThat(counts.values()).as("records per key").containsOnly(1L);
     }
 }

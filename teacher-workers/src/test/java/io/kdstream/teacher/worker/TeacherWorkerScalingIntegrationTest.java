@@ -6,6 +6,7 @@ import io.kdstream.platform.kafka.TopicAdmin;
 import io.kdstream.platform.kafka.TopicSnapshot;
 import io.kdstream.platform.testing.EmbeddedPlatformExtension;
 import io.kdstream.schemas.avro.Prompt;
+import io.kdstream.schemas.logits.LogitsKey;
 import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import io.kdstream.teacher.TeacherWorkerConfig;
@@ -80,7 +81,7 @@ class TeacherWorkerScalingIntegrationTest {
         List<ConsumerRecord<String, byte[]>> records = committed(platform, teacher);
         Map<String, Long> counts = records.stream().collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
         long duplicated = counts.values().stream().mapToLong(n -> n - 1).sum();
-        long lost = ids.stream().filter(id -> !counts.containsKey(TopicCatalogue.teacherLogitsKey(teacher, id))).count();
+        long lost = ids.stream().filter(id -> !counts.containsKey(LogitsKey.of(teacher, id))).count();
         List<Long> times = records.stream().map(ConsumerRecord::timestamp).sorted().toList();
         System.out.printf("elastic-workers | 1 -> 4 -> 1 while %d requests stream in | in %d | out %d | lost %d | duplicated %d"
                         + " | longest gap after scaling up %d ms, after scaling down %d ms | failures %s%n",

@@ -1,7 +1,7 @@
 package io.kdstream.schemas.logits.chunks;
 
 import io.kdstream.schemas.avro.TeacherLogits;
-import io.kdstream.schemas.topics.TopicCatalogue;
+import io.kdstream.schemas.logits.LogitsKey;
 import org.apache.kafka.common.utils.Utils;
 
 import java.nio.charset.StandardCharsets;
@@ -27,7 +27,7 @@ public final class ChunkKeys {
     }
 
     public static String sequenceKeyOf(TeacherLogits record) {
-        return TopicCatalogue.teacherLogitsKey(record.getTeacher().getFingerprint(), record.getPromptId());
+        return LogitsKey.of(record.getTeacher().getFingerprint(), record.getPromptId());
     }
 
     /** The partition of the record's sequence among the topic's {@code partitions}: send every chunk there. */

@@ -1,9 +1,9 @@
 package io.kdstream.schemas.logits.chunks;
 
 import io.kdstream.schemas.avro.TeacherLogits;
+import io.kdstream.schemas.logits.LogitsKey;
 import io.kdstream.schemas.logits.SequenceLogits;
 import io.kdstream.schemas.logits.TopKEncoding;
-import io.kdstream.schemas.topics.TopicCatalogue;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -73,8 +73,8 @@ class SequenceChunkerPropertyTest {
             List<TeacherLogits> chunks = sequence.split(encoding, 4096, seed);
             assertThat(chunks).extracting(chunk -> ChunkKeys.partitionOf(chunk, 7)).containsOnly(ChunkKeys.partitionOf(chunks.get(0), 7));
             assertThat(chunks).extracting(ChunkKeys::keyOf).doesNotHaveDuplicates()
-                    .allSatisfy(key -> assertThat(TopicCatalogue.promptOfLogitsKey(key)).isEqualTo(sequence.promptId()))
-                    .first().isEqualTo(TopicCatalogue.teacherLogitsKey(LogitChunks.TEACHER.getFingerprint(), sequence.promptId()));
+                    .allSatisfy(key -> assertThat(LogitsKey.promptOf(key)).isEqualTo(sequence.promptId()))
+                    .first().isEqualTo(LogitsKey.of(LogitChunks.TEACHER.getFingerprint(), sequence.promptId()));
             records.addAll(chunks);
         }
         Collections.shuffle(records, new Random(seed));

@@ -3,6 +3,7 @@ package io.kdstream.teacher.cache.export;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.kdstream.schemas.avro.TeacherLogits;
+import io.kdstream.schemas.logits.LogitsKey;
 import io.kdstream.schemas.logits.SequenceLogits;
 import io.kdstream.schemas.logits.chunks.ChunkAssembler;
 import io.kdstream.schemas.registry.RegistryUnavailableException;
@@ -55,7 +56,7 @@ public final class LogitCacheExport {
                                  ExportFormat format, Path out, Progress progress) throws IOException {
         String topic = catalogue.teacherLogits().name();
         Deserializer<TeacherLogits> values = catalogue.teacherLogits().valueSerde().deserializer();
-        String keyPrefix = TopicCatalogue.teacherLogitsKey(teacherFingerprint, "");
+        String keyPrefix = LogitsKey.of(teacherFingerprint, "");
         ChunkAssembler assembler = new ChunkAssembler();
         Set<String> written = new HashSet<>();
         long[] counts = new long[4]; // records read, sequences, tokens, malformed

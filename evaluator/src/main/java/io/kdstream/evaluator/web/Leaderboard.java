@@ -1,5 +1,8 @@
-package io.kdstream.evaluator.leaderboard;
+package io.kdstream.evaluator.web;
 
+import io.kdstream.evaluator.leaderboard.LeaderboardConfig;
+import io.kdstream.evaluator.leaderboard.LeaderboardTopology;
+import io.kdstream.evaluator.leaderboard.RunStanding;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.kafka.TopicAdmin;
 import io.kdstream.platform.service.ServiceRunner;

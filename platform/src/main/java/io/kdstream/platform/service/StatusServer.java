@@ -1,16 +1,15 @@
-package io.kdstream.platform.observability;
+package io.kdstream.platform.service;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.kdstream.platform.service.Service;
+import io.kdstream.platform.http.HttpReply;
+import io.kdstream.platform.observability.Observability;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 
@@ -34,7 +33,7 @@ public final class StatusServer implements AutoCloseable {
             HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
             server.createContext("/health/live", exchange -> probe(exchange, service::isAlive));
             server.createContext("/health/ready", exchange -> probe(exchange, service::isReady));
-            server.createContext("/metrics", exchange -> respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", Observability.scrape()));
+            server.createContext("/metrics", exchange -> HttpReply.send(exchange, 200, "text/plain; version=0.0.4", Observability.scrape()));
             server.setExecutor(Executors.newSingleThreadExecutor(runnable -> {
                 Thread thread = new Thread(runnable, service.name() + "-status");
                 thread.setDaemon(true);
@@ -54,16 +53,7 @@ public final class StatusServer implements AutoCloseable {
 
     private static void probe(HttpExchange exchange, BooleanSupplier check) throws IOException {
         boolean ok = check.getAsBoolean();
-        respond(exchange, ok ? 200 : 503, "text/plain; charset=utf-8", ok ? "ok\n" : "not ok\n");
-    }
-
-    private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+        HttpReply.send(exchange, ok ? 200 : 503, "text/plain", ok ? "ok\n" : "not ok\n");
     }
 
     @Override

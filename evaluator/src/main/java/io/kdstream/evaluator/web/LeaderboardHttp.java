@@ -1,15 +1,17 @@
-package io.kdstream.evaluator.leaderboard;
+package io.kdstream.evaluator.web;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.kdstream.evaluator.leaderboard.JsonSerde;
+import io.kdstream.evaluator.leaderboard.RunStanding;
+import io.kdstream.evaluator.leaderboard.Standings;
 import io.kdstream.evaluator.report.LeaderboardPage;
+import io.kdstream.platform.http.HttpReply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -47,7 +49,7 @@ public final class LeaderboardHttp implements AutoCloseable {
                 standings -> JsonSerde.JSON.writeValueAsString(standings), "application/json"));
         server.createContext("/", exchange -> {
             if (!exchange.getRequestURI().getPath().equals("/")) {
-                send(exchange, 404, "text/plain", "no such page: " + exchange.getRequestURI().getPath() + " (try / or /api/leaderboard)");
+                HttpReply.send(exchange, 404, "text/plain", "no such page: " + exchange.getRequestURI().getPath() + " (try / or /api/leaderboard)");
                 return;
             }
             respond(exchange, source, standings -> LeaderboardPage.render(standings, Instant.now(), refreshSeconds), "text/html");
@@ -66,25 +68,16 @@ public final class LeaderboardHttp implements AutoCloseable {
 
     private static void respond(HttpExchange exchange, Source source, Renderer renderer, String contentType) throws IOException {
         if (!exchange.getRequestMethod().equals("GET")) {
-            send(exchange, 405, "text/plain", "only GET");
+            HttpReply.send(exchange, 405, "text/plain", "only GET");
             return;
         }
         try {
-            send(exchange, 200, contentType, renderer.render(Standings.sorted(source.standings())));
+            HttpReply.send(exchange, 200, contentType, renderer.render(Standings.sorted(source.standings())));
         } catch (Unavailable e) {
-            send(exchange, 503, "text/plain", e.getMessage());
+            HttpReply.send(exchange, 503, "text/plain", e.getMessage());
         } catch (RuntimeException e) {
             log.warn("leaderboard request {} failed: {}", exchange.getRequestURI(), e.toString(), e);
-            send(exchange, 500, "text/plain", "the leaderboard could not be rendered: " + e);
-        }
-    }
-
-    private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", contentType + "; charset=utf-8");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
+            HttpReply.send(exchange, 500, "text/plain", "the leaderboard could not be rendered: " + e);
         }
     }
 
