@@ -377,12 +377,18 @@ public final class DistillBenchmark {
                 EvalResult math = results.get("math");
                 EvalResult code = results.get("code");
                 if (math != null && code != null) {
-                    curve.add(new EvalPoint(step, math.getExactMatch(), code.getPassAt1(), math.getAnswerCrossEntropy(), code.getAnswerCrossEntropy()));
+                    curve.add(new EvalPoint(step, math.getExactMatch(), code.getPassAt1(), math.getAnswerCrossEntropy(), code.getAnswerCrossEntropy(),
+                            calibrationError(math), calibrationError(code)));
                 }
             });
             curves.put(runId, curve);
         });
         return curves;
+    }
+
+    /** NaN for a result from an evaluator that did not measure calibration. */
+    private static double calibrationError(EvalResult result) {
+        return result.getAnswerCalibrationError() == null ? Double.NaN : result.getAnswerCalibrationError();
     }
 
     private record TeacherScore(long parameters, double math, double code, double ce) {

@@ -58,7 +58,7 @@ public final class DistillResults {
         for (int i = 0; p.containsKey("curve." + i); i++) {
             String[] v = p.getProperty("curve." + i).split(",");
             curve.add(new EvalPoint(Long.parseLong(v[0]), Double.parseDouble(v[1]), Double.parseDouble(v[2]), Double.parseDouble(v[3]),
-                    Double.parseDouble(v[4])));
+                    Double.parseDouble(v[4]), v.length > 5 ? Double.parseDouble(v[5]) : Double.NaN, v.length > 6 ? Double.parseDouble(v[6]) : Double.NaN));
         }
         StudentRunProcess.Result training = new StudentRunProcess.Result(Long.parseLong(p.getProperty("steps")),
                 Double.parseDouble(p.getProperty("step.millis")), Long.parseLong(p.getProperty("peak.rss.bytes")),
@@ -76,7 +76,8 @@ public final class DistillResults {
         p.setProperty("wall.seconds", Double.toString(outcome.wallSeconds()));
         for (int i = 0; i < outcome.curve().size(); i++) {
             EvalPoint e = outcome.curve().get(i);
-            p.setProperty("curve." + i, String.format(Locale.ROOT, "%d,%s,%s,%s,%s", e.step(), e.mathExactMatch(), e.codePassAt1(), e.mathCe(), e.codeCe()));
+            p.setProperty("curve." + i, String.format(Locale.ROOT, "%d,%s,%s,%s,%s,%s,%s", e.step(), e.mathExactMatch(), e.codePassAt1(), e.mathCe(), e.codeCe(),
+                    e.mathEce(), e.codeEce()));
         }
         store(p, runFile(outcome.run()));
     }

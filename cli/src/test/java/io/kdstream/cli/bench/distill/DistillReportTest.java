@@ -18,7 +18,7 @@ class DistillReportTest {
     private static List<EvalPoint> curve(double... values) {
         List<EvalPoint> points = new ArrayList<>();
         for (int i = 0; i < values.length; i++) {
-            points.add(new EvalPoint((i + 1) * 25L, values[i], values[i], 1.0 - values[i], 1.2 - values[i]));
+            points.add(new EvalPoint((i + 1) * 25L, values[i], values[i], 1.0 - values[i], 1.2 - values[i], 0.1, 0.2));
         }
         return points;
     }
@@ -37,12 +37,12 @@ class DistillReportTest {
         List<RunOutcome> runs = List.of(
                 run(sft, 1, 10, curve(0.1, 0.2, 0.3, 0.4)),
                 run(kd, 1, 11, curve(0.2, 0.4, 0.5, 0.6)),   // reaches 0.4 at step 50: 0.5 of S
-                run(kd70, 1, 11, List.of(new EvalPoint(70, 0.45, 0.45, 0.5, 0.6))),
-                run(online, 1, 30, List.of(new EvalPoint(100, 0.5, 0.5, 0.5, 0.6))),
+                run(kd70, 1, 11, List.of(new EvalPoint(70, 0.45, 0.45, 0.5, 0.6, 0.1, 0.2))),
+                run(online, 1, 30, List.of(new EvalPoint(100, 0.5, 0.5, 0.5, 0.6, 0.1, 0.2))),
                 run(sft, 2, 10, curve(0.1, 0.2, 0.3, 0.5)),
                 run(kd, 2, 11, curve(0.1, 0.2, 0.3, 0.45)),  // never reaches 0.5
-                run(kd70, 2, 11, List.of(new EvalPoint(70, 0.35, 0.35, 0.5, 0.6))),
-                run(online, 2, 32, List.of(new EvalPoint(100, 0.5, 0.5, 0.5, 0.6))));
+                run(kd70, 2, 11, List.of(new EvalPoint(70, 0.35, 0.35, 0.5, 0.6, 0.1, 0.2))),
+                run(online, 2, 32, List.of(new EvalPoint(100, 0.5, 0.5, 0.5, 0.6, 0.1, 0.2))));
         DistillBenchmark.TeacherSummary teacher = new DistillBenchmark.TeacherSummary(Path.of("teacher.ckpt"), "teacher-x", 831_332, 60,
                 0.9, 0.8, 0.2, 5, 2200, 130.0, 1.875, new DistillSetting.TrainSizes(1000, 1000, 2000, 2000));
         return new DistillReport(plan, new DistillBenchmark.Outcome(teacher, runs, 300), 1500);
@@ -94,6 +94,7 @@ class DistillReportTest {
         assertThat(table).contains("| KD+SFT | 70 | 64 |");
         assertThat(table).contains("| online full-vocab KD+SFT | 100 | all 100 |", "0 (teacher in the trainer)", "| 31.0 ± 1.4 |");
         assertThat(table).contains("| 300 ± 0 |"); // peak RSS in MiB
+        assertThat(table).contains("| answer ECE |").contains("| 0.150 ± 0.000 |"); // (math 0.1 + code 0.2) / 2
     }
 
     @Test
