@@ -1,6 +1,5 @@
 package io.kdstream.cli;
 
-import io.kdstream.cli.bench.BenchCommand;
 import io.kdstream.cli.commands.CacheCommand;
 import io.kdstream.cli.commands.EvaluatorCommand;
 import io.kdstream.cli.commands.GenerateCommand;
@@ -15,6 +14,7 @@ import io.kdstream.cli.commands.TrainTeacherCommand;
 import io.kdstream.cli.commands.TrainerCommand;
 import io.kdstream.cli.demo.DemoCommand;
 import io.kdstream.cli.logging.TerminalLogFilter;
+import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,8 +25,7 @@ import picocli.CommandLine.ScopeType;
         description = "Continuous knowledge distillation: teacher top-K logits streamed through Kafka to a student trainer.",
         subcommands = {DemoCommand.class, PlatformCommand.class, GenerateCommand.class, ProduceCommand.class,
                 TrainTeacherCommand.class, ServeTeacherCommand.class, RouterCommand.class, TeacherWorkerCommand.class, CacheCommand.class, TrainerCommand.class, EvaluatorCommand.class,
-                LeaderboardCommand.class, ReportCommand.class,
-                BenchCommand.class})
+                LeaderboardCommand.class, ReportCommand.class})
 public final class Kdstream {
 
     @Option(names = "--verbose", scope = ScopeType.INHERIT,
@@ -42,7 +41,10 @@ public final class Kdstream {
     }
 
     /** Runs a command line and returns its exit code: 0 on success, 2 for an unknown command or option (picocli's usage error). */
-    static int run(String... args) {
-        return new CommandLine(new Kdstream()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    public static int run(String... args) {
+        CommandLine commandLine = new CommandLine(new Kdstream());
+        // after the built-in subcommands, so the benchmarks come last in the help
+        ServiceLoader.load(PluggedCommand.class).forEach(commandLine::addSubcommand);
+        return commandLine.setCaseInsensitiveEnumValuesAllowed(true).execute(args);
     }
 }

@@ -10,7 +10,6 @@ class KdstreamTest {
     @Test
     void unknownCommandsAndOptionsExitNonZero() {
         assertThat(Kdstream.run("nonsense")).isEqualTo(2);
-        assertThat(Kdstream.run("bench", "nonsense")).isEqualTo(2);
         assertThat(Kdstream.run("cache", "stats", "--no-such-option")).isEqualTo(2);
         assertThat(Kdstream.run()).as("no command").isEqualTo(2);
     }

@@ -8,8 +8,8 @@ import io.kdstream.model.checkpoint.CheckpointFile;
 import io.kdstream.model.checkpoint.LoadedCheckpoint;
 import io.kdstream.model.tokenizer.CharTokenizer;
 import io.kdstream.model.transformer.TransformerConfig;
+import io.kdstream.platform.config.KdstreamHome;
 import io.kdstream.platform.config.Settings;
-import io.kdstream.platform.embedded.EmbeddedPlatform;
 import io.kdstream.producers.generate.MathProblemGenerator;
 import io.kdstream.producers.generate.MathPrompts;
 import io.kdstream.schemas.avro.Prompt;
@@ -55,7 +55,7 @@ public final class TeacherRecipe {
     /** Where the demo keeps this recipe's teacher, so it is trained once per machine. */
     public Path cachedCheckpoint() {
         String name = "math-teacher-" + Integer.toHexString(architecture().toString().hashCode()) + "-steps" + steps + "-seed" + seed + ".ckpt";
-        return EmbeddedPlatform.defaultHome().resolve("teachers").resolve(name);
+        return KdstreamHome.path().resolve("teachers").resolve(name);
     }
 
     public Result train(Path checkpoint) throws Exception {

@@ -37,7 +37,7 @@ final class RegistryDistribution {
             p.load(in);
             return p.getProperty("apicurio.version");
         } catch (IOException | NullPointerException e) {
-            throw new IllegalStateException("registry.properties is missing from the kdstream-platform jar", e);
+            throw new IllegalStateException("registry.properties is missing from the kdstream-platform-embedded jar", e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.kdstream.cli.bench;
 
+import io.kdstream.cli.PluggedCommand;
 import io.kdstream.cli.bench.distill.DistillBenchCommand;
 import picocli.CommandLine.Command;
 
@@ -7,5 +8,5 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks; each writes its results and the command line to BENCHMARKS.md.",
         subcommands = {StepBenchCommand.class, WorkersBenchCommand.class, TeacherBackendsBenchCommand.class, CodecBenchCommand.class, CacheBenchCommand.class, DistillBenchCommand.class})
-public final class BenchCommand {
+public final class BenchCommand implements PluggedCommand {
 }
