@@ -1,6 +1,7 @@
 package io.kdstream.cli;
 
 import io.kdstream.cli.commands.CacheCommand;
+import io.kdstream.cli.commands.ConfigCommand;
 import io.kdstream.cli.commands.EvaluatorCommand;
 import io.kdstream.cli.commands.GenerateCommand;
 import io.kdstream.cli.commands.LeaderboardCommand;
@@ -25,7 +26,7 @@ import picocli.CommandLine.ScopeType;
         description = "Continuous knowledge distillation: teacher top-K logits streamed through Kafka to a student trainer.",
         subcommands = {DemoCommand.class, PlatformCommand.class, GenerateCommand.class, ProduceCommand.class,
                 TrainTeacherCommand.class, ServeTeacherCommand.class, RouterCommand.class, TeacherWorkerCommand.class, CacheCommand.class, TrainerCommand.class, EvaluatorCommand.class,
-                LeaderboardCommand.class, ReportCommand.class})
+                LeaderboardCommand.class, ReportCommand.class, ConfigCommand.class})
 public final class Kdstream {
 
     @Option(names = "--verbose", scope = ScopeType.INHERIT,

@@ -1,9 +1,15 @@
 package io.kdstream.evaluator;
 
 import io.kdstream.model.tokenizer.Tokenizers;
+import io.kdstream.platform.config.ConfigValues;
 import io.kdstream.platform.config.Settings;
+import io.kdstream.platform.config.Validators;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
 import io.kdstream.schemas.avro.Split;
 
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -22,15 +28,44 @@ import java.util.Locale;
 public record EvaluatorConfig(Settings settings, String dataset, Split split, int maxExamples, int maxNewTokens,
                               int batchSize, String groupId, long codeStepLimit, String tokenizer) {
 
+    private static final String DATASET = "kdstream.evaluator.dataset";
+    private static final String SPLIT = "kdstream.evaluator.split";
+    private static final String MAX_EXAMPLES = "kdstream.evaluator.max.examples";
+    private static final String MAX_NEW_TOKENS = "kdstream.evaluator.max.new.tokens";
+    private static final String BATCH_SIZE = "kdstream.evaluator.batch.size";
+    private static final String GROUP_ID = "kdstream.evaluator.group.id";
+    private static final String CODE_STEP_LIMIT = "kdstream.evaluator.code.step.limit";
+    private static final String TOKENIZER = "kdstream.evaluator.tokenizer";
+
+    public static final ConfigDef DEFINITION = new ConfigDef()
+            .define(DATASET, Type.STRING, "math", Importance.HIGH, "which dataset's held-out prompts to score (math, code, ...)")
+            .define(SPLIT, Type.STRING, "test", Validators.oneOf(EvaluatorConfig::split,
+                            Arrays.stream(Split.values()).map(split -> split.name().toLowerCase(Locale.ROOT)).toList()),
+                    Importance.MEDIUM, "which split (never train in a real evaluation)")
+            .define(MAX_EXAMPLES, Type.INT, 200, Validators.atLeast(1), Importance.HIGH,
+                    "at most this many prompts a checkpoint, the first ones in prompt-id order")
+            .define(MAX_NEW_TOKENS, Type.INT, 64, Validators.atLeast(1), Importance.MEDIUM, "generation limit for an answer")
+            .define(BATCH_SIZE, Type.INT, 64, Validators.atLeast(1), Importance.LOW, "prompts generated together")
+            .define(GROUP_ID, Type.STRING, "kdstream-evaluator", Importance.LOW, "the evaluator's consumer group on kd.checkpoints")
+            .define(CODE_STEP_LIMIT, Type.LONG, 10_000L, Validators.atLeast(1), Importance.LOW,
+                    "steps a generated program may run on one test case before it counts as failing")
+            .define(TOKENIZER, Type.STRING, Tokenizers.CHAR, Importance.HIGH, "char or the path of a Hugging Face"
+                    + " tokenizer.json: the students' checkpoints must have been trained with it");
+
     public static EvaluatorConfig from(Settings settings) {
+        ConfigValues values = ConfigValues.read(DEFINITION, settings);
         return new EvaluatorConfig(settings,
-                settings.string("kdstream.evaluator.dataset", "math"),
-                Split.valueOf(settings.string("kdstream.evaluator.split", "test").toUpperCase(Locale.ROOT)),
-                settings.integer("kdstream.evaluator.max.examples", 200),
-                settings.integer("kdstream.evaluator.max.new.tokens", 64),
-                settings.integer("kdstream.evaluator.batch.size", 64),
-                settings.string("kdstream.evaluator.group.id", "kdstream-evaluator"),
-                settings.longValue("kdstream.evaluator.code.step.limit", 10_000),
-                settings.string("kdstream.evaluator.tokenizer", Tokenizers.CHAR));
+                values.string(DATASET),
+                split(values.string(SPLIT)),
+                values.integer(MAX_EXAMPLES),
+                values.integer(MAX_NEW_TOKENS),
+                values.integer(BATCH_SIZE),
+                values.string(GROUP_ID),
+                values.longValue(CODE_STEP_LIMIT),
+                values.string(TOKENIZER));
+    }
+
+    private static Split split(String name) {
+        return Split.valueOf(name.trim().toUpperCase(Locale.ROOT));
     }
 }

@@ -1,10 +1,16 @@
 package io.kdstream.producers;
 
 import io.kdstream.model.tokenizer.Tokenizers;
-import io.kdstream.platform.config.ConfigException;
+import io.kdstream.platform.config.ConfigValues;
 import io.kdstream.platform.config.Settings;
+import io.kdstream.platform.config.Validators;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
 import io.kdstream.producers.ingest.CharacterPolicy;
 import io.kdstream.producers.ingest.FieldMapping;
+
+import java.util.List;
 
 /**
  * The producer's settings ({@code kdstream.producer.*}); Kafka client properties pass through.
@@ -26,21 +32,42 @@ public record PromptProducerConfig(Settings settings, String dataset, int maxCha
     public static final String TOKENIZER = "kdstream.producer.tokenizer";
     public static final String CHAT_TEMPLATE = "kdstream.producer.chat.template";
 
+    private static final String DATASET = "kdstream.producer.dataset";
+    private static final String MAX_CHARS = "kdstream.producer.max.chars";
+    private static final String MAX_LINE_BYTES = "kdstream.producer.max.line.bytes";
+
+    public static final ConfigDef DEFINITION = new ConfigDef()
+            .define(DATASET, Type.STRING, "sdg", Importance.MEDIUM, "dataset of lines that do not name one")
+            .define(MAX_CHARS, Type.INT, 4000, Validators.atLeast(1), Importance.MEDIUM, "longest prompt plus response accepted")
+            .define(MAX_LINE_BYTES, Type.INT, 1 << 20, Validators.atLeast(1), Importance.LOW,
+                    "longest input line read; a longer one is rejected without being held in memory")
+            .define(FIELDS, Type.STRING, "", Importance.MEDIUM,
+                    "which JSON names hold which Prompt field (prompt=question,response=answer); blank: the Prompt's own names")
+            .define(CHARACTERS, Type.STRING, "reject", Validators.oneOf(PromptProducerConfig::characters, List.of("reject", "normalise")),
+                    Importance.MEDIUM, "what happens to characters the tokenizer cannot encode: the line is rejected, or"
+                            + " typographic characters are replaced by plain ones first")
+            .define(TOKENIZER, Type.STRING, Tokenizers.CHAR, Importance.HIGH, "char or the path of a Hugging Face"
+                    + " tokenizer.json, whose chat template renders prompts and chats")
+            .define(CHAT_TEMPLATE, Type.STRING, "", Importance.HIGH,
+                    "a Jinja file that replaces the tokenizer's chat template; blank: the tokenizer's own");
+
     public static PromptProducerConfig from(Settings settings) {
-        String characters = settings.string(CHARACTERS, "reject");
-        CharacterPolicy policy;
-        try {
-            policy = CharacterPolicy.parse(characters);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("setting '" + CHARACTERS + "' is '" + characters + "'; expected reject or normalise");
-        }
+        ConfigValues values = ConfigValues.read(DEFINITION, settings);
         return new PromptProducerConfig(settings,
-                settings.string("kdstream.producer.dataset", "sdg"),
-                settings.integer("kdstream.producer.max.chars", 4000),
-                settings.integer("kdstream.producer.max.line.bytes", 1 << 20),
-                FieldMapping.parse(settings.string(FIELDS, "")),
-                policy,
-                settings.string(TOKENIZER, Tokenizers.CHAR),
-                settings.string(CHAT_TEMPLATE, ""));
+                values.string(DATASET),
+                values.integer(MAX_CHARS),
+                values.integer(MAX_LINE_BYTES),
+                FieldMapping.parse(values.string(FIELDS)),
+                characters(values.string(CHARACTERS)),
+                values.string(TOKENIZER),
+                values.string(CHAT_TEMPLATE));
+    }
+
+    private static CharacterPolicy characters(String name) {
+        try {
+            return CharacterPolicy.parse(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("expected reject or normalise", e);
+        }
     }
 }

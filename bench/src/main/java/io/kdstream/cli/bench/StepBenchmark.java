@@ -67,12 +67,12 @@ final class StepBenchmark {
             List<TrainingExample> sft = examples.stream().map(TrainingExample::withoutTeacher).toList();
             List<TrainingExample> distilled = withTopK(teacher, examples);
             TrainingConfig kd = TrainingConfig.defaults();
-            Mode sftMode = new Mode("SFT", kd.withWeights(0, 1), sft);
-            Mode kd64 = new Mode("KD, K=64", kd.withTrainingTopK(64), distilled);
+            Mode sftMode = new Mode("SFT", kd.toBuilder().weights(0, 1).build(), sft);
+            Mode kd64 = new Mode("KD, K=64", kd.toBuilder().trainingTopK(64).build(), distilled);
             List<Mode> modes = List.of(sftMode,
-                    new Mode("KD, K=8", kd.withTrainingTopK(8), distilled),
+                    new Mode("KD, K=8", kd.toBuilder().trainingTopK(8).build(), distilled),
                     kd64,
-                    new Mode("KD, K=64, tail", kd.withTrainingTopK(64).withLoss(LossVariant.TAIL, KlDirection.FORWARD),
+                    new Mode("KD, K=64, tail", kd.toBuilder().trainingTopK(64).loss(LossVariant.TAIL, KlDirection.FORWARD).build(),
                             distilled));
             List<ModeResult> results = interleaved(student, modes, rounds);
             List<ModeResult> teacherResults = interleaved(teacher, List.of(sftMode, kd64), Math.max(rounds / 2, 1));

@@ -95,7 +95,7 @@ class CacheExportIntegrationTest {
             double fromAxolotl = axolotlKd(axolotlLines, studentLogits);
 
             double trainers;
-            try (StudentOptimizer optimizer = new StudentOptimizer(student, TrainingConfig.defaults().withTrainingTopK(K))) {
+            try (StudentOptimizer optimizer = new StudentOptimizer(student, TrainingConfig.defaults().toBuilder().trainingTopK(K).build())) {
                 StepMetrics step = optimizer.step(sequences.stream().map(s -> new TrainingExample(s.tokens(), s.lossMask(),
                         s.ids(), s.values(), s.logSumExp(), s.k())).toList());
                 trainers = step.kdLoss();

@@ -1,14 +1,10 @@
 package io.kdstream.cli.commands;
 
-import io.kdstream.cli.Kdstream;
 import io.kdstream.trainer.cache.CachedSequence;
 import io.kdstream.trainer.cache.DiskLogitCache;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -27,32 +23,12 @@ class CacheHashCommandTest {
             hash = cache.contentHash();
         }
 
-        Run ok = run("cache", "hash", dir.toString());
-        Run missing = run("cache", "hash", dir.resolve("absent").toString());
+        CliRun ok = CliRun.of("cache", "hash", dir.toString());
+        CliRun missing = CliRun.of("cache", "hash", dir.resolve("absent").toString());
 
         assertThat(ok.exit()).isZero();
         assertThat(ok.out()).contains("content hash " + hash).contains("1 sequences").contains("{2=41}");
         assertThat(missing.exit()).isEqualTo(1);
         assertThat(missing.err()).contains("no trainer's cache in").contains("absent");
-    }
-
-    private record Run(int exit, String out, String err) {
-    }
-
-    /** Runs the command in this JVM with its standard output and error captured. */
-    private static Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream capturedOut = new ByteArrayOutputStream();
-        ByteArrayOutputStream capturedErr = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(capturedOut, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(capturedErr, true, StandardCharsets.UTF_8));
-            int exit = new CommandLine(new Kdstream()).execute(args);
-            return new Run(exit, capturedOut.toString(StandardCharsets.UTF_8), capturedErr.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
     }
 }

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The deployment checks rely on reading the settings out of the class files: this is what they find. */
+/** The deployment checks rely on the services' settings definitions: this is what they find. */
 class ConfigKeysTest {
 
     @Test

@@ -5,8 +5,14 @@ import io.kdstream.platform.service.ServiceRunner;
 import picocli.CommandLine;
 import picocli.CommandLine.ParseResult;
 
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A container's command line, checked against the real {@code kdstream} CLI: picocli parses it exactly as
@@ -47,12 +53,47 @@ record KdstreamCommand(String subcommand, ParseResult parse) {
      */
     boolean servesStatus() {
         Class<?> command = parse.commandSpec().userObject().getClass();
-        var constants = ConfigKeys.stringConstants(command);
+        var constants = stringConstants(command);
         return constants.contains(ServiceRunner.class.getName().replace('.', '/')) && constants.contains("runUntilStopped");
     }
 
     /** The value of an option of the subcommand, as written. */
     String option(String name) {
         return parse.hasMatchedOption(name) ? parse.matchedOption(name).stringValues().get(0) : null;
+    }
+
+    /** The CONSTANT_Utf8 entries of a class file: every class and method the class calls is named among them. */
+    private static Set<String> stringConstants(Class<?> type) {
+        String resource = "/" + type.getName().replace('.', '/') + ".class";
+        try (InputStream stream = type.getResourceAsStream(resource)) {
+            if (stream == null) {
+                throw new IllegalStateException("no class file " + resource);
+            }
+            DataInputStream in = new DataInputStream(stream);
+            if (in.readInt() != 0xCAFEBABE) {
+                throw new IllegalStateException(resource + " is not a class file");
+            }
+            in.readUnsignedShort(); // minor version
+            in.readUnsignedShort(); // major version
+            int count = in.readUnsignedShort();
+            Set<String> strings = new TreeSet<>();
+            for (int index = 1; index < count; index++) {
+                int tag = in.readUnsignedByte();
+                switch (tag) {
+                    case 1 -> strings.add(in.readUTF());
+                    case 7, 8, 16, 19, 20 -> in.skipNBytes(2);
+                    case 15 -> in.skipNBytes(3);
+                    case 3, 4, 9, 10, 11, 12, 17, 18 -> in.skipNBytes(4);
+                    case 5, 6 -> {
+                        in.skipNBytes(8);
+                        index++; // longs and doubles take two entries
+                    }
+                    default -> throw new IllegalStateException(resource + ": unknown constant pool tag " + tag);
+                }
+            }
+            return strings;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

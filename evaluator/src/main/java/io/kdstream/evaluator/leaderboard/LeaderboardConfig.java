@@ -1,6 +1,11 @@
 package io.kdstream.evaluator.leaderboard;
 
+import io.kdstream.platform.config.ConfigValues;
 import io.kdstream.platform.config.Settings;
+import io.kdstream.platform.config.Validators;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.streams.StreamsConfig;
 
 import java.util.HashMap;
@@ -18,11 +23,18 @@ public record LeaderboardConfig(Settings settings, String host, int port, int re
 
     public static final String SERVICE = "kdstream-leaderboard";
 
+    private static final String HOST = "kdstream.leaderboard.host";
+    private static final String PORT = "kdstream.leaderboard.port";
+    private static final String REFRESH = "kdstream.leaderboard.refresh.seconds";
+
+    public static final ConfigDef DEFINITION = new ConfigDef()
+            .define(HOST, Type.STRING, "127.0.0.1", Importance.MEDIUM, "address the HTTP server binds (0.0.0.0 to serve other machines)")
+            .define(PORT, Type.INT, 8088, Validators.between(0, 65535), Importance.MEDIUM, "HTTP port (0 picks a free one)")
+            .define(REFRESH, Type.INT, 10, Validators.atLeast(1), Importance.LOW, "how often the HTML page reloads itself in a browser");
+
     public static LeaderboardConfig from(Settings settings) {
-        return new LeaderboardConfig(settings,
-                settings.string("kdstream.leaderboard.host", "127.0.0.1"),
-                settings.integer("kdstream.leaderboard.port", 8088),
-                settings.integer("kdstream.leaderboard.refresh.seconds", 10));
+        ConfigValues values = ConfigValues.read(DEFINITION, settings);
+        return new LeaderboardConfig(settings, values.string(HOST), values.integer(PORT), values.integer(REFRESH));
     }
 
     /**

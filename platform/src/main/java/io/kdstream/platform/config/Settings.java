@@ -9,10 +9,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * The layered configuration every kdstream service reads: a properties file, then environment variables, then
- * explicit overrides (command-line flags), each layer winning over the one before.
+ * explicit overrides (command-line flags), each layer winning over the one before. Each service's own keys are then
+ * typed, defaulted and validated by its {@code ConfigDef} ({@link ConfigValues}).
  *
  * <p>Keys starting with {@code kdstream.} belong to kdstream; every other key is a Kafka client property (or
  * {@code schema.registry.url}) and is passed to the clients untouched, so TLS, SASL and tuning work as in any
@@ -123,29 +125,7 @@ public final class Settings {
         return parse(key, defaultValue, Integer::parseInt);
     }
 
-    public long longValue(String key, long defaultValue) {
-        return parse(key, defaultValue, Long::parseLong);
-    }
-
-    public double decimal(String key, double defaultValue) {
-        return parse(key, defaultValue, Double::parseDouble);
-    }
-
-    public boolean bool(String key, boolean defaultValue) {
-        return parse(key, defaultValue, text -> {
-            if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
-                return Boolean.parseBoolean(text);
-            }
-            throw new IllegalArgumentException("expected true or false");
-        });
-    }
-
-    public Path path(String key, Path defaultValue) {
-        String value = values.get(key);
-        return value == null ? defaultValue : Path.of(value);
-    }
-
-    private <T> T parse(String key, T defaultValue, java.util.function.Function<String, T> parser) {
+    private <T> T parse(String key, T defaultValue, Function<String, T> parser) {
         String value = values.get(key);
         if (value == null || value.isBlank()) {
             return defaultValue;
@@ -185,7 +165,8 @@ public final class Settings {
         return values;
     }
 
-    static String envName(String key) {
+    /** The environment variable that sets {@code key}. */
+    public static String envName(String key) {
         if (key.startsWith(KDSTREAM_PREFIX)) {
             return ENV_KDSTREAM + key.substring(KDSTREAM_PREFIX.length()).replace('.', '_').toUpperCase(Locale.ROOT);
         }

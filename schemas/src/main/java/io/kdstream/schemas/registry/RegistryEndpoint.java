@@ -1,6 +1,10 @@
 package io.kdstream.schemas.registry;
 
 import io.kdstream.platform.config.ConfigException;
+import io.kdstream.platform.config.Validators;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -15,6 +19,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -46,6 +51,26 @@ public record RegistryEndpoint(String url, Optional<String> authorization, Optio
     public static final String BEARER_AUTH_SOURCE = "bearer.auth.credentials.source";
     public static final String BEARER_AUTH_TOKEN = "bearer.auth.token";
     private static final String SSL = "schema.registry.ssl.";
+
+    /** The keys {@link #from} reads, for {@code kdstream config list} and the deployment checks. */
+    public static final ConfigDef DEFINITION = new ConfigDef()
+            .define(URL, Type.STRING, null, Importance.HIGH, "the Confluent-compatible API of any registry (Confluent, Karapace,"
+                    + " Redpanda, Apicurio's /apis/ccompat/v7); a service's main uses http://localhost:8081/apis/ccompat/v7 when unset")
+            .define(BASIC_AUTH_SOURCE, Type.STRING, null, Validators.in(List.of("USER_INFO", "URL")), Importance.MEDIUM,
+                    "where basic credentials come from; unset: USER_INFO when basic.auth.user.info is set, URL when the URL holds USER:PASSWORD@")
+            .define(BASIC_AUTH_USER_INFO, Type.PASSWORD, null, Importance.MEDIUM, "USER:PASSWORD for the registry")
+            .define(BEARER_AUTH_SOURCE, Type.STRING, null, Validators.in(List.of("STATIC_TOKEN")), Importance.MEDIUM,
+                    "STATIC_TOKEN sends bearer.auth.token")
+            .define(BEARER_AUTH_TOKEN, Type.PASSWORD, null, Importance.MEDIUM, "the registry's bearer token")
+            .define(SSL + "truststore.location", Type.STRING, null, Importance.MEDIUM,
+                    "a trust store for a registry whose certificate a private CA signed; unset: the JVM's")
+            .define(SSL + "truststore.password", Type.PASSWORD, null, Importance.LOW, "the trust store's password")
+            .define(SSL + "truststore.type", Type.STRING, "PKCS12", Importance.LOW, "the trust store's type")
+            .define(SSL + "keystore.location", Type.STRING, null, Importance.MEDIUM,
+                    "a key store whose certificate is sent to a registry that wants a client certificate")
+            .define(SSL + "keystore.password", Type.PASSWORD, null, Importance.LOW, "the key store's password")
+            .define(SSL + "keystore.type", Type.STRING, "PKCS12", Importance.LOW, "the key store's type")
+            .define(SSL + "key.password", Type.PASSWORD, null, Importance.LOW, "the key's password; unset: the key store's");
 
     public RegistryEndpoint {
         url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;

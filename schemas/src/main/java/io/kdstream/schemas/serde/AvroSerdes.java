@@ -1,7 +1,11 @@
 package io.kdstream.schemas.serde;
 
+import io.kdstream.schemas.registry.RegistryEndpoint;
 import io.kdstream.schemas.registry.SchemaRegistry;
 import org.apache.avro.Schema;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.Serde;
 
@@ -15,6 +19,15 @@ import java.util.Map;
 public final class AvroSerdes {
 
     public static final String SERDE_CLASS = "kdstream.serde.avro.class";
+
+    /** The registry's keys and the serdes' own, for {@code kdstream config list} and the deployment checks. */
+    public static final ConfigDef DEFINITION = new ConfigDef(RegistryEndpoint.DEFINITION)
+            .define(SerdeSettings.AUTO_REGISTER, Type.BOOLEAN, true, Importance.LOW,
+                    "whether a producer registers its value schema (normalized) when the registry lacks it")
+            .define(SerdeSettings.SPECIFIC_READER, Type.BOOLEAN, true, Importance.LOW,
+                    "whether records are read as the generated classes rather than generic records")
+            .define(SERDE_CLASS, Type.STRING, null, Importance.LOW, "another Serde class configured by the same properties"
+                    + " (e.g. io.confluent.kafka.streams.serdes.avro.SpecificAvroSerde); unset: kdstream's own");
 
     private AvroSerdes() {
     }

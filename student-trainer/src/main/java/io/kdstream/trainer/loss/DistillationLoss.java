@@ -47,11 +47,9 @@ public final class DistillationLoss {
             throw new IllegalArgumentException("temperatures must be finite and > 0, got teacher=" + teacherTemperature
                     + ", student=" + studentTemperature);
         }
-        if (variant != LossVariant.RENORMALISED && teacherTemperature != 1) {
-            throw new IllegalArgumentException(tailTemperatureProblem(variant, teacherTemperature));
-        }
-        if (variant == LossVariant.SAMPLED && direction != KlDirection.FORWARD) {
-            throw new IllegalArgumentException(SAMPLED_DIRECTION_PROBLEM);
+        String problem = variant.problem(direction, teacherTemperature);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
         }
         if (topK < 1) {
             throw new IllegalArgumentException("topK must be >= 1, got " + topK);
@@ -63,21 +61,6 @@ public final class DistillationLoss {
         this.teacherTemperature = teacherTemperature;
         this.studentTemperature = studentTemperature;
         this.topK = topK;
-    }
-
-    /** Why the sampled loss cannot train in reverse KL; shared with the config's check. */
-    public static final String SAMPLED_DIRECTION_PROBLEM = "the sampled (RS-KD) loss trains in forward KL only: its"
-            + " weights estimate the teacher's probabilities without bias, and only forward KL is linear in them";
-
-    /**
-     * Why {@link LossVariant#TAIL} or {@link LossVariant#SAMPLED} cannot train at {@code teacherTemperature}; shared
-     * with the config's check.
-     */
-    public static String tailTemperatureProblem(LossVariant variant, double teacherTemperature) {
-        return "the " + variant + " loss needs the teacher temperature at 1, got " + teacherTemperature + ": its"
-                + " probabilities come from the cached log-sum-exp (or sampled weights), which are only known at the"
-                + " temperature the teacher ran with (the cached values are already divided by it); re-run the teacher"
-                + " at the wanted temperature instead";
     }
 
     /**
@@ -130,7 +113,7 @@ public final class DistillationLoss {
                     studentTemperature);
             case TAIL, SAMPLED -> TopKLogProbs.tail((studentTemperature == 1 ? logProbs
                             : logits.div(Scalars.scalarLike(logits, studentTemperature)).logSoftmax(-1)).take(index),
-                    values, teacher.logSumExp().toType(type, false), variant == LossVariant.TAIL && k != logitsShape.get(2));
+                    values, teacher.logSumExp().toType(type, false), variant.hasTailBucket() && k != logitsShape.get(2));
         };
         return buckets.weightedDivergence(direction, teacher.shares());
     }
@@ -150,7 +133,7 @@ public final class DistillationLoss {
         if (teacher.shares().each() != null) {
             requireShape("teacher shares", teacher.shares().each(), positions.add(1));
         }
-        if (variant != LossVariant.RENORMALISED) {
+        if (variant.usesLogSumExp()) {
             if (teacher.logSumExp() == null) {
                 throw new IllegalArgumentException("the " + variant + " loss needs the teacher's log-sum-exp, and none was given"
                         + " (records that carry log-probabilities have none; use the renormalised loss for them)");

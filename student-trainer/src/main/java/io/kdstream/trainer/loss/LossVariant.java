@@ -41,6 +41,50 @@ public enum LossVariant {
         return configName;
     }
 
+    /**
+     * Whether the teacher's probabilities come from the cached full-vocabulary log-sum-exp (or sampled weights), not
+     * from renormalising the K entries: such records must carry it.
+     */
+    public boolean usesLogSumExp() {
+        return this != RENORMALISED;
+    }
+
+    /** Whether the mass outside the K entries is one more bucket on each side (the sampled variant has none). */
+    public boolean hasTailBucket() {
+        return this == TAIL;
+    }
+
+    /**
+     * Why this variant cannot train in {@code direction} at {@code teacherTemperature}, or null when it can: the one
+     * place these rules live, checked by the training config and the loss alike.
+     */
+    public String problem(KlDirection direction, double teacherTemperature) {
+        if (usesLogSumExp() && teacherTemperature != 1) {
+            return "the " + this + " loss needs the teacher temperature at 1, got " + teacherTemperature + ": its"
+                    + " probabilities come from the cached log-sum-exp (or sampled weights), which are only known at the"
+                    + " temperature the teacher ran with (the cached values are already divided by it); re-run the teacher"
+                    + " at the wanted temperature instead";
+        }
+        if (this == SAMPLED && direction != KlDirection.FORWARD) {
+            return "the sampled (RS-KD) loss trains in forward KL only: its weights estimate the teacher's probabilities"
+                    + " without bias, and only forward KL is linear in them";
+        }
+        return null;
+    }
+
+    /**
+     * The most teacher entries a position trains on. RS-KD's estimate is unbiased only over all of a position's draws,
+     * so the sampled variant takes every stored entry; the others take the first {@code topK}.
+     */
+    public int teacherEntryLimit(int topK) {
+        return this == SAMPLED ? Integer.MAX_VALUE : topK;
+    }
+
+    /** The fewest entries a position of a usable record holds: K for top-K variants, one draw for the sampled one. */
+    public int minimumStoredEntries(int topK) {
+        return this == SAMPLED ? 1 : topK;
+    }
+
     /** Reads a {@link #configName()}, ignoring case. */
     public static LossVariant parse(String name) {
         for (LossVariant variant : values()) {

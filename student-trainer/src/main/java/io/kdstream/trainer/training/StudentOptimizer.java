@@ -18,7 +18,6 @@ import io.kdstream.model.djl.Scalars;
 import io.kdstream.model.transformer.DecoderLanguageModel;
 import io.kdstream.trainer.loss.DistillationLoss;
 import io.kdstream.trainer.loss.LossTerms;
-import io.kdstream.trainer.loss.LossVariant;
 import io.kdstream.trainer.loss.PositionShares;
 import io.kdstream.trainer.loss.TeacherTopK;
 import java.io.DataInputStream;
@@ -168,7 +167,7 @@ public final class StudentOptimizer implements AutoCloseable {
      */
     ForwardPass forward(List<TrainingExample> batch) {
         PaddedBatch padded = PaddedBatch.of(batch, config.teacherEntryLimit(), model.config().contextLength(),
-                model.config().vocabularySize(), config.lossVariant() != LossVariant.RENORMALISED);
+                model.config().vocabularySize(), config.lossVariant().usesLogSumExp());
         if (padded.maskedTokens() == 0) {
             throw new IllegalArgumentException("the batch of " + batch.size()
                     + " examples has no loss-masked position: nothing to train on");

@@ -52,11 +52,11 @@ public record TrainingConfig(double kdWeight, double sftWeight, LossVariant loss
         }
         if (!(teacherTemperature > 0) || !Double.isFinite(teacherTemperature)) {
             problems.add("teacherTemperature must be > 0, got " + teacherTemperature);
-        } else if (lossVariant != null && lossVariant != LossVariant.RENORMALISED && teacherTemperature != 1) {
-            problems.add(DistillationLoss.tailTemperatureProblem(lossVariant, teacherTemperature));
-        }
-        if (lossVariant == LossVariant.SAMPLED && klDirection == KlDirection.REVERSE) {
-            problems.add(DistillationLoss.SAMPLED_DIRECTION_PROBLEM);
+        } else if (lossVariant != null && klDirection != null) {
+            String variantProblem = lossVariant.problem(klDirection, teacherTemperature);
+            if (variantProblem != null) {
+                problems.add(variantProblem);
+            }
         }
         if (!(studentTemperature > 0) || !Double.isFinite(studentTemperature)) {
             problems.add("studentTemperature must be > 0, got " + studentTemperature);
@@ -107,20 +107,17 @@ public record TrainingConfig(double kdWeight, double sftWeight, LossVariant loss
      */
     public static TrainingConfig defaults() {
         TrainingConfig constant = new TrainingConfig(1.0, 0.4, 1.0, 8, 3e-3, 20, 1.0, 16, 42L);
-        return constant.withSchedule(LearningRateSchedule.COSINE, constant.minLearningRate(), 300);
+        return constant.toBuilder().schedule(LearningRateSchedule.COSINE, constant.minLearningRate(), 300).build();
     }
 
-    /**
-     * The most teacher entries a position trains on. RS-KD's estimate is unbiased only over all of a position's draws,
-     * so the sampled variant takes every stored entry; the others take the first {@link #trainingTopK}.
-     */
+    /** The most teacher entries a position trains on ({@link LossVariant#teacherEntryLimit}). */
     public int teacherEntryLimit() {
-        return lossVariant == LossVariant.SAMPLED ? Integer.MAX_VALUE : trainingTopK;
+        return lossVariant.teacherEntryLimit(trainingTopK);
     }
 
-    /** The fewest entries a position of a usable record holds: K for top-K variants, one draw for the sampled one. */
+    /** The fewest entries a position of a usable record holds ({@link LossVariant#minimumStoredEntries}). */
     public int minimumStoredEntries() {
-        return lossVariant == LossVariant.SAMPLED ? 1 : trainingTopK;
+        return lossVariant.minimumStoredEntries(trainingTopK);
     }
 
     /** The minimum learning rate when none is given: a tenth of the peak. */
@@ -191,57 +188,114 @@ public record TrainingConfig(double kdWeight, double sftWeight, LossVariant loss
                 parseDouble(map, "gradientClipNorm"), (int) parseLong(map, "batchSize"), parseLong(map, "seed"));
     }
 
-    /** The convex form {@code lambda * KD + (1 - lambda) * CE}, as torchtune and Megatron-LM write it. */
-    public TrainingConfig withLambda(double lambda) {
-        if (!(lambda >= 0 && lambda <= 1)) {
-            throw new IllegalArgumentException("lambda must be in [0, 1] (w_kd = lambda, w_sft = 1 - lambda), got "
-                    + lambda);
+    /** A builder holding this config's values, to change some of them. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Changes some of a config's values; {@link #build()} checks them all together. */
+    public static final class Builder {
+        private double kdWeight;
+        private double sftWeight;
+        private LossVariant lossVariant;
+        private KlDirection klDirection;
+        private double teacherTemperature;
+        private double studentTemperature;
+        private int trainingTopK;
+        private double learningRate;
+        private int warmupSteps;
+        private LearningRateSchedule schedule;
+        private double minLearningRate;
+        private long decaySteps;
+        private double gradientClipNorm;
+        private int batchSize;
+        private long seed;
+
+        private Builder(TrainingConfig from) {
+            kdWeight = from.kdWeight;
+            sftWeight = from.sftWeight;
+            lossVariant = from.lossVariant;
+            klDirection = from.klDirection;
+            teacherTemperature = from.teacherTemperature;
+            studentTemperature = from.studentTemperature;
+            trainingTopK = from.trainingTopK;
+            learningRate = from.learningRate;
+            warmupSteps = from.warmupSteps;
+            schedule = from.schedule;
+            minLearningRate = from.minLearningRate;
+            decaySteps = from.decaySteps;
+            gradientClipNorm = from.gradientClipNorm;
+            batchSize = from.batchSize;
+            seed = from.seed;
         }
-        return withWeights(lambda, 1 - lambda);
-    }
 
-    public TrainingConfig withWeights(double kd, double sft) {
-        return new TrainingConfig(kd, sft, lossVariant, klDirection, teacherTemperature, studentTemperature,
-                trainingTopK, learningRate, warmupSteps, schedule, minLearningRate, decaySteps, gradientClipNorm,
-                batchSize, seed);
-    }
+        public Builder weights(double kd, double sft) {
+            kdWeight = kd;
+            sftWeight = sft;
+            return this;
+        }
 
-    public TrainingConfig withLoss(LossVariant variant, KlDirection direction) {
-        return new TrainingConfig(kdWeight, sftWeight, variant, direction, teacherTemperature, studentTemperature,
-                trainingTopK, learningRate, warmupSteps, schedule, minLearningRate, decaySteps, gradientClipNorm,
-                batchSize, seed);
-    }
+        /** The convex form {@code lambda * KD + (1 - lambda) * CE}, as torchtune and Megatron-LM write it. */
+        public Builder lambda(double lambda) {
+            if (!(lambda >= 0 && lambda <= 1)) {
+                throw new IllegalArgumentException("lambda must be in [0, 1] (w_kd = lambda, w_sft = 1 - lambda), got "
+                        + lambda);
+            }
+            return weights(lambda, 1 - lambda);
+        }
 
-    public TrainingConfig withTemperatures(double teacher, double student) {
-        return new TrainingConfig(kdWeight, sftWeight, lossVariant, klDirection, teacher, student,
-                trainingTopK, learningRate, warmupSteps, schedule, minLearningRate, decaySteps, gradientClipNorm,
-                batchSize, seed);
-    }
+        public Builder loss(LossVariant variant, KlDirection direction) {
+            lossVariant = variant;
+            klDirection = direction;
+            return this;
+        }
 
-    public TrainingConfig withTrainingTopK(int value) {
-        return new TrainingConfig(kdWeight, sftWeight, lossVariant, klDirection, teacherTemperature,
-                studentTemperature, value, learningRate, warmupSteps, schedule, minLearningRate, decaySteps,
-                gradientClipNorm, batchSize, seed);
-    }
+        public Builder temperatures(double teacher, double student) {
+            teacherTemperature = teacher;
+            studentTemperature = student;
+            return this;
+        }
 
-    /** This config with another peak learning rate and warm-up; the schedule's minimum stays. */
-    public TrainingConfig withLearningRate(double value, int warmup) {
-        return new TrainingConfig(kdWeight, sftWeight, lossVariant, klDirection, teacherTemperature,
-                studentTemperature, trainingTopK, value, warmup, schedule, minLearningRate, decaySteps,
-                gradientClipNorm, batchSize, seed);
-    }
+        public Builder trainingTopK(int value) {
+            trainingTopK = value;
+            return this;
+        }
 
-    public TrainingConfig withGradientClipNorm(double value) {
-        return new TrainingConfig(kdWeight, sftWeight, lossVariant, klDirection, teacherTemperature,
-                studentTemperature, trainingTopK, learningRate, warmupSteps, schedule, minLearningRate, decaySteps,
-                value, batchSize, seed);
-    }
+        /** Another peak learning rate and warm-up; the schedule's minimum stays. */
+        public Builder learningRate(double value, int warmup) {
+            learningRate = value;
+            warmupSteps = warmup;
+            return this;
+        }
 
-    /** This config with another schedule after the warm-up; see the record's parameters. */
-    public TrainingConfig withSchedule(LearningRateSchedule kind, double minimum, long decay) {
-        return new TrainingConfig(kdWeight, sftWeight, lossVariant, klDirection, teacherTemperature,
-                studentTemperature, trainingTopK, learningRate, warmupSteps, kind, minimum, decay, gradientClipNorm,
-                batchSize, seed);
+        /** Another schedule after the warm-up; see the record's parameters. */
+        public Builder schedule(LearningRateSchedule kind, double minimum, long decay) {
+            schedule = kind;
+            minLearningRate = minimum;
+            decaySteps = decay;
+            return this;
+        }
+
+        public Builder gradientClipNorm(double value) {
+            gradientClipNorm = value;
+            return this;
+        }
+
+        public Builder batchSize(int value) {
+            batchSize = value;
+            return this;
+        }
+
+        public Builder seed(long value) {
+            seed = value;
+            return this;
+        }
+
+        public TrainingConfig build() {
+            return new TrainingConfig(kdWeight, sftWeight, lossVariant, klDirection, teacherTemperature,
+                    studentTemperature, trainingTopK, learningRate, warmupSteps, schedule, minLearningRate, decaySteps,
+                    gradientClipNorm, batchSize, seed);
+        }
     }
 
     private static String require(Map<String, String> map, String key) {

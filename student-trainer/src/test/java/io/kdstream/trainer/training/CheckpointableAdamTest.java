@@ -17,8 +17,8 @@ class CheckpointableAdamTest {
 
     @Test
     void shouldUpdateParametersExactlyAsDjlsAdamDoes() {
-        TrainingConfig config = TrainingConfig.defaults().withLearningRate(1e-2, 2)
-                .withSchedule(LearningRateSchedule.COSINE, 1e-3, 6);
+        TrainingConfig config = TrainingConfig.defaults().toBuilder().learningRate(1e-2, 2)
+                .schedule(LearningRateSchedule.COSINE, 1e-3, 6).build();
         // Adam's trackers see the update count, 1 for the first update
         Tracker schedule = updates -> (float) config.learningRateAt(updates - 1);
         Random random = new Random(7);

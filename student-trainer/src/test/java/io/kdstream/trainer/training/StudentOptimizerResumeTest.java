@@ -35,8 +35,8 @@ class StudentOptimizerResumeTest {
 
     private static final TransformerConfig STUDENT = new TransformerConfig(100, 32, 32, 2, 1, 64);
     /** Warm-up over steps 0-2, cosine over 3-7, the minimum from 8 on: a 10-step run crosses all three. */
-    private static final TrainingConfig CONFIG = TrainingConfig.defaults().withLearningRate(1e-2, 3)
-            .withSchedule(LearningRateSchedule.COSINE, 1e-3, 8);
+    private static final TrainingConfig CONFIG = TrainingConfig.defaults().toBuilder().learningRate(1e-2, 3)
+            .schedule(LearningRateSchedule.COSINE, 1e-3, 8).build();
     private static final int STEPS = 10;
     private static final int INTERRUPTED_AT = 4;
 

@@ -30,7 +30,7 @@ class StudentOptimizerTest {
 
     private static final TransformerConfig STUDENT = new TransformerConfig(100, 32, 32, 2, 1, 64);
     private static final TransformerConfig TEACHER = new TransformerConfig(100, 32, 48, 2, 2, 96);
-    private static final TrainingConfig FAST = TrainingConfig.defaults().withLearningRate(1e-2, 5);
+    private static final TrainingConfig FAST = TrainingConfig.defaults().toBuilder().learningRate(1e-2, 5).build();
 
     /** The teacher's top-K for each example, computed exactly as a teacher worker would. */
     private static List<TrainingExample> distilled(DecoderLanguageModel teacher, List<TokenizedExample> examples, int k) {
@@ -60,9 +60,9 @@ class StudentOptimizerTest {
     void shouldComputeIdenticalGradientsWhenGarbageIsCollectedBetweenForwardAndBackward() {
         // Regression test for DJL 0.36 freeing NDArray.mul/div(Number) scalars before backward reads them.
         List<TrainingExample> batch = withRandomTeacher(patternExamples(), 6, 9);
-        TrainingConfig config = FAST.withWeights(1.0, 0.4);
+        TrainingConfig config = FAST.toBuilder().weights(1.0, 0.4).build();
         TrainingConfig hot = new TrainingConfig(1.0, 0.4, 2.0, 4, 1e-2, 5, 1.0, 8, 1); // temperature != 1 and K < 6
-        TrainingConfig tailReverse = hot.withTemperatures(1, 2).withLoss(LossVariant.TAIL, KlDirection.REVERSE);
+        TrainingConfig tailReverse = hot.toBuilder().temperatures(1, 2).loss(LossVariant.TAIL, KlDirection.REVERSE).build();
         for (TrainingConfig c : List.of(config, hot, tailReverse)) {
             Map<String, float[]> quiet;
             Map<String, float[]> collected;
@@ -110,7 +110,7 @@ class StudentOptimizerTest {
     @Test
     void shouldLowerCrossEntropyOnARepeatedPatternWithSftOnly() {
         List<TrainingExample> batch = sft(patternExamples());
-        TrainingConfig config = FAST.withWeights(0, 1);
+        TrainingConfig config = FAST.toBuilder().weights(0, 1).build();
         try (DecoderLanguageModel model = DecoderLanguageModel.create(STUDENT, 5);
              StudentOptimizer optimizer = new StudentOptimizer(model, config)) {
             StepMetrics first = optimizer.step(batch);
@@ -134,7 +134,7 @@ class StudentOptimizerTest {
         List<TokenizedExample> examples = patternExamples();
         List<TrainingExample> batch;
         try (DecoderLanguageModel teacher = DecoderLanguageModel.create(TEACHER, 11)) {
-            try (StudentOptimizer teacherTraining = new StudentOptimizer(teacher, FAST.withWeights(0, 1))) {
+            try (StudentOptimizer teacherTraining = new StudentOptimizer(teacher, FAST.toBuilder().weights(0, 1).build())) {
                 for (int i = 0; i < 20; i++) {
                     teacherTraining.step(sft(examples));
                 }
@@ -142,7 +142,7 @@ class StudentOptimizerTest {
             batch = distilled(teacher, examples, 8);
         }
         for (LossVariant variant : LossVariant.values()) {
-            TrainingConfig kdOnly = FAST.withWeights(1, 0).withLoss(variant, KlDirection.FORWARD);
+            TrainingConfig kdOnly = FAST.toBuilder().weights(1, 0).loss(variant, KlDirection.FORWARD).build();
             try (DecoderLanguageModel student = DecoderLanguageModel.create(STUDENT, 12);
                  StudentOptimizer optimizer = new StudentOptimizer(student, kdOnly)) {
                 StepMetrics first = optimizer.step(batch);
@@ -165,7 +165,7 @@ class StudentOptimizerTest {
         List<TrainingExample> batch = new ArrayList<>(withRandomTeacher(examples.subList(0, 4), 8, 1));
         batch.addAll(sft(examples.subList(4, 8)));
         try (DecoderLanguageModel model = DecoderLanguageModel.create(STUDENT, 5);
-             StudentOptimizer optimizer = new StudentOptimizer(model, TrainingConfig.defaults().withTrainingTopK(4))) {
+             StudentOptimizer optimizer = new StudentOptimizer(model, TrainingConfig.defaults().toBuilder().trainingTopK(4).build())) {
             StepMetrics metrics = optimizer.step(batch);
             assertThat(metrics.kdLoss()).isPositive();
             assertThat(metrics.ceLoss()).isPositive();
@@ -176,7 +176,7 @@ class StudentOptimizerTest {
 
     @Test
     void shouldClipTheGlobalGradientNorm() {
-        TrainingConfig config = FAST.withGradientClipNorm(1e-3);
+        TrainingConfig config = FAST.toBuilder().gradientClipNorm(1e-3).build();
         try (DecoderLanguageModel model = DecoderLanguageModel.create(STUDENT, 5);
              StudentOptimizer optimizer = new StudentOptimizer(model, config)) {
             optimizer.computeGradients(withRandomTeacher(patternExamples(), 4, 2));
@@ -229,7 +229,7 @@ class StudentOptimizerTest {
         TrainingExample logProbabilities = new TrainingExample(example.tokens(), example.lossMask(),
                 new int[example.positions()], new float[example.positions()], null, 1);
         try (DecoderLanguageModel model = DecoderLanguageModel.create(STUDENT, 5);
-             StudentOptimizer tail = new StudentOptimizer(model, FAST.withLoss(LossVariant.TAIL, KlDirection.FORWARD))) {
+             StudentOptimizer tail = new StudentOptimizer(model, FAST.toBuilder().loss(LossVariant.TAIL, KlDirection.FORWARD).build())) {
             assertThatThrownBy(() -> tail.step(List.of(TrainingExample.withoutTeacher(example), logProbabilities)))
                     .hasMessageContaining("example 1 has teacher logits without the teacher's log-sum-exp");
         }

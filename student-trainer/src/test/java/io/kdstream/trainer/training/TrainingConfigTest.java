@@ -22,18 +22,18 @@ class TrainingConfigTest {
 
     @Test
     void shouldRoundTripThroughMap() {
-        TrainingConfig config = TrainingConfig.defaults().withTrainingTopK(4).withWeights(0.5, 0.4);
+        TrainingConfig config = TrainingConfig.defaults().toBuilder().trainingTopK(4).weights(0.5, 0.4).build();
         Map<String, String> map = config.toMap();
         assertThat(map).containsEntry("trainingTopK", "4").containsEntry("lossVariant", "renormalised")
                 .containsEntry("klDirection", "forward");
         assertThat(TrainingConfig.fromMap(map)).isEqualTo(config);
-        TrainingConfig tail = config.withLoss(LossVariant.TAIL, KlDirection.REVERSE).withTemperatures(1, 2.5);
+        TrainingConfig tail = config.toBuilder().loss(LossVariant.TAIL, KlDirection.REVERSE).temperatures(1, 2.5).build();
         assertThat(tail.toMap()).containsEntry("lossVariant", "tail").containsEntry("klDirection", "reverse")
                 .containsEntry("studentTemperature", "2.5");
         assertThat(TrainingConfig.fromMap(tail.toMap())).isEqualTo(tail);
         assertThat(tail.loss().variant()).isEqualTo(LossVariant.TAIL);
         assertThat(tail.loss().direction()).isEqualTo(KlDirection.REVERSE);
-        TrainingConfig constant = config.withSchedule(LearningRateSchedule.CONSTANT, 1e-4, 0);
+        TrainingConfig constant = config.toBuilder().schedule(LearningRateSchedule.CONSTANT, 1e-4, 0).build();
         assertThat(constant.toMap()).containsEntry("lrSchedule", "constant")
                 .containsEntry("minLearningRate", "1.0E-4").containsEntry("decaySteps", "0");
         assertThat(TrainingConfig.fromMap(constant.toMap())).isEqualTo(constant);
@@ -41,7 +41,7 @@ class TrainingConfigTest {
 
     @Test
     void shouldReadMapsWrittenBeforeTheScheduleAsTheConstantRateTheyTrainedWith() {
-        Map<String, String> old = new HashMap<>(TrainingConfig.defaults().withLearningRate(2e-3, 10).toMap());
+        Map<String, String> old = new HashMap<>(TrainingConfig.defaults().toBuilder().learningRate(2e-3, 10).build().toMap());
         old.remove("lrSchedule");
         old.remove("minLearningRate");
         old.remove("decaySteps");
@@ -55,29 +55,29 @@ class TrainingConfigTest {
 
     @Test
     void shouldTakeLambdaAsConvexWeights() {
-        TrainingConfig convex = TrainingConfig.defaults().withLambda(0.25);
+        TrainingConfig convex = TrainingConfig.defaults().toBuilder().lambda(0.25).build();
         assertThat(convex.kdWeight()).isEqualTo(0.25);
         assertThat(convex.sftWeight()).isEqualTo(0.75);
-        assertThat(TrainingConfig.defaults().withLambda(1).sftWeight()).isZero();
-        assertThatThrownBy(() -> TrainingConfig.defaults().withLambda(1.5)).hasMessageContaining("lambda must be in [0, 1]");
+        assertThat(TrainingConfig.defaults().toBuilder().lambda(1).build().sftWeight()).isZero();
+        assertThatThrownBy(() -> TrainingConfig.defaults().toBuilder().lambda(1.5).build()).hasMessageContaining("lambda must be in [0, 1]");
     }
 
     @Test
     void shouldRefuseTailAtATeacherTemperatureOtherThanOne() {
-        TrainingConfig tail = TrainingConfig.defaults().withLoss(LossVariant.TAIL, KlDirection.FORWARD);
-        assertThatThrownBy(() -> tail.withTemperatures(2, 1)).hasMessageContaining("teacher temperature at 1");
-        assertThat(tail.withTemperatures(1, 2).studentTemperature()).isEqualTo(2);
-        assertThatThrownBy(() -> TrainingConfig.defaults().withTemperatures(2, 1).withLoss(LossVariant.TAIL,
-                KlDirection.FORWARD)).hasMessageContaining("cached log-sum-exp");
+        TrainingConfig tail = TrainingConfig.defaults().toBuilder().loss(LossVariant.TAIL, KlDirection.FORWARD).build();
+        assertThatThrownBy(() -> tail.toBuilder().temperatures(2, 1).build()).hasMessageContaining("teacher temperature at 1");
+        assertThat(tail.toBuilder().temperatures(1, 2).build().studentTemperature()).isEqualTo(2);
+        assertThatThrownBy(() -> TrainingConfig.defaults().toBuilder().temperatures(2, 1).loss(LossVariant.TAIL,
+                KlDirection.FORWARD).build()).hasMessageContaining("cached log-sum-exp");
     }
 
     @Test
     void shouldRefuseSampledInReverseKlOrAtATeacherTemperatureOtherThanOne() {
-        TrainingConfig sampled = TrainingConfig.defaults().withLoss(LossVariant.SAMPLED, KlDirection.FORWARD);
+        TrainingConfig sampled = TrainingConfig.defaults().toBuilder().loss(LossVariant.SAMPLED, KlDirection.FORWARD).build();
         assertThat(TrainingConfig.fromMap(sampled.toMap())).isEqualTo(sampled);
         assertThat(sampled.loss().variant()).isEqualTo(LossVariant.SAMPLED);
-        assertThatThrownBy(() -> sampled.withTemperatures(2, 1)).hasMessageContaining("the sampled loss needs the teacher temperature at 1");
-        assertThatThrownBy(() -> TrainingConfig.defaults().withLoss(LossVariant.SAMPLED, KlDirection.REVERSE))
+        assertThatThrownBy(() -> sampled.toBuilder().temperatures(2, 1).build()).hasMessageContaining("the sampled loss needs the teacher temperature at 1");
+        assertThatThrownBy(() -> TrainingConfig.defaults().toBuilder().loss(LossVariant.SAMPLED, KlDirection.REVERSE).build())
                 .hasMessageContaining("forward KL only");
     }
 
@@ -86,15 +86,15 @@ class TrainingConfigTest {
         Map<String, String> map = new HashMap<>(TrainingConfig.defaults().toMap());
         map.remove("seed");
         assertThatThrownBy(() -> TrainingConfig.fromMap(map)).hasMessageContaining("missing seed");
-        assertThatThrownBy(() -> TrainingConfig.defaults().withWeights(0, 0))
+        assertThatThrownBy(() -> TrainingConfig.defaults().toBuilder().weights(0, 0).build())
                 .hasMessageContaining("nothing to train");
         assertThatThrownBy(() -> new TrainingConfig(1, 1, 0, 0, 1e-3, 0, 1, 1, 1))
                 .hasMessageContaining("teacherTemperature").hasMessageContaining("studentTemperature")
                 .hasMessageContaining("trainingTopK");
-        assertThatThrownBy(() -> TrainingConfig.defaults().withSchedule(LearningRateSchedule.COSINE, 1e-2, -1))
+        assertThatThrownBy(() -> TrainingConfig.defaults().toBuilder().schedule(LearningRateSchedule.COSINE, 1e-2, -1).build())
                 .hasMessageContaining("minLearningRate must be in [0, learningRate = 0.003], got 0.01")
                 .hasMessageContaining("decaySteps must be >= 0, got -1");
-        assertThatThrownBy(() -> TrainingConfig.defaults().withSchedule(null, 0, 10))
+        assertThatThrownBy(() -> TrainingConfig.defaults().toBuilder().schedule(null, 0, 10).build())
                 .hasMessageContaining("schedule is required");
         Map<String, String> unknown = new HashMap<>(TrainingConfig.defaults().toMap());
         unknown.put("lrSchedule", "linear");
@@ -105,19 +105,19 @@ class TrainingConfigTest {
 
     @Test
     void shouldWarmUpLinearlyThenStayConstant() {
-        TrainingConfig config = TrainingConfig.defaults().withLearningRate(1e-2, 4)
-                .withSchedule(LearningRateSchedule.CONSTANT, 1e-3, 10);
+        TrainingConfig config = TrainingConfig.defaults().toBuilder().learningRate(1e-2, 4)
+                .schedule(LearningRateSchedule.CONSTANT, 1e-3, 10).build();
         assertThat(config.learningRateAt(0)).isCloseTo(2.5e-3, within(1e-12));
         assertThat(config.learningRateAt(3)).isCloseTo(1e-2, within(1e-12));
         assertThat(config.learningRateAt(100)).isCloseTo(1e-2, within(1e-12));
-        assertThat(config.withLearningRate(1e-2, 0).learningRateAt(0)).isCloseTo(1e-2, within(1e-12));
+        assertThat(config.toBuilder().learningRate(1e-2, 0).build().learningRateAt(0)).isCloseTo(1e-2, within(1e-12));
     }
 
     @Test
     void shouldWarmUpThenDecayAlongACosineToTheMinimumAndStayThere() {
         // peak 1e-2 after 4 warm-up steps, half a cosine over steps 4..14, 1e-3 from step 14 on
-        TrainingConfig config = TrainingConfig.defaults().withLearningRate(1e-2, 4)
-                .withSchedule(LearningRateSchedule.COSINE, 1e-3, 14);
+        TrainingConfig config = TrainingConfig.defaults().toBuilder().learningRate(1e-2, 4)
+                .schedule(LearningRateSchedule.COSINE, 1e-3, 14).build();
         assertThat(config.learningRateAt(0)).isCloseTo(2.5e-3, within(1e-12));
         assertThat(config.learningRateAt(3)).isCloseTo(1e-2, within(1e-12));
         assertThat(config.learningRateAt(4)).isCloseTo(1e-2, within(1e-12));
@@ -133,15 +133,15 @@ class TrainingConfigTest {
 
     @Test
     void shouldDropToTheMinimumAfterTheWarmUpWhenTheDecayEndsWithinIt() {
-        TrainingConfig config = TrainingConfig.defaults().withLearningRate(1e-2, 4)
-                .withSchedule(LearningRateSchedule.COSINE, 1e-3, 2);
+        TrainingConfig config = TrainingConfig.defaults().toBuilder().learningRate(1e-2, 4)
+                .schedule(LearningRateSchedule.COSINE, 1e-3, 2).build();
         assertThat(config.learningRateAt(3)).isCloseTo(1e-2, within(1e-12));
         assertThat(config.learningRateAt(4)).isEqualTo(1e-3);
     }
 
     @Test
     void theSampledVariantTrainsOnEveryStoredDrawWhateverItsTopK() {
-        TrainingConfig sampled = TrainingConfig.defaults().withLoss(LossVariant.SAMPLED, KlDirection.FORWARD);
+        TrainingConfig sampled = TrainingConfig.defaults().toBuilder().loss(LossVariant.SAMPLED, KlDirection.FORWARD).build();
         TrainingConfig renormalised = TrainingConfig.defaults();
         List<TrainingExample> twelveEntries = TrainingBatches.withRandomTeacher(TrainingBatches.patternExamples(), 12, 3L);
 

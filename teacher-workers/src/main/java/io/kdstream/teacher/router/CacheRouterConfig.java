@@ -1,6 +1,10 @@
 package io.kdstream.teacher.router;
 
+import io.kdstream.platform.config.ConfigValues;
 import io.kdstream.platform.config.Settings;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.streams.StreamsConfig;
 
 import java.util.HashMap;
@@ -14,8 +18,14 @@ import java.util.Map;
  */
 public record CacheRouterConfig(Settings settings, String teacherFingerprint) {
 
+    private static final String TEACHER_FINGERPRINT = "kdstream.router.teacher.fingerprint";
+
+    public static final ConfigDef DEFINITION = new ConfigDef()
+            .define(TEACHER_FINGERPRINT, Type.STRING, Importance.HIGH,
+                    "the teacher whose cache decides what is skipped (kdstream router --checkpoint computes it)");
+
     public static CacheRouterConfig from(Settings settings) {
-        return new CacheRouterConfig(settings, settings.required("kdstream.router.teacher.fingerprint"));
+        return new CacheRouterConfig(settings, ConfigValues.read(DEFINITION, settings).string(TEACHER_FINGERPRINT));
     }
 
     /** One application (one state) per teacher: a new teacher starts from an empty cache view and requests everything. */
