@@ -52,7 +52,7 @@ public final class DistillBenchCommand implements Callable<Integer> {
     Double wrongShare;
 
     @Option(names = "--sweeps", split = ",", description = "seed-like rows beside SFT and KD+SFT at S and 0.7 S: any of k, sft-weight, variant, "
-            + "direction, online, wrong-share, student (default: all; --quick online)")
+            + "direction, online, rs-kd, wrong-share, student (default: all; --quick online)")
     List<String> sweeps;
 
     @Option(names = "--resume", description = "reuse the runs a previous invocation with the same settings finished (kept under "

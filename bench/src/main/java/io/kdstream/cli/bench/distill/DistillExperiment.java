@@ -64,8 +64,9 @@ public final class DistillExperiment {
                         Settings.SCHEMA_REGISTRY_URL, platform.schemaRegistryUrl()));
                 DistillBenchmark.Outcome outcome = new DistillBenchmark(settings, options.forCohort(toRun, workDir),
                         line -> log.accept(prefix + line)).run();
-                results.save(cohort, outcome.teacher());
-                teachers.add(outcome.teacher());
+                DistillBenchmark.TeacherSummary teacher = storedTeacher.map(outcome.teacher()::withSampledFrom).orElse(outcome.teacher());
+                results.save(cohort, teacher);
+                teachers.add(teacher);
                 for (RunOutcome run : outcome.runs()) {
                     results.save(run);
                     if (missing.contains(run.run())) {

@@ -53,12 +53,19 @@ public record DistillPlan(long steps, List<Long> seeds, List<RunConfig> configs,
         DIRECTION,
         /** online full-vocabulary KD (the teacher in the trainer). */
         ONLINE,
+        /** RS-KD (sampled tokens with counts) at the draws of {@link #RS_KD_DRAWS}, each from a cache of its own. */
+        RS_KD,
         /** SFT and KD+SFT on data with each other wrong share of {0, 0.1, 0.3}. */
         WRONG_SHARE,
         /** SFT and KD+SFT from the other start (scratch against pretrained). */
         STUDENT;
 
         public static final List<Double> WRONG_SHARES = List.of(0.0, 0.1, 0.3);
+        /**
+         * The paper's 12 draws a position (SampledTokens.DEFAULT_DRAWS) and 64, which at real vocabularies costs about
+         * the bytes of top-16 (BENCHMARKS.md, the codec's RS-KD table); the table shows each cache's bytes a token.
+         */
+        public static final List<Integer> RS_KD_DRAWS = List.of(io.kdstream.model.sampled.SampledTokens.DEFAULT_DRAWS, 64);
 
         public String configName() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -70,7 +77,7 @@ public record DistillPlan(long steps, List<Long> seeds, List<RunConfig> configs,
                     return sweep;
                 }
             }
-            throw new IllegalArgumentException("unknown sweep '" + name + "': use k, sft-weight, variant, direction, online, wrong-share or student");
+            throw new IllegalArgumentException("unknown sweep '" + name + "': use k, sft-weight, variant, direction, online, rs-kd, wrong-share or student");
         }
     }
 
@@ -101,6 +108,9 @@ public record DistillPlan(long steps, List<Long> seeds, List<RunConfig> configs,
         }
         if (sweeps.contains(Sweep.ONLINE)) {
             configs.add(RunConfig.online(steps, vocabulary, 1, 0.4).on(wrongShare, start));
+        }
+        if (sweeps.contains(Sweep.RS_KD)) {
+            Sweep.RS_KD_DRAWS.forEach(draws -> configs.add(RunConfig.rsKd(steps, draws, 1, 0.4).on(wrongShare, start)));
         }
         if (sweeps.contains(Sweep.WRONG_SHARE)) {
             Sweep.WRONG_SHARES.stream().filter(share -> share != wrongShare).forEach(share -> configs.addAll(curvePair(steps, share, start)));
@@ -139,6 +149,11 @@ public record DistillPlan(long steps, List<Long> seeds, List<RunConfig> configs,
                 RunConfig.kd(steps, CACHE_K, "renormalised", "forward", 1, 0.4, true),
                 RunConfig.kd(seventyPercent(steps), CACHE_K, "renormalised", "forward", 1, 0.4, false),
                 RunConfig.online(steps, vocabulary, 1, 0.4)), curvePoints);
+    }
+
+    /** The draws of the plan's RS-KD rows, each a sampled cache the benchmark fills beside the top-K one. */
+    public List<Integer> rsKdDraws() {
+        return configs.stream().filter(c -> c.objective() == RunConfig.Objective.RS_KD_SFT).map(RunConfig::k).distinct().sorted().toList();
     }
 
     public record Run(RunConfig config, long seed) {

@@ -75,6 +75,7 @@ public final class DistillReport {
         return switch (config.objective()) {
             case SFT -> "-";
             case KD_SFT -> Integer.toString(config.k());
+            case RS_KD_SFT -> "N = " + config.k() + " draws";
             case ONLINE_FULL_KD -> "all " + config.k();
         };
     }
@@ -104,6 +105,8 @@ public final class DistillReport {
             case KD_SFT -> config.k() == DistillPlan.CACHE_K
                     ? String.format(Locale.ROOT, "%.1f", perToken)
                     : String.format(Locale.ROOT, "%.1f (of the K=64 cache: %.1f)", perToken - (DistillPlan.CACHE_K - config.k()) * perEntry, perToken);
+            case RS_KD_SFT -> String.format(Locale.ROOT, "%.1f", DistillStatistics.mean(outcome.teachers().stream()
+                    .map(t -> t.sampledBytesPerToken().getOrDefault(config.k(), Double.NaN)).toList()));
         };
     }
 

@@ -5,10 +5,12 @@ import java.util.Locale;
 /**
  * One row of the distillation table: a student objective with its settings, run once per seed.
  *
- * @param objective       SFT (CE only), KD_SFT (cached top-K through the trainer) or ONLINE_FULL_KD (teacher in the trainer)
+ * @param objective       SFT (CE only), KD_SFT (cached top-K through the trainer), RS_KD_SFT (cached sampled tokens with
+ *                        counts, RS-KD, through the trainer) or ONLINE_FULL_KD (teacher in the trainer)
  * @param steps           optimiser steps
- * @param k               top-K used in training (the vocabulary size for online full-vocabulary KD; 0 for SFT)
- * @param variant         {@code renormalised} or {@code tail}
+ * @param k               top-K used in training (the vocabulary size for online full-vocabulary KD; the draws a position
+ *                        for RS-KD; 0 for SFT)
+ * @param variant         {@code renormalised}, {@code tail} or (RS-KD) {@code sampled}
  * @param direction       {@code forward} or {@code reverse}
  * @param kdWeight        w_kd
  * @param sftWeight       w_sft
@@ -20,7 +22,7 @@ public record RunConfig(Objective objective, long steps, int k, String variant, 
                         double sftWeight, boolean curve, double wrongShare, StudentStart start) {
 
     public enum Objective {
-        SFT("SFT"), KD_SFT("KD+SFT"), ONLINE_FULL_KD("online full-vocab KD+SFT");
+        SFT("SFT"), KD_SFT("KD+SFT"), RS_KD_SFT("RS-KD+SFT"), ONLINE_FULL_KD("online full-vocab KD+SFT");
 
         private final String label;
 
@@ -39,6 +41,11 @@ public record RunConfig(Objective objective, long steps, int k, String variant, 
 
     public static RunConfig kd(long steps, int k, String variant, String direction, double kdWeight, double sftWeight, boolean curve) {
         return new RunConfig(Objective.KD_SFT, steps, k, variant, direction, kdWeight, sftWeight, curve, 0, StudentStart.SCRATCH);
+    }
+
+    /** RS-KD: {@code draws} tokens a position sampled from the teacher, stored with their counts (a cache of its own). */
+    public static RunConfig rsKd(long steps, int draws, double kdWeight, double sftWeight) {
+        return new RunConfig(Objective.RS_KD_SFT, steps, draws, "sampled", "forward", kdWeight, sftWeight, false, 0, StudentStart.SCRATCH);
     }
 
     public static RunConfig online(long steps, int vocabulary, double kdWeight, double sftWeight) {
@@ -71,6 +78,7 @@ public record RunConfig(Objective objective, long steps, int k, String variant, 
             case SFT -> "sft-" + steps;
             case KD_SFT -> String.format(Locale.ROOT, "kd-%d-k%d-%s-%s-w%s-%s", steps, k, variant.substring(0, 3), direction.substring(0, 3),
                     weight(kdWeight), weight(sftWeight));
+            case RS_KD_SFT -> String.format(Locale.ROOT, "rskd-%d-n%d-w%s-%s", steps, k, weight(kdWeight), weight(sftWeight));
             case ONLINE_FULL_KD -> String.format(Locale.ROOT, "online-%d-w%s-%s", steps, weight(kdWeight), weight(sftWeight));
         };
     }
@@ -91,6 +99,9 @@ public record RunConfig(Objective objective, long steps, int k, String variant, 
         }
         if (objective == Objective.ONLINE_FULL_KD) {
             return objective.label();
+        }
+        if (objective == Objective.RS_KD_SFT) {
+            return sftWeight == 0 ? "RS-KD" : objective.label();
         }
         return sftWeight == 0 ? "KD" : objective.label();
     }

@@ -50,6 +50,9 @@ class DistillPlanTest {
         assertThat(kd).extracting(RunConfig::direction).contains("forward", "reverse");
         assertThat(plan.configs()).filteredOn(c -> c.objective() == RunConfig.Objective.ONLINE_FULL_KD).singleElement()
                 .extracting(RunConfig::k).isEqualTo(100);
+        assertThat(plan.configs()).filteredOn(c -> c.objective() == RunConfig.Objective.RS_KD_SFT)
+                .extracting(RunConfig::label, RunConfig::variant).containsOnly(org.assertj.core.groups.Tuple.tuple("RS-KD+SFT (wrong 0.1 pretrained)", "sampled"));
+        assertThat(plan.rsKdDraws()).containsExactly(12, 64);
         assertThat(plan.configs()).extracting(RunConfig::wrongShare).containsOnly(0.0, 0.1, 0.3);
         assertThat(plan.configs()).extracting(RunConfig::start).containsOnly(StudentStart.PRETRAINED, StudentStart.SCRATCH);
         // every condition has its SFT and KD+SFT curves, the default one first
@@ -70,6 +73,8 @@ class DistillPlanTest {
         DistillPlan students = DistillPlan.seedLike(300, List.of(1L), 100, 10, 0.1, StudentStart.PRETRAINED, EnumSet.of(DistillPlan.Sweep.STUDENT));
         assertThat(students.curvePairs()).hasSize(2);
         assertThat(DistillPlan.Sweep.parse("sft-weight")).isEqualTo(DistillPlan.Sweep.SFT_WEIGHT);
+        assertThat(DistillPlan.Sweep.parse("rs-kd")).isEqualTo(DistillPlan.Sweep.RS_KD);
+        assertThat(core.rsKdDraws()).isEmpty();
     }
 
     @Test

@@ -25,7 +25,7 @@ class DistillResultsTest {
 
     private static DistillBenchmark.TeacherSummary teacher() {
         return new DistillBenchmark.TeacherSummary(Path.of("home/teachers/t.ckpt"), "fp", 1_227_876, 900.5, 0.9, 0.8, 0.1, 12, 11_000, 126.1,
-                1.875, new DistillSetting.TrainSizes(2000, 269, 10_000, 1348));
+                1.875, new DistillSetting.TrainSizes(2000, 269, 10_000, 1348), Map.of(12, 9.5, 64, 21.25));
     }
 
     @Test
@@ -41,6 +41,7 @@ class DistillResultsTest {
 
         assertThat(results.run(run)).contains(outcome(run));
         assertThat(results.teacher(cohort)).contains(teacher());
+        assertThat(results.teacher(cohort).orElseThrow().sampledBytesPerToken()).containsEntry(64, 21.25);
         assertThat(results.run(plan.runs().get(1))).isEmpty();
         assertThat(DistillResults.of(options(plan, home, 1000)).dir()).isNotEqualTo(results.dir());
         assertThat(results.dir()).startsWith(home.resolve("bench").resolve("distill"));
