@@ -81,6 +81,7 @@ public final class DistillExperiment {
     /** The cohort's rows and seeds that have a missing run (a superset of the missing runs where they are not a grid). */
     private static DistillPlan only(DistillPlan cohort, List<DistillPlan.Run> missing) {
         return new DistillPlan(cohort.steps(), cohort.seeds().stream().filter(seed -> missing.stream().anyMatch(r -> r.seed() == seed)).toList(),
-                cohort.configs().stream().filter(config -> missing.stream().anyMatch(r -> r.config().equals(config))).toList(), cohort.curvePoints());
+                cohort.configs().stream().filter(config -> missing.stream().anyMatch(r -> r.config().equals(config))).toList(), cohort.curvePoints(),
+                cohort.sweepSeeds());
     }
 }

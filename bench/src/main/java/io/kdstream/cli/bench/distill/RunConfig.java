@@ -17,9 +17,10 @@ import java.util.Locale;
  * @param curve           whether checkpoints are evaluated along the way (learning curve), not only at the end
  * @param wrongShare      the share of wrong responses in the training data (and the teacher's) this row trains on
  * @param start           random weights or the pretrained base student
+ * @param sweep           a sweep row (run for the plan's sweep seeds only), not one of the headline's rows
  */
 public record RunConfig(Objective objective, long steps, int k, String variant, String direction, double kdWeight,
-                        double sftWeight, boolean curve, double wrongShare, StudentStart start) {
+                        double sftWeight, boolean curve, double wrongShare, StudentStart start, boolean sweep) {
 
     public enum Objective {
         SFT("SFT"), KD_SFT("KD+SFT"), RS_KD_SFT("RS-KD+SFT"), ONLINE_FULL_KD("online full-vocab KD+SFT");
@@ -36,26 +37,31 @@ public record RunConfig(Objective objective, long steps, int k, String variant, 
     }
 
     public static RunConfig sft(long steps, boolean curve) {
-        return new RunConfig(Objective.SFT, steps, 0, "-", "-", 0, 1, curve, 0, StudentStart.SCRATCH);
+        return new RunConfig(Objective.SFT, steps, 0, "-", "-", 0, 1, curve, 0, StudentStart.SCRATCH, false);
     }
 
     public static RunConfig kd(long steps, int k, String variant, String direction, double kdWeight, double sftWeight, boolean curve) {
-        return new RunConfig(Objective.KD_SFT, steps, k, variant, direction, kdWeight, sftWeight, curve, 0, StudentStart.SCRATCH);
+        return new RunConfig(Objective.KD_SFT, steps, k, variant, direction, kdWeight, sftWeight, curve, 0, StudentStart.SCRATCH, false);
     }
 
     /** RS-KD: {@code draws} tokens a position sampled from the teacher, stored with their counts (a cache of its own). */
     public static RunConfig rsKd(long steps, int draws, double kdWeight, double sftWeight) {
-        return new RunConfig(Objective.RS_KD_SFT, steps, draws, "sampled", "forward", kdWeight, sftWeight, false, 0, StudentStart.SCRATCH);
+        return new RunConfig(Objective.RS_KD_SFT, steps, draws, "sampled", "forward", kdWeight, sftWeight, false, 0, StudentStart.SCRATCH, false);
     }
 
     public static RunConfig online(long steps, int vocabulary, double kdWeight, double sftWeight) {
         return new RunConfig(Objective.ONLINE_FULL_KD, steps, vocabulary, "renormalised", "forward", kdWeight, sftWeight, false, 0,
-                StudentStart.SCRATCH);
+                StudentStart.SCRATCH, false);
     }
 
     /** The same row on other data and from another start (the factories make clean data and random weights). */
     public RunConfig on(double share, StudentStart from) {
-        return new RunConfig(objective, steps, k, variant, direction, kdWeight, sftWeight, curve, share, from);
+        return new RunConfig(objective, steps, k, variant, direction, kdWeight, sftWeight, curve, share, from, sweep);
+    }
+
+    /** The same row as a sweep: run for the plan's sweep seeds only. */
+    public RunConfig asSweep() {
+        return new RunConfig(objective, steps, k, variant, direction, kdWeight, sftWeight, curve, wrongShare, start, true);
     }
 
     /** Clean data from random weights: the control's condition, which names and labels leave unsaid. */
