@@ -9,7 +9,9 @@ import static io.kdstream.producers.generate.CodeTemplate.uniform;
  * The medium and hard families of code tasks: longer programs with more branches than the easy ones in
  * {@link CodeTemplates}. Medium programs have a loop with a branch, or two branches; hard ones nested loops, an
  * if/else inside a loop, or a combined condition. Task and program together still fit the default models' 96-token
- * context ({@link CodeTemplates#MAX_EXAMPLE_CHARS}), which is what bounds how long they can be.
+ * context ({@link CodeTemplates#MAX_EXAMPLE_CHARS}), which is what bounds how long they can be. The medium families'
+ * parameters range widely (two-digit constants, an added offset) so that there are enough distinct problems for a
+ * strong teacher's training set of 10,000 and a test set of 500 (about 15,000 train and 1,900 test problems in all).
  */
 final class HarderCodeTemplates {
 
@@ -17,15 +19,15 @@ final class HarderCodeTemplates {
     }
 
     static final List<CodeTemplate> MEDIUM = List.of(
-            new CodeTemplate("signs", List.of("x"), between(1, 20, 0, 60),
+            new CodeTemplate("signs", List.of("x"), between(1, 99, 0, 99),
                     p -> "Return " + p[0] + " if x>" + p[1] + ", -" + p[0] + " if x<" + p[1] + ", else 0.",
                     p -> "if x>" + p[1] + "{return " + p[0] + "}if x<" + p[1] + "{return -" + p[0] + "}return 0",
                     (random, p) -> new long[] {random.nextLong(Math.max(0, p[1] - 6), p[1] + 7)},
                     (p, in) -> Long.signum(in[0] - p[1]) * p[0]),
-            new CodeTemplate("multsum", List.of("x"), between(2, 5, 0, 30),
+            new CodeTemplate("multsum", List.of("x"), between(2, 30, 0, 60),
                     p -> "Sum the multiples of " + p[0] + " from " + p[1] + " to x.",
                     p -> "s=0;i=" + p[1] + ";while i<=x{if i%" + p[0] + "==0{s=s+i}i=i+1}return s",
-                    uniform(0, 60, 1), (p, in) -> multiplesSum(p[0], p[1], in[0])),
+                    uniform(0, 120, 1), (p, in) -> multiplesSum(p[0], p[1], in[0])),
             new CodeTemplate("basecount", List.of("x"), random -> {
                         int base = random.nextInt(2, 11);
                         return new long[] {base, random.nextInt(0, base)};
@@ -33,21 +35,25 @@ final class HarderCodeTemplates {
                     p -> "Count the base-" + p[0] + " digits of x equal to " + p[1] + ".",
                     p -> "c=0;while x>0{if x%" + p[0] + "==" + p[1] + "{c=c+1}x=x/" + p[0] + "}return c",
                     uniform(0, 999, 1), (p, in) -> digitCount(in[0], p[0], p[1])),
-            new CodeTemplate("maxdigit", List.of("x"), between(3, 10, 0, 30),
+            new CodeTemplate("maxdigit", List.of("x"), between(3, 10, 0, 99),
                     p -> "Largest base-" + p[0] + " digit of x, plus " + p[1] + ".",
                     p -> "m=0;while x>0{if x%" + p[0] + ">m{m=x%" + p[0] + "}x=x/" + p[0] + "}return m+" + p[1],
                     uniform(0, 999, 1), (p, in) -> largestDigit(in[0], p[0]) + p[1]),
-            new CodeTemplate("gcd", List.of("x"), between(2, 60),
-                    p -> "Return the gcd of x and " + p[0] + ".", p -> "y=" + p[0] + ";while y>0{t=x%y;x=y;y=t}return x",
-                    uniform(0, 99, 1), (p, in) -> gcd(in[0], p[0])),
-            new CodeTemplate("stepsdown", List.of("x"), between(2, 9),
-                    p -> "Steps to 0 by x-" + p[0] + " if x>=" + p[0] + ", else x-1.",
-                    p -> "c=0;while x>0{if x>=" + p[0] + "{x=x-" + p[0] + "}else{x=x-1}c=c+1}return c",
-                    uniform(0, 99, 1), (p, in) -> in[0] / p[0] + in[0] % p[0]),
-            new CodeTemplate("divisors", List.of("x"), between(0, 20),
-                    p -> "Count the divisors of x above " + p[0] + ".",
-                    p -> "c=0;i=" + (p[0] + 1) + ";while i<=x{if x%i==0{c=c+1}i=i+1}return c",
-                    uniform(1, 99, 1), (p, in) -> divisorsAbove(in[0], p[0])));
+            new CodeTemplate("gcd", List.of("x"), between(2, 99, 0, 40),
+                    p -> "Return the gcd of x and " + p[0] + ", plus " + p[1] + ".",
+                    p -> "y=" + p[0] + ";while y>0{t=x%y;x=y;y=t}return x+" + p[1],
+                    uniform(0, 99, 1), (p, in) -> gcd(in[0], p[0]) + p[1]),
+            new CodeTemplate("stepsdown", List.of("x"), random -> {
+                        int step = random.nextInt(2, 20);
+                        return new long[] {step, random.nextInt(step, 41)};
+                    },
+                    p -> "Steps to 0: x-" + p[0] + " if x>=" + p[1] + " else x-1.",
+                    p -> "c=0;while x>0{if x>=" + p[1] + "{x=x-" + p[0] + "}else{x=x-1}c=c+1}return c",
+                    uniform(0, 99, 1), (p, in) -> stepsDown(in[0], p[0], p[1])),
+            new CodeTemplate("divisors", List.of("x"), between(0, 40, 0, 40),
+                    p -> "Count divisors of x above " + p[0] + ", plus " + p[1] + ".",
+                    p -> "c=" + p[1] + ";i=" + (p[0] + 1) + ";while i<=x{if x%i==0{c=c+1}i=i+1}return c",
+                    uniform(1, 99, 1), (p, in) -> divisorsAbove(in[0], p[0]) + p[1]));
 
     static final List<CodeTemplate> HARD = List.of(
             new CodeTemplate("primes", List.of("x"), between(2, 40),
@@ -100,6 +106,15 @@ final class HarderCodeTemplates {
             largest = Math.max(largest, rest % base);
         }
         return largest;
+    }
+
+    /** Steps to reach 0 taking {@code step} while x >= {@code bound} (bound >= step), else 1. */
+    private static long stepsDown(long x, long step, long bound) {
+        long steps = 0;
+        for (long rest = x; rest > 0; steps++) {
+            rest -= rest >= bound ? step : 1;
+        }
+        return steps;
     }
 
     private static long gcd(long a, long b) {

@@ -52,8 +52,12 @@ public final class DistillBenchCommand implements Callable<Integer> {
     Double wrongShare;
 
     @Option(names = "--sweeps", split = ",", description = "seed-like rows beside SFT and KD+SFT at S and 0.7 S: any of k, sft-weight, variant, "
-            + "direction, online, wrong-share, student (default: all; --quick online)")
+            + "direction, online, rs-kd, wrong-share, student (default: all; --quick online)")
     List<String> sweeps;
+
+    @Option(names = "--sweep-seeds", description = "seeds the seed-like sweep rows run for, the first of --seeds (default: 2; the headline's "
+            + "rows run for every seed)")
+    Integer sweepSeeds;
 
     @Option(names = "--resume", description = "reuse the runs a previous invocation with the same settings finished (kept under "
             + "KDSTREAM_HOME/bench/distill); only the missing ones run")
@@ -106,6 +110,9 @@ public final class DistillBenchCommand implements Callable<Integer> {
 
     @Option(names = "--report-dir", defaultValue = "docs/bench", description = "where the plot and CSV go (default: ${DEFAULT-VALUE})")
     Path reportDir;
+
+    /** Each seed-like seed costs its own teacher and about 18 student runs with every sweep: sweeps run for two seeds. */
+    private static final int DEFAULT_SWEEP_SEEDS = 2;
 
     private String loadBefore;
 
@@ -160,7 +167,7 @@ public final class DistillBenchCommand implements Callable<Integer> {
         }
         Set<DistillPlan.Sweep> chosenSweeps = sweeps != null ? sweeps.stream().map(DistillPlan.Sweep::parse).collect(Collectors.toCollection(() -> EnumSet.noneOf(DistillPlan.Sweep.class)))
                 : quick ? EnumSet.of(DistillPlan.Sweep.ONLINE) : EnumSet.allOf(DistillPlan.Sweep.class);
-        return DistillPlan.seedLike(s, seedList, vocabulary, points, share, start, chosenSweeps);
+        return DistillPlan.seedLike(s, seedList, vocabulary, points, share, start, chosenSweeps, sweepSeeds != null ? sweepSeeds : DEFAULT_SWEEP_SEEDS);
     }
 
     /** The setting's conditions in words: difficulty, wrong responses, where students start, cohorts. */

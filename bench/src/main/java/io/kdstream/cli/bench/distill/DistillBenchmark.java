@@ -89,10 +89,23 @@ public final class DistillBenchmark {
      *
      * @param trainSeconds how long the teacher took to train, where its training record is kept (NaN otherwise)
      * @param sizes        the cohort's training prompts of each dataset, the students' and the teacher's
+     * @param sampledBytesPerToken bytes a token of each RS-KD cache (by draws a position) the cohort filled
      */
     public record TeacherSummary(Path checkpoint, String fingerprint, long parameters, double trainSeconds, double mathExactMatch,
                                  double codePassAt1, double answerCe, double cacheSeconds, long cacheRecords, double bytesPerToken,
-                                 double bytesPerEntry, DistillSetting.TrainSizes sizes) {
+                                 double bytesPerEntry, DistillSetting.TrainSizes sizes, Map<Integer, Double> sampledBytesPerToken) {
+
+        public TeacherSummary {
+            sampledBytesPerToken = Map.copyOf(sampledBytesPerToken);
+        }
+
+        /** This summary with the RS-KD caches an earlier run of the cohort measured and this one did not. */
+        public TeacherSummary withSampledFrom(TeacherSummary earlier) {
+            Map<Integer, Double> merged = new TreeMap<>(earlier.sampledBytesPerToken());
+            merged.putAll(sampledBytesPerToken);
+            return new TeacherSummary(checkpoint, fingerprint, parameters, trainSeconds, mathExactMatch, codePassAt1, answerCe, cacheSeconds,
+                    cacheRecords, bytesPerToken, bytesPerEntry, sizes, merged);
+        }
     }
 
     /** The runs of one or more cohorts, each with its teacher. */
@@ -139,13 +152,17 @@ public final class DistillBenchmark {
         }
         log.accept(String.format("sent %d train and %d test prompts (math and code) to %s", data.train().size(),
                 data.testMath().size() + data.testCode().size(), TopicCatalogue.PROMPTS.name()));
-        double cacheSeconds = fillCache(teacher, fingerprint, data.all().size());
-        LogitCacheStats.TeacherShare share = LogitCacheStats.read(settings.clientProperties(), new TopicCatalogue(settings.clientProperties()),
-                        Duration.ofMinutes(5)).shares().stream().filter(s -> s.teacher().equals(fingerprint)).findFirst()
-                .orElseThrow(() -> new IllegalStateException("the cache holds nothing of teacher " + fingerprint));
+        double cacheSeconds = fillCache(teacherSettings(teacher), fingerprint, data.all().size(), "K=" + DistillPlan.CACHE_K);
+        LogitCacheStats.TeacherShare share = cacheShare(fingerprint);
+        Map<Integer, Double> sampledBytes = new TreeMap<>();
+        for (int draws : options.plan().rsKdDraws()) {
+            fillCache(sampledTeacherSettings(teacher, draws), sampledFingerprint(teacher, draws), data.all().size(), "RS-KD N=" + draws);
+            sampledBytes.put(draws, cacheShare(sampledFingerprint(teacher, draws)).bytesPerToken());
+        }
         TeacherScore teacherScore = scoreTeacher(teacher, data);
         TeacherSummary summary = new TeacherSummary(teacher, fingerprint, teacherScore.parameters(), teacherSeconds, teacherScore.math(),
-                teacherScore.code(), teacherScore.ce(), cacheSeconds, share.records(), share.bytesPerToken(), share.bytesPerTopKEntry(), sizes);
+                teacherScore.code(), teacherScore.ce(), cacheSeconds, share.records(), share.bytesPerToken(), share.bytesPerTopKEntry(), sizes,
+                sampledBytes);
         log.accept(String.format("teacher: math exact match %.3f, code pass@1 %.3f; cache %d records, %.1f bytes/token at K=%d",
                 summary.mathExactMatch(), summary.codePassAt1(), share.records(), share.bytesPerToken(), DistillPlan.CACHE_K));
 
@@ -181,6 +198,27 @@ public final class DistillBenchmark {
     private Settings teacherSettings(Path teacher) {
         return settings.with(Map.of("kdstream.teacher.checkpoint", teacher.toString(),
                 "kdstream.teacher.topk", Integer.toString(DistillPlan.CACHE_K)));
+    }
+
+    /**
+     * The same teacher writing RS-KD records of {@code draws} draws a position. Router and trainer tell caches apart by
+     * the teacher's fingerprint (model id, revision, checkpoint), which does not cover the encoding: a revision of its
+     * own makes this cache a second one beside the top-K cache on the same topic.
+     */
+    private Settings sampledTeacherSettings(Path teacher, int draws) {
+        return teacherSettings(teacher).with(Map.of("kdstream.teacher.encoding", "sampled",
+                "kdstream.teacher.sampled.draws", Integer.toString(draws),
+                "kdstream.teacher.revision", "rs-kd-n" + draws));
+    }
+
+    private String sampledFingerprint(Path teacher, int draws) throws java.io.IOException {
+        return TeacherModel.fingerprintOf(TeacherWorkerConfig.from(sampledTeacherSettings(teacher, draws)));
+    }
+
+    private LogitCacheStats.TeacherShare cacheShare(String fingerprint) throws Exception {
+        return LogitCacheStats.read(settings.clientProperties(), new TopicCatalogue(settings.clientProperties()),
+                        Duration.ofMinutes(5)).shares().stream().filter(s -> s.teacher().equals(fingerprint)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("the cache holds nothing of teacher " + fingerprint));
     }
 
     /** The one cohort this benchmark's plan belongs to (a plan of several cohorts runs through {@link DistillExperiment}). */
@@ -220,12 +258,12 @@ public final class DistillBenchmark {
         return recipe.trainIfMissing(checkpoint, data);
     }
 
-    /** Router and teacher workers until every prompt (train and test) has its logits in the cache. */
-    private double fillCache(Path teacher, String fingerprint, int prompts) throws Exception {
+    /** Router and teacher workers until every prompt (train and test) has its logits in the cache ({@code what}). */
+    private double fillCache(Settings teacherSettings, String fingerprint, int prompts, String what) throws Exception {
         long started = System.nanoTime();
-        Settings services = teacherSettings(teacher).with(Map.of(
+        Settings services = teacherSettings.with(Map.of(
                 "kdstream.router.teacher.fingerprint", fingerprint,
-                "kdstream.teacher.group.id", "bench-distill-" + benchId,
+                "kdstream.teacher.group.id", "bench-distill-" + benchId + "-" + fingerprint,
                 "state.dir", options.workDir().resolve("streams-state").toString()));
         CacheRouter router = new CacheRouter(CacheRouterConfig.from(services));
         List<TeacherWorker> workers = new ArrayList<>();
@@ -253,7 +291,7 @@ public final class DistillBenchmark {
             Resources.closeAll("bench-distill", router);
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        log.accept(String.format("teacher workers cached %d prompts at K=%d in %.1f s", prompts, DistillPlan.CACHE_K, seconds));
+        log.accept(String.format("teacher workers cached %d prompts (%s) in %.1f s", prompts, what, seconds));
         return seconds;
     }
 
@@ -267,8 +305,9 @@ public final class DistillBenchmark {
         trainer.put("kdstream.trainer.checkpoint.dir", options.workDir().resolve("checkpoints").toString());
         // one local cache for all runs, built from the topic by the first: the same entries in the same order for
         // every run, so a seed means the same batches in every invocation (runs are one at a time: the cache is locked)
-        trainer.put("kdstream.trainer.cache.dir", options.workDir().resolve("trainer-cache").toString());
-        trainer.put("kdstream.trainer.teacher.fingerprint", fingerprint);
+        boolean sampled = config.objective() == RunConfig.Objective.RS_KD_SFT;
+        trainer.put("kdstream.trainer.cache.dir", options.workDir().resolve(sampled ? "trainer-cache-rs-kd-n" + config.k() : "trainer-cache").toString());
+        trainer.put("kdstream.trainer.teacher.fingerprint", sampled ? sampledFingerprint(teacher, config.k()) : fingerprint);
         // every run starts once the whole training set is in memory: the same data from the first step
         trainer.put("kdstream.trainer.min.examples", Integer.toString(trainExamples));
         trainer.put("kdstream.trainer.kd.weight", Double.toString(config.kdWeight()));
@@ -377,12 +416,18 @@ public final class DistillBenchmark {
                 EvalResult math = results.get("math");
                 EvalResult code = results.get("code");
                 if (math != null && code != null) {
-                    curve.add(new EvalPoint(step, math.getExactMatch(), code.getPassAt1(), math.getAnswerCrossEntropy(), code.getAnswerCrossEntropy()));
+                    curve.add(new EvalPoint(step, math.getExactMatch(), code.getPassAt1(), math.getAnswerCrossEntropy(), code.getAnswerCrossEntropy(),
+                            calibrationError(math), calibrationError(code)));
                 }
             });
             curves.put(runId, curve);
         });
         return curves;
+    }
+
+    /** NaN for a result from an evaluator that did not measure calibration. */
+    private static double calibrationError(EvalResult result) {
+        return result.getAnswerCalibrationError() == null ? Double.NaN : result.getAnswerCalibrationError();
     }
 
     private record TeacherScore(long parameters, double math, double code, double ce) {

@@ -64,8 +64,9 @@ public final class DistillExperiment {
                         Settings.SCHEMA_REGISTRY_URL, platform.schemaRegistryUrl()));
                 DistillBenchmark.Outcome outcome = new DistillBenchmark(settings, options.forCohort(toRun, workDir),
                         line -> log.accept(prefix + line)).run();
-                results.save(cohort, outcome.teacher());
-                teachers.add(outcome.teacher());
+                DistillBenchmark.TeacherSummary teacher = storedTeacher.map(outcome.teacher()::withSampledFrom).orElse(outcome.teacher());
+                results.save(cohort, teacher);
+                teachers.add(teacher);
                 for (RunOutcome run : outcome.runs()) {
                     results.save(run);
                     if (missing.contains(run.run())) {
@@ -80,6 +81,7 @@ public final class DistillExperiment {
     /** The cohort's rows and seeds that have a missing run (a superset of the missing runs where they are not a grid). */
     private static DistillPlan only(DistillPlan cohort, List<DistillPlan.Run> missing) {
         return new DistillPlan(cohort.steps(), cohort.seeds().stream().filter(seed -> missing.stream().anyMatch(r -> r.seed() == seed)).toList(),
-                cohort.configs().stream().filter(config -> missing.stream().anyMatch(r -> r.config().equals(config))).toList(), cohort.curvePoints());
+                cohort.configs().stream().filter(config -> missing.stream().anyMatch(r -> r.config().equals(config))).toList(), cohort.curvePoints(),
+                cohort.sweepSeeds());
     }
 }

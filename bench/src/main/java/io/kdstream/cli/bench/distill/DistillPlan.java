@@ -15,9 +15,15 @@ import java.util.Set;
  * the K the cache stores (64).
  *
  * <p>A plan is plain data: rows can be added (other objectives, other conditions) and the table, the headlines and
- * the cohorts follow from the rows.
+ * the cohorts follow from the rows. Sweep rows ({@link RunConfig#sweep}) run for {@code sweepSeeds} only, the headline's
+ * rows for every seed: the sweeps multiply the cost of a seed several times over.
  */
-public record DistillPlan(long steps, List<Long> seeds, List<RunConfig> configs, int curvePoints) {
+public record DistillPlan(long steps, List<Long> seeds, List<RunConfig> configs, int curvePoints, List<Long> sweepSeeds) {
+
+    /** Every row for every seed. */
+    public DistillPlan(long steps, List<Long> seeds, List<RunConfig> configs, int curvePoints) {
+        this(steps, seeds, configs, curvePoints, seeds);
+    }
 
     public static final int CACHE_K = 64;
 
@@ -53,12 +59,19 @@ public record DistillPlan(long steps, List<Long> seeds, List<RunConfig> configs,
         DIRECTION,
         /** online full-vocabulary KD (the teacher in the trainer). */
         ONLINE,
+        /** RS-KD (sampled tokens with counts) at the draws of {@link #RS_KD_DRAWS}, each from a cache of its own. */
+        RS_KD,
         /** SFT and KD+SFT on data with each other wrong share of {0, 0.1, 0.3}. */
         WRONG_SHARE,
         /** SFT and KD+SFT from the other start (scratch against pretrained). */
         STUDENT;
 
         public static final List<Double> WRONG_SHARES = List.of(0.0, 0.1, 0.3);
+        /**
+         * The paper's 12 draws a position (SampledTokens.DEFAULT_DRAWS) and 64, which at real vocabularies costs about
+         * the bytes of top-16 (BENCHMARKS.md, the codec's RS-KD table); the table shows each cache's bytes a token.
+         */
+        public static final List<Integer> RS_KD_DRAWS = List.of(io.kdstream.model.sampled.SampledTokens.DEFAULT_DRAWS, 64);
 
         public String configName() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -70,7 +83,7 @@ public record DistillPlan(long steps, List<Long> seeds, List<RunConfig> configs,
                     return sweep;
                 }
             }
-            throw new IllegalArgumentException("unknown sweep '" + name + "': use k, sft-weight, variant, direction, online, wrong-share or student");
+            throw new IllegalArgumentException("unknown sweep '" + name + "': use k, sft-weight, variant, direction, online, rs-kd, wrong-share or student");
         }
     }
 
@@ -81,10 +94,17 @@ public record DistillPlan(long steps, List<Long> seeds, List<RunConfig> configs,
      */
     public static DistillPlan seedLike(long steps, List<Long> seeds, int vocabulary, int curvePoints, double wrongShare, StudentStart start,
                                        Set<Sweep> sweeps) {
+        return seedLike(steps, seeds, vocabulary, curvePoints, wrongShare, start, sweeps, seeds.size());
+    }
+
+    /** The seed-like table with its sweep rows run for the first {@code sweepSeedCount} seeds only. */
+    public static DistillPlan seedLike(long steps, List<Long> seeds, int vocabulary, int curvePoints, double wrongShare, StudentStart start,
+                                       Set<Sweep> sweeps, int sweepSeedCount) {
         List<RunConfig> configs = new ArrayList<>();
         configs.add(RunConfig.sft(steps, true).on(wrongShare, start));
         configs.add(RunConfig.kd(steps, CACHE_K, "renormalised", "forward", 1, 0.4, true).on(wrongShare, start));
         configs.add(RunConfig.kd(seventyPercent(steps), CACHE_K, "renormalised", "forward", 1, 0.4, false).on(wrongShare, start));
+        int headline = configs.size();
         if (sweeps.contains(Sweep.K)) {
             for (int k : new int[] {1, 4, 16}) {
                 configs.add(RunConfig.kd(steps, k, "renormalised", "forward", 1, 0.4, false).on(wrongShare, start));
@@ -102,13 +122,19 @@ public record DistillPlan(long steps, List<Long> seeds, List<RunConfig> configs,
         if (sweeps.contains(Sweep.ONLINE)) {
             configs.add(RunConfig.online(steps, vocabulary, 1, 0.4).on(wrongShare, start));
         }
+        if (sweeps.contains(Sweep.RS_KD)) {
+            Sweep.RS_KD_DRAWS.forEach(draws -> configs.add(RunConfig.rsKd(steps, draws, 1, 0.4).on(wrongShare, start)));
+        }
         if (sweeps.contains(Sweep.WRONG_SHARE)) {
             Sweep.WRONG_SHARES.stream().filter(share -> share != wrongShare).forEach(share -> configs.addAll(curvePair(steps, share, start)));
         }
         if (sweeps.contains(Sweep.STUDENT)) {
             configs.addAll(curvePair(steps, wrongShare, start == StudentStart.SCRATCH ? StudentStart.PRETRAINED : StudentStart.SCRATCH));
         }
-        return new DistillPlan(steps, seeds, configs, curvePoints);
+        for (int i = headline; i < configs.size(); i++) {
+            configs.set(i, configs.get(i).asSweep());
+        }
+        return new DistillPlan(steps, seeds, configs, curvePoints, seeds.subList(0, Math.min(sweepSeedCount, seeds.size())));
     }
 
     private static List<RunConfig> curvePair(long steps, double wrongShare, StudentStart start) {
@@ -122,14 +148,14 @@ public record DistillPlan(long steps, List<Long> seeds, List<RunConfig> configs,
         for (Run run : runs()) {
             plans.computeIfAbsent(setting.cohortOf(run), cohort -> new DistillPlan(steps,
                     seeds.stream().filter(seed -> setting.dataSeed(seed) == cohort.dataSeed() && setting.teacherSeed(seed) == cohort.teacherSeed()).toList(),
-                    configs.stream().filter(c -> c.wrongShare() == cohort.wrongShare()).toList(), curvePoints));
+                    configs.stream().filter(c -> c.wrongShare() == cohort.wrongShare()).toList(), curvePoints, sweepSeeds));
         }
         return plans;
     }
 
     /** The same rows on other data or from another start (e.g. the control's table from a pretrained student). */
     public DistillPlan on(double wrongShare, StudentStart start) {
-        return new DistillPlan(steps, seeds, configs.stream().map(c -> c.on(wrongShare, start)).toList(), curvePoints);
+        return new DistillPlan(steps, seeds, configs.stream().map(c -> c.on(wrongShare, start)).toList(), curvePoints, sweepSeeds);
     }
 
     /** The smoke run: SFT, KD+SFT at S and 0.7 S, online full-vocabulary KD. */
@@ -139,6 +165,11 @@ public record DistillPlan(long steps, List<Long> seeds, List<RunConfig> configs,
                 RunConfig.kd(steps, CACHE_K, "renormalised", "forward", 1, 0.4, true),
                 RunConfig.kd(seventyPercent(steps), CACHE_K, "renormalised", "forward", 1, 0.4, false),
                 RunConfig.online(steps, vocabulary, 1, 0.4)), curvePoints);
+    }
+
+    /** The draws of the plan's RS-KD rows, each a sampled cache the benchmark fills beside the top-K one. */
+    public List<Integer> rsKdDraws() {
+        return configs.stream().filter(c -> c.objective() == RunConfig.Objective.RS_KD_SFT).map(RunConfig::k).distinct().sorted().toList();
     }
 
     public record Run(RunConfig config, long seed) {
@@ -152,7 +183,9 @@ public record DistillPlan(long steps, List<Long> seeds, List<RunConfig> configs,
         List<Run> runs = new ArrayList<>();
         for (long seed : seeds) {
             for (RunConfig config : configs) {
-                runs.add(new Run(config, seed));
+                if (!config.sweep() || sweepSeeds.contains(seed)) {
+                    runs.add(new Run(config, seed));
+                }
             }
         }
         return runs;

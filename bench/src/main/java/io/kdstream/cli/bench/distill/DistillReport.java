@@ -42,10 +42,10 @@ public final class DistillReport {
     /** The table: one row a config, mean ± sd over seeds of the final checkpoint's scores and the run's costs. */
     public String table() {
         List<DistillBenchmark.TeacherSummary> teachers = outcome.teachers();
-        StringBuilder table = new StringBuilder("| objective | steps | K | loss | w_kd / w_sft | math exact match | code pass@1 | answer CE (nats/token) "
+        StringBuilder table = new StringBuilder("| objective | steps | K | loss | w_kd / w_sft | math exact match | code pass@1 | answer CE (nats/token) | answer ECE "
                 + "| cache bytes/token | trainer step ms | trainer peak RSS MiB | wall s | seeds |\n"
-                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-        table.append(String.format(Locale.ROOT, "| teacher (SFT, %,d parameters, batch 32) | %d | | | | %s | %s | %s | | | | | %d |%n",
+                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        table.append(String.format(Locale.ROOT, "| teacher (SFT, %,d parameters, batch 32) | %d | | | | %s | %s | %s | | | | | | %d |%n",
                 teachers.get(0).parameters(), teacherSteps,
                 DistillStatistics.meanSd(teachers.stream().map(DistillBenchmark.TeacherSummary::mathExactMatch).toList(), "%.3f"),
                 DistillStatistics.meanSd(teachers.stream().map(DistillBenchmark.TeacherSummary::codePassAt1).toList(), "%.3f"),
@@ -56,11 +56,12 @@ public final class DistillReport {
             if (runs.isEmpty()) {
                 continue;
             }
-            table.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d |%n",
+            table.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d |%n",
                     config.label(), config.steps(), kLabel(config), lossLabel(config), weights(config),
                     DistillStatistics.meanSd(values(runs, r -> r.last().mathExactMatch()), "%.3f"),
                     DistillStatistics.meanSd(values(runs, r -> r.last().codePassAt1()), "%.3f"),
                     DistillStatistics.meanSd(values(runs, r -> r.last().answerCe()), "%.3f"),
+                    DistillStatistics.meanSd(values(runs, r -> r.last().answerEce()), "%.3f"),
                     cacheBytes(config),
                     DistillStatistics.meanSd(values(runs, r -> r.training().stepMillis()), "%.1f"),
                     DistillStatistics.meanSd(values(runs, r -> r.training().peakRssBytes() / 1048576.0), "%.0f"),
@@ -74,6 +75,7 @@ public final class DistillReport {
         return switch (config.objective()) {
             case SFT -> "-";
             case KD_SFT -> Integer.toString(config.k());
+            case RS_KD_SFT -> "N = " + config.k() + " draws";
             case ONLINE_FULL_KD -> "all " + config.k();
         };
     }
@@ -103,6 +105,8 @@ public final class DistillReport {
             case KD_SFT -> config.k() == DistillPlan.CACHE_K
                     ? String.format(Locale.ROOT, "%.1f", perToken)
                     : String.format(Locale.ROOT, "%.1f (of the K=64 cache: %.1f)", perToken - (DistillPlan.CACHE_K - config.k()) * perEntry, perToken);
+            case RS_KD_SFT -> String.format(Locale.ROOT, "%.1f", DistillStatistics.mean(outcome.teachers().stream()
+                    .map(t -> t.sampledBytesPerToken().getOrDefault(config.k(), Double.NaN)).toList()));
         };
     }
 
@@ -228,11 +232,12 @@ public final class DistillReport {
 
     /** Every evaluated checkpoint, one CSV line each. */
     public String csv() {
-        StringBuilder csv = new StringBuilder("run_id,config,seed,step,math_exact_match,code_pass_at1,math_ce,code_ce,step_ms,peak_rss_bytes,wall_s\n");
+        StringBuilder csv = new StringBuilder("run_id,config,seed,step,math_exact_match,code_pass_at1,math_ce,code_ce,math_ece,code_ece,step_ms,peak_rss_bytes,wall_s\n");
         for (RunOutcome run : outcome.runs()) {
             for (EvalPoint point : run.curve()) {
-                csv.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%.4f,%.4f,%.4f,%.4f,%.3f,%d,%.1f%n", run.runId(), run.run().config().slug(),
+                csv.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.3f,%d,%.1f%n", run.runId(), run.run().config().slug(),
                         run.run().seed(), point.step(), point.mathExactMatch(), point.codePassAt1(), point.mathCe(), point.codeCe(),
+                        point.mathEce(), point.codeEce(),
                         run.training().stepMillis(), run.training().peakRssBytes(), run.wallSeconds()));
             }
         }

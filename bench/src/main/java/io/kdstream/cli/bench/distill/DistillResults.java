@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -58,7 +59,7 @@ public final class DistillResults {
         for (int i = 0; p.containsKey("curve." + i); i++) {
             String[] v = p.getProperty("curve." + i).split(",");
             curve.add(new EvalPoint(Long.parseLong(v[0]), Double.parseDouble(v[1]), Double.parseDouble(v[2]), Double.parseDouble(v[3]),
-                    Double.parseDouble(v[4])));
+                    Double.parseDouble(v[4]), v.length > 5 ? Double.parseDouble(v[5]) : Double.NaN, v.length > 6 ? Double.parseDouble(v[6]) : Double.NaN));
         }
         StudentRunProcess.Result training = new StudentRunProcess.Result(Long.parseLong(p.getProperty("steps")),
                 Double.parseDouble(p.getProperty("step.millis")), Long.parseLong(p.getProperty("peak.rss.bytes")),
@@ -76,7 +77,8 @@ public final class DistillResults {
         p.setProperty("wall.seconds", Double.toString(outcome.wallSeconds()));
         for (int i = 0; i < outcome.curve().size(); i++) {
             EvalPoint e = outcome.curve().get(i);
-            p.setProperty("curve." + i, String.format(Locale.ROOT, "%d,%s,%s,%s,%s", e.step(), e.mathExactMatch(), e.codePassAt1(), e.mathCe(), e.codeCe()));
+            p.setProperty("curve." + i, String.format(Locale.ROOT, "%d,%s,%s,%s,%s,%s,%s", e.step(), e.mathExactMatch(), e.codePassAt1(), e.mathCe(), e.codeCe(),
+                    e.mathEce(), e.codeEce()));
         }
         store(p, runFile(outcome.run()));
     }
@@ -95,7 +97,7 @@ public final class DistillResults {
                 Long.parseLong(p.getProperty("cache.records")), Double.parseDouble(p.getProperty("bytes.per.token")),
                 Double.parseDouble(p.getProperty("bytes.per.entry")), new DistillSetting.TrainSizes(
                 Integer.parseInt(p.getProperty("student.math")), Integer.parseInt(p.getProperty("student.code")),
-                Integer.parseInt(p.getProperty("teacher.math")), Integer.parseInt(p.getProperty("teacher.code")))));
+                Integer.parseInt(p.getProperty("teacher.math")), Integer.parseInt(p.getProperty("teacher.code"))), sampledBytes(p)));
     }
 
     public void save(DistillCohort cohort, DistillBenchmark.TeacherSummary t) throws IOException {
@@ -115,7 +117,20 @@ public final class DistillResults {
         p.setProperty("student.code", Integer.toString(t.sizes().studentCode()));
         p.setProperty("teacher.math", Integer.toString(t.sizes().teacherMath()));
         p.setProperty("teacher.code", Integer.toString(t.sizes().teacherCode()));
+        t.sampledBytesPerToken().forEach((draws, bytes) -> p.setProperty(SAMPLED_BYTES + draws, Double.toString(bytes)));
         store(p, teacherFile(cohort));
+    }
+
+    private static final String SAMPLED_BYTES = "sampled.bytes.per.token.n";
+
+    private static Map<Integer, Double> sampledBytes(Properties p) {
+        Map<Integer, Double> bytes = new TreeMap<>();
+        for (String key : p.stringPropertyNames()) {
+            if (key.startsWith(SAMPLED_BYTES)) {
+                bytes.put(Integer.parseInt(key.substring(SAMPLED_BYTES.length())), Double.parseDouble(p.getProperty(key)));
+            }
+        }
+        return bytes;
     }
 
     private Path runFile(DistillPlan.Run run) {

@@ -7,8 +7,11 @@ package io.kdstream.cli.bench.distill;
  * @param codePassAt1    share of code test tasks whose greedy program passes every test case
  * @param mathCe         answer cross-entropy (nats a response token) on the math test set
  * @param codeCe         the same on the code test set
+ * @param mathEce        expected calibration error of the top token at the math reference answers' positions (NaN in
+ *                       results stored before it was measured)
+ * @param codeEce        the same on the code test set
  */
-public record EvalPoint(long step, double mathExactMatch, double codePassAt1, double mathCe, double codeCe) {
+public record EvalPoint(long step, double mathExactMatch, double codePassAt1, double mathCe, double codeCe, double mathEce, double codeEce) {
 
     /** The headline's accuracy: the mean of math exact match and code pass@1 (each test set weighs the same). */
     public double accuracy() {
@@ -18,5 +21,10 @@ public record EvalPoint(long step, double mathExactMatch, double codePassAt1, do
     /** Answer cross-entropy, the mean of the two test sets'. */
     public double answerCe() {
         return (mathCe + codeCe) / 2;
+    }
+
+    /** Expected calibration error of answer tokens, the mean of the two test sets'. */
+    public double answerEce() {
+        return (mathEce + codeEce) / 2;
     }
 }

@@ -50,6 +50,9 @@ class DistillPlanTest {
         assertThat(kd).extracting(RunConfig::direction).contains("forward", "reverse");
         assertThat(plan.configs()).filteredOn(c -> c.objective() == RunConfig.Objective.ONLINE_FULL_KD).singleElement()
                 .extracting(RunConfig::k).isEqualTo(100);
+        assertThat(plan.configs()).filteredOn(c -> c.objective() == RunConfig.Objective.RS_KD_SFT)
+                .extracting(RunConfig::label, RunConfig::variant).containsOnly(org.assertj.core.groups.Tuple.tuple("RS-KD+SFT (wrong 0.1 pretrained)", "sampled"));
+        assertThat(plan.rsKdDraws()).containsExactly(12, 64);
         assertThat(plan.configs()).extracting(RunConfig::wrongShare).containsOnly(0.0, 0.1, 0.3);
         assertThat(plan.configs()).extracting(RunConfig::start).containsOnly(StudentStart.PRETRAINED, StudentStart.SCRATCH);
         // every condition has its SFT and KD+SFT curves, the default one first
@@ -62,6 +65,20 @@ class DistillPlanTest {
     }
 
     @Test
+    void shouldRunTheHeadlinesRowsForEverySeedAndTheSweepsForTheSweepSeedsOnly() {
+        List<Long> seeds = List.of(1L, 2L, 3L, 4L, 5L);
+        DistillPlan plan = DistillPlan.seedLike(2000, seeds, 100, 20, 0.1, StudentStart.PRETRAINED, EnumSet.allOf(DistillPlan.Sweep.class), 2);
+        int sweeps = plan.configs().size() - 3;
+
+        assertThat(plan.runs()).hasSize(5 * 3 + 2 * sweeps);
+        assertThat(plan.runs()).filteredOn(run -> run.seed() > 2).extracting(run -> run.config().sweep()).containsOnly(false);
+        assertThat(plan.runs()).filteredOn(run -> run.seed() <= 2).hasSize(2 * plan.configs().size());
+        // cohorts of another wrong share hold sweep rows only: they exist for the sweep seeds
+        assertThat(plan.byCohort(DistillSetting.SEED_LIKE).keySet()).extracting(DistillCohort::wrongShare).containsOnly(0.0, 0.1, 0.3).hasSize(5 + 2 * 2);
+        assertThat(plan.byCohort(DistillSetting.SEED_LIKE).values().stream().mapToInt(cohort -> cohort.runs().size()).sum()).isEqualTo(plan.runs().size());
+    }
+
+    @Test
     void shouldRunOnlyTheChosenSweeps() {
         DistillPlan core = DistillPlan.seedLike(300, List.of(1L), 100, 10, 0.1, StudentStart.PRETRAINED, EnumSet.noneOf(DistillPlan.Sweep.class));
         assertThat(core.configs()).extracting(RunConfig::steps).containsExactly(300L, 300L, 210L);
@@ -70,6 +87,8 @@ class DistillPlanTest {
         DistillPlan students = DistillPlan.seedLike(300, List.of(1L), 100, 10, 0.1, StudentStart.PRETRAINED, EnumSet.of(DistillPlan.Sweep.STUDENT));
         assertThat(students.curvePairs()).hasSize(2);
         assertThat(DistillPlan.Sweep.parse("sft-weight")).isEqualTo(DistillPlan.Sweep.SFT_WEIGHT);
+        assertThat(DistillPlan.Sweep.parse("rs-kd")).isEqualTo(DistillPlan.Sweep.RS_KD);
+        assertThat(core.rsKdDraws()).isEmpty();
     }
 
     @Test

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,7 +19,7 @@ class DistillReportTest {
     private static List<EvalPoint> curve(double... values) {
         List<EvalPoint> points = new ArrayList<>();
         for (int i = 0; i < values.length; i++) {
-            points.add(new EvalPoint((i + 1) * 25L, values[i], values[i], 1.0 - values[i], 1.2 - values[i]));
+            points.add(new EvalPoint((i + 1) * 25L, values[i], values[i], 1.0 - values[i], 1.2 - values[i], 0.1, 0.2));
         }
         return points;
     }
@@ -37,14 +38,14 @@ class DistillReportTest {
         List<RunOutcome> runs = List.of(
                 run(sft, 1, 10, curve(0.1, 0.2, 0.3, 0.4)),
                 run(kd, 1, 11, curve(0.2, 0.4, 0.5, 0.6)),   // reaches 0.4 at step 50: 0.5 of S
-                run(kd70, 1, 11, List.of(new EvalPoint(70, 0.45, 0.45, 0.5, 0.6))),
-                run(online, 1, 30, List.of(new EvalPoint(100, 0.5, 0.5, 0.5, 0.6))),
+                run(kd70, 1, 11, List.of(new EvalPoint(70, 0.45, 0.45, 0.5, 0.6, 0.1, 0.2))),
+                run(online, 1, 30, List.of(new EvalPoint(100, 0.5, 0.5, 0.5, 0.6, 0.1, 0.2))),
                 run(sft, 2, 10, curve(0.1, 0.2, 0.3, 0.5)),
                 run(kd, 2, 11, curve(0.1, 0.2, 0.3, 0.45)),  // never reaches 0.5
-                run(kd70, 2, 11, List.of(new EvalPoint(70, 0.35, 0.35, 0.5, 0.6))),
-                run(online, 2, 32, List.of(new EvalPoint(100, 0.5, 0.5, 0.5, 0.6))));
+                run(kd70, 2, 11, List.of(new EvalPoint(70, 0.35, 0.35, 0.5, 0.6, 0.1, 0.2))),
+                run(online, 2, 32, List.of(new EvalPoint(100, 0.5, 0.5, 0.5, 0.6, 0.1, 0.2))));
         DistillBenchmark.TeacherSummary teacher = new DistillBenchmark.TeacherSummary(Path.of("teacher.ckpt"), "teacher-x", 831_332, 60,
-                0.9, 0.8, 0.2, 5, 2200, 130.0, 1.875, new DistillSetting.TrainSizes(1000, 1000, 2000, 2000));
+                0.9, 0.8, 0.2, 5, 2200, 130.0, 1.875, new DistillSetting.TrainSizes(1000, 1000, 2000, 2000), Map.of());
         return new DistillReport(plan, new DistillBenchmark.Outcome(teacher, runs, 300), 1500);
     }
 
@@ -71,7 +72,7 @@ class DistillReportTest {
                 run(sft, 3, 10, curve(0.1, 0.2, 0.3, 0.5)),
                 run(kd, 3, 11, curve(0.1, 0.2, 0.5, 0.45))); // 0.75 of S
         DistillBenchmark.TeacherSummary teacher = new DistillBenchmark.TeacherSummary(Path.of("teacher.ckpt"), "teacher-x", 831_332, 60,
-                0.9, 0.8, 0.2, 5, 2200, 130.0, 1.875, new DistillSetting.TrainSizes(1000, 1000, 2000, 2000));
+                0.9, 0.8, 0.2, 5, 2200, 130.0, 1.875, new DistillSetting.TrainSizes(1000, 1000, 2000, 2000), Map.of());
         DistillReport report = new DistillReport(plan, new DistillBenchmark.Outcome(teacher, runs, 300), 1500);
 
         DistillReport.Headline headline = report.headline();
@@ -94,6 +95,19 @@ class DistillReportTest {
         assertThat(table).contains("| KD+SFT | 70 | 64 |");
         assertThat(table).contains("| online full-vocab KD+SFT | 100 | all 100 |", "0 (teacher in the trainer)", "| 31.0 ± 1.4 |");
         assertThat(table).contains("| 300 ± 0 |"); // peak RSS in MiB
+        assertThat(table).contains("| answer ECE |").contains("| 0.150 ± 0.000 |"); // (math 0.1 + code 0.2) / 2
+    }
+
+    @Test
+    void shouldGiveEveryRsKdRowTheBytesOfItsOwnCache() {
+        DistillPlan plan = DistillPlan.seedLike(S, List.of(1L), 100, 4, 0.1, StudentStart.PRETRAINED, java.util.EnumSet.of(DistillPlan.Sweep.RS_KD));
+        List<RunOutcome> runs = plan.configs().stream().map(config -> run(config, 1, 10, curve(0.1, 0.2, 0.3, 0.4))).toList();
+        DistillBenchmark.TeacherSummary teacher = new DistillBenchmark.TeacherSummary(Path.of("teacher.ckpt"), "teacher-x", 1_227_876, 60,
+                0.9, 0.8, 0.2, 5, 2200, 130.0, 1.875, new DistillSetting.TrainSizes(1000, 1000, 5000, 5000), Map.of(12, 9.5, 64, 21.25));
+
+        String table = new DistillReport(plan, new DistillBenchmark.Outcome(teacher, runs, 300), 1500).table();
+
+        assertThat(table).contains("| RS-KD+SFT (wrong 0.1 pretrained) | 100 | N = 12 draws | sampled, forward KL | 1 / 0.4 |", "| 9.5 |", "| 21.3 |");
     }
 
     @Test

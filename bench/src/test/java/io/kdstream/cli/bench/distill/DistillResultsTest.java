@@ -20,12 +20,12 @@ class DistillResultsTest {
 
     private static RunOutcome outcome(DistillPlan.Run run) {
         return new RunOutcome(run, "distill-x-" + run.config().slug() + "-s" + run.seed(), new StudentRunProcess.Result(300, 41.5, 400L << 20, 12.5),
-                20.25, List.of(new EvalPoint(150, 0.25, 0.5, 0.9, 0.8), new EvalPoint(300, 0.375, 0.625, 0.7, 0.6)));
+                20.25, List.of(new EvalPoint(150, 0.25, 0.5, 0.9, 0.8, 0.125, 0.0625), new EvalPoint(300, 0.375, 0.625, 0.7, 0.6, 0.25, 0.5)));
     }
 
     private static DistillBenchmark.TeacherSummary teacher() {
         return new DistillBenchmark.TeacherSummary(Path.of("home/teachers/t.ckpt"), "fp", 1_227_876, 900.5, 0.9, 0.8, 0.1, 12, 11_000, 126.1,
-                1.875, new DistillSetting.TrainSizes(2000, 269, 10_000, 1348));
+                1.875, new DistillSetting.TrainSizes(2000, 269, 10_000, 1348), Map.of(12, 9.5, 64, 21.25));
     }
 
     @Test
@@ -41,9 +41,28 @@ class DistillResultsTest {
 
         assertThat(results.run(run)).contains(outcome(run));
         assertThat(results.teacher(cohort)).contains(teacher());
+        assertThat(results.teacher(cohort).orElseThrow().sampledBytesPerToken()).containsEntry(64, 21.25);
         assertThat(results.run(plan.runs().get(1))).isEmpty();
         assertThat(DistillResults.of(options(plan, home, 1000)).dir()).isNotEqualTo(results.dir());
         assertThat(results.dir()).startsWith(home.resolve("bench").resolve("distill"));
+    }
+
+    @Test
+    void shouldReadRunsStoredBeforeCalibrationWasMeasuredWithNaNCalibration(@TempDir Path home) throws Exception {
+        DistillPlan plan = DistillPlan.seedLike(300, List.of(1L), 100, 2, 0.1, StudentStart.PRETRAINED, EnumSet.noneOf(DistillPlan.Sweep.class));
+        DistillResults results = DistillResults.of(options(plan, home, 1500));
+        DistillPlan.Run run = plan.runs().get(0);
+        results.save(outcome(run));
+        java.nio.file.Path file;
+        try (var files = java.nio.file.Files.list(results.dir())) {
+            file = files.filter(f -> f.getFileName().toString().contains(run.config().slug())).findFirst().orElseThrow();
+        }
+        java.nio.file.Files.writeString(file, java.nio.file.Files.readString(file).replace("0.9,0.8,0.125,0.0625", "0.9,0.8"));
+
+        EvalPoint first = results.run(run).orElseThrow().curve().get(0);
+
+        assertThat(first.mathCe()).isEqualTo(0.9);
+        assertThat(first.answerEce()).isNaN();
     }
 
     @Test

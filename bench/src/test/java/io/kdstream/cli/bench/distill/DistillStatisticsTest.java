@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.within;
 class DistillStatisticsTest {
 
     private static EvalPoint point(long step, double math, double code) {
-        return new EvalPoint(step, math, code, 1.0, 1.0);
+        return new EvalPoint(step, math, code, 1.0, 1.0, 0.1, 0.1);
     }
 
     @Test
