@@ -87,6 +87,18 @@ public final class DistillBenchCommand implements Callable<Integer> {
             description = "pretraining steps of the base student, when it must be trained (default: ${DEFAULT-VALUE})")
     long baseStudentSteps;
 
+    @Option(names = "--base-corpus", defaultValue = "text+others", converter = BaseCorpusConverter.class,
+            description = "what the base student is pretrained on: text (the training problems' text alone) or text+others (and clean worked "
+                    + "examples of the other difficulty levels) (default: ${DEFAULT-VALUE})")
+    BaseCorpus baseCorpus;
+
+    static final class BaseCorpusConverter implements picocli.CommandLine.ITypeConverter<BaseCorpus> {
+        @Override
+        public BaseCorpus convert(String value) {
+            return BaseCorpus.parse(value);
+        }
+    }
+
     @Option(names = "--batch-size", defaultValue = "16", description = "student batch size (default: ${DEFAULT-VALUE})")
     int batchSize;
 
@@ -139,7 +151,7 @@ public final class DistillBenchCommand implements Callable<Integer> {
                 trainPrompts != null ? trainPrompts : chosen.defaultTrainPerDataset(quick),
                 testPrompts != null ? testPrompts : chosen.defaultTestPerDataset(quick),
                 teacher, batchSize, learningRate, workers, threads, workDir, EmbeddedPlatform.defaultHome(), trainerSettings, chosen,
-                difficulty != null ? difficulty : chosen.defaultDifficulty(), baseStudentSteps);
+                difficulty != null ? difficulty : chosen.defaultDifficulty(), baseStudentSteps, baseCorpus);
         System.err.println("bench distill (" + chosen.configName() + "): " + plan.runs().size() + " student runs in "
                 + plan.byCohort(chosen).size() + " cohort(s); work directory " + workDir);
         DistillBenchmark.Outcome outcome = new DistillExperiment(options, resume, line -> System.err.println("bench distill: " + line)).run();
@@ -174,8 +186,9 @@ public final class DistillBenchCommand implements Callable<Integer> {
     private static String conditions(DistillBenchmark.Options options, DistillBenchmark.Outcome outcome) {
         return " (setting " + options.setting().configName() + ": " + options.difficulty().configName() + " tasks; wrong training responses and "
                 + "student starts as each row says, a pretrained student starting from a base student of the same shape pretrained for "
-                + options.baseStudentSteps() + " steps on the training problems' text without answers and the other difficulties' worked "
-                + "examples, cached under KDSTREAM_HOME/students; " + outcome.teachers().size() + " cohort(s) of data, teacher and cache, each on "
+                + options.baseStudentSteps() + " steps on the training problems' text without answers"
+                + (options.baseCorpus() == BaseCorpus.TEXT_AND_OTHERS ? " and the other difficulties' worked examples" : "")
+                + ", cached under KDSTREAM_HOME/students; " + outcome.teachers().size() + " cohort(s) of data, teacher and cache, each on "
                 + "an embedded platform of its own)";
     }
 

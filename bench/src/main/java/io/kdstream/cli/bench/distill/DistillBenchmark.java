@@ -68,7 +68,15 @@ public final class DistillBenchmark {
      */
     public record Options(DistillPlan plan, int trainPerDataset, int testPerDataset, long teacherSteps, int batchSize,
                           double learningRate, int workers, int threads, Path workDir, Path kdstreamHome,
-                          Map<String, String> trainerOverrides, DistillSetting setting, Difficulty difficulty, long baseStudentSteps) {
+                          Map<String, String> trainerOverrides, DistillSetting setting, Difficulty difficulty, long baseStudentSteps,
+                          BaseCorpus baseCorpus) {
+
+        public Options(DistillPlan plan, int trainPerDataset, int testPerDataset, long teacherSteps, int batchSize, double learningRate,
+                       int workers, int threads, Path workDir, Path kdstreamHome, Map<String, String> trainerOverrides, DistillSetting setting,
+                       Difficulty difficulty, long baseStudentSteps) {
+            this(plan, trainPerDataset, testPerDataset, teacherSteps, batchSize, learningRate, workers, threads, workDir, kdstreamHome,
+                    trainerOverrides, setting, difficulty, baseStudentSteps, BaseCorpus.TEXT_AND_OTHERS);
+        }
 
         /** The control setting's conditions: clean easy data, the default teacher. */
         public Options(DistillPlan plan, int trainPerDataset, int testPerDataset, long teacherSteps, int batchSize,
@@ -80,7 +88,7 @@ public final class DistillBenchmark {
         /** The same options for one cohort's share of the plan, with a work directory of its own. */
         Options forCohort(DistillPlan cohortPlan, Path cohortWorkDir) {
             return new Options(cohortPlan, trainPerDataset, testPerDataset, teacherSteps, batchSize, learningRate, workers, threads, cohortWorkDir,
-                    kdstreamHome, trainerOverrides, setting, difficulty, baseStudentSteps);
+                    kdstreamHome, trainerOverrides, setting, difficulty, baseStudentSteps, baseCorpus);
         }
     }
 
@@ -246,8 +254,8 @@ public final class DistillBenchmark {
     private Path prepareBaseStudent(DistillCohort cohort, DistillSetting.TrainSizes sizes) throws Exception {
         DistillData pool = teacherData(cohort, sizes, new SdgOptions(options.difficulty(), 0));
         CachedSftModel recipe = CachedSftModel.baseStudent(TransformerConfig.student(new CharTokenizer().vocabularySize()),
-                options.baseStudentSteps(), cohort.dataSeed(), pool.tag() + "-text+others");
-        return cached(recipe, "base student", pool.pretrainingCorpus(DistillSetting.FULL_TRAIN_PER_DATASET));
+                options.baseStudentSteps(), cohort.dataSeed(), pool.tag() + "-" + options.baseCorpus().tag());
+        return cached(recipe, "base student", pool.pretrainingCorpus(options.baseCorpus(), DistillSetting.FULL_TRAIN_PER_DATASET));
     }
 
     private Path cached(CachedSftModel recipe, String role, List<SupervisedTraining.Example> data) throws Exception {

@@ -76,14 +76,14 @@ public record DistillData(List<Prompt> trainMath, List<Prompt> trainCode, List<P
 
     /**
      * General data of the tasks' language for a base student, without this data's answers: the training problems'
-     * text alone, and clean worked examples of the other difficulty levels (other problem families; of code, as
-     * many as the generator has up to {@code otherPerDataset}).
+     * text alone, and with {@link BaseCorpus#TEXT_AND_OTHERS} clean worked examples of the other difficulty levels
+     * (of code, as many as the generator has up to {@code otherPerDataset}).
      */
-    public List<SupervisedTraining.Example> pretrainingCorpus(int otherPerDataset) {
+    public List<SupervisedTraining.Example> pretrainingCorpus(BaseCorpus kind, int otherPerDataset) {
         List<SupervisedTraining.Example> corpus = new ArrayList<>();
         train().forEach(p -> corpus.add(new SupervisedTraining.Example("", p.getPrompt())));
         for (Difficulty other : Difficulty.values()) {
-            if (other != options.difficulty()) {
+            if (kind == BaseCorpus.TEXT_AND_OTHERS && other != options.difficulty()) {
                 SdgOptions clean = new SdgOptions(other, 0);
                 int code = Math.min(otherPerDataset, codeSupply(seed, clean));
                 corpus.addAll(generate(otherPerDataset, code, 0, seed, clean).teacherExamples());

@@ -84,10 +84,12 @@ class DistillSettingTest {
     @Test
     void shouldPretrainTheBaseStudentOnTheTasksTextWithoutAnswersAndOtherDifficulties() {
         DistillData data = DistillData.generate(5, 1, 1011, new SdgOptions(Difficulty.MEDIUM, 0.1));
-        List<SupervisedTraining.Example> corpus = data.pretrainingCorpus(3);
+        List<SupervisedTraining.Example> corpus = data.pretrainingCorpus(BaseCorpus.TEXT_AND_OTHERS, 3);
         assertThat(corpus).hasSize(10 + 2 * 2 * 3);
         // hard code tasks are fewer than 2,000: the corpus takes what there is
-        assertThat(data.pretrainingCorpus(2000)).hasSizeGreaterThan(10 + 2 * 2000 + 724);
+        assertThat(data.pretrainingCorpus(BaseCorpus.TEXT_AND_OTHERS, 2000)).hasSizeGreaterThan(10 + 2 * 2000 + 724);
+        // the text alone: the training problems without answers, nothing of the other levels
+        assertThat(data.pretrainingCorpus(BaseCorpus.TEXT, 2000)).isEqualTo(corpus.subList(0, 10));
         assertThat(corpus.subList(0, 10)).allSatisfy(e -> assertThat(e.prompt()).isEmpty());
         assertThat(corpus.subList(0, 10)).extracting(SupervisedTraining.Example::response).containsExactlyElementsOf(data.train().stream().map(Prompt::getPrompt).toList());
         assertThat(data.train()).noneSatisfy(p -> assertThat(corpus).anySatisfy(e -> assertThat(e.response()).isEqualTo(p.getResponse())));
