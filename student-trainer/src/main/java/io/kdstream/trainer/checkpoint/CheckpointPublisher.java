@@ -5,6 +5,7 @@ import io.kdstream.platform.kafka.TopicSnapshot;
 import io.kdstream.schemas.avro.CheckpointEvent;
 import io.kdstream.schemas.avro.PartitionOffset;
 import io.kdstream.schemas.avro.TrainMetrics;
+import io.kdstream.schemas.registry.RegistryUnavailableException;
 import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.Topic;
 import io.kdstream.schemas.topics.TopicCatalogue;
@@ -19,7 +20,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +40,9 @@ public final class CheckpointPublisher implements AutoCloseable {
     private final KafkaProducer<String, CheckpointEvent> producer;
     private final Map<String, Object> clientProperties;
 
+    /** Checkpoints written but not announced yet (the registry was away), oldest first. */
+    private final Deque<Announcement> pending = new ArrayDeque<>();
+
     public CheckpointPublisher(String runId, CheckpointStore store, Map<String, Object> clientProperties, Topic<String, CheckpointEvent> topic) {
         this.runId = runId;
         this.store = store;
@@ -50,12 +56,50 @@ public final class CheckpointPublisher implements AutoCloseable {
                         TrainingConfig config, String teacherFingerprint, String tokenizerFingerprint) {
     }
 
-    public CheckpointEvent publish(State state) throws IOException, InterruptedException, ExecutionException {
+    /**
+     * Writes the checkpoint and announces it. When the schema registry is away (the event's schema cannot be
+     * registered or looked up), the checkpoint is written all the same and its announcement kept for
+     * {@link #announcePending}, as are those after it while older ones wait: returns false then, and the trainer
+     * trains on.
+     */
+    public boolean publish(State state) throws IOException, InterruptedException, ExecutionException {
         TrainingState training = state.training();
         CheckpointStore.Written written = store.write(state.model(), state.tokenizerFingerprint(),
                 metadata(training.settings(), training.step(), state.teacherFingerprint()), training);
-        return announce(training.step(), training.tokensSeen(), written, offsets(training), state.config(), training.settings(),
-                state.lastStep(), state.tokensPerSecond(), state.teacherFingerprint(), state.tokenizerFingerprint());
+        pending.add(() -> announce(training.step(), training.tokensSeen(), written, offsets(training), state.config(), training.settings(),
+                state.lastStep(), state.tokensPerSecond(), state.teacherFingerprint(), state.tokenizerFingerprint()));
+        // with older ones waiting the registry was away at the last try: the caller retries once it answers (a try
+        // here would hold training for the client's retries)
+        return pending.size() == 1 && announcePending();
+    }
+
+    /** Whether a written checkpoint waits to be announced (the registry was away). */
+    public boolean hasPending() {
+        return !pending.isEmpty();
+    }
+
+    /**
+     * Announces the checkpoints that wait, oldest first (every one: each is a point of the run's learning curve);
+     * false when the registry is still away (they wait on). The newest left when the trainer is stopped is announced
+     * by {@link #announceIfMissing} when it resumes from it.
+     */
+    public boolean announcePending() throws InterruptedException, ExecutionException {
+        while (!pending.isEmpty()) {
+            try {
+                pending.peek().announce();
+            } catch (RuntimeException e) {
+                if (RegistryUnavailableException.in(e).isEmpty()) {
+                    throw e;
+                }
+                return false;
+            }
+            pending.poll();
+        }
+        return true;
+    }
+
+    private interface Announcement {
+        void announce() throws InterruptedException, ExecutionException;
     }
 
     /**

@@ -71,6 +71,9 @@ import java.util.function.Consumer;
  */
 public final class TrainerService extends LoopService {
 
+    /** How often an announcement that waits for the schema registry asks it again. */
+    private static final Duration ANNOUNCEMENT_RETRY = Duration.ofSeconds(2);
+
     private static final Logger log = LoggerFactory.getLogger(TrainerService.class);
     public static final String SERVICE = "kdstream-trainer";
 
@@ -91,6 +94,7 @@ public final class TrainerService extends LoopService {
     private StudentOptimizer optimizer;
     private BatchSampler sampler;
     private final RunCounters counters = new RunCounters();
+    private long nextAnnouncementTry;
     /** Told each sequence's prompt id as a batch draws it (how fresh training data is can be measured with it). */
     private volatile Consumer<String> drawObserver = promptId -> { };
 
@@ -239,7 +243,12 @@ public final class TrainerService extends LoopService {
 
     @Override
     protected boolean runOnce() throws Exception {
+        boolean announcementWaits = checkpointPublisher.hasPending() && !announcePendingCheckpoint();
         if (optimizer.completedSteps() >= config.maxSteps()) {
+            if (announcementWaits) {
+                Thread.sleep(200); // the run's last checkpoint is announced before the trainer stops
+                return true;
+            }
             return false;
         }
         boolean ready = cache.liveCount() >= config.minExamples();
@@ -348,11 +357,30 @@ public final class TrainerService extends LoopService {
         TrainingState state = new TrainingState(step, counters.tokensSeen(), null, null, cache.id(), cache.size(), cache.nextOffsets(),
                 settingsRecorded(), optimizerState.toByteArray(), sampler.state(), counters.lastStep(), counters.tokensPerSecond());
         StepMetrics lastStep = counters.lastStep();
-        checkpointPublisher.publish(new CheckpointPublisher.State(optimizer.model(), state, lastStep, counters.tokensPerSecond(),
-                config.training(), cache.teacherFingerprint(), tokenizer.fingerprint()));
+        if (!checkpointPublisher.publish(new CheckpointPublisher.State(optimizer.model(), state, lastStep, counters.tokensPerSecond(),
+                config.training(), cache.teacherFingerprint(), tokenizer.fingerprint()))) {
+            log.warn("{}: the checkpoint at step {} is written; its announcement on {} waits for the schema registry, which does not"
+                    + " answer (training goes on)", name(), step, catalogue.checkpoints().name());
+        }
         counters.checkpointed(step);
         log.info("{}: checkpoint at step {} (loss {} = kd {} + ce {})", name(), step,
                 fmt(lastStep.totalLoss()), fmt(lastStep.kdLoss()), fmt(lastStep.ceLoss()));
+    }
+
+    /**
+     * Announces the checkpoint whose announcement waits, once the registry answers (asked every two seconds at most:
+     * the client's own retries would hold training for seconds each time). True when nothing waits any more.
+     */
+    private boolean announcePendingCheckpoint() throws Exception {
+        if (System.nanoTime() < nextAnnouncementTry) {
+            return false;
+        }
+        nextAnnouncementTry = System.nanoTime() + ANNOUNCEMENT_RETRY.toNanos();
+        if (!catalogue.registry().available() || !checkpointPublisher.announcePending()) {
+            return false;
+        }
+        log.info("{}: the schema registry answers again; the checkpoint that waited is announced", name());
+        return true;
     }
 
     private Map<String, String> settingsRecorded() {

@@ -6,6 +6,7 @@ import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.embedded.EmbeddedKafkaBroker;
 import io.kdstream.platform.embedded.EmbeddedSchemaRegistry;
 import io.kdstream.platform.kafka.TopicAdmin;
+import io.kdstream.platform.kafka.TopicSnapshot;
 import io.kdstream.platform.observability.Observability;
 import io.kdstream.schemas.avro.Split;
 import io.kdstream.schemas.avro.TeacherLogits;
@@ -14,6 +15,9 @@ import io.kdstream.schemas.testing.EvolvedSchemas;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import io.kdstream.trainer.TrainerConfig;
 import io.micrometer.core.instrument.Counter;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,6 +44,8 @@ class TrainerRegistryRestartIntegrationTest {
     private static final String TEACHER = "teacher-registry-outage";
     private static final int BEFORE = 40;
     private static final int DURING_OUTAGE = 40;
+    /** The first checkpoint falls while the registry is away (it stops at step 10 or so). */
+    private static final long CHECKPOINT_EVERY = 25;
 
     @Test
     void shouldTrainOnAndCacheEveryRecordOfAnUncachedSchemaIdOnceTheRegistryAnswers(@TempDir Path dir) throws Exception {
@@ -48,7 +54,7 @@ class TrainerRegistryRestartIntegrationTest {
             Settings settings = SmallTrainerSettings.of(broker.bootstrapServers(), registry.url(), "trainer-registry-outage",
                     TEACHER, dir.resolve("checkpoints"), Map.of(
                             "kdstream.trainer.steps", "1000000",
-                            "kdstream.trainer.checkpoint.every", "50",
+                            "kdstream.trainer.checkpoint.every", Long.toString(CHECKPOINT_EVERY),
                             "kdstream.trainer.batch.size", "2"));
             Map<String, Object> client = settings.clientProperties();
             TopicAdmin.ensureTopics(client, TopicCatalogue.ALL);
@@ -81,8 +87,10 @@ class TrainerRegistryRestartIntegrationTest {
                 }
                 await().atMost(Duration.ofSeconds(90)).until(() -> counted("kdstream.registry.outages", trainer.name()) >= 1 || trainer.failure() != null);
                 long stepAtWait = trainer.progress().step();
-                // meanwhile it trains on what it has cached
-                await().atMost(Duration.ofSeconds(60)).until(() -> trainer.progress().step() >= stepAtWait + 10 || trainer.failure() != null);
+                // meanwhile it trains on what it has cached, and checkpoints: the first checkpoint's event has a schema it has
+                // not registered yet, so its announcement waits for the registry while training goes on
+                await().atMost(Duration.ofSeconds(60)).until(() -> trainer.progress().step() >= Math.max(stepAtWait + 10, CHECKPOINT_EVERY + 5)
+                        || trainer.failure() != null);
                 stepAtRestart = trainer.progress().step();
                 registry.restart();
                 downMillis = (System.nanoTime() - down) / 1_000_000;
@@ -104,6 +112,10 @@ class TrainerRegistryRestartIntegrationTest {
                     counted("kdstream.registry.outages", trainer.name()), counted("kdstream.registry.deferred", trainer.name()), trainer.failure());
             assertThat(trainer.failure()).isNull();
             assertThat(progress.cachedExamples()).as("sequences cached, one a prompt").isEqualTo(BEFORE + DURING_OUTAGE);
+            assertThat(TopicSnapshot.read(client, TopicCatalogue.CHECKPOINTS.name(), new StringDeserializer(), new ByteArrayDeserializer(), 0,
+                    Duration.ofSeconds(30))).extracting(ConsumerRecord::key)
+                    .as("the checkpoint made while the registry was away, announced once it answered")
+                    .containsOnlyOnce(TopicCatalogue.checkpointKey(TrainerConfig.from(settings).runId(), CHECKPOINT_EVERY));
 
             // the trainer restarted while the registry is away: it needs it at start (the letters it sent before, to
             // send none twice) and to decode what it draws from its cache (a new process has no schema cached); it
