@@ -87,9 +87,10 @@ public final class DistillBenchCommand implements Callable<Integer> {
             description = "pretraining steps of the base student, when it must be trained (default: ${DEFAULT-VALUE})")
     long baseStudentSteps;
 
-    @Option(names = "--base-corpus", defaultValue = "text+others", converter = BaseCorpusConverter.class,
+    @Option(names = "--base-corpus", defaultValue = "text", converter = BaseCorpusConverter.class,
             description = "what the base student is pretrained on: text (the training problems' text alone) or text+others (and clean worked "
-                    + "examples of the other difficulty levels) (default: ${DEFAULT-VALUE})")
+                    + "examples of the other difficulty levels, which teach the skill itself: such a student beat its 10 x teacher) "
+                    + "(default: ${DEFAULT-VALUE})")
     BaseCorpus baseCorpus;
 
     static final class BaseCorpusConverter implements picocli.CommandLine.ITypeConverter<BaseCorpus> {

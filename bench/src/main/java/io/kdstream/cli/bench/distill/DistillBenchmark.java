@@ -75,7 +75,7 @@ public final class DistillBenchmark {
                        int workers, int threads, Path workDir, Path kdstreamHome, Map<String, String> trainerOverrides, DistillSetting setting,
                        Difficulty difficulty, long baseStudentSteps) {
             this(plan, trainPerDataset, testPerDataset, teacherSteps, batchSize, learningRate, workers, threads, workDir, kdstreamHome,
-                    trainerOverrides, setting, difficulty, baseStudentSteps, BaseCorpus.TEXT_AND_OTHERS);
+                    trainerOverrides, setting, difficulty, baseStudentSteps, BaseCorpus.TEXT);
         }
 
         /** The control setting's conditions: clean easy data, the default teacher. */

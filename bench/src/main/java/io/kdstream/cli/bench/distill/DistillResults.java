@@ -40,7 +40,7 @@ public final class DistillResults {
                 Long.toString(options.baseStudentSteps()), Integer.toString(options.batchSize()), Double.toString(options.learningRate()),
                 Integer.toString(options.threads()), Long.toString(options.plan().steps()), Integer.toString(options.plan().curvePoints()),
                 new TreeMap<>(options.trainerOverrides()).toString())
-                // a later setting: named only where it is not the default, so earlier results keep their folder
+                // a later setting: named only for text, so results made before it existed (all text+others) keep their folder
                 + (options.baseCorpus() == BaseCorpus.TEXT_AND_OTHERS ? "" : "|base " + options.baseCorpus().tag());
         return new DistillResults(options.kdstreamHome().resolve("bench").resolve("distill")
                 .resolve(options.setting().configName() + "-" + digest(recipe)));
