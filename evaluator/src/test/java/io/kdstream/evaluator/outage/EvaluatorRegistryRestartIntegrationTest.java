@@ -17,7 +17,6 @@ import io.kdstream.platform.embedded.EmbeddedKafkaBroker;
 import io.kdstream.platform.embedded.EmbeddedSchemaRegistry;
 import io.kdstream.platform.kafka.TopicAdmin;
 import io.kdstream.platform.kafka.TopicSnapshot;
-import io.kdstream.platform.observability.Observability;
 import io.kdstream.schemas.avro.CheckpointEvent;
 import io.kdstream.schemas.avro.EvalResult;
 import io.kdstream.schemas.avro.EvalStatus;
@@ -29,13 +28,9 @@ import io.kdstream.schemas.registry.SchemaRegistryClient;
 import io.kdstream.schemas.testing.EvolvedSchemas;
 import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.TopicCatalogue;
-import io.micrometer.core.instrument.Counter;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,6 +44,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import static io.kdstream.schemas.testing.OutageProbes.deadLetterKeys;
+import static io.kdstream.schemas.testing.OutageProbes.rawProducer;
+import static io.kdstream.schemas.testing.OutageProbes.counted;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -122,7 +120,7 @@ class EvaluatorRegistryRestartIntegrationTest {
             try {
                 evaluator.start();
                 leaderboard.start();
-                await().atMost(Duration.ofSeconds(120)).until(() -> (points(leaderboard, RUN) == 1 && deadLetterKeys(broker).contains("bad"))
+                await().atMost(Duration.ofSeconds(120)).until(() -> (points(leaderboard, RUN) == 1 && deadLetterKeys(broker.bootstrapServers()).contains("bad"))
                         || evaluator.isStopped());
 
                 long down = System.nanoTime();
@@ -155,7 +153,7 @@ class EvaluatorRegistryRestartIntegrationTest {
             List<EvalResult> results = TopicSnapshot.read(broker.bootstrapServers(), TopicCatalogue.EVALS.name(), new StringDeserializer(),
                             catalogue.evals().valueSerde().deserializer(), 0, Duration.ofSeconds(5)).stream()
                     .map(ConsumerRecord::value).filter(result -> result.getRunId().equals(RUN)).toList();
-            long deadLettered = deadLetterKeys(broker).stream().filter(key -> !key.equals("bad")).count();
+            long deadLettered = deadLetterKeys(broker.bootstrapServers()).stream().filter(key -> !key.equals("bad")).count();
             System.out.printf("registry-restart-evaluator | evaluator and leaderboard busy; registry stopped, 1 prompt, 2 checkpoint events"
                             + " and 2 evaluations of schema ids neither had cached sent, registry restarted | events in 3, scored %d"
                             + " (examples %s) | evaluations ranked: %d of %d, %d of %d | good records dead-lettered %d | registry down %d ms"
@@ -207,22 +205,7 @@ class EvaluatorRegistryRestartIntegrationTest {
                 .build();
     }
 
-    private static List<String> deadLetterKeys(EmbeddedKafkaBroker broker) {
-        return TopicSnapshot.read(broker.bootstrapServers(), TopicCatalogue.DEAD_LETTER.name(), new StringDeserializer(),
-                new ByteArrayDeserializer(), 0, Duration.ofSeconds(5)).stream().map(ConsumerRecord::key).toList();
-    }
-
-    private static KafkaProducer<byte[], byte[]> rawProducer(String bootstrapServers) {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
-                new ByteArraySerializer(), new ByteArraySerializer());
-    }
-
     private static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static double counted(String metric, String service) {
-        Counter counter = Observability.registry().find(metric).tag("service", service).counter();
-        return counter == null ? 0 : counter.count();
     }
 }

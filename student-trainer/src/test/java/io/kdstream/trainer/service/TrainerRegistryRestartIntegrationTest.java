@@ -7,14 +7,12 @@ import io.kdstream.platform.embedded.EmbeddedKafkaBroker;
 import io.kdstream.platform.embedded.EmbeddedSchemaRegistry;
 import io.kdstream.platform.kafka.TopicAdmin;
 import io.kdstream.platform.kafka.TopicSnapshot;
-import io.kdstream.platform.observability.Observability;
 import io.kdstream.schemas.avro.Split;
 import io.kdstream.schemas.avro.TeacherLogits;
 import io.kdstream.schemas.registry.SchemaRegistryClient;
 import io.kdstream.schemas.testing.EvolvedSchemas;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import io.kdstream.trainer.TrainerConfig;
-import io.micrometer.core.instrument.Counter;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -30,6 +28,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.IntStream;
 
+import static io.kdstream.schemas.testing.OutageProbes.counted;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -152,11 +151,5 @@ class TrainerRegistryRestartIntegrationTest {
         String tokenizer = new CharTokenizer().fingerprint();
         return IntStream.range(from, from + count)
                 .mapToObj(i -> TeacherRecords.record("registry-outage-" + i, TEACHER, tokenizer, Split.TRAIN, random, TeacherRecords.K)).toList();
-    }
-
-
-    private static double counted(String metric, String service) {
-        Counter counter = Observability.registry().find(metric).tag("service", service).counter();
-        return counter == null ? 0 : counter.count();
     }
 }

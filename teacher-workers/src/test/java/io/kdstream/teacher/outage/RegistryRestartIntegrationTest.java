@@ -25,10 +25,8 @@ import io.micrometer.core.instrument.Counter;
 import org.apache.avro.Schema;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,6 +42,9 @@ import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
+import static io.kdstream.schemas.testing.OutageProbes.deadLetterKeys;
+import static io.kdstream.schemas.testing.OutageProbes.rawProducer;
+import static io.kdstream.schemas.testing.OutageProbes.counted;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -114,7 +115,7 @@ class RegistryRestartIntegrationTest {
             try {
                 router.start();
                 worker.start();
-                await().atMost(Duration.ofSeconds(120)).until(() -> (committed.get().size() >= 2 * WARM_UP && deadLetterKeys(broker).size() >= 2)
+                await().atMost(Duration.ofSeconds(120)).until(() -> (committed.get().size() >= 2 * WARM_UP && deadLetterKeys(broker.bootstrapServers()).size() >= 2)
                         || worker.isStopped());
 
                 long down = System.nanoTime();
@@ -125,7 +126,7 @@ class RegistryRestartIntegrationTest {
                     raw.flush();
                 }
                 // both services have met the new id and found the registry away
-                await().atMost(Duration.ofSeconds(90)).until(() -> (outages(router.name()) >= 1 && outages(worker.name()) >= 1) || worker.isStopped());
+                await().atMost(Duration.ofSeconds(90)).until(() -> (counted("kdstream.registry.outages", router.name()) >= 1 && counted("kdstream.registry.outages", worker.name()) >= 1) || worker.isStopped());
                 registry.restart();
                 downMillis = (System.nanoTime() - down) / 1_000_000;
                 long up = System.nanoTime();
@@ -140,7 +141,7 @@ class RegistryRestartIntegrationTest {
             Map<String, Long> counts = keys.stream().collect(Collectors.groupingBy(key -> key, Collectors.counting()));
             long duplicated = counts.values().stream().mapToLong(n -> n - 1).sum();
             long lost = ids.stream().filter(id -> !counts.containsKey(LogitsKey.of(teacher, id))).count();
-            List<String> letters = deadLetterKeys(broker);
+            List<String> letters = deadLetterKeys(broker.bootstrapServers());
             assertThat(letters).as("the two bad records").contains("bad-prompt", "bad-request");
             long deadLettered = letters.stream().filter(key -> !key.startsWith("bad-")).count();
             System.out.printf("registry-restart | router and worker busy; registry stopped, %d prompts and %d requests of a schema id"
@@ -148,7 +149,7 @@ class RegistryRestartIntegrationTest {
                             + " | registry down %d ms | all logits %d ms after it answered | waits: router %.0f (records put back %.0f),"
                             + " worker %.0f (records put back %.0f) | worker failure %s%n",
                     DURING_OUTAGE, DURING_OUTAGE, ids.size(), counts.size(), lost, duplicated, deadLettered, downMillis, recoveryMillis,
-                    outages(router.name()), deferred(router.name()), outages(worker.name()), deferred(worker.name()), worker.failure());
+                    counted("kdstream.registry.outages", router.name()), deferred(router.name()), counted("kdstream.registry.outages", worker.name()), deferred(worker.name()), worker.failure());
 
             assertThat(worker.failure()).isNull();
             assertThat(lost).as("prompts and requests without logits").isZero();
@@ -163,28 +164,12 @@ class RegistryRestartIntegrationTest {
         return id;
     }
 
-
     private static byte[] encoded(Topic<String, Prompt> topic, String id) {
         return topic.valueSerde().serializer().serialize(topic.name(), TeacherFixtures.prompt(id, "What is 2+5?", "7 #### 7"));
     }
 
-    private static List<String> deadLetterKeys(EmbeddedKafkaBroker broker) {
-        return TopicSnapshot.read(broker.bootstrapServers(), TopicCatalogue.DEAD_LETTER.name(), new StringDeserializer(),
-                new ByteArrayDeserializer(), 0, Duration.ofSeconds(5)).stream().map(ConsumerRecord::key).toList();
-    }
-
-    private static KafkaProducer<byte[], byte[]> rawProducer(String bootstrapServers) {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
-                new ByteArraySerializer(), new ByteArraySerializer());
-    }
-
     private static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static double outages(String service) {
-        Counter counter = Observability.registry().find("kdstream.registry.outages").tag("service", service).counter();
-        return counter == null ? 0 : counter.count();
     }
 
     private static double deferred(String service) {
