@@ -50,6 +50,8 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(EmbeddedPlatformExtension.class)
 class EvaluatorKillIntegrationTest {
 
+    private static final String DATASET = "math-eval-kill";
+
     private static final String RUN = "eval-kill";
     private static final int CHECKPOINTS = 30;
     private static final int KILLS = 3;
@@ -66,6 +68,8 @@ class EvaluatorKillIntegrationTest {
                 "bootstrap.servers", platform.bootstrapServers(),
                 "schema.registry.url", platform.schemaRegistryUrl(),
                 "kdstream.evaluator.group.id", "eval-kill-evaluator",
+                // a dataset of its own: the platform's kd.prompts is shared, and other tests count their held-out prompts
+                "kdstream.evaluator.dataset", DATASET,
                 "kdstream.evaluator.max.examples", "40",
                 "kdstream.evaluator.max.new.tokens", "64"));
         Map<String, Object> client = settings.clientProperties();
@@ -74,7 +78,7 @@ class EvaluatorKillIntegrationTest {
         try (KafkaProducer<String, Prompt> prompts = KafkaClients.producer(client, catalogue.prompts(), "test");
              KafkaProducer<String, CheckpointEvent> events = KafkaClients.producer(client, catalogue.checkpoints(), "test")) {
             for (int i = 0; i < 40; i++) {
-                Prompt prompt = Prompt.newBuilder().setId("eval-kill-q" + i).setDataset("math").setSplit(Split.TEST)
+                Prompt prompt = Prompt.newBuilder().setId("eval-kill-q" + i).setDataset(DATASET).setSplit(Split.TEST)
                         .setPrompt("What is " + i + "+2?").setResponse((i + 2) + " #### " + (i + 2)).setExpectedAnswer(Integer.toString(i + 2))
                         .setSource("test").setCreatedAt(Instant.now()).build();
                 prompts.send(new ProducerRecord<>(TopicCatalogue.PROMPTS.name(), prompt.getId(), prompt)).get();
