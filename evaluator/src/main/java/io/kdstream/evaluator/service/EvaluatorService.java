@@ -24,6 +24,8 @@ import io.kdstream.schemas.registry.RegistryUnavailableException;
 import io.kdstream.schemas.registry.RegistryWait;
 import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.TopicCatalogue;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -88,7 +90,11 @@ public final class EvaluatorService extends LoopService {
         scorer = new CheckpointScorer(tokenizer, new TaskJudge(config.codeStepLimit()), config.maxNewTokens(), config.batchSize());
         producer = KafkaClients.producer(client, catalogue.evals(), SERVICE);
         deadLetters = new DeadLetters(SERVICE, client, catalogue.deadLetter());
-        consumer = polled(KafkaClients.rawConsumer(client, config.groupId(), SERVICE));
+        Map<String, Object> consumerProperties = new HashMap<>(client);
+        // one checkpoint a poll: scoring one takes seconds to minutes, and a whole poll's batch must be done within
+        // max.poll.interval.ms (5 min) or the group drops the member (22 queued checkpoints of 500 problems did)
+        consumerProperties.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
+        consumer = polled(KafkaClients.rawConsumer(consumerProperties, config.groupId(), SERVICE));
         consumer.subscribe(List.of(catalogue.checkpoints().name()));
     }
 
@@ -149,8 +155,18 @@ public final class EvaluatorService extends LoopService {
         commit(record);
     }
 
+    /**
+     * Commits past the record. A member the group dropped meanwhile (its poll took longer than max.poll.interval.ms)
+     * cannot: it rejoins at its next poll and the checkpoint is handed out again, its evaluation published again under
+     * the same key.
+     */
     private void commit(ConsumerRecord<byte[], byte[]> record) {
-        consumer.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1)));
+        try {
+            consumer.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1)));
+        } catch (CommitFailedException dropped) {
+            log.warn("{}: left the group while scoring {}-{}@{} (longer than max.poll.interval.ms); it rejoins and the checkpoint is"
+                    + " scored again", SERVICE, record.topic(), record.partition(), record.offset());
+        }
     }
 
     EvalResult evaluate(CheckpointEvent event) {
