@@ -20,12 +20,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -40,8 +40,8 @@ public final class CheckpointPublisher implements AutoCloseable {
     private final KafkaProducer<String, CheckpointEvent> producer;
     private final Map<String, Object> clientProperties;
 
-    /** Checkpoints written but not announced yet (the registry was away), oldest first. */
-    private final Deque<Announcement> pending = new ArrayDeque<>();
+    /** Checkpoints written but not announced yet (the registry was away), oldest first; asked from other threads too. */
+    private final Deque<Announcement> pending = new ConcurrentLinkedDeque<>();
 
     public CheckpointPublisher(String runId, CheckpointStore store, Map<String, Object> clientProperties, Topic<String, CheckpointEvent> topic) {
         this.runId = runId;

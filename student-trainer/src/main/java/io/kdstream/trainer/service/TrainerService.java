@@ -383,6 +383,11 @@ public final class TrainerService extends LoopService {
         return true;
     }
 
+    /** Whether checkpoints wait to be announced for the schema registry. */
+    boolean checkpointAnnouncementsWait() {
+        return checkpointPublisher != null && checkpointPublisher.hasPending();
+    }
+
     private Map<String, String> settingsRecorded() {
         Map<String, String> settings = new LinkedHashMap<>(config.training().toMap());
         settings.putAll(config.runSettings());

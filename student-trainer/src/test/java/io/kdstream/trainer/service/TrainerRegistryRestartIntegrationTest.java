@@ -97,6 +97,8 @@ class TrainerRegistryRestartIntegrationTest {
                 await().atMost(Duration.ofSeconds(120)).until(() -> trainer.progress().cachedExamples() >= BEFORE + DURING_OUTAGE || trainer.failure() != null);
                 recoveryMillis = (System.nanoTime() - up) / 1_000_000;
                 await().atMost(Duration.ofSeconds(60)).until(() -> trainer.progress().step() > stepAtRestart + 20 || trainer.failure() != null);
+                // the trainer asks the registry again every 2 s for the checkpoints whose announcement waits
+                await().atMost(Duration.ofSeconds(30)).until(() -> !trainer.checkpointAnnouncementsWait() || trainer.failure() != null);
             } finally {
                 trainer.close();
             }
@@ -111,10 +113,8 @@ class TrainerRegistryRestartIntegrationTest {
                     counted("kdstream.registry.outages", trainer.name()), counted("kdstream.registry.deferred", trainer.name()), trainer.failure());
             assertThat(trainer.failure()).isNull();
             assertThat(progress.cachedExamples()).as("sequences cached, one a prompt").isEqualTo(BEFORE + DURING_OUTAGE);
-            assertThat(TopicSnapshot.read(client, TopicCatalogue.CHECKPOINTS.name(), new StringDeserializer(), new ByteArrayDeserializer(), 0,
-                    Duration.ofSeconds(30))).extracting(ConsumerRecord::key)
-                    .as("the checkpoint made while the registry was away, announced once it answered")
-                    .containsOnlyOnce(TopicCatalogue.checkpointKey(TrainerConfig.from(settings).runId(), CHECKPOINT_EVERY));
+            assertThat(checkpointKeys(client)).as("the checkpoint made while the registry was away, announced once it answered")
+                    .containsOnlyOnce(firstCheckpoint(settings));
 
             // the trainer restarted while the registry is away: it needs it at start (the letters it sent before, to
             // send none twice) and to decode what it draws from its cache (a new process has no schema cached); it
@@ -144,6 +144,15 @@ class TrainerRegistryRestartIntegrationTest {
             assertThat(stepAtRestart).as("the trainer trains on while the registry is away").isGreaterThan(stepAtOutage);
             assertThat(counted("kdstream.registry.deferred", trainer.name())).as("records put back").isPositive();
         }
+    }
+
+    private static List<String> checkpointKeys(Map<String, Object> client) {
+        return TopicSnapshot.read(client, TopicCatalogue.CHECKPOINTS.name(), new StringDeserializer(), new ByteArrayDeserializer(), 0,
+                Duration.ofSeconds(30)).stream().map(ConsumerRecord::key).toList();
+    }
+
+    private static String firstCheckpoint(Settings settings) {
+        return TopicCatalogue.checkpointKey(TrainerConfig.from(settings).runId(), CHECKPOINT_EVERY);
     }
 
     private static List<TeacherLogits> records(int from, int count) {
