@@ -10,11 +10,10 @@ import io.kdstream.platform.kafka.TopicAdmin;
 import io.kdstream.platform.kafka.TopicSnapshot;
 import io.kdstream.platform.service.JvmProcess;
 import io.kdstream.platform.testing.EmbeddedPlatformExtension;
+import io.kdstream.evaluator.testing.CheckpointEvents;
 import io.kdstream.schemas.avro.CheckpointEvent;
 import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.avro.Split;
-import io.kdstream.schemas.avro.TrainMetrics;
-import io.kdstream.schemas.avro.TrainingConfig;
 import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -136,15 +135,6 @@ class EvaluatorKillIntegrationTest {
     }
 
     private static CheckpointEvent event(long step, Path file, String sha256) {
-        return CheckpointEvent.newBuilder()
-                .setRunId(RUN).setStep(step).setTokensSeen(0)
-                .setUri(file.toUri().toString()).setSha256(sha256)
-                .setTeacherFingerprint("t").setTokenizerFingerprint(new CharTokenizer().fingerprint())
-                .setConsumedOffsets(List.of())
-                .setConfig(TrainingConfig.newBuilder().setTopK(8).setKdWeight(1).setSftWeight(0.4).setTemperature(1)
-                        .setLossVariant("renormalised").setLearningRate(1e-3).setBatchSize(4).setSeed(1).build())
-                .setMetrics(new TrainMetrics(1.0, 0.5, 0.5, 100.0))
-                .setCreatedAt(Instant.now())
-                .build();
+        return CheckpointEvents.of(RUN, step, file, sha256);
     }
 }
