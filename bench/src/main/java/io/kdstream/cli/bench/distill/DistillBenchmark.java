@@ -164,8 +164,9 @@ public final class DistillBenchmark {
         LogitCacheStats.TeacherShare share = cacheShare(fingerprint);
         Map<Integer, Double> sampledBytes = new TreeMap<>();
         for (int draws : options.plan().rsKdDraws()) {
-            fillCache(sampledTeacherSettings(teacher, draws), sampledFingerprint(teacher, draws), data.all().size(), "RS-KD N=" + draws);
-            sampledBytes.put(draws, cacheShare(sampledFingerprint(teacher, draws)).bytesPerToken());
+            String sampledFingerprint = sampledFingerprint(teacher, draws);
+            fillCache(sampledTeacherSettings(teacher, draws), sampledFingerprint, data.all().size(), "RS-KD N=" + draws);
+            sampledBytes.put(draws, cacheShare(sampledFingerprint).bytesPerToken());
         }
         TeacherScore teacherScore = scoreTeacher(teacher, data);
         TeacherSummary summary = new TeacherSummary(teacher, fingerprint, teacherScore.parameters(), teacherSeconds, teacherScore.math(),
