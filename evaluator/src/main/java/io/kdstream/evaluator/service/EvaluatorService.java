@@ -25,7 +25,6 @@ import io.kdstream.schemas.registry.RegistryWait;
 import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import org.apache.kafka.clients.consumer.CommitFailedException;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -90,11 +89,7 @@ public final class EvaluatorService extends LoopService {
         scorer = new CheckpointScorer(tokenizer, new TaskJudge(config.codeStepLimit()), config.maxNewTokens(), config.batchSize());
         producer = KafkaClients.producer(client, catalogue.evals(), SERVICE);
         deadLetters = new DeadLetters(SERVICE, client, catalogue.deadLetter());
-        Map<String, Object> consumerProperties = new HashMap<>(client);
-        // one checkpoint a poll: scoring one takes seconds to minutes, and a whole poll's batch must be done within
-        // max.poll.interval.ms (5 min) or the group drops the member (22 queued checkpoints of 500 problems did)
-        consumerProperties.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
-        consumer = polled(KafkaClients.rawConsumer(consumerProperties, config.groupId(), SERVICE));
+        consumer = polled(KafkaClients.rawConsumer(client, config.groupId(), SERVICE));
         consumer.subscribe(List.of(catalogue.checkpoints().name()));
     }
 
