@@ -18,10 +18,9 @@ import java.util.function.Function;
 
 /**
  * Scores one model on held-out prompts: greedy answers judged by {@link TaskJudge} (exact match for math, pass@1
- * for code), the reference responses' cross-entropy and calibration error ({@link CalibrationError}: how far the
- * student's confidence in its top token is from how often that token is the reference's), and, where the teacher's
- * logits of a prompt are cached,
- * top-1 agreement and KL with the teacher ({@link TeacherComparison}) from the same forward pass.
+ * for code), what its distributions say at the reference responses' positions ({@link AnswerTokenStatistics}:
+ * cross-entropy, calibration error, entropy and top-two margin), and, where the teacher's logits of a prompt are
+ * cached, top-1 agreement and KL with the teacher ({@link TeacherComparison}) from the same forward pass.
  */
 public final class CheckpointScorer {
 
@@ -41,10 +40,13 @@ public final class CheckpointScorer {
      * @param exactMatch share of answer tasks solved, null when there were none
      * @param passAt1    share of code tasks solved, null when there were none
      * @param answerCalibrationError expected calibration error of the top token at the reference responses' positions
+     * @param answerEntropy mean entropy (nats) of the model's distribution at the reference responses' positions
+     * @param answerMargin  mean top probability minus the second's at those positions
      * @param teacherAgreement null (as is teacherKl) when no prompt had comparable teacher logits
      */
     public record Scores(int examples, Double exactMatch, Double passAt1, double answerCrossEntropy,
-                         double answerCalibrationError, Double teacherAgreement, Double teacherKl, int teacherExamples) {
+                         double answerCalibrationError, double answerEntropy, double answerMargin, Double teacherAgreement,
+                         Double teacherKl, int teacherExamples) {
     }
 
     /** @param teacherLogits the teacher's cached logits of a prompt, or null */
@@ -54,8 +56,7 @@ public final class CheckpointScorer {
         }
         SolvedShare answers = new SolvedShare();
         SolvedShare programs = new SolvedShare();
-        double[] loss = new double[2];
-        CalibrationError calibration = new CalibrationError();
+        AnswerTokenStatistics answerTokens = new AnswerTokenStatistics();
         TeacherComparison teacher = new TeacherComparison();
         Generator generator = new Generator(model, tokenizer.endOfSequence(), tokenizer.padding());
         int vocabulary = model.config().vocabularySize();
@@ -76,7 +77,7 @@ public final class CheckpointScorer {
             for (int row = 0; row < batch.size(); row++) {
                 TokenizedExample example = references.get(row);
                 int offset = row * width * vocabulary;
-                responseTokens(example, logits, offset, vocabulary, loss, calibration);
+                responseTokens(example, logits, offset, vocabulary, answerTokens);
                 SequenceLogits cached = teacherLogits.apply(batch.get(row));
                 if (cached != null && cached.tokenizerFingerprint().equals(tokenizer.fingerprint())
                         && Arrays.equals(cached.tokens(), example.tokens())) {
@@ -85,7 +86,7 @@ public final class CheckpointScorer {
             }
         }
         return new Scores(prompts.size(), answers.share(), programs.share(),
-                loss[1] == 0 ? Double.NaN : loss[0] / loss[1], calibration.value(),
+                answerTokens.crossEntropy(), answerTokens.calibrationError(), answerTokens.entropy(), answerTokens.margin(),
                 teacher.agreement(), teacher.kl(), teacher.examples());
     }
 
@@ -101,30 +102,12 @@ public final class CheckpointScorer {
         }
     }
 
-    /**
-     * Over the loss-masked positions (the response): adds -log p(target) and the count to {@code loss} (sum, count),
-     * and each position's top probability and whether its top token is the target to {@code calibration}.
-     */
-    private static void responseTokens(TokenizedExample example, float[] logits, int offset, int vocabulary, double[] loss,
-                                       CalibrationError calibration) {
+    /** Adds the loss-masked positions (the response) to {@code answerTokens}. */
+    private static void responseTokens(TokenizedExample example, float[] logits, int offset, int vocabulary, AnswerTokenStatistics answerTokens) {
         for (int p = 0; p < example.positions(); p++) {
-            if (example.lossMask()[p] == 0) {
-                continue;
+            if (example.lossMask()[p] != 0) {
+                answerTokens.add(logits, offset + p * vocabulary, vocabulary, example.tokens()[p + 1]);
             }
-            int row = offset + p * vocabulary;
-            int top = 0;
-            for (int v = 1; v < vocabulary; v++) {
-                top = logits[row + v] > logits[row + top] ? v : top;
-            }
-            double max = logits[row + top];
-            double total = 0;
-            for (int v = 0; v < vocabulary; v++) {
-                total += Math.exp(logits[row + v] - max);
-            }
-            int target = example.tokens()[p + 1];
-            loss[0] += max + Math.log(total) - logits[row + target];
-            loss[1]++;
-            calibration.add(1 / total, top == target);
         }
     }
 

@@ -97,10 +97,12 @@ public final class DistillBenchmark {
      *
      * @param trainSeconds how long the teacher took to train, where its training record is kept (NaN otherwise)
      * @param sizes        the cohort's training prompts of each dataset, the students' and the teacher's
+     * @param answerEntropy mean entropy (nats) of the teacher's distribution at the test responses' tokens
+     * @param answerMargin  mean top probability minus the second's there: how sure the teacher is, what KD can pass on
      * @param sampledBytesPerToken bytes a token of each RS-KD cache (by draws a position) the cohort filled
      */
     public record TeacherSummary(Path checkpoint, String fingerprint, long parameters, double trainSeconds, double mathExactMatch,
-                                 double codePassAt1, double answerCe, double cacheSeconds, long cacheRecords, double bytesPerToken,
+                                 double codePassAt1, double answerCe, double answerEntropy, double answerMargin, double cacheSeconds, long cacheRecords, double bytesPerToken,
                                  double bytesPerEntry, DistillSetting.TrainSizes sizes, Map<Integer, Double> sampledBytesPerToken) {
 
         public TeacherSummary {
@@ -111,7 +113,8 @@ public final class DistillBenchmark {
         public TeacherSummary withSampledFrom(TeacherSummary earlier) {
             Map<Integer, Double> merged = new TreeMap<>(earlier.sampledBytesPerToken());
             merged.putAll(sampledBytesPerToken);
-            return new TeacherSummary(checkpoint, fingerprint, parameters, trainSeconds, mathExactMatch, codePassAt1, answerCe, cacheSeconds,
+            return new TeacherSummary(checkpoint, fingerprint, parameters, trainSeconds, mathExactMatch, codePassAt1, answerCe, answerEntropy,
+                    answerMargin, cacheSeconds,
                     cacheRecords, bytesPerToken, bytesPerEntry, sizes, merged);
         }
     }
@@ -170,7 +173,8 @@ public final class DistillBenchmark {
         }
         TeacherScore teacherScore = scoreTeacher(teacher, data);
         TeacherSummary summary = new TeacherSummary(teacher, fingerprint, teacherScore.parameters(), teacherSeconds, teacherScore.math(),
-                teacherScore.code(), teacherScore.ce(), cacheSeconds, share.records(), share.bytesPerToken(), share.bytesPerTopKEntry(), sizes,
+                teacherScore.code(), teacherScore.ce(), teacherScore.entropy(), teacherScore.margin(), cacheSeconds, share.records(),
+                share.bytesPerToken(), share.bytesPerTopKEntry(), sizes,
                 sampledBytes);
         log.accept(String.format("teacher: math exact match %.3f, code pass@1 %.3f; cache %d records, %.1f bytes/token at K=%d",
                 summary.mathExactMatch(), summary.codePassAt1(), share.records(), share.bytesPerToken(), DistillPlan.CACHE_K));
@@ -442,7 +446,8 @@ public final class DistillBenchmark {
         return result.getAnswerCalibrationError() == null ? Double.NaN : result.getAnswerCalibrationError();
     }
 
-    private record TeacherScore(long parameters, double math, double code, double ce) {
+    /** The teacher's scores; cross-entropy, entropy and margin are the means of the two test sets'. */
+    private record TeacherScore(long parameters, double math, double code, double ce, double entropy, double margin) {
     }
 
     /** The teacher on the same held-out prompts, with the same scorer the evaluator uses. */
@@ -454,7 +459,8 @@ public final class DistillBenchmark {
             CheckpointScorer.Scores math = scorer.score(loaded.model(), data.testMath(), p -> null);
             CheckpointScorer.Scores code = scorer.score(loaded.model(), data.testCode(), p -> null);
             return new TeacherScore(loaded.model().parameterCount(), math.exactMatch(), code.passAt1(),
-                    (math.answerCrossEntropy() + code.answerCrossEntropy()) / 2);
+                    (math.answerCrossEntropy() + code.answerCrossEntropy()) / 2, (math.answerEntropy() + code.answerEntropy()) / 2,
+                    (math.answerMargin() + code.answerMargin()) / 2);
         }
     }
 

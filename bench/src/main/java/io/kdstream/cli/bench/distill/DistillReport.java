@@ -226,8 +226,12 @@ public final class DistillReport {
         double teacherCode = DistillStatistics.mean(outcome.teachers().stream().map(DistillBenchmark.TeacherSummary::codePassAt1).toList());
         double math = teacherMath - DistillStatistics.mean(values(sft, r -> r.last().mathExactMatch()));
         double code = teacherCode - DistillStatistics.mean(values(sft, r -> r.last().codePassAt1()));
-        return String.format(Locale.ROOT, "- Teacher's lead over the student's SFT at S: math %+.3f, code %+.3f (%s; a strong teacher leads by 0.15 or more on both).%n",
-                math, code, math >= 0.15 && code >= 0.15 ? "strong on both" : "not strong on both");
+        double entropy = DistillStatistics.mean(outcome.teachers().stream().map(DistillBenchmark.TeacherSummary::answerEntropy).toList());
+        double margin = DistillStatistics.mean(outcome.teachers().stream().map(DistillBenchmark.TeacherSummary::answerMargin).toList());
+        return String.format(Locale.ROOT, "- Teacher's lead over the student's SFT at S: math %+.3f, code %+.3f (%s; a strong teacher leads by 0.15 or more on both). "
+                        + "At the test responses' tokens the teacher's distribution has entropy %.3f nats and its top token leads the second by %.3f "
+                        + "in probability (what KD can pass on beyond the greedy response: the lower the entropy and the higher the margin, the less).%n",
+                math, code, math >= 0.15 && code >= 0.15 ? "strong on both" : "not strong on both", entropy, margin);
     }
 
     /** Every evaluated checkpoint, one CSV line each. */

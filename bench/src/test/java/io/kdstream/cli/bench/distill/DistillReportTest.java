@@ -45,7 +45,7 @@ class DistillReportTest {
                 run(kd70, 2, 11, List.of(new EvalPoint(70, 0.35, 0.35, 0.5, 0.6, 0.1, 0.2))),
                 run(online, 2, 32, List.of(new EvalPoint(100, 0.5, 0.5, 0.5, 0.6, 0.1, 0.2))));
         DistillBenchmark.TeacherSummary teacher = new DistillBenchmark.TeacherSummary(Path.of("teacher.ckpt"), "teacher-x", 831_332, 60,
-                0.9, 0.8, 0.2, 5, 2200, 130.0, 1.875, new DistillSetting.TrainSizes(1000, 1000, 2000, 2000), Map.of());
+                0.9, 0.8, 0.2, 0.31, 0.62, 5, 2200, 130.0, 1.875, new DistillSetting.TrainSizes(1000, 1000, 2000, 2000), Map.of());
         return new DistillReport(plan, new DistillBenchmark.Outcome(teacher, runs, 300), 1500);
     }
 
@@ -72,7 +72,7 @@ class DistillReportTest {
                 run(sft, 3, 10, curve(0.1, 0.2, 0.3, 0.5)),
                 run(kd, 3, 11, curve(0.1, 0.2, 0.5, 0.45))); // 0.75 of S
         DistillBenchmark.TeacherSummary teacher = new DistillBenchmark.TeacherSummary(Path.of("teacher.ckpt"), "teacher-x", 831_332, 60,
-                0.9, 0.8, 0.2, 5, 2200, 130.0, 1.875, new DistillSetting.TrainSizes(1000, 1000, 2000, 2000), Map.of());
+                0.9, 0.8, 0.2, 0.31, 0.62, 5, 2200, 130.0, 1.875, new DistillSetting.TrainSizes(1000, 1000, 2000, 2000), Map.of());
         DistillReport report = new DistillReport(plan, new DistillBenchmark.Outcome(teacher, runs, 300), 1500);
 
         DistillReport.Headline headline = report.headline();
@@ -83,7 +83,8 @@ class DistillReportTest {
         assertThat(headline.earlierThanSftBy(0.75)).isEqualTo(2);
         assertThat(headline.earlierThanSftBy(0.5)).isEqualTo(1);
         assertThat(report.headlineText()).contains("SFT itself at 0.83 ± 0.29", "before SFT in 1 of 3 seeds",
-                "seed 1: 0.50 (SFT final 0.400, SFT itself 0.50)", "Teacher's lead over the student's SFT at S: math +0.433, code +0.333 (strong on both");
+                "seed 1: 0.50 (SFT final 0.400, SFT itself 0.50)", "Teacher's lead over the student's SFT at S: math +0.433, code +0.333 (strong on both",
+                "the teacher's distribution has entropy 0.310 nats and its top token leads the second by 0.620");
     }
 
     @Test
@@ -103,7 +104,7 @@ class DistillReportTest {
         DistillPlan plan = DistillPlan.seedLike(S, List.of(1L), 100, 4, 0.1, StudentStart.PRETRAINED, java.util.EnumSet.of(DistillPlan.Sweep.RS_KD));
         List<RunOutcome> runs = plan.configs().stream().map(config -> run(config, 1, 10, curve(0.1, 0.2, 0.3, 0.4))).toList();
         DistillBenchmark.TeacherSummary teacher = new DistillBenchmark.TeacherSummary(Path.of("teacher.ckpt"), "teacher-x", 1_227_876, 60,
-                0.9, 0.8, 0.2, 5, 2200, 130.0, 1.875, new DistillSetting.TrainSizes(1000, 1000, 5000, 5000), Map.of(12, 9.5, 64, 21.25));
+                0.9, 0.8, 0.2, 0.31, 0.62, 5, 2200, 130.0, 1.875, new DistillSetting.TrainSizes(1000, 1000, 5000, 5000), Map.of(12, 9.5, 64, 21.25));
 
         String table = new DistillReport(plan, new DistillBenchmark.Outcome(teacher, runs, 300), 1500).table();
 

@@ -24,7 +24,7 @@ class DistillResultsTest {
     }
 
     private static DistillBenchmark.TeacherSummary teacher() {
-        return new DistillBenchmark.TeacherSummary(Path.of("home/teachers/t.ckpt"), "fp", 1_227_876, 900.5, 0.9, 0.8, 0.1, 12, 11_000, 126.1,
+        return new DistillBenchmark.TeacherSummary(Path.of("home/teachers/t.ckpt"), "fp", 1_227_876, 900.5, 0.9, 0.8, 0.1, 0.31, 0.62, 12, 11_000, 126.1,
                 1.875, new DistillSetting.TrainSizes(2000, 269, 10_000, 1348), Map.of(12, 9.5, 64, 21.25));
     }
 
@@ -63,6 +63,25 @@ class DistillResultsTest {
 
         assertThat(first.mathCe()).isEqualTo(0.9);
         assertThat(first.answerEce()).isNaN();
+    }
+
+    @Test
+    void shouldReadTeachersStoredBeforeEntropyWasMeasuredWithNaN(@TempDir Path home) throws Exception {
+        DistillPlan plan = DistillPlan.seedLike(300, List.of(1L), 100, 2, 0.1, StudentStart.PRETRAINED, EnumSet.noneOf(DistillPlan.Sweep.class));
+        DistillResults results = DistillResults.of(options(plan, home, 1500));
+        DistillCohort cohort = DistillSetting.SEED_LIKE.cohortOf(plan.runs().get(0));
+        results.save(cohort, teacher());
+        java.nio.file.Path file;
+        try (var files = java.nio.file.Files.list(results.dir())) {
+            file = files.filter(f -> f.getFileName().toString().startsWith("teacher")).findFirst().orElseThrow();
+        }
+        java.nio.file.Files.writeString(file, java.nio.file.Files.readString(file).replaceAll("(?m)^answer\\.(entropy|margin)=.*\n", ""));
+
+        DistillBenchmark.TeacherSummary read = results.teacher(cohort).orElseThrow();
+
+        assertThat(read.answerCe()).isEqualTo(0.1);
+        assertThat(read.answerEntropy()).isNaN();
+        assertThat(read.answerMargin()).isNaN();
     }
 
     @Test
