@@ -1,5 +1,7 @@
 package io.kdstream.schemas.logits;
 
+import io.kdstream.schemas.serde.AvroBinaryCursor;
+
 import io.kdstream.schemas.avro.Split;
 import io.kdstream.schemas.avro.TeacherLogits;
 import org.apache.avro.AvroRuntimeException;

@@ -44,6 +44,9 @@ public record SequenceLogits(String promptId, String teacherFingerprint, String 
                     chunk.getTokenIds().size() + " tokens for " + chunk.getPositions() + " positions; expected " + (chunk.getPositions() + 1));
             requireChunk(chunk, chunk.getLossMask().remaining() == chunk.getPositions(), "lossMask",
                     chunk.getLossMask().remaining() + " bytes for " + chunk.getPositions() + " positions");
+            // every value encoding takes a bit or more an entry: what is allocated below stays proportional to the record
+            requireChunk(chunk, (long) chunk.getPositions() * k <= 8L * chunk.getTopkValues().remaining(), "topkValues",
+                    chunk.getTopkValues().remaining() + " bytes cannot hold " + chunk.getPositions() + " positions of " + k + " entries");
             if (i > 0) {
                 List<Integer> previous = chunks.get(i - 1).getTokenIds();
                 requireChunk(chunk, chunk.getTokenIds().get(0).equals(previous.get(previous.size() - 1)), "tokenIds",

@@ -67,13 +67,14 @@ public class AvroDeserializer<T> implements Deserializer<T> {
     }
 
     /**
-     * Walks the body once without building anything before reading it: Avro allocates a string, bytes or array by the
-     * length the record claims, so a hostile length (an array of 2^31 - 9 items in a record of 40 bytes) would exhaust
-     * the heap; skipping refuses it with an EOFException at the record's end instead.
+     * Checks the body once without building anything before reading it: Avro allocates a string, bytes or array by the
+     * length or count the record claims, so a hostile claim (an array of 2^31 - 9 items in a record of 40 bytes, or a
+     * block whose byte size hides its items from a skip) would exhaust the heap; {@link AvroBinaryCursor#check} refuses
+     * it, naming the byte, instead.
      */
     private Object read(int schemaId, byte[] bytes, int offset, int length) throws IOException {
         WriterReader decoding = readers.computeIfAbsent(schemaId, this::readerFor);
-        GenericDatumReader.skip(decoding.writer(), DecoderFactory.get().binaryDecoder(bytes, offset, length, null));
+        new AvroBinaryCursor(bytes, offset, length).check(decoding.writer());
         return decoding.reader().read(null, DecoderFactory.get().binaryDecoder(bytes, offset, length, null));
     }
 

@@ -115,8 +115,12 @@ class TopKDecodingErrorsTest {
         }
         assertThatThrownBy(() -> SequenceLogits.decode(compact().setIdBits(0).build())).hasMessageContaining("idBits is 0");
         assertThatThrownBy(() -> SequenceLogits.decode(compact().setIdBits(4).build())).hasMessageContaining("topkIds");
-        assertThatThrownBy(() -> SequenceLogits.decode(compact().setTopkValues(bytes(0xff, 0, 0)).build()))
+        byte[] riceParameter15 = new byte[20]; // enough bytes for the record's 40 x 4 entries, so that the parameter is what fails
+        riceParameter15[0] = (byte) 0xff;
+        assertThatThrownBy(() -> SequenceLogits.decode(compact().setTopkValues(ByteBuffer.wrap(riceParameter15)).build()))
                 .hasMessageContaining("topkValues: Rice parameter 15 is above 8");
+        assertThatThrownBy(() -> SequenceLogits.decode(compact().setTopkValues(bytes(0xff, 0, 0)).build()))
+                .hasMessageContaining("topkValues: 3 bytes cannot hold 40 positions of 4 entries");
     }
 
     @Test

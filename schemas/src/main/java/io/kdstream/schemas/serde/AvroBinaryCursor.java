@@ -1,4 +1,4 @@
-package io.kdstream.schemas.logits;
+package io.kdstream.schemas.serde;
 
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
@@ -7,21 +7,24 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Reads and skips Avro binary values in a byte array, by position. Skipping is the point: a length-prefixed value
- * is passed over by its length, and a run of ints or longs by finding the varints' last bytes, without decoding
- * them (Avro's decoder reads an array of ints item by item, most of what reading a logit record's summary cost).
+ * Reads, skips and checks Avro binary values in a byte array, by position. Skipping is what a summary reader needs: a
+ * length-prefixed value is passed over by its length, and a run of ints or longs by finding the varints' last bytes,
+ * without decoding them (Avro's decoder reads an array of ints item by item, most of what reading a logit record's
+ * summary cost). Checking is what a deserializer needs before Avro builds anything: Avro allocates a string, bytes or
+ * array by the length or count the record claims, so every claim is held against the bytes that are there, item by
+ * item as a reader will take them (a block's byte size, which skipping trusts, proves nothing about its items).
  * Values running past the end are refused ({@link AvroRuntimeException}). Errors place a value by its byte within the
  * record, never within the array the record lies in: that is a fetch buffer whose layout changes from one read of the
  * record to the next, and an error's text is part of a dead letter's identity.
  */
-final class AvroBinaryCursor {
+public final class AvroBinaryCursor {
 
     private final byte[] bytes;
     private final int start;
     private final int end;
     private int position;
 
-    AvroBinaryCursor(byte[] bytes, int offset, int length) {
+    public AvroBinaryCursor(byte[] bytes, int offset, int length) {
         if (offset < 0 || length < 0 || offset + length > bytes.length) {
             throw new IllegalArgumentException("range " + offset + "+" + length + " is outside " + bytes.length + " bytes");
         }
@@ -31,7 +34,7 @@ final class AvroBinaryCursor {
         this.end = offset + length;
     }
 
-    int readInt() {
+    public int readInt() {
         long value = readLong();
         if (value != (int) value) {
             throw new AvroRuntimeException("int out of range: " + value + " before byte " + here());
@@ -40,7 +43,7 @@ final class AvroBinaryCursor {
     }
 
     /** A zig-zag varint of at most 10 bytes. */
-    long readLong() {
+    public long readLong() {
         long raw = 0;
         for (int shift = 0; shift < 70; shift += 7) {
             byte b = next();
@@ -52,7 +55,7 @@ final class AvroBinaryCursor {
         throw new AvroRuntimeException("varint longer than 10 bytes before byte " + here());
     }
 
-    String readString() {
+    public String readString() {
         int length = readLength();
         String value = new String(bytes, position, length, StandardCharsets.UTF_8);
         position += length;
@@ -63,7 +66,7 @@ final class AvroBinaryCursor {
      * A string that repeats record after record (a fingerprint): decoded when its bytes differ from the last ones seen
      * by {@code last}, else the last value again, so a replay does not build the same string for every record.
      */
-    String readRepeatingString(RepeatingString last) {
+    public String readRepeatingString(RepeatingString last) {
         int length = readLength();
         RepeatingString.Seen seen = last.seen;
         String value;
@@ -78,29 +81,51 @@ final class AvroBinaryCursor {
     }
 
     /** The last value of a repeating string field; safe to share between threads (what it holds is immutable). */
-    static final class RepeatingString {
+    public static final class RepeatingString {
         private record Seen(byte[] utf8, String value) {
         }
 
         private volatile Seen seen = new Seen(new byte[0], "");
+
+        public RepeatingString() {
+        }
     }
 
     /** Passes over one int, long or enum. */
-    void skipVarint() {
+    public void skipVarint() {
         skipVarints(1);
     }
 
     /** Passes over one string or bytes value. */
-    void skipLengthPrefixed() {
+    public void skipLengthPrefixed() {
         skipBytes(readLength());
     }
 
-    /** Passes over one value of {@code schema}. */
-    void skip(Schema schema) {
+    /** Passes over one value of {@code schema}, a block of array or map items by its byte size where it has one. */
+    public void skip(Schema schema) {
+        pass(schema, false);
+    }
+
+    /**
+     * Passes over one value of {@code schema} as a reader takes it, item by item, refusing what a reader would fail on
+     * after allocating by a claim: a length or item count beyond the bytes left (every item of kdstream's schemas takes
+     * at least one byte), a block whose byte size disagrees with its items, an enum or union index out of range.
+     */
+    public void check(Schema schema) {
+        pass(schema, true);
+    }
+
+    private void pass(Schema schema, boolean everyItem) {
         switch (schema.getType()) {
             case NULL -> { }
             case BOOLEAN -> skipBytes(1);
-            case INT, LONG, ENUM -> skipVarints(1);
+            case INT, LONG -> skipVarints(1);
+            case ENUM -> {
+                int symbol = readInt();
+                if (everyItem && (symbol < 0 || symbol >= schema.getEnumSymbols().size())) {
+                    throw new AvroRuntimeException("enum symbol " + symbol + " of " + schema.getEnumSymbols().size() + " before byte " + here());
+                }
+            }
             case FLOAT -> skipBytes(4);
             case DOUBLE -> skipBytes(8);
             case STRING, BYTES -> skipBytes(readLength());
@@ -110,37 +135,51 @@ final class AvroBinaryCursor {
                 if (branch < 0 || branch >= schema.getTypes().size()) {
                     throw new AvroRuntimeException("union branch " + branch + " of " + schema.getTypes().size() + " at byte " + here());
                 }
-                skip(schema.getTypes().get(branch));
+                pass(schema.getTypes().get(branch), everyItem);
             }
             case RECORD -> {
                 for (Schema.Field field : schema.getFields()) {
-                    skip(field.schema());
+                    pass(field.schema(), everyItem);
                 }
             }
-            case ARRAY -> skipBlocks(schema.getElementType(), false);
-            case MAP -> skipBlocks(schema.getValueType(), true);
+            case ARRAY -> passBlocks(schema.getElementType(), false, everyItem);
+            case MAP -> passBlocks(schema.getValueType(), true, everyItem);
         }
     }
 
     /** Array and map items come in blocks: a count (negative: followed by the block's size in bytes), 0 ends them. */
-    private void skipBlocks(Schema item, boolean keyed) {
+    private void passBlocks(Schema item, boolean keyed, boolean everyItem) {
         boolean varintItems = !keyed && (item.getType() == Schema.Type.INT || item.getType() == Schema.Type.LONG);
         for (long count = readLong(); count != 0; count = readLong()) {
+            long size = -1;
             if (count < 0) {
-                long size = readLong();
+                size = readLong();
                 if (size < 0 || size > end - position) {
                     throw new AvroRuntimeException("block of " + size + " bytes at byte " + here() + " runs past the end");
                 }
-                skipBytes((int) size);
-            } else if (varintItems) {
+                if (!everyItem) {
+                    skipBytes((int) size);
+                    continue;
+                }
+                count = -count;
+            }
+            if (everyItem && count > end - position) {
+                throw new AvroRuntimeException("block of " + count + " items at byte " + here() + " runs past the end");
+            }
+            int blockStart = position;
+            if (varintItems) {
                 skipVarints(count);
             } else {
                 for (long i = 0; i < count; i++) {
                     if (keyed) {
                         skipBytes(readLength());
                     }
-                    skip(item);
+                    pass(item, everyItem);
                 }
+            }
+            if (size >= 0 && position - blockStart != size) {
+                throw new AvroRuntimeException("block of " + count + " items claims " + size + " bytes but holds " + (position - blockStart)
+                        + " before byte " + here());
             }
         }
     }
