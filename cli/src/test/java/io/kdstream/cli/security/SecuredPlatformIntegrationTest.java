@@ -18,6 +18,8 @@ import io.kdstream.schemas.avro.Split;
 import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import io.kdstream.teacher.cache.LogitCacheStats;
+import io.kdstream.teacher.router.CacheRouter;
+import io.kdstream.teacher.router.CacheRouterConfig;
 import io.kdstream.trainer.TrainerConfig;
 import io.kdstream.trainer.service.TrainerService;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -164,6 +166,38 @@ class SecuredPlatformIntegrationTest {
         assertThat(Duration.ofNanos(System.nanoTime() - started)).as("refused at the first answer").isLessThan(Duration.ofSeconds(20));
         assertThat(logged.list).as("said once").filteredOn(event -> event.getLevel() == Level.ERROR).singleElement()
                 .satisfies(event -> assertThat(event.getFormattedMessage()).contains("may not read topic " + TopicCatalogue.TEACHER_LOGITS.name()));
+    }
+
+    @Test
+    void shouldStopAKafkaStreamsServiceRefusedItsInputOnceNamingWho() throws Exception {
+        // the cache router run with the producer's credentials: that principal writes kd.prompts but may not read it
+        // nor join the router's group, and Kafka Streams meets the refusal in one of its own clients
+        Map<String, String> asProducer = new HashMap<>(platform.clientProperties(ServiceAccounts.PRODUCER.name()));
+        asProducer.put("kdstream.router.teacher.fingerprint", "secured-refused-router");
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        Logger serviceLog = (Logger) LoggerFactory.getLogger(CacheRouter.class);
+        serviceLog.addAppender(logged);
+        logged.start();
+        CacheRouter router = new CacheRouter(CacheRouterConfig.from(Settings.of(asProducer)));
+        long started = System.nanoTime();
+        try {
+            router.start();
+            while (router.isAlive() && System.nanoTime() - started < 60_000_000_000L) {
+                Thread.sleep(100);
+            }
+        } finally {
+            router.close();
+            serviceLog.detachAppender(logged);
+        }
+        long stoppedMillis = (System.nanoTime() - started) / 1_000_000;
+        System.out.printf("refused-access | router run as User:%s | stopped after %d ms | error lines %d | %s%n",
+                ServiceAccounts.PRODUCER.name(), stoppedMillis, logged.list.stream().filter(event -> event.getLevel() == Level.ERROR).count(),
+                router.failure() == null ? "no failure" : router.failure().getMessage());
+        assertThat(router.failure()).isInstanceOf(KafkaAccess.RefusedException.class)
+                .hasMessageStartingWith("User:" + ServiceAccounts.PRODUCER.name() + " may not read")
+                .hasMessageContaining("its ACLs do not allow it");
+        assertThat(logged.list).as("said once").filteredOn(event -> event.getLevel() == Level.ERROR).singleElement()
+                .satisfies(event -> assertThat(event.getFormattedMessage()).contains("User:" + ServiceAccounts.PRODUCER.name() + " may not read"));
     }
 
     @Test

@@ -74,6 +74,28 @@ public final class KafkaAccess {
         return Optional.empty();
     }
 
+    /**
+     * The refusal in a Kafka Streams application's failure, described. Streams reads, writes and manages its topics
+     * through clients of its own (its internal topics it creates at the first rebalance), and a refusal reaches the
+     * application without saying which client met it: a refused group is a read (joining it), a refused topic is told
+     * as "read, write or create".
+     */
+    public static Optional<RefusedException> streamsRefusal(Throwable error, Map<String, ?> clientProperties) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof RefusedException) {
+                return Optional.empty();
+            }
+            if (cause instanceof AuthenticationException) {
+                return refusal(cause, clientProperties, "connect", "");
+            }
+            if (cause instanceof AuthorizationException refused) {
+                return refusal(cause, clientProperties, refused instanceof GroupAuthorizationException ? "read" : "read, write or create",
+                        resource(refused));
+            }
+        }
+        return Optional.empty();
+    }
+
     /** What an authorization error says was refused, as a resource: the topics or group it names. */
     public static String resource(AuthorizationException refused) {
         if (refused instanceof TopicAuthorizationException topics && !topics.unauthorizedTopics().isEmpty()) {

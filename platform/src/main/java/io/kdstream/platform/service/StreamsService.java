@@ -1,6 +1,7 @@
 package io.kdstream.platform.service;
 
 import io.kdstream.platform.config.KdstreamHome;
+import io.kdstream.platform.kafka.KafkaAccess;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -11,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -23,6 +25,7 @@ public abstract class StreamsService implements Service {
     private final String name;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closing;
+    private volatile Throwable failure;
     private KafkaStreams streams;
 
     protected StreamsService(String name) {
@@ -62,8 +65,7 @@ public abstract class StreamsService implements Service {
     @Override
     public synchronized void start() {
         streams = new KafkaStreams(topology(), new StreamsConfig(withStateDir(streamsProperties())));
-        streams.setUncaughtExceptionHandler(failure -> waitedOut(failure)
-                ? StreamThreadExceptionResponse.REPLACE_THREAD : StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
+        streams.setUncaughtExceptionHandler(this::onThreadFailure);
         streams.setStateListener((now, before) -> {
             log.info("{}: {} -> {}", name, before, now);
             if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
@@ -71,6 +73,29 @@ public abstract class StreamsService implements Service {
             }
         });
         streams.start();
+    }
+
+    /**
+     * A stream thread's failure: replaced when {@link #waitedOut} says so, else the application stops. A refused
+     * access is said once, naming who was refused what (Kafka's own lines say only which topic or group).
+     */
+    private StreamThreadExceptionResponse onThreadFailure(Throwable failed) {
+        if (waitedOut(failed)) {
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        }
+        Optional<KafkaAccess.RefusedException> refused = KafkaAccess.streamsRefusal(failed, streamsProperties());
+        failure = refused.isPresent() ? refused.get() : failed;
+        if (refused.isPresent()) {
+            log.error("{} stopped: {}", name, refused.get().getMessage());
+        } else {
+            log.error("{} stopped on an error: {}", name, failed.toString());
+        }
+        return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    }
+
+    /** The error that stopped the application, if one did. */
+    public Throwable failure() {
+        return failure;
     }
 
     /**
