@@ -9,6 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Writes a file so that readers see the old file or the complete new one, never a partial one, even across a crash:
@@ -21,6 +25,9 @@ public final class AtomicFiles {
     public interface Content {
         void writeTo(OutputStream out) throws IOException;
     }
+
+    /** What {@link Files#createTempFile} makes of the prefix and suffix {@link #write} gives it. */
+    private static final Pattern LEFTOVER = Pattern.compile("\\..+\\.[0-9]+\\.tmp");
 
     private AtomicFiles() {
     }
@@ -43,6 +50,29 @@ public final class AtomicFiles {
         } finally {
             Files.deleteIfExists(temporary);
         }
+    }
+
+    /**
+     * Deletes what writes that were stopped midway (a killed process) left in {@code directory}: the temporary files
+     * {@link #write} names {@code .TARGET.RANDOM.tmp}. Only for a directory its caller owns: a write in progress there
+     * would lose its temporary file.
+     *
+     * @return the names of the files deleted
+     */
+    public static List<String> removeLeftovers(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        List<String> removed = new ArrayList<>();
+        try (Stream<Path> files = Files.list(directory)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                String name = file.getFileName().toString();
+                if (LEFTOVER.matcher(name).matches() && Files.isRegularFile(file) && Files.deleteIfExists(file)) {
+                    removed.add(name);
+                }
+            }
+        }
+        return removed;
     }
 
     /**

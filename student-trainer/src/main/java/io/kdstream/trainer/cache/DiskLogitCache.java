@@ -1,5 +1,6 @@
 package io.kdstream.trainer.cache;
 
+import io.kdstream.model.checkpoint.AtomicFiles;
 import io.kdstream.trainer.sampling.CachedEntries;
 
 import java.io.IOException;
@@ -73,6 +74,7 @@ public final class DiskLogitCache implements CachedEntries, AutoCloseable {
             throws IOException, CacheCorruptException {
         CacheLock locked = CacheLock.acquire(directory);
         try {
+            AtomicFiles.removeLeftovers(directory); // a position write a kill cut short; ours alone, under the lock
             CachePosition position = CachePosition.read(directory);
             if (position == null) {
                 if (!ShardFiles.list(directory).isEmpty()) {

@@ -1,5 +1,6 @@
 package io.kdstream.trainer.checkpoint;
 
+import io.kdstream.model.checkpoint.AtomicFiles;
 import io.kdstream.model.checkpoint.CheckpointException;
 import io.kdstream.model.checkpoint.CheckpointFile;
 import io.kdstream.model.checkpoint.LoadedCheckpoint;
@@ -40,6 +41,11 @@ public final class CheckpointStore {
 
     /** A checkpoint to resume from: its training state and its loaded model (the caller closes it). */
     public record Resumable(TrainingState state, LoadedCheckpoint model) {
+    }
+
+    /** Deletes the temporary files of writes that a stop cut short (a killed trainer's); returns their names. */
+    public List<String> removeLeftovers() throws IOException {
+        return AtomicFiles.removeLeftovers(directory);
     }
 
     /** A complete, resumable checkpoint: the model file, then the state file that marks it complete. */

@@ -115,6 +115,10 @@ public final class TrainerService extends LoopService {
         registryWait = new RegistryWait(name(), catalogue.registry());
         deadLetters = DeadLetters.remembering(SERVICE, client, catalogue.deadLetter(), registryWait);
         CheckpointStore store = new CheckpointStore(config.checkpointDir());
+        List<String> leftovers = store.removeLeftovers();
+        if (!leftovers.isEmpty()) {
+            log.info("{}: removed {} temporary file(s) of checkpoint writes a stop cut short: {}", name(), leftovers.size(), leftovers);
+        }
         checkpointPublisher = new CheckpointPublisher(config.runId(), store, client, catalogue.checkpoints());
         cache = openCache();
         ingest = new CacheIngest(cache, catalogue.teacherLogitsSummaries(), tokenizer.fingerprint(),

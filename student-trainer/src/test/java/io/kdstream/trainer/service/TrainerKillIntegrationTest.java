@@ -144,6 +144,8 @@ class TrainerKillIntegrationTest {
         assertThat(killedHash).as("the killed and resumed cache against one rebuilt from the topic").isEqualTo(rebuiltHash);
         assertThat(announcedTwice).as("checkpoints announced twice").isZero();
         assertThat(neverAnnounced).as("complete checkpoints never announced").isEmpty();
+        assertThat(leftBehind(runDir, new HashSet<>())).as("temporary files once the trainer has started again")
+                .doesNotContain("temporary");
     }
 
     /**
