@@ -24,6 +24,8 @@ import java.util.function.Function;
 public final class Settings {
 
     public static final String KDSTREAM_PREFIX = "kdstream.";
+    /** kdstream settings that configure the serdes, handed to them with the client properties. */
+    public static final String SERDE_PREFIX = "kdstream.serde.";
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
 
@@ -137,11 +139,15 @@ public final class Settings {
         }
     }
 
-    /** Everything that is not a kdstream setting: Kafka client properties and {@code schema.registry.url}. */
+    /**
+     * Everything that is not a kdstream setting: Kafka client properties and {@code schema.registry.url}; and the
+     * serdes' own settings ({@code kdstream.serde.*}), which travel in the client properties as every serializer's
+     * configuration does.
+     */
     public Map<String, Object> clientProperties() {
         Map<String, Object> out = new TreeMap<>();
         values.forEach((key, value) -> {
-            if (!key.startsWith(KDSTREAM_PREFIX)) {
+            if (!key.startsWith(KDSTREAM_PREFIX) || key.startsWith(SERDE_PREFIX)) {
                 out.put(key, value);
             }
         });

@@ -40,6 +40,18 @@ class SettingsTest {
     }
 
     @Test
+    void shouldHandTheSerdesTheirOwnSettingsWithTheClientProperties() {
+        Settings settings = Settings.of(Map.of(
+                "kdstream.trainer.steps", "5",
+                "kdstream.serde.avro.class", "org.example.OtherSerde",
+                "bootstrap.servers", "broker:9093"));
+
+        assertThat(settings.clientProperties()).containsOnly(
+                Map.entry("kdstream.serde.avro.class", "org.example.OtherSerde"),
+                Map.entry("bootstrap.servers", "broker:9093"));
+    }
+
+    @Test
     void shouldNameTheSettingWhenAValueIsInvalidOrMissing() {
         Settings settings = Settings.of(Map.of("kdstream.trainer.steps", "ten"));
 
