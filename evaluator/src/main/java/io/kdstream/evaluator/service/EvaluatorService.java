@@ -214,8 +214,10 @@ public final class EvaluatorService extends LoopService {
         } catch (KafkaException e) {
             Optional<AuthorizationException> refused = causeOf(e, AuthorizationException.class);
             if (refused.isPresent()) {
-                abortOrSuppress(e);
-                throw KafkaAccess.refusal(refused.get(), config.settings().clientProperties(), "write", KafkaAccess.resource(refused.get())).orElseThrow();
+                KafkaAccess.RefusedException refusal = KafkaAccess.refusal(refused.get(), config.settings().clientProperties(), "write",
+                        KafkaAccess.resource(refused.get())).orElseThrow();
+                abortOrSuppress(refusal);
+                throw refusal;
             }
             if (causeOf(e, CommitFailedException.class).isPresent()) {
                 log.warn("{}: left the group while scoring {}-{}@{} (longer than max.poll.interval.ms); its evaluation is aborted,"
