@@ -1,6 +1,7 @@
 package io.kdstream.cli.commands;
 
 import io.kdstream.platform.config.Settings;
+import io.kdstream.platform.service.InstanceIds;
 import io.kdstream.platform.service.ServiceRunner;
 import io.kdstream.teacher.TeacherWorkerConfig;
 import io.kdstream.teacher.worker.TeacherWorker;
@@ -47,7 +48,7 @@ public final class TeacherWorkerCommand implements Callable<Integer> {
             flags.put("kdstream.teacher.served.url", teacherUrl);
         }
         Settings settings = client.settings().with(flags);
-        TeacherWorker worker = new TeacherWorker(TeacherWorkerConfig.from(settings), instance != null ? instance : TeacherWorker.defaultInstanceId());
+        TeacherWorker worker = new TeacherWorker(TeacherWorkerConfig.from(settings), instance != null ? instance : InstanceIds.ofThisHost());
         ServiceRunner.runUntilStopped(worker, settings);
         return worker.failure() == null ? 0 : 1;
     }

@@ -36,6 +36,7 @@ public final class ServiceAccounts {
     static final String ROUTER_APPLICATIONS = CacheRouter.SERVICE + "-";
     /** TeacherWorkerConfig's default group is kdstream-teacher-(model id); its transactional ids begin with it. */
     static final String TEACHER_GROUPS = "kdstream-teacher-";
+    /** EvaluatorConfig's default group is kdstream-evaluator; its transactional ids begin with the group. */
     static final String EVALUATOR_GROUPS = EvaluatorService.SERVICE;
 
     public static final ServiceUser PRODUCER = user(PromptProducer.SERVICE, rules -> rules
@@ -73,7 +74,9 @@ public final class ServiceAccounts {
             .topic(TopicCatalogue.PROMPTS.name(), READ)
             .topic(TopicCatalogue.TEACHER_LOGITS.name(), READ)
             .topic(TopicCatalogue.EVALS.name(), WRITE)
-            .prefixed(ResourceType.GROUP, EVALUATOR_GROUPS, READ, DESCRIBE));
+            // group kdstream-evaluator (by default); transactional ids <group>-<dataset>-<instance id>
+            .prefixed(ResourceType.GROUP, EVALUATOR_GROUPS, READ, DESCRIBE)
+            .prefixed(ResourceType.TRANSACTIONAL_ID, EVALUATOR_GROUPS, WRITE, DESCRIBE));
 
     /** For people: {@code kdstream cache stats|prune} and replays from a shell (docs/operations.md). */
     public static final ServiceUser OPS = new ServiceUser("kdstream-ops", new Rules(ServiceUser.principal("kdstream-ops"))

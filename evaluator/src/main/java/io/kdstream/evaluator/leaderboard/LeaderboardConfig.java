@@ -3,6 +3,8 @@ package io.kdstream.evaluator.leaderboard;
 import io.kdstream.platform.config.ConfigValues;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.config.Validators;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
@@ -39,12 +41,14 @@ public record LeaderboardConfig(Settings settings, String host, int port, int re
 
     /**
      * At-least-once is enough: a standing keeps one point a step, so reprocessing an evaluation after a crash
-     * replaces the point it already made.
+     * replaces the point it already made. It reads committed evaluations only: one the evaluator published in a
+     * transaction it never committed (killed, fenced, aborted) is no evaluation.
      */
     public Map<String, Object> streamsProperties() {
         Map<String, Object> props = new HashMap<>(settings.clientProperties());
         props.putIfAbsent(StreamsConfig.APPLICATION_ID_CONFIG, SERVICE);
         props.putIfAbsent(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+        props.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), IsolationLevel.READ_COMMITTED.toString());
         // Kafka Streams 4.4 reads this one under the main consumer's prefix too (see STACK.md).
         props.putIfAbsent("processing.exception.handler.global.enabled", true);
         props.putIfAbsent("main.consumer.processing.exception.handler.global.enabled", true);

@@ -10,12 +10,15 @@ import io.kdstream.model.checkpoint.CheckpointFile;
 import io.kdstream.model.checkpoint.LoadedCheckpoint;
 import io.kdstream.model.tokenizer.Tokenizer;
 import io.kdstream.model.tokenizer.Tokenizers;
+import io.kdstream.platform.kafka.KafkaAccess;
 import io.kdstream.platform.kafka.TopicAdmin;
+import io.kdstream.platform.service.InstanceIds;
 import io.kdstream.platform.service.LoopService;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.service.ServiceRunner;
 import io.kdstream.platform.service.Resources;
 import io.kdstream.schemas.avro.CheckpointEvent;
+import io.kdstream.schemas.avro.DeadLetter;
 import io.kdstream.schemas.avro.EvalResult;
 import io.kdstream.schemas.avro.EvalStatus;
 import io.kdstream.schemas.avro.Prompt;
@@ -25,13 +28,18 @@ import io.kdstream.schemas.registry.RegistryWait;
 import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,10 +57,16 @@ import java.util.stream.Collectors;
 /**
  * The evaluator: for every checkpoint announced on {@code kd.checkpoints}, checks the file's SHA-256, scores the
  * model on the held-out prompts and publishes an EvalResult. A missing or corrupt checkpoint yields a result with
- * status CHECKPOINT_INVALID, never a crash. Results are keyed by run, step, dataset and split, so a re-delivered
- * event replaces its result instead of adding one. While the schema registry cannot be reached, the event at hand and
- * those after it are put back and read again when it answers ({@link RegistryWait}); nothing is dead-lettered or
- * scored as failed for it.
+ * status CHECKPOINT_INVALID, never a crash. Results are keyed by run, step, dataset and split. While the schema
+ * registry cannot be reached, the event at hand and those after it are put back and read again when it answers
+ * ({@link RegistryWait}); nothing is dead-lettered or scored as failed for it.
+ *
+ * <p>Exactly once, read-process-write: each result (or an announcement's dead letter) and the announcement's
+ * consumed offset are one Kafka transaction, so {@code read_committed} readers of {@code kd.evals} see each
+ * checkpoint's evaluation once even when the evaluator is killed between publishing and committing. The scoring
+ * itself runs before the transaction begins, so a transaction lasts a send and a commit, not a scoring. A restarted
+ * evaluator of the same group, dataset and instance id has the same {@code transactional.id}: it fences its
+ * predecessor and aborts its unfinished transaction at once; the checkpoint is then scored again.
  */
 public final class EvaluatorService extends LoopService {
 
@@ -60,20 +74,30 @@ public final class EvaluatorService extends LoopService {
     public static final String SERVICE = "kdstream-evaluator";
 
     private final EvaluatorConfig config;
+    private final String instanceId;
     private final Tokenizer tokenizer;
     private final AtomicLong published = new AtomicLong();
     private TopicCatalogue catalogue;
     private KafkaConsumer<byte[], byte[]> consumer;
-    private KafkaProducer<String, EvalResult> producer;
-    private DeadLetters deadLetters;
+    private KafkaProducer<byte[], byte[]> producer;
     private HeldOutSet heldOut;
     private TeacherReference teacherReference;
     private CheckpointScorer scorer;
     private RegistryWait registryWait;
 
+    /** An evaluator named by this host ({@link InstanceIds#ofThisHost()}). */
     public EvaluatorService(EvaluatorConfig config) {
+        this(config, InstanceIds.ofThisHost());
+    }
+
+    /**
+     * @param instanceId this evaluator's stable name: a restarted evaluator with the same name (and group and dataset)
+     *                   fences the one it replaces and aborts its unfinished transaction at once
+     */
+    public EvaluatorService(EvaluatorConfig config, String instanceId) {
         super(SERVICE);
         this.config = config;
+        this.instanceId = instanceId;
         this.tokenizer = Tokenizers.load(config.tokenizer());
     }
 
@@ -87,9 +111,13 @@ public final class EvaluatorService extends LoopService {
         heldOut = new HeldOutSet(client, catalogue.prompts(), config.dataset(), config.split(), SERVICE + "-heldout");
         teacherReference = new TeacherReference(client, catalogue.teacherLogits(), SERVICE + "-teacher");
         scorer = new CheckpointScorer(tokenizer, new TaskJudge(config.codeStepLimit()), config.maxNewTokens(), config.batchSize());
-        producer = KafkaClients.producer(client, catalogue.evals(), SERVICE);
-        deadLetters = new DeadLetters(SERVICE, client, catalogue.deadLetter());
-        consumer = polled(KafkaClients.rawConsumer(client, config.groupId(), SERVICE));
+        producer = KafkaClients.transactionalProducer(client, transactionalId(), SERVICE);
+        producer.initTransactions();
+        Map<String, Object> consumerProperties = new HashMap<>(client);
+        // one checkpoint a poll: scoring one takes seconds to minutes, and a whole poll's batch must be done within
+        // max.poll.interval.ms (5 min) or the group drops the member (22 queued checkpoints of 500 problems did)
+        consumerProperties.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
+        consumer = polled(KafkaClients.rawConsumer(consumerProperties, config.groupId(), SERVICE));
         consumer.subscribe(List.of(catalogue.checkpoints().name()));
     }
 
@@ -105,7 +133,7 @@ public final class EvaluatorService extends LoopService {
         Map<TopicPartition, Long> next = new HashMap<>();
         records.partitions().forEach(partition -> next.put(partition, records.records(partition).get(0).offset()));
         if (registryWait.waiting()) {
-            next.forEach(consumer::seek);
+            putBack(next);
             if (registryWait.over()) {
                 consumer.resume(consumer.paused());
             }
@@ -114,13 +142,16 @@ public final class EvaluatorService extends LoopService {
         int done = 0;
         for (ConsumerRecord<byte[], byte[]> record : records) {
             try {
-                handle(record);
+                if (!handle(record)) {
+                    putBack(next); // its transaction was aborted: this record and the rest of the poll are read again
+                    return true;
+                }
             } catch (RuntimeException e) {
                 Optional<RegistryUnavailableException> outage = RegistryUnavailableException.in(e);
                 if (outage.isEmpty()) {
                     throw e;
                 }
-                next.forEach(consumer::seek); // this record and the rest of the poll are read again
+                putBack(next); // this record and the rest of the poll are read again
                 registryWait.outage(outage.get(), records.count() - done);
                 return true;
             }
@@ -130,8 +161,12 @@ public final class EvaluatorService extends LoopService {
         return true;
     }
 
-    /** Scores one announced checkpoint and publishes the result; an undecodable announcement is dead-lettered. */
-    private void handle(ConsumerRecord<byte[], byte[]> record) {
+    /**
+     * Scores one announced checkpoint and publishes the result, in one transaction with the announcement's offset; an
+     * undecodable announcement is dead-lettered the same way. False when the transaction was aborted (the record is to
+     * be read again).
+     */
+    private boolean handle(ConsumerRecord<byte[], byte[]> record) {
         CheckpointEvent event;
         try {
             event = catalogue.checkpoints().valueSerde().deserializer().deserialize(record.topic(), record.value());
@@ -139,29 +174,95 @@ public final class EvaluatorService extends LoopService {
             if (RegistryUnavailableException.in(e).isPresent()) {
                 throw e;
             }
-            deadLetters.publish(record, e);
-            commit(record);
-            return;
+            DeadLetter letter = DeadLetters.ofKafkaRecord(SERVICE, record.topic(), record.partition(), record.offset(), record.key(), record.value(), e);
+            String topic = catalogue.deadLetter().name();
+            if (!commitWith(record, new ProducerRecord<>(topic, record.key(), catalogue.deadLetter().valueSerde().serializer().serialize(topic, letter)))) {
+                return false;
+            }
+            log.warn("{}: record {}-{}@{} sent to {}: {}", SERVICE, record.topic(), record.partition(), record.offset(), topic, letter.getErrorMessage());
+            return true;
         }
         EvalResult result = evaluate(event);
         String key = TopicCatalogue.evalKey(result.getRunId(), result.getStep(), result.getDataset(), result.getSplit().name());
-        KafkaClients.sendAndWait(producer, new ProducerRecord<>(catalogue.evals().name(), key, result), config.settings().clientProperties());
+        String topic = catalogue.evals().name();
+        // serialized before the transaction begins: a registry outage here puts the record back with nothing to abort
+        ProducerRecord<byte[], byte[]> evaluation = new ProducerRecord<>(topic, catalogue.evals().keySerde().serializer().serialize(topic, key),
+                catalogue.evals().valueSerde().serializer().serialize(topic, result));
+        if (!commitWith(record, evaluation)) {
+            return false;
+        }
         published.incrementAndGet();
-        commit(record);
+        return true;
     }
 
     /**
-     * Commits past the record. A member the group dropped meanwhile (its poll took longer than max.poll.interval.ms)
-     * cannot: it rejoins at its next poll and the checkpoint is handed out again, its evaluation published again under
-     * the same key.
+     * Sends {@code out} and commits past {@code record} in one transaction. False when the transaction was aborted: a
+     * member the group dropped meanwhile (its poll took longer than max.poll.interval.ms) cannot commit; it rejoins at its
+     * next poll, the checkpoint is handed out again and scored again, and only that evaluation is ever committed.
      */
-    private void commit(ConsumerRecord<byte[], byte[]> record) {
+    private boolean commitWith(ConsumerRecord<byte[], byte[]> record, ProducerRecord<byte[], byte[]> out) {
+        producer.beginTransaction();
         try {
-            consumer.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1)));
-        } catch (CommitFailedException dropped) {
-            log.warn("{}: left the group while scoring {}-{}@{} (longer than max.poll.interval.ms); it rejoins and the checkpoint is"
-                    + " scored again", SERVICE, record.topic(), record.partition(), record.offset());
+            producer.send(out);
+            producer.sendOffsetsToTransaction(Map.of(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1)),
+                    consumer.groupMetadata());
+            producer.commitTransaction();
+            return true;
+        } catch (ProducerFencedException | OutOfOrderSequenceException fatal) {
+            throw new IllegalStateException(SERVICE + " cannot go on: " + fatal.getMessage() + (fatal instanceof ProducerFencedException
+                    ? " (another evaluator runs with the transactional id " + transactionalId() + ")" : ""), fatal);
+        } catch (KafkaException e) {
+            Optional<AuthorizationException> refused = causeOf(e, AuthorizationException.class);
+            if (refused.isPresent()) {
+                KafkaAccess.RefusedException refusal = KafkaAccess.refusal(refused.get(), config.settings().clientProperties(), "write",
+                        KafkaAccess.resource(refused.get())).orElseThrow();
+                abortOrSuppress(refusal);
+                throw refusal;
+            }
+            if (causeOf(e, CommitFailedException.class).isPresent()) {
+                log.warn("{}: left the group while scoring {}-{}@{} (longer than max.poll.interval.ms); its evaluation is aborted,"
+                        + " and it rejoins and scores the checkpoint again", SERVICE, record.topic(), record.partition(), record.offset());
+            } else {
+                log.warn("{}: transaction aborted, {}-{}@{} will be handled again: {}", SERVICE, record.topic(), record.partition(), record.offset(), e.toString());
+            }
+            producer.abortTransaction();
+            return false;
+        } catch (RuntimeException stop) {
+            // the evaluator stops: abort now, so read_committed readers are not held until the transaction times out
+            abortOrSuppress(stop);
+            throw stop;
         }
+    }
+
+    private void abortOrSuppress(RuntimeException error) {
+        try {
+            producer.abortTransaction();
+        } catch (RuntimeException abortFailed) {
+            error.addSuppressed(abortFailed);
+        }
+    }
+
+    private static <T extends Throwable> Optional<T> causeOf(Throwable error, Class<T> type) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return Optional.of(type.cast(cause));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Reads {@code next} again: each polled partition from the first record not yet done, where this member still has it. */
+    private void putBack(Map<TopicPartition, Long> next) {
+        next.forEach((partition, offset) -> {
+            if (consumer.assignment().contains(partition)) {
+                consumer.seek(partition, offset);
+            }
+        });
+    }
+
+    /** Its group, its dataset and its instance: two evaluators differ in one of them; a restarted one, in none. */
+    private String transactionalId() {
+        return config.groupId() + "-" + config.dataset() + "-" + instanceId;
     }
 
     EvalResult evaluate(CheckpointEvent event) {
@@ -202,7 +303,7 @@ public final class EvaluatorService extends LoopService {
         return result.setEvalMillis(System.currentTimeMillis() - started).setEvaluatedAt(Instant.now()).build();
     }
 
-    /** Results published so far. */
+    /** Results published so far, in committed transactions. */
     public long published() {
         return published.get();
     }
@@ -216,12 +317,16 @@ public final class EvaluatorService extends LoopService {
 
     @Override
     protected void release() {
-        Resources.closeAll(name(), consumer, producer, deadLetters, heldOut, teacherReference);
+        Resources.closeAll(name(), consumer, producer, heldOut, teacherReference);
     }
 
-    /** Runs the evaluator; settings from {@code KDSTREAM_CONFIG} and the environment (see {@link EvaluatorConfig}). */
+    /**
+     * Runs the evaluator, named by {@code args[0]} or the host name; settings from {@code KDSTREAM_CONFIG} and the
+     * environment (see {@link EvaluatorConfig}).
+     */
     public static void main(String[] args) throws InterruptedException {
+        String instance = args.length > 0 ? args[0] : InstanceIds.ofThisHost();
         Settings settings = Settings.fromProcessEnvironment();
-        ServiceRunner.runUntilStopped(new EvaluatorService(EvaluatorConfig.from(settings)), settings);
+        ServiceRunner.runUntilStopped(new EvaluatorService(EvaluatorConfig.from(settings), instance), settings);
     }
 }

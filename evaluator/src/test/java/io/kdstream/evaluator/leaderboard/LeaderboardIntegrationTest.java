@@ -32,7 +32,10 @@ import static io.kdstream.evaluator.leaderboard.EvalResults.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The leaderboard service on the embedded broker: kd.evals in, standings out over HTTP; the report from the same topic. */
+/**
+ * The leaderboard service on the embedded broker: kd.evals in, standings out over HTTP; the report from the same topic.
+ * Both read committed evaluations only.
+ */
 @ExtendWith(EmbeddedPlatformExtension.class)
 class LeaderboardIntegrationTest {
 
@@ -59,6 +62,16 @@ class LeaderboardIntegrationTest {
                 evals.send(new ProducerRecord<>(TopicCatalogue.EVALS.name(), EvalResults.key(result), result)).get();
             }
         }
+        // an evaluator killed before committing its transaction: the evaluation is in the log, but is no evaluation
+        try (KafkaProducer<byte[], byte[]> killed = KafkaClients.transactionalProducer(client, "leaderboard-it-" + UUID.randomUUID(), "test")) {
+            killed.initTransactions();
+            killed.beginTransaction();
+            EvalResult aborted = ok(kd, 400, 0.9);
+            String topic = TopicCatalogue.EVALS.name();
+            killed.send(new ProducerRecord<>(topic, catalogue.evals().keySerde().serializer().serialize(topic, EvalResults.key(aborted)),
+                    catalogue.evals().valueSerde().serializer().serialize(topic, aborted))).get();
+            killed.abortTransaction();
+        }
 
         List<RunStanding> served;
         String page;
@@ -74,7 +87,8 @@ class LeaderboardIntegrationTest {
 
         assertThat(served).extracting(RunStanding::runId).containsExactly(kd, sft);
         RunStanding first = served.get(0);
-        assertThat(first.curve()).extracting(EvalPoint::step).as("the re-delivered step 200 is one point").containsExactly(100L, 200L, 300L);
+        assertThat(first.curve()).extracting(EvalPoint::step).as("the re-delivered step 200 is one point; the aborted step 400 none")
+                .containsExactly(100L, 200L, 300L);
         assertThat(first.best().step()).isEqualTo(200);
         assertThat(first.latest().status().name()).isEqualTo("CHECKPOINT_INVALID");
         assertThat(page).contains("<polyline class=\"curve\" data-run=\"" + kd + "\"").contains("<tr data-run=\"" + sft + "\">");

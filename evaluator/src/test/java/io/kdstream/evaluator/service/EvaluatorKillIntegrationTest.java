@@ -16,9 +16,13 @@ import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.avro.Split;
 import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.TopicCatalogue;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
@@ -32,7 +36,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
@@ -41,10 +44,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The evaluator, a child JVM, killed with SIGKILL at random moments while it scores a queue of checkpoints, and
- * started again each time: every checkpoint ends up evaluated, and each evaluation is published once (an evaluation
- * published and killed before its offset was committed would be published again, under the same key; counted). Prints
- * a row for RELIABILITY.md ({@code evaluator-kill | ...}).
+ * The evaluator, a child JVM, killed while it works through a queue of checkpoints, each time at the worst moment: its
+ * evaluation in {@code kd.evals}, its offset not yet committed ({@link HaltAfterPublish} halts the JVM when the broker
+ * acknowledges the evaluation), and started again each time under the same instance id. Every checkpoint ends up
+ * evaluated, and a {@code read_committed} reader sees each evaluation once (publish-then-commit, not one transaction,
+ * published each killed evaluation twice); a {@code read_uncommitted} reader still sees the killed ones, so each kill
+ * fell in that gap. Prints a row for RELIABILITY.md ({@code evaluator-kill | ...}).
  */
 @ExtendWith(EmbeddedPlatformExtension.class)
 class EvaluatorKillIntegrationTest {
@@ -54,9 +59,13 @@ class EvaluatorKillIntegrationTest {
     private static final String RUN = "eval-kill";
     private static final int CHECKPOINTS = 30;
     private static final int KILLS = 3;
+    /** Each killed process halts at its second evaluation: the first is committed, so each kill hits another checkpoint. */
+    private static final int HALT_AT = 2;
+    /** The evaluators' name: a restarted one fences the one killed and aborts its open transaction at once. */
+    private static final String INSTANCE = "eval-kill";
 
     @Test
-    void shouldEvaluateEveryCheckpointOnceThoughKilledMidScore(EmbeddedPlatform platform, @TempDir Path dir) throws Exception {
+    void shouldEvaluateEveryCheckpointOnceThoughKilledBetweenPublishAndCommit(EmbeddedPlatform platform, @TempDir Path dir) throws Exception {
         CharTokenizer tokenizer = new CharTokenizer();
         Path checkpoint = dir.resolve("student.ckpt");
         String sha;
@@ -70,7 +79,9 @@ class EvaluatorKillIntegrationTest {
                 // a dataset of its own: the platform's kd.prompts is shared, and other tests count their held-out prompts
                 "kdstream.evaluator.dataset", DATASET,
                 "kdstream.evaluator.max.examples", "40",
-                "kdstream.evaluator.max.new.tokens", "64"));
+                "kdstream.evaluator.max.new.tokens", "64",
+                // the group hands a killed evaluator's partition on once its session ends (45 s by default)
+                "session.timeout.ms", "10000"));
         Map<String, Object> client = settings.clientProperties();
         TopicAdmin.ensureTopics(client, TopicCatalogue.ALL);
         TopicCatalogue catalogue = new TopicCatalogue(client);
@@ -87,19 +98,20 @@ class EvaluatorKillIntegrationTest {
             }
         }
 
-        Random random = new Random(31);
         List<String> killedAt = new ArrayList<>();
         for (int run = 0; run <= KILLS; run++) {
-            Process evaluator = JvmProcess.start(EvaluatorService.class, settings, dir, "evaluator-" + run, List.of("-Xmx512m", "-XX:+UseSerialGC",
-                    "-XX:TieredStopAtLevel=1", "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1"));
+            Settings process = run < KILLS
+                    ? settings.with(Map.of("interceptor.classes", HaltAfterPublish.class.getName(), HaltAfterPublish.AFTER, Integer.toString(HALT_AT)))
+                    : settings;
+            Process evaluator = JvmProcess.start(EvaluatorService.class, process, dir, "evaluator-" + run, List.of("-Xmx512m", "-XX:+UseSerialGC",
+                    "-XX:TieredStopAtLevel=1", "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1"), INSTANCE);
             try {
+                Path log = dir.resolve("evaluator-" + run + ".log");
                 if (run < KILLS) {
-                    Path log = dir.resolve("evaluator-" + run + ".log");
-                    // mid-score: once this process has scored a checkpoint (its log says so), at a random moment while it scores the next
-                    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20)).until(() -> scored(log) > 0 || !evaluator.isAlive());
-                    assertThat(evaluator.isAlive()).as("evaluator %d runs (log: %s)", run, log).isTrue();
-                    Thread.sleep(random.nextInt(300));
-                    killedAt.add(scored(log) + " scored by it");
+                    assertThat(evaluator.waitFor(180, TimeUnit.SECONDS)).as("evaluator %d halted (log: %s)", run, log).isTrue();
+                    assertThat(evaluator.exitValue()).as("evaluator %d halted after publishing, before committing (log: %s)", run, log)
+                            .isEqualTo(HaltAfterPublish.STATUS);
+                    killedAt.add(haltLine(log));
                 } else {
                     await().atMost(Duration.ofSeconds(180)).until(() -> distinctSteps(platform) == CHECKPOINTS || !evaluator.isAlive());
                 }
@@ -112,16 +124,41 @@ class EvaluatorKillIntegrationTest {
         Map<String, Long> perKey = keys.stream().collect(Collectors.groupingBy(key -> key, Collectors.counting()));
         long duplicated = perKey.values().stream().mapToLong(n -> n - 1).sum();
         long missing = LongStream.rangeClosed(1, CHECKPOINTS).filter(step -> perKey.keySet().stream().noneMatch(key -> key.startsWith(RUN + "/" + step + "/"))).count();
-        System.out.printf("evaluator-kill | SIGKILL %d times at random moments while scoring a queue of %d checkpoints (40 problems each),"
-                        + " restarted each time; killed after %s | %d checkpoints | evaluated %d | lost %d | duplicated %d%n",
-                KILLS, CHECKPOINTS, String.join(", ", killedAt), CHECKPOINTS, perKey.size(), missing, duplicated);
+        long uncommitted = uncommittedEvaluations(platform) - keys.size();
+        System.out.printf("evaluator-kill | halted %d times (as SIGKILL) the moment the broker acknowledged an evaluation, before its commit,"
+                        + " while scoring a queue of %d checkpoints (40 problems each), restarted each time: %s | %d checkpoints | evaluated %d"
+                        + " | lost %d | duplicated %d (read_committed) | aborted evaluations in the log %d (read_uncommitted)%n",
+                KILLS, CHECKPOINTS, String.join("; ", killedAt), CHECKPOINTS, perKey.size(), missing, duplicated, uncommitted);
         assertThat(missing).as("checkpoints never evaluated").isZero();
-        assertThat(duplicated).as("evaluations published twice").isZero();
+        assertThat(duplicated).as("evaluations a read_committed reader sees twice").isZero();
+        assertThat(uncommitted).as("killed evaluations in the log, never committed (each kill fell after its publish)").isEqualTo(KILLS);
     }
 
-    /** Checkpoints an evaluator process's log says it scored. */
-    private static long scored(Path log) throws Exception {
-        return Files.exists(log) ? Files.readAllLines(log).stream().filter(line -> line.contains(RUN + " step ")).count() : 0;
+    /** What the halted process said last. */
+    private static String haltLine(Path log) throws Exception {
+        return Files.readAllLines(log).stream().filter(line -> line.startsWith("halting: ")).findFirst().orElseThrow();
+    }
+
+    /** This run's evaluations as a read_uncommitted reader sees them: aborted ones included. */
+    private static long uncommittedEvaluations(EmbeddedPlatform platform) {
+        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_UNCOMMITTED.toString());
+        long count = 0;
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(TopicCatalogue.EVALS.name(), Duration.ofSeconds(30)).stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < ends.get(partition))) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.key() != null && record.key().startsWith(RUN + "/")) {
+                        count++;
+                    }
+                }
+            }
+        }
+        return count;
     }
 
     /** The keys of this run's evaluations, one a record. */

@@ -8,8 +8,10 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.ByteBufferDeserializer;
 
 import java.nio.ByteBuffer;
@@ -35,6 +37,22 @@ public final class KafkaClients {
         props.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 10);
         return new KafkaProducer<>(props, topic.keySerde().serializer(), topic.valueSerde().serializer());
+    }
+
+    /**
+     * A transactional producer of bytes (values serialized by the caller with the catalogue's serdes, so one producer
+     * writes several topics in one transaction). Call {@code initTransactions()} before use: it fences an earlier
+     * producer of the same {@code transactionalId} and aborts its unfinished transaction.
+     */
+    public static KafkaProducer<byte[], byte[]> transactionalProducer(Map<String, Object> clientProperties, String transactionalId, String clientId) {
+        Map<String, Object> props = new HashMap<>(clientProperties);
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        props.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 10);
+        // An unfinished transaction of a producer that never comes back holds read_committed readers until it times out.
+        props.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 30_000);
+        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     /**
@@ -89,7 +107,7 @@ public final class KafkaClients {
         props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.putIfAbsent(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
         return props;
     }
 }

@@ -8,6 +8,7 @@ import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.kafka.KafkaAccess;
 import io.kdstream.platform.kafka.TopicAdmin;
 import io.kdstream.platform.observability.Observability;
+import io.kdstream.platform.service.InstanceIds;
 import io.kdstream.platform.service.LoopService;
 import io.kdstream.platform.service.Resources;
 import io.kdstream.platform.service.ServiceRunner;
@@ -37,14 +38,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -152,7 +151,7 @@ public final class TeacherWorker extends LoopService {
         }
         log.info("{} serves teacher {} on {} ({})", name(), teacher.identity().getFingerprint(), teacher.device(),
                 config.sampled() == null ? "K=" + config.topK() : "sampled, " + config.sampled());
-        producer = transactionalProducer(client);
+        producer = KafkaClients.transactionalProducer(client, config.groupId() + "-" + instanceId, name());
         producer.initTransactions();
         // Static membership: a replacement with the same instance id takes over a killed worker's partitions at once
         // instead of after the session timeout; a graceful close still leaves the group (see release()).
@@ -161,17 +160,6 @@ public final class TeacherWorker extends LoopService {
         consumer = polled(KafkaClients.rawConsumer(consumerProps, config.groupId(), name()));
         consumer.subscribe(List.of(catalogue.teacherRequests().name()));
         metrics = new WorkerMetrics(Observability.registry(), instanceId, teacher.identity().getFingerprint(), consumer, this::paused);
-    }
-
-    private KafkaProducer<byte[], byte[]> transactionalProducer(Map<String, Object> client) {
-        Map<String, Object> props = new HashMap<>(client);
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.groupId() + "-" + instanceId);
-        props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, name());
-        props.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 10);
-        // An unfinished transaction of a worker that never comes back holds read_committed readers until it times out.
-        props.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 30_000);
-        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     @Override
@@ -486,14 +474,8 @@ public final class TeacherWorker extends LoopService {
 
     /** Runs one worker; settings from {@code KDSTREAM_CONFIG} and the environment (see {@link TeacherWorkerConfig}). */
     public static void main(String[] args) throws InterruptedException {
-        String instance = args.length > 0 ? args[0] : defaultInstanceId();
+        String instance = args.length > 0 ? args[0] : InstanceIds.ofThisHost();
         Settings settings = Settings.fromProcessEnvironment();
         ServiceRunner.runUntilStopped(new TeacherWorker(TeacherWorkerConfig.from(settings), instance), settings);
-    }
-
-    /** The host name: stable across restarts on one host or pod, distinct between hosts. */
-    public static String defaultInstanceId() {
-        String host = System.getenv("HOSTNAME");
-        return host != null && !host.isBlank() ? host : Long.toString(ProcessHandle.current().pid());
     }
 }

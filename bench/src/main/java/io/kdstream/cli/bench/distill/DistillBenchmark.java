@@ -369,9 +369,6 @@ public final class DistillBenchmark {
                         "kdstream.evaluator.dataset", dataset,
                         "kdstream.evaluator.group.id", "bench-distill-" + benchId + "-" + dataset,
                         "kdstream.evaluator.max.examples", Integer.toString(dataset.equals("math") ? mathTests : codeTests),
-                        // one checkpoint a poll: a poll's batch of queued checkpoints of 500 problems each outlasted
-                        // max.poll.interval.ms (5 min) on a loaded machine, and the group dropped the evaluator
-                        "max.poll.records", "1",
                         "auto.offset.reset", "earliest"))));
                 evaluators.add(evaluator);
                 evaluator.start();
