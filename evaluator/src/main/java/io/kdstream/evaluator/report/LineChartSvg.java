@@ -145,21 +145,20 @@ public final class LineChartSvg {
         if (series.dots()) {
             for (Point point : series.points()) {
                 svg.append("<circle class=\"point\" cx=\"").append(coordinate(x(x0, point.x(), panel))).append("\" cy=\"")
-                        .append(coordinate(y(point.y(), panel))).append("\" r=\"3\" fill=\"").append(series.stroke().colour()).append('"')
-                        .append(tooltipped("circle", point.note()));
+                        .append(coordinate(y(point.y(), panel))).append("\" r=\"3\" fill=\"").append(series.stroke().colour()).append("\">")
+                        .append(tooltip(point.note())).append("</circle>\n");
             }
         }
         for (Point failure : series.failures()) {
             svg.append("<text class=\"failed\" x=\"").append(coordinate(x(x0, failure.x(), panel))).append("\" y=\"")
                     .append(coordinate(y(0, panel) + 4)).append("\" text-anchor=\"middle\" fill=\"").append(FAILED_COLOUR)
-                    .append("\" font-size=\"12\">x").append(failure.note() == null ? "" : "<title>" + escape(failure.note()) + "</title>")
-                    .append("</text>\n");
+                    .append("\" font-size=\"12\">x").append(tooltip(failure.note())).append("</text>\n");
         }
     }
 
-    /** Closes an element, with the note as its tooltip when there is one. */
-    private static String tooltipped(String element, String note) {
-        return note == null ? "/>\n" : "><title>" + escape(note) + "</title></" + element + ">\n";
+    /** A {@code title} child, which browsers show as the element's tooltip; nothing without a note. */
+    private static String tooltip(String note) {
+        return note == null ? "" : "<title>" + escape(note) + "</title>";
     }
 
     private static String stroke(Stroke stroke) {
