@@ -7,6 +7,7 @@ import io.kdstream.producers.ingest.IngestSummary;
 import io.kdstream.producers.ingest.JsonlPromptParser;
 import io.kdstream.producers.ingest.PromptFileIngester;
 import io.kdstream.producers.ingest.PromptText;
+import io.kdstream.producers.publish.PromptPublisher;
 import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.deadletter.DeadLetters;
 import io.kdstream.schemas.topics.TopicCatalogue;

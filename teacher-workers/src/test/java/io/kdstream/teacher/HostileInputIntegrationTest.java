@@ -7,7 +7,6 @@ import io.kdstream.platform.testing.EmbeddedPlatformExtension;
 import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.testing.HostileInput;
 import io.kdstream.schemas.topics.TopicCatalogue;
-import io.kdstream.teacher.model.TeacherModel;
 import io.kdstream.teacher.router.CacheRouter;
 import io.kdstream.teacher.router.CacheRouterConfig;
 import io.kdstream.teacher.testing.TeacherFixtures;
@@ -32,7 +31,7 @@ class HostileInputIntegrationTest {
     void shouldDeadLetterEveryHostileRequestAndThenComputeTheGoodOne(EmbeddedPlatform platform, @TempDir Path dir) throws Exception {
         Settings settings = settings(platform, dir, "hostile-workers");
         TeacherWorker worker = new TeacherWorker(TeacherWorkerConfig.from(settings), "hostile");
-        String fingerprint = TeacherModel.fingerprintOf(TeacherWorkerConfig.from(settings));
+        String fingerprint = TeacherBackends.checkpointFingerprint(TeacherWorkerConfig.from(settings));
         worker.start();
         try {
             HostileInput sent = send(settings, TopicCatalogue.TEACHER_REQUESTS.name(), "hostile-worker-");

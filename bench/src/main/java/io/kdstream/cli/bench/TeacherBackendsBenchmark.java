@@ -7,9 +7,9 @@ import io.kdstream.producers.generate.MathProblemGenerator;
 import io.kdstream.producers.generate.MathPrompts;
 import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.avro.Split;
+import io.kdstream.teacher.TeacherBackends;
 import io.kdstream.teacher.TeacherWorkerConfig;
 import io.kdstream.teacher.backend.TeacherBackend;
-import io.kdstream.teacher.backend.TeacherBackends;
 import io.kdstream.teacher.serve.TeacherServer;
 
 import java.io.IOException;

@@ -2,8 +2,8 @@ package io.kdstream.cli.commands;
 
 import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.service.ServiceRunner;
+import io.kdstream.teacher.TeacherBackends;
 import io.kdstream.teacher.TeacherWorkerConfig;
-import io.kdstream.teacher.model.TeacherModel;
 import io.kdstream.teacher.router.CacheRouter;
 import io.kdstream.teacher.router.CacheRouterConfig;
 import picocli.CommandLine.ArgGroup;
@@ -40,7 +40,7 @@ public final class RouterCommand implements Callable<Integer> {
         if (teacher != null) {
             String fingerprint = teacher.fingerprint;
             if (fingerprint == null) {
-                fingerprint = TeacherModel.fingerprintOf(
+                fingerprint = TeacherBackends.checkpointFingerprint(
                         TeacherWorkerConfig.from(settings.with(Map.of("kdstream.teacher.checkpoint", teacher.checkpoint.toString()))));
             }
             settings = settings.with(Map.of("kdstream.router.teacher.fingerprint", fingerprint));

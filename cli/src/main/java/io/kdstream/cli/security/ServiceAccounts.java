@@ -1,7 +1,7 @@
 package io.kdstream.cli.security;
 
 import io.kdstream.evaluator.service.EvaluatorService;
-import io.kdstream.platform.embedded.ServiceUser;
+import io.kdstream.platform.kafka.ServiceUser;
 import io.kdstream.producers.PromptProducer;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import io.kdstream.teacher.router.CacheRouter;

@@ -64,6 +64,14 @@ class DockerImagesTest {
     }
 
     @Test
+    void imagesHoldTheCliRuntimeClasspathAlone() {
+        // cli's build bans the Kafka broker and the schema registry from that classpath (its enforcer rule); the
+        // modules that bring them (cli-embedded, bench) stay out of the images
+        assertThat(target("build").runs()).anyMatch(run -> run.contains(" -pl cli -am ") && run.contains("-DincludeScope=runtime"))
+                .noneMatch(run -> run.contains("cli-embedded") || run.contains("bench"));
+    }
+
+    @Test
     void theGpuImageReplacesTheCpuNativesWithCudaOnesAndNeverDownloadsAtRunTime() {
         assertThat(target("gpu-natives").runs()).anyMatch(run -> run.contains("rm -f /out/lib/pytorch-native-cpu-"));
         Dockerfile.Stage gpu = target("teacher-worker-gpu");

@@ -2,7 +2,7 @@ package io.kdstream.cli.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kdstream.cli.security.ServiceAccounts;
-import io.kdstream.platform.embedded.ServiceUser;
+import io.kdstream.platform.kafka.ServiceUser;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;

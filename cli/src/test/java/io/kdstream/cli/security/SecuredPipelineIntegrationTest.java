@@ -4,7 +4,7 @@ import io.kdstream.cli.demo.PipelineScenario;
 import io.kdstream.platform.config.KdstreamHome;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.embedded.EmbeddedPlatform;
-import io.kdstream.platform.embedded.ServiceUser;
+import io.kdstream.platform.kafka.ServiceUser;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import org.junit.jupiter.api.AfterAll;
 

@@ -1,5 +1,6 @@
 package io.kdstream.platform.embedded;
 
+import io.kdstream.platform.kafka.ServiceUser;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclBindingFilter;

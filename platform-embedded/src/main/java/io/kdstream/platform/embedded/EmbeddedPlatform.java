@@ -1,6 +1,7 @@
 package io.kdstream.platform.embedded;
 
 import io.kdstream.platform.config.KdstreamHome;
+import io.kdstream.platform.kafka.ServiceUser;
 import io.kdstream.platform.kafka.TopicAdmin;
 import io.kdstream.platform.kafka.TopicSpec;
 

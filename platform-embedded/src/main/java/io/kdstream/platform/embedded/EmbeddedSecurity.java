@@ -1,5 +1,6 @@
 package io.kdstream.platform.embedded;
 
+import io.kdstream.platform.kafka.ServiceUser;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.config.SslConfigs;

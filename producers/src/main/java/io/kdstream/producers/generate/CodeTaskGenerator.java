@@ -1,6 +1,6 @@
 package io.kdstream.producers.generate;
 
-import io.kdstream.producers.PromptIds;
+import io.kdstream.producers.publish.PromptIds;
 import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.avro.Split;
 import io.kdstream.tinylang.Program;

@@ -3,7 +3,7 @@ package io.kdstream.producers.ingest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.kdstream.producers.PromptIds;
+import io.kdstream.producers.publish.PromptIds;
 import io.kdstream.schemas.avro.ChatMessage;
 import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.avro.Split;

@@ -2,7 +2,7 @@ package io.kdstream.producers.ingest;
 
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kdstream.producers.PromptPublisher;
+import io.kdstream.producers.publish.PromptPublisher;
 import io.kdstream.schemas.deadletter.DeadLetters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kdstream.model.testing.Qwen3TokenizerFiles;
 import io.kdstream.model.tokenizer.HuggingFaceTokenizer;
-import io.kdstream.producers.PromptIds;
+import io.kdstream.producers.publish.PromptIds;
 import io.kdstream.schemas.avro.Prompt;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package io.kdstream.producers.ingest;
 
 import io.kdstream.model.tokenizer.CharTokenizer;
 import io.kdstream.platform.config.ConfigException;
-import io.kdstream.producers.PromptIds;
+import io.kdstream.producers.publish.PromptIds;
 import io.kdstream.schemas.avro.ChatMessage;
 import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.avro.Split;

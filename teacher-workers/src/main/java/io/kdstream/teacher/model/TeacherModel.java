@@ -14,11 +14,9 @@ import io.kdstream.model.topk.TopKExtractor;
 import io.kdstream.model.topk.TopKLogits;
 import io.kdstream.schemas.avro.TeacherIdentity;
 import io.kdstream.schemas.avro.ValueKind;
-import io.kdstream.teacher.TeacherWorkerConfig;
 import io.kdstream.teacher.backend.SampledProposal;
 import io.kdstream.teacher.backend.SamplingTeacher;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -48,11 +46,6 @@ public final class TeacherModel implements SamplingTeacher {
     public static TeacherModel load(Path file, String modelId, String revision, Tokenizer tokenizer, Device device) throws CheckpointException {
         LoadedCheckpoint loaded = CheckpointFile.read(file, null, tokenizer.fingerprint(), null, device);
         return new TeacherModel(loaded, new TeacherIdentity(modelId, revision, fingerprint(modelId, revision, loaded.sha256())));
-    }
-
-    /** The fingerprint of the teacher a worker with this config serves, without loading the model. */
-    public static String fingerprintOf(TeacherWorkerConfig config) throws IOException {
-        return fingerprint(config.modelId(), config.revision(), CheckpointFile.sha256(config.checkpoint()));
     }
 
     public static String fingerprint(String modelId, String revision, String checkpointSha256) {

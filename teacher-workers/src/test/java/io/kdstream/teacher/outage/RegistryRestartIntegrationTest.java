@@ -15,8 +15,8 @@ import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.Topic;
 import io.kdstream.schemas.logits.LogitsKey;
 import io.kdstream.schemas.topics.TopicCatalogue;
+import io.kdstream.teacher.TeacherBackends;
 import io.kdstream.teacher.TeacherWorkerConfig;
-import io.kdstream.teacher.model.TeacherModel;
 import io.kdstream.teacher.router.CacheRouter;
 import io.kdstream.teacher.router.CacheRouterConfig;
 import io.kdstream.teacher.testing.TeacherFixtures;
@@ -72,7 +72,7 @@ class RegistryRestartIntegrationTest {
                     "kdstream.teacher.topk", "4",
                     "max.poll.records", "8",
                     "state.dir", dir.resolve("state").toString()));
-            String teacher = TeacherModel.fingerprintOf(TeacherWorkerConfig.from(settings));
+            String teacher = TeacherBackends.checkpointFingerprint(TeacherWorkerConfig.from(settings));
             Map<String, Object> client = settings.clientProperties();
             TopicAdmin.ensureTopics(client, TopicCatalogue.ALL);
             TopicCatalogue catalogue = new TopicCatalogue(client);

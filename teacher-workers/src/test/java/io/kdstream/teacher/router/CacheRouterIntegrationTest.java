@@ -9,8 +9,8 @@ import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.logits.LogitsKey;
 import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.TopicCatalogue;
+import io.kdstream.teacher.TeacherBackends;
 import io.kdstream.teacher.TeacherWorkerConfig;
-import io.kdstream.teacher.model.TeacherModel;
 import io.kdstream.teacher.testing.TeacherFixtures;
 import io.kdstream.teacher.worker.TeacherWorker;
 import org.apache.kafka.clients.admin.Admin;
@@ -51,7 +51,7 @@ class CacheRouterIntegrationTest {
                 "state.dir", dir.resolve("state").toString(),
                 "kdstream.teacher.checkpoint", checkpoint.toString(),
                 "kdstream.teacher.group.id", "router-it-workers"));
-        String teacher = TeacherModel.fingerprintOf(TeacherWorkerConfig.from(settings));
+        String teacher = TeacherBackends.checkpointFingerprint(TeacherWorkerConfig.from(settings));
         Map<String, Object> client = settings.clientProperties();
         TopicAdmin.ensureTopics(client, TopicCatalogue.ALL);
         TopicCatalogue catalogue = new TopicCatalogue(client);

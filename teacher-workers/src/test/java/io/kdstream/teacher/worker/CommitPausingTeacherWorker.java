@@ -2,8 +2,8 @@ package io.kdstream.teacher.worker;
 
 import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.service.ServiceRunner;
+import io.kdstream.teacher.TeacherBackends;
 import io.kdstream.teacher.TeacherWorkerConfig;
-import io.kdstream.teacher.backend.TeacherBackends;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -9,8 +9,8 @@ import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.logits.LogitsKey;
 import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.TopicCatalogue;
+import io.kdstream.teacher.TeacherBackends;
 import io.kdstream.teacher.TeacherWorkerConfig;
-import io.kdstream.teacher.model.TeacherModel;
 import io.kdstream.teacher.testing.TeacherFixtures;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -45,7 +45,7 @@ class TeacherWorkerExactlyOnceIntegrationTest {
     void shouldLoseAndDuplicateNothingWhenAWorkerIsKilledBetweenSendingAndCommitting(EmbeddedPlatform platform, @TempDir Path dir) throws Exception {
         List<String> ids = ids("eos-kill-", 12);
         Settings settings = settings(platform, TeacherFixtures.untrainedTeacher(dir, 11), "eos-kill");
-        String teacher = TeacherModel.fingerprintOf(TeacherWorkerConfig.from(settings));
+        String teacher = TeacherBackends.checkpointFingerprint(TeacherWorkerConfig.from(settings));
         sendRequests(settings, ids);
 
         Process doomed = CommitPausingTeacherWorker.start(settings, dir, "eos-kill-worker");
@@ -74,7 +74,7 @@ class TeacherWorkerExactlyOnceIntegrationTest {
         List<String> ids = ids("eos-rebalance-", 240);
         Settings settings = settings(platform, TeacherFixtures.untrainedTeacher(dir, 12), "eos-rebalance")
                 .with(Map.of("max.poll.records", "8"));
-        String teacher = TeacherModel.fingerprintOf(TeacherWorkerConfig.from(settings));
+        String teacher = TeacherBackends.checkpointFingerprint(TeacherWorkerConfig.from(settings));
         sendRequests(settings, ids);
 
         List<TeacherWorker> workers = new ArrayList<>();

@@ -9,8 +9,8 @@ import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.logits.LogitsKey;
 import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.TopicCatalogue;
+import io.kdstream.teacher.TeacherBackends;
 import io.kdstream.teacher.TeacherWorkerConfig;
-import io.kdstream.teacher.model.TeacherModel;
 import io.kdstream.teacher.testing.TeacherFixtures;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -54,7 +54,7 @@ class TeacherWorkerScalingIntegrationTest {
                 "kdstream.teacher.group.id", "scale-workers",
                 "kdstream.teacher.topk", "4",
                 "max.poll.records", "8"));
-        String teacher = TeacherModel.fingerprintOf(TeacherWorkerConfig.from(settings));
+        String teacher = TeacherBackends.checkpointFingerprint(TeacherWorkerConfig.from(settings));
         Map<String, Object> client = settings.clientProperties();
         TopicAdmin.ensureTopics(client, TopicCatalogue.ALL);
         CompletableFuture<Void> streaming = CompletableFuture.runAsync(() -> stream(client, ids));

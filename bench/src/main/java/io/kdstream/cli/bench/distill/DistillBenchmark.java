@@ -19,9 +19,9 @@ import io.kdstream.producers.generate.SdgOptions;
 import io.kdstream.schemas.avro.EvalResult;
 import io.kdstream.schemas.avro.EvalStatus;
 import io.kdstream.schemas.topics.TopicCatalogue;
+import io.kdstream.teacher.TeacherBackends;
 import io.kdstream.teacher.TeacherWorkerConfig;
 import io.kdstream.teacher.cache.LogitCacheStats;
-import io.kdstream.teacher.model.TeacherModel;
 import io.kdstream.teacher.router.CacheRouter;
 import io.kdstream.teacher.router.CacheRouterConfig;
 import io.kdstream.teacher.worker.TeacherWorker;
@@ -157,7 +157,7 @@ public final class DistillBenchmark {
         Path teacher = prepareTeacher(cohort, sizes, sdg);
         double teacherSeconds = CachedSftModel.trainSeconds(teacher).orElse(Double.NaN);
         Path baseStudent = options.plan().configs().stream().anyMatch(c -> c.start() == StudentStart.PRETRAINED) ? prepareBaseStudent(cohort, sizes) : null;
-        String fingerprint = TeacherModel.fingerprintOf(TeacherWorkerConfig.from(teacherSettings(teacher)));
+        String fingerprint = TeacherBackends.checkpointFingerprint(TeacherWorkerConfig.from(teacherSettings(teacher)));
         try (PromptProducer producer = new PromptProducer(PromptProducerConfig.from(settings))) {
             producer.send(data.all());
         }
@@ -225,7 +225,7 @@ public final class DistillBenchmark {
     }
 
     private String sampledFingerprint(Path teacher, int draws) throws java.io.IOException {
-        return TeacherModel.fingerprintOf(TeacherWorkerConfig.from(sampledTeacherSettings(teacher, draws)));
+        return TeacherBackends.checkpointFingerprint(TeacherWorkerConfig.from(sampledTeacherSettings(teacher, draws)));
     }
 
     private LogitCacheStats.TeacherShare cacheShare(String fingerprint) throws Exception {

@@ -1,6 +1,6 @@
 package io.kdstream.cli.bench.soak;
 
-import io.kdstream.cli.bench.chart.LineChartSvg;
+import io.kdstream.evaluator.report.LineChartSvg;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -132,22 +132,22 @@ final class SoakReport {
                 panel("memory (MB)", minutes, List.of("RSS", "RSS, anonymous", "heap after GC", "heap used"),
                         List.of(i -> i.memory().rssBytes() / MB, i -> i.memory().rssAnonBytes() / MB, i -> i.memory().heapAfterGcBytes() / MB,
                                 i -> i.memory().heapUsedBytes() / MB)));
-        return LineChartSvg.render(panels, List.of());
+        return LineChartSvg.render("soak", "freshness, consumer lag and memory against minutes", panels, List.of());
     }
 
     private LineChartSvg.Panel panel(String title, double minutes, List<String> labels, List<ToDoubleFunction<SoakInterval>> values) {
         List<LineChartSvg.Series> series = new ArrayList<>();
         double max = 0;
         for (int s = 0; s < values.size(); s++) {
-            List<double[]> points = new ArrayList<>();
+            List<LineChartSvg.Point> points = new ArrayList<>();
             for (SoakInterval interval : result.intervals()) {
                 double value = values.get(s).applyAsDouble(interval);
                 if (Double.isFinite(value) && value >= 0) {
-                    points.add(new double[] {interval.endSeconds() / 60, value});
+                    points.add(new LineChartSvg.Point(interval.endSeconds() / 60, value));
                     max = Math.max(max, value);
                 }
             }
-            series.add(LineChartSvg.Series.solid(COLOURS[s], 2, points, labels.get(s)));
+            series.add(LineChartSvg.Series.of(LineChartSvg.Stroke.solid(COLOURS[s], 2), points, labels.get(s)));
         }
         return new LineChartSvg.Panel(title, "minutes", minutes, max > 0 ? max * 1.1 : 1, max * 1.1 >= 10 ? "%.0f" : "%.2f", series);
     }

@@ -1,6 +1,9 @@
-package io.kdstream.cli.demo;
+package io.kdstream.cli.embedded;
 
 import ch.qos.logback.classic.Level;
+import io.kdstream.cli.PluggedCommand;
+import io.kdstream.cli.demo.DemoOptions;
+import io.kdstream.cli.demo.DemoPipeline;
 import io.kdstream.cli.teacher.TeacherRecipe;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.embedded.EmbeddedPlatform;
@@ -19,7 +22,7 @@ import java.util.concurrent.Callable;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run the whole pipeline on an embedded Kafka broker and schema registry: generated math data, "
                 + "a teacher (trained once if missing), two teacher workers, the student trainer and the evaluator.")
-public final class DemoCommand implements Callable<Integer> {
+public final class DemoCommand implements Callable<Integer>, PluggedCommand {
 
     @Option(names = "--train", defaultValue = "2000", description = "training problems (default: ${DEFAULT-VALUE})")
     int train;

@@ -1,7 +1,7 @@
-package io.kdstream.cli.security;
+package io.kdstream.cli.embedded;
 
 import io.kdstream.platform.embedded.EmbeddedPlatform;
-import io.kdstream.platform.embedded.ServiceUser;
+import io.kdstream.platform.kafka.ServiceUser;
 
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,15 +1,19 @@
-package io.kdstream.teacher.backend;
+package io.kdstream.teacher;
 
 import io.kdstream.model.checkpoint.CheckpointException;
+import io.kdstream.model.checkpoint.CheckpointFile;
 import io.kdstream.model.tokenizer.Tokenizer;
 import io.kdstream.model.transformer.Devices;
-import io.kdstream.teacher.TeacherWorkerConfig;
+import io.kdstream.teacher.backend.TeacherBackend;
 import io.kdstream.teacher.backend.served.ServedTeacher;
 import io.kdstream.teacher.model.TeacherModel;
 
 import java.io.IOException;
 
-/** Opens the backend a worker's settings name ({@code kdstream.teacher.backend}). */
+/**
+ * Opens the backend a worker's settings name ({@code kdstream.teacher.backend}): the one place that knows every
+ * backend, so the backends themselves (backend/, backend/served/, model/) know none of the settings.
+ */
 public final class TeacherBackends {
 
     private TeacherBackends() {
@@ -35,10 +39,15 @@ public final class TeacherBackends {
      */
     public static String fingerprintOf(TeacherWorkerConfig config, Tokenizer tokenizer) throws IOException, CheckpointException {
         if (config.served() == null) {
-            return TeacherModel.fingerprintOf(config);
+            return checkpointFingerprint(config);
         }
         try (TeacherBackend served = open(config, tokenizer)) {
             return served.identity().getFingerprint();
         }
+    }
+
+    /** The fingerprint of the in-process teacher a worker with these settings serves, without loading the checkpoint. */
+    public static String checkpointFingerprint(TeacherWorkerConfig config) throws IOException {
+        return TeacherModel.fingerprint(config.modelId(), config.revision(), CheckpointFile.sha256(config.checkpoint()));
     }
 }

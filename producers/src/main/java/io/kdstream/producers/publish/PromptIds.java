@@ -1,4 +1,4 @@
-package io.kdstream.producers;
+package io.kdstream.producers.publish;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

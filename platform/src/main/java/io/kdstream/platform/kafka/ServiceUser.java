@@ -1,4 +1,4 @@
-package io.kdstream.platform.embedded;
+package io.kdstream.platform.kafka;
 
 import org.apache.kafka.common.acl.AclBinding;
 

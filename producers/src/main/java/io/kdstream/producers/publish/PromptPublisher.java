@@ -1,4 +1,4 @@
-package io.kdstream.producers;
+package io.kdstream.producers.publish;
 
 import io.kdstream.platform.kafka.KafkaAccess;
 import io.kdstream.schemas.avro.Prompt;

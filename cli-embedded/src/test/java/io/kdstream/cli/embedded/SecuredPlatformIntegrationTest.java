@@ -1,15 +1,16 @@
-package io.kdstream.cli.security;
+package io.kdstream.cli.embedded;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.kdstream.cli.security.ServiceAccounts;
 import io.kdstream.platform.config.KdstreamHome;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.embedded.EmbeddedPlatform;
 import io.kdstream.platform.embedded.EmbeddedSecurity;
-import io.kdstream.platform.embedded.ServiceUser;
 import io.kdstream.platform.kafka.KafkaAccess;
+import io.kdstream.platform.kafka.ServiceUser;
 import io.kdstream.platform.kafka.TopicAdmin;
 import io.kdstream.producers.PromptProducer;
 import io.kdstream.producers.PromptProducerConfig;

@@ -1,6 +1,6 @@
-package io.kdstream.cli.commands;
+package io.kdstream.cli.embedded;
 
-import io.kdstream.cli.security.ClientPropertiesFiles;
+import io.kdstream.cli.PluggedCommand;
 import io.kdstream.cli.security.ServiceAccounts;
 import io.kdstream.platform.embedded.EmbeddedPlatform;
 import io.kdstream.schemas.topics.TopicCatalogue;
@@ -14,7 +14,7 @@ import java.util.concurrent.CountDownLatch;
 /** Runs the embedded broker and registry in the foreground, for running services one by one. */
 @Command(name = "platform", mixinStandardHelpOptions = true,
         description = "Start an embedded Kafka broker and schema registry and wait (Ctrl-C stops both).")
-public final class PlatformCommand implements Callable<Integer> {
+public final class PlatformCommand implements Callable<Integer>, PluggedCommand {
 
     @Option(names = "--secure", description = "TLS and SASL/SCRAM-SHA-512 on the broker, ACLs per service (one principal each),"
             + " HTTP basic authentication on the registry (the same users); prints each principal's client properties and writes"
