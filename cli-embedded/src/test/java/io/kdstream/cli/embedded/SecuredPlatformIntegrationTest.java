@@ -104,6 +104,20 @@ class SecuredPlatformIntegrationTest {
     }
 
     @Test
+    void shouldRefuseATransactionalIdOutsideThePrincipalsPrefixNamingIt() {
+        // the trainer writes without transactions: no transactional id is granted to it
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> KafkaClients.transactionalProducer(client(ServiceAccounts.TRAINER), "kdstream-teacher-stolen-1", "secured-test"))
+                .isInstanceOf(KafkaAccess.RefusedException.class)
+                .hasMessageStartingWith("User:" + ServiceAccounts.TRAINER.name() + " may not write transactional id kdstream-teacher-stolen-1: ")
+                .hasMessageContaining("its ACLs do not allow it");
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        System.out.printf("refused-access | User:%s takes transactional id kdstream-teacher-stolen-1 | refused after %d ms%n",
+                ServiceAccounts.TRAINER.name(), took.toMillis());
+        assertThat(took).isLessThan(Duration.ofSeconds(20));
+    }
+
+    @Test
     void shouldStopAProducerRunWithAnotherServicesCredentialsNamingWhoAndWhat() {
         Settings asTrainer = Settings.of(platform.clientProperties(ServiceAccounts.TRAINER.name()));
         Prompt prompt = Prompt.newBuilder().setId("secured-1").setDataset("math").setSplit(Split.TRAIN).setPrompt("1+1=")

@@ -112,7 +112,6 @@ public final class EvaluatorService extends LoopService {
         teacherReference = new TeacherReference(client, catalogue.teacherLogits(), SERVICE + "-teacher");
         scorer = new CheckpointScorer(tokenizer, new TaskJudge(config.codeStepLimit()), config.maxNewTokens(), config.batchSize());
         producer = KafkaClients.transactionalProducer(client, transactionalId(), SERVICE);
-        producer.initTransactions();
         Map<String, Object> consumerProperties = new HashMap<>(client);
         // one checkpoint a poll: scoring one takes seconds to minutes, and a whole poll's batch must be done within
         // max.poll.interval.ms (5 min) or the group drops the member (22 queued checkpoints of 500 problems did)

@@ -1,8 +1,8 @@
 package io.kdstream.schemas.topics;
 
+import io.kdstream.platform.kafka.KafkaAccess;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import io.kdstream.platform.kafka.KafkaAccess;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -15,6 +15,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.ByteBufferDeserializer;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -41,8 +42,9 @@ public final class KafkaClients {
 
     /**
      * A transactional producer of bytes (values serialized by the caller with the catalogue's serdes, so one producer
-     * writes several topics in one transaction). Call {@code initTransactions()} before use: it fences an earlier
-     * producer of the same {@code transactionalId} and aborts its unfinished transaction.
+     * writes several topics in one transaction), its transactions initialised: an earlier producer of the same
+     * {@code transactionalId} is fenced and its unfinished transaction aborted. A principal refused the transactional
+     * id is told as any refused write is ({@link KafkaAccess.RefusedException}), naming the id.
      */
     public static KafkaProducer<byte[], byte[]> transactionalProducer(Map<String, Object> clientProperties, String transactionalId, String clientId) {
         Map<String, Object> props = new HashMap<>(clientProperties);
@@ -52,7 +54,14 @@ public final class KafkaClients {
         props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 10);
         // An unfinished transaction of a producer that never comes back holds read_committed readers until it times out.
         props.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 30_000);
-        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+        try {
+            producer.initTransactions();
+            return producer;
+        } catch (KafkaException e) {
+            producer.close(Duration.ZERO);
+            throw KafkaAccess.refusal(e, clientProperties, "write", "transactional id " + transactionalId).map(RuntimeException.class::cast).orElse(e);
+        }
     }
 
     /**

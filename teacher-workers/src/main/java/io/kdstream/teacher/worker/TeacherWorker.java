@@ -152,7 +152,6 @@ public final class TeacherWorker extends LoopService {
         log.info("{} serves teacher {} on {} ({})", name(), teacher.identity().getFingerprint(), teacher.device(),
                 config.sampled() == null ? "K=" + config.topK() : "sampled, " + config.sampled());
         producer = KafkaClients.transactionalProducer(client, config.groupId() + "-" + instanceId, name());
-        producer.initTransactions();
         // Static membership: a replacement with the same instance id takes over a killed worker's partitions at once
         // instead of after the session timeout; a graceful close still leaves the group (see release()).
         Map<String, Object> consumerProps = new HashMap<>(client);
