@@ -64,7 +64,7 @@ public abstract class StreamsService implements Service {
 
     @Override
     public synchronized void start() {
-        streams = new KafkaStreams(topology(), new StreamsConfig(withStateDir(streamsProperties())));
+        streams = new KafkaStreams(topology(), new StreamsConfig(withDefaults(streamsProperties())));
         streams.setUncaughtExceptionHandler(this::onThreadFailure);
         streams.setStateListener((now, before) -> {
             log.info("{}: {} -> {}", name, before, now);
@@ -99,17 +99,16 @@ public abstract class StreamsService implements Service {
     }
 
     /**
-     * The properties with {@code state.dir} under {@code KDSTREAM_HOME/streams} unless set: Kafka Streams' own default
-     * is a temporary directory, which the system may clean under a running application and which does not survive a
-     * reboot (the state is then restored from the changelog, all of it).
+     * The properties with kdstream's defaults where they are not set: {@code state.dir} under
+     * {@code KDSTREAM_HOME/streams} (Kafka Streams' own default is a temporary directory, which the system may clean
+     * under a running application and which does not survive a reboot: the state is then restored from the changelog,
+     * all of it), and RocksDB's memory bounded ({@link BoundedRocksDbMemory}).
      */
-    static Map<String, Object> withStateDir(Map<String, Object> properties) {
-        if (properties.containsKey(StreamsConfig.STATE_DIR_CONFIG)) {
-            return properties;
-        }
-        Map<String, Object> withDefault = new HashMap<>(properties);
-        withDefault.put(StreamsConfig.STATE_DIR_CONFIG, KdstreamHome.path().resolve("streams").toString());
-        return withDefault;
+    static Map<String, Object> withDefaults(Map<String, Object> properties) {
+        Map<String, Object> withDefaults = new HashMap<>(properties);
+        withDefaults.putIfAbsent(StreamsConfig.STATE_DIR_CONFIG, KdstreamHome.path().resolve("streams").toString());
+        withDefaults.putIfAbsent(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
+        return withDefaults;
     }
 
     @Override
