@@ -18,6 +18,7 @@ import io.kdstream.producers.generate.Difficulty;
 import io.kdstream.producers.generate.SdgOptions;
 import io.kdstream.schemas.avro.EvalResult;
 import io.kdstream.schemas.avro.EvalStatus;
+import io.kdstream.schemas.logits.LogitsKey;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import io.kdstream.teacher.TeacherBackends;
 import io.kdstream.teacher.TeacherWorkerConfig;
@@ -28,6 +29,8 @@ import io.kdstream.teacher.worker.TeacherWorker;
 import io.kdstream.trainer.TrainerConfig;
 import io.kdstream.trainer.sft.SupervisedTraining;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -288,16 +291,20 @@ public final class DistillBenchmark {
                 worker.start();
             }
             long deadline = System.nanoTime() + PHASE_TIMEOUT.toNanos();
-            while (workers.stream().mapToLong(TeacherWorker::published).sum() < prompts) {
+            // Every teacher's requests share kd.teacher.requests, and a new group's workers read it from the start: a
+            // later teacher's workers answer the earlier teachers' requests too (the same prompts), so what they have
+            // published says nothing until the cache itself holds every prompt under this teacher.
+            while (workers.stream().mapToLong(TeacherWorker::published).sum() < prompts || cachedPrompts(fingerprint) < prompts) {
                 for (TeacherWorker worker : workers) {
                     if (worker.failure() != null) {
                         throw new IllegalStateException("teacher worker failed: " + worker.failure(), worker.failure());
                     }
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the teacher workers did not cache " + prompts + " prompts in " + PHASE_TIMEOUT);
+                    throw new IllegalStateException("the teacher workers did not cache " + prompts + " prompts in " + PHASE_TIMEOUT
+                            + " (" + cachedPrompts(fingerprint) + " cached)");
                 }
-                Thread.sleep(200);
+                Thread.sleep(1000);
             }
         } finally {
             Resources.closeAll("bench-distill", workers.toArray(AutoCloseable[]::new));
@@ -306,6 +313,14 @@ public final class DistillBenchmark {
         double seconds = (System.nanoTime() - started) / 1e9;
         log.accept(String.format("teacher workers cached %d prompts (%s) in %.1f s", prompts, what, seconds));
         return seconds;
+    }
+
+    /** The distinct prompts the logit cache holds for the teacher (its keys only; values are not decoded). */
+    private long cachedPrompts(String fingerprint) {
+        return TopicSnapshot.read(settings.clientProperties(), TopicCatalogue.TEACHER_LOGITS.name(), new StringDeserializer(),
+                        new ByteArrayDeserializer(), 0, Duration.ofMinutes(1)).stream()
+                .filter(record -> record.key() != null && record.value() != null && LogitsKey.teacherOf(record.key()).equals(fingerprint))
+                .map(record -> LogitsKey.promptOf(record.key())).distinct().count();
     }
 
     private StudentRunProcess.Result train(DistillPlan.Run run, String runId, Path teacher, String fingerprint, int trainExamples,
