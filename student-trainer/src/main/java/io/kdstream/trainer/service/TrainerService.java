@@ -76,6 +76,7 @@ public final class TrainerService extends LoopService {
 
     private static final Logger log = LoggerFactory.getLogger(TrainerService.class);
     public static final String SERVICE = "kdstream-trainer";
+    private static final long WAITING_LOG_INTERVAL_NANOS = 30_000_000_000L;
 
     private final TrainerConfig config;
     private final Tokenizer tokenizer;
@@ -94,6 +95,7 @@ public final class TrainerService extends LoopService {
     private StudentOptimizer optimizer;
     private BatchSampler sampler;
     private final RunCounters counters = new RunCounters();
+    private long waitingLoggedAt;
     private long nextAnnouncementTry;
     /** Told each sequence's prompt id as a batch draws it (how fresh training data is can be measured with it). */
     private volatile Consumer<String> drawObserver = promptId -> { };
@@ -196,6 +198,16 @@ public final class TrainerService extends LoopService {
         log.info("{}: {}: {}", name(), when, cache.summary().describe());
     }
 
+    /** Says every {@link #WAITING_LOG_INTERVAL_NANOS} what the trainer waits for: a quiet wait looks like a hang. */
+    private void logWaitingForData() {
+        long now = System.nanoTime();
+        if (waitingLoggedAt == 0 || now - waitingLoggedAt >= WAITING_LOG_INTERVAL_NANOS) {
+            waitingLoggedAt = now;
+            log.info("{}: waiting for data: {} examples cached of the {} it starts with (kdstream.trainer.min.examples)",
+                    name(), cache.liveCount(), config.minExamples());
+        }
+    }
+
     private void resumeOrStart(CheckpointStore store) throws IOException, InterruptedException, ExecutionException {
         TransformerConfig architecture = config.student().architecture(tokenizer.vocabularySize());
         Optional<CheckpointStore.Resumable> resumable = store.newestValid(tokenizer.fingerprint(), architecture, refusal -> {
@@ -268,6 +280,7 @@ public final class TrainerService extends LoopService {
         }
         if (cache.liveCount() < config.minExamples()) {
             publishProgress(Phase.WAITING_FOR_DATA);
+            logWaitingForData();
             return true;
         }
         if (!registryWait.over()) {

@@ -49,6 +49,26 @@ class TrainerServiceIntegrationTest {
     }
 
     @Test
+    void shouldSayWhatItWaitsForWhileTooFewExamplesAreCached(EmbeddedPlatform platform, @TempDir Path dir) throws Exception {
+        // a teacher nothing was cached for: the trainer waits, and a wait that says nothing looks like a hang
+        Settings settings = SmallTrainerSettings.of(platform.bootstrapServers(), platform.schemaRegistryUrl(), "trainer-waiting",
+                "teacher-never-cached", dir, Map.of("kdstream.trainer.steps", "4", "kdstream.trainer.min.examples", "5"));
+        TopicAdmin.ensureTopics(settings.clientProperties(), TopicCatalogue.ALL);
+        try (CapturedLog log = new CapturedLog(TrainerService.class)) {
+            TrainerService trainer = new TrainerService(TrainerConfig.from(settings));
+            try {
+                trainer.start();
+                await().atMost(Duration.ofSeconds(60)).until(() -> log.messages().stream().anyMatch(line -> line.contains("waiting for data")));
+            } finally {
+                trainer.close();
+            }
+            assertThat(log.messages()).filteredOn(line -> line.contains("waiting for data")).singleElement().asString()
+                    .contains("0 examples cached of the 5 it starts with (kdstream.trainer.min.examples)");
+            assertThat(trainer.progress().step()).isZero();
+        }
+    }
+
+    @Test
     void shouldTrainOnItsTeachersRecordsOnlyAndAnnounceAVerifiableCheckpoint(EmbeddedPlatform platform, @TempDir Path dir) throws Exception {
         String tokenizer = new CharTokenizer().fingerprint();
         Settings settings = SmallTrainerSettings.of(platform.bootstrapServers(), platform.schemaRegistryUrl(), "trainer-test",
