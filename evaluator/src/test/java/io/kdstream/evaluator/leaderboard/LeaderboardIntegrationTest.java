@@ -64,7 +64,6 @@ class LeaderboardIntegrationTest {
         }
         // an evaluator killed before committing its transaction: the evaluation is in the log, but is no evaluation
         try (KafkaProducer<byte[], byte[]> killed = KafkaClients.transactionalProducer(client, "leaderboard-it-" + UUID.randomUUID(), "test")) {
-            killed.initTransactions();
             killed.beginTransaction();
             EvalResult aborted = ok(kd, 400, 0.9);
             String topic = TopicCatalogue.EVALS.name();
