@@ -63,7 +63,7 @@ public final class DistillBenchCommand implements Callable<Integer> {
             + "KDSTREAM_HOME/bench/distill); only the missing ones run")
     boolean resume;
 
-    @Option(names = "--steps", description = "S, SFT's steps (default: control 1000, seed-like 2000, --quick 300)")
+    @Option(names = "--steps", description = "S, SFT's steps (default: control 1000, seed-like 4000, --quick 300)")
     Long steps;
 
     @Option(names = "--seeds", description = "seeds a config; in the seed-like setting each seed also draws its own data, teacher and base "
@@ -80,7 +80,7 @@ public final class DistillBenchCommand implements Callable<Integer> {
     Integer testPrompts;
 
     @Option(names = "--teacher-steps", description = "SFT steps of the teacher, when it must be trained (default: control "
-            + DistillBenchmark.DEFAULT_TEACHER_STEPS + ", seed-like 3000)")
+            + DistillBenchmark.DEFAULT_TEACHER_STEPS + ", seed-like 6000)")
     Long teacherSteps;
 
     @Option(names = "--base-student-steps", defaultValue = "" + DistillBenchmark.DEFAULT_BASE_STUDENT_STEPS,
