@@ -12,6 +12,7 @@ import io.kdstream.platform.embedded.EmbeddedSecurity;
 import io.kdstream.platform.kafka.KafkaAccess;
 import io.kdstream.platform.kafka.ServiceUser;
 import io.kdstream.platform.kafka.TopicAdmin;
+import io.kdstream.platform.service.Service;
 import io.kdstream.producers.PromptProducer;
 import io.kdstream.producers.PromptProducerConfig;
 import io.kdstream.schemas.avro.Prompt;
@@ -41,6 +42,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -158,32 +160,16 @@ class SecuredPlatformIntegrationTest {
         Map<String, String> asTeacher = new HashMap<>(platform.clientProperties(ServiceAccounts.TEACHER_WORKER.name()));
         asTeacher.put("kdstream.trainer.checkpoint.dir", dir.toString());
         asTeacher.put("kdstream.trainer.run.id", "secured-refused-read");
-        ListAppender<ILoggingEvent> logged = new ListAppender<>();
-        Logger serviceLog = (Logger) LoggerFactory.getLogger(TrainerService.class);
-        serviceLog.addAppender(logged);
-        logged.start();
         TrainerService trainer = new TrainerService(TrainerConfig.from(Settings.of(asTeacher)));
-        long started = System.nanoTime();
-        try {
-            trainer.start();
-            while (!trainer.isStopped() && System.nanoTime() - started < 30_000_000_000L) {
-                Thread.sleep(100);
-            }
-        } finally {
-            trainer.close();
-            serviceLog.detachAppender(logged);
-        }
-        long stoppedMillis = (System.nanoTime() - started) / 1_000_000;
+        Stopped stopped = runUntilStopped(trainer, TrainerService.class, () -> !trainer.isStopped(), Duration.ofSeconds(30));
         System.out.printf("refused-access | trainer run as User:%s reads %s | stopped after %d ms | error lines %d | %s%n",
-                ServiceAccounts.TEACHER_WORKER.name(), TopicCatalogue.TEACHER_LOGITS.name(), stoppedMillis,
-                logged.list.stream().filter(event -> event.getLevel() == Level.ERROR).count(),
+                ServiceAccounts.TEACHER_WORKER.name(), TopicCatalogue.TEACHER_LOGITS.name(), stopped.took().toMillis(), stopped.errors().size(),
                 trainer.failure() == null ? "no failure" : trainer.failure().getMessage());
         assertThat(trainer.failure()).isInstanceOf(KafkaAccess.RefusedException.class)
                 .hasMessageStartingWith("User:" + ServiceAccounts.TEACHER_WORKER.name() + " may not read topic " + TopicCatalogue.TEACHER_LOGITS.name() + ": ")
                 .hasMessageContaining("its ACLs do not allow it");
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("refused at the first answer").isLessThan(Duration.ofSeconds(20));
-        assertThat(logged.list).as("said once").filteredOn(event -> event.getLevel() == Level.ERROR).singleElement()
-                .satisfies(event -> assertThat(event.getFormattedMessage()).contains("may not read topic " + TopicCatalogue.TEACHER_LOGITS.name()));
+        assertThat(stopped.took()).as("refused at the first answer").isLessThan(Duration.ofSeconds(20));
+        assertThat(stopped.errors()).as("said once").singleElement().asString().contains("may not read topic " + TopicCatalogue.TEACHER_LOGITS.name());
     }
 
     @Test
@@ -192,30 +178,38 @@ class SecuredPlatformIntegrationTest {
         // nor join the router's group, and Kafka Streams meets the refusal in one of its own clients
         Map<String, String> asProducer = new HashMap<>(platform.clientProperties(ServiceAccounts.PRODUCER.name()));
         asProducer.put("kdstream.router.teacher.fingerprint", "secured-refused-router");
-        ListAppender<ILoggingEvent> logged = new ListAppender<>();
-        Logger serviceLog = (Logger) LoggerFactory.getLogger(CacheRouter.class);
-        serviceLog.addAppender(logged);
-        logged.start();
         CacheRouter router = new CacheRouter(CacheRouterConfig.from(Settings.of(asProducer)));
-        long started = System.nanoTime();
-        try {
-            router.start();
-            while (router.isAlive() && System.nanoTime() - started < 60_000_000_000L) {
-                Thread.sleep(100);
-            }
-        } finally {
-            router.close();
-            serviceLog.detachAppender(logged);
-        }
-        long stoppedMillis = (System.nanoTime() - started) / 1_000_000;
+        Stopped stopped = runUntilStopped(router, CacheRouter.class, router::isAlive, Duration.ofSeconds(60));
         System.out.printf("refused-access | router run as User:%s | stopped after %d ms | error lines %d | %s%n",
-                ServiceAccounts.PRODUCER.name(), stoppedMillis, logged.list.stream().filter(event -> event.getLevel() == Level.ERROR).count(),
+                ServiceAccounts.PRODUCER.name(), stopped.took().toMillis(), stopped.errors().size(),
                 router.failure() == null ? "no failure" : router.failure().getMessage());
         assertThat(router.failure()).isInstanceOf(KafkaAccess.RefusedException.class)
                 .hasMessageStartingWith("User:" + ServiceAccounts.PRODUCER.name() + " may not read")
                 .hasMessageContaining("its ACLs do not allow it");
-        assertThat(logged.list).as("said once").filteredOn(event -> event.getLevel() == Level.ERROR).singleElement()
-                .satisfies(event -> assertThat(event.getFormattedMessage()).contains("User:" + ServiceAccounts.PRODUCER.name() + " may not read"));
+        assertThat(stopped.errors()).as("said once").singleElement().asString().contains("User:" + ServiceAccounts.PRODUCER.name() + " may not read");
+    }
+
+    /** How long a service ran until it stopped (or the limit), and the ERROR lines its class logged meanwhile. */
+    private record Stopped(Duration took, List<String> errors) {
+    }
+
+    private static Stopped runUntilStopped(Service service, Class<?> logSource, BooleanSupplier running, Duration limit) throws InterruptedException {
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        Logger serviceLog = (Logger) LoggerFactory.getLogger(logSource);
+        serviceLog.addAppender(logged);
+        logged.start();
+        long started = System.nanoTime();
+        try {
+            service.start();
+            while (running.getAsBoolean() && System.nanoTime() - started < limit.toNanos()) {
+                Thread.sleep(100);
+            }
+        } finally {
+            service.close();
+            serviceLog.detachAppender(logged);
+        }
+        return new Stopped(Duration.ofNanos(System.nanoTime() - started), logged.list.stream()
+                .filter(event -> event.getLevel() == Level.ERROR).map(ILoggingEvent::getFormattedMessage).toList());
     }
 
     @Test
@@ -226,15 +220,7 @@ class SecuredPlatformIntegrationTest {
         wrong.put("kdstream.trainer.checkpoint.dir", dir.toString());
         wrong.put("kdstream.trainer.run.id", "secured-wrong-password");
         TrainerService trainer = new TrainerService(TrainerConfig.from(Settings.of(wrong)));
-        long started = System.nanoTime();
-        try {
-            trainer.start();
-            while (!trainer.isStopped() && System.nanoTime() - started < 30_000_000_000L) {
-                Thread.sleep(100);
-            }
-        } finally {
-            trainer.close();
-        }
+        runUntilStopped(trainer, TrainerService.class, () -> !trainer.isStopped(), Duration.ofSeconds(30));
         assertThat(trainer.failure()).isInstanceOf(KafkaAccess.RefusedException.class)
                 .hasMessageContaining("refused the credentials of User:" + ServiceAccounts.TRAINER.name() + " (SCRAM-SHA-512)")
                 .hasMessageNotContaining("not-the-password");
