@@ -18,7 +18,6 @@ import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.service.ServiceRunner;
 import io.kdstream.platform.service.Resources;
 import io.kdstream.schemas.avro.CheckpointEvent;
-import io.kdstream.schemas.avro.DeadLetter;
 import io.kdstream.schemas.avro.EvalResult;
 import io.kdstream.schemas.avro.EvalStatus;
 import io.kdstream.schemas.avro.Prompt;
@@ -173,13 +172,7 @@ public final class EvaluatorService extends LoopService {
             if (RegistryUnavailableException.in(e).isPresent()) {
                 throw e;
             }
-            DeadLetter letter = DeadLetters.ofKafkaRecord(SERVICE, record.topic(), record.partition(), record.offset(), record.key(), record.value(), e);
-            String topic = catalogue.deadLetter().name();
-            if (!commitWith(record, new ProducerRecord<>(topic, record.key(), catalogue.deadLetter().valueSerde().serializer().serialize(topic, letter)))) {
-                return false;
-            }
-            log.warn("{}: record {}-{}@{} sent to {}: {}", SERVICE, record.topic(), record.partition(), record.offset(), topic, letter.getErrorMessage());
-            return true;
+            return commitWith(record, DeadLetters.inTransaction(SERVICE, record, e, catalogue.deadLetter()));
         }
         EvalResult result = evaluate(event);
         String key = TopicCatalogue.evalKey(result.getRunId(), result.getStep(), result.getDataset(), result.getSplit().name());

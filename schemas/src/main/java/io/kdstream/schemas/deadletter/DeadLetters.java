@@ -97,6 +97,18 @@ public final class DeadLetters implements AutoCloseable {
         }
     }
 
+    /**
+     * The dead letter of a record that could not be processed, as a record for a transactional producer of bytes: sent
+     * in the transaction that commits the source record's offset, it is stored exactly once with it (a transactional
+     * service needs no memory of what it sent). Logged as {@link #publish} logs a letter.
+     */
+    public static ProducerRecord<byte[], byte[]> inTransaction(String service, ConsumerRecord<byte[], byte[]> record, Throwable error,
+                                                               Topic<byte[], DeadLetter> topic) {
+        DeadLetter letter = ofKafkaRecord(service, record.topic(), record.partition(), record.offset(), record.key(), record.value(), error);
+        log.warn("{}: record {}-{}@{} sent to {}: {}", service, record.topic(), record.partition(), record.offset(), topic.name(), letter.getErrorMessage());
+        return new ProducerRecord<>(topic.name(), record.key(), topic.valueSerde().serializer().serialize(topic.name(), letter));
+    }
+
     /** A Kafka record that could not be processed. */
     public void publish(ConsumerRecord<byte[], byte[]> record, Throwable error) {
         publish(record, record.value(), error);

@@ -12,7 +12,6 @@ import io.kdstream.platform.service.InstanceIds;
 import io.kdstream.platform.service.LoopService;
 import io.kdstream.platform.service.Resources;
 import io.kdstream.platform.service.ServiceRunner;
-import io.kdstream.schemas.avro.DeadLetter;
 import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.avro.TeacherLogits;
 import io.kdstream.schemas.avro.ValueKind;
@@ -295,11 +294,7 @@ public final class TeacherWorker extends LoopService {
 
     /** Sends the dead letter of a request inside the open transaction, so it commits with the request's offset. */
     private void deadLetter(ConsumerRecord<byte[], byte[]> record, RuntimeException error) {
-        DeadLetter letter = DeadLetters.ofKafkaRecord(SERVICE, record.topic(), record.partition(), record.offset(), record.key(), record.value(), error);
-        log.warn("{}: record {}-{}@{} sent to {}: {}", name(), record.topic(), record.partition(), record.offset(),
-                catalogue.deadLetter().name(), letter.getErrorMessage());
-        String topic = catalogue.deadLetter().name();
-        producer.send(new ProducerRecord<>(topic, record.key(), catalogue.deadLetter().valueSerde().serializer().serialize(topic, letter)));
+        producer.send(DeadLetters.inTransaction(SERVICE, record, error, catalogue.deadLetter()));
     }
 
     /**
