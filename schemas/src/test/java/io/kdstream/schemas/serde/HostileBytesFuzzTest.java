@@ -15,16 +15,12 @@ import io.kdstream.schemas.logits.TopKSequence;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumWriter;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -82,7 +78,7 @@ class HostileBytesFuzzTest {
         }
     };
 
-    static Stream<Target> targets() throws IOException {
+    static Stream<Target> targets() {
         TopicCatalogue catalogue = new TopicCatalogue(Map.of("schema.registry.url", "mock://hostile-bytes-fuzz"));
         String prompts = TopicCatalogue.PROMPTS.name();
         String requests = TopicCatalogue.TEACHER_REQUESTS.name();
@@ -236,16 +232,9 @@ class HostileBytesFuzzTest {
         return text + (value.length > 96 ? "... (" + value.length + " bytes)" : "");
     }
 
-    /** A record of {@code schema} with random field values, written as its topic's serializer would frame it. */
-    private static byte[] generic(TopicCatalogue catalogue, String topic, Schema schema, Random random) throws IOException {
-        int id = catalogue.registry().register(topic + "-value", schema);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(WireFormat.MAGIC_BYTE);
-        out.write(ByteBuffer.allocate(4).putInt(id).array());
-        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-        new GenericDatumWriter<>(schema).write(randomValue(schema, random), encoder);
-        encoder.flush();
-        return out.toByteArray();
+    /** A record of {@code schema} with random field values, in the topic's wire format. */
+    private static byte[] generic(TopicCatalogue catalogue, String topic, Schema schema, Random random) {
+        return new AvroSerializer<GenericData.Record>(catalogue.registry(), false).serialize(topic, (GenericData.Record) randomValue(schema, random));
     }
 
     private static Object randomValue(Schema schema, Random random) {
