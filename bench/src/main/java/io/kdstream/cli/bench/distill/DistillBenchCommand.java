@@ -3,6 +3,8 @@ package io.kdstream.cli.bench.distill;
 import io.kdstream.cli.bench.BenchmarkContext;
 import io.kdstream.cli.bench.BenchmarksFile;
 import io.kdstream.model.tokenizer.CharTokenizer;
+import io.kdstream.model.transformer.DecoderLanguageModel;
+import io.kdstream.model.transformer.TransformerConfig;
 import io.kdstream.producers.generate.Difficulty;
 import io.kdstream.platform.embedded.EmbeddedPlatform;
 import picocli.CommandLine.Command;
@@ -193,6 +195,16 @@ public final class DistillBenchCommand implements Callable<Integer> {
                 + "an embedded platform of its own)";
     }
 
+    /** The students' shape in words, with their parameters and how many times that the teacher has. */
+    private static String studentShape(TransformerConfig student, long teacherParameters) {
+        long parameters;
+        try (DecoderLanguageModel model = DecoderLanguageModel.create(student, 0)) {
+            parameters = model.parameterCount();
+        }
+        return String.format(Locale.ROOT, "%d layers of width %d, feed-forward %d, %,d parameters; the teacher has %.1f x", student.layers(),
+                student.modelWidth(), student.feedForwardWidth(), parameters, (double) teacherParameters / parameters);
+    }
+
     private String section(DistillBenchmark.Options options, DistillBenchmark.Outcome outcome, DistillReport report, Path svg) {
         DistillBenchmark.TeacherSummary teacher = outcome.teacher();
         DistillPlan plan = options.plan();
@@ -217,7 +229,7 @@ public final class DistillBenchCommand implements Callable<Integer> {
                 + String.format(Locale.ROOT, "ran as %d teacher workers behind the cache router and cached %d sequences at K=%d in %.1f s "
                         + "(%.1f bytes a token, %.3f bytes a top-K entry, packed). ",
                 options.workers(), teacher.cacheRecords(), DistillPlan.CACHE_K, teacher.cacheSeconds(), teacher.bytesPerToken(), teacher.bytesPerEntry())
-                + "Students (the default student, 2 layers of width 64) are trained by `TrainerService` from the cache, batch " + options.batchSize()
+                + "Students (" + studentShape(options.studentArchitecture(), teacher.parameters()) + ") are trained by `TrainerService` from the cache, batch " + options.batchSize()
                 + ", learning rate " + options.learningRate() + " with the trainer's default warm-up and schedule (each run's schedule spans its own steps), seeds 1.." + plan.seeds().size()
                 + " (the seed sets the initialisation and the batch order)"
                 + (options.trainerOverrides().isEmpty() ? "" : ", and for every run " + options.trainerOverrides())

@@ -88,6 +88,14 @@ public final class DistillBenchmark {
                     DistillSetting.CONTROL, Difficulty.EASY, DEFAULT_BASE_STUDENT_STEPS);
         }
 
+        /**
+         * The students' shape: the trainer's default student, or what {@code -D kdstream.trainer.student.*} asks for.
+         * The base student every pretrained run starts from has the same shape.
+         */
+        public TransformerConfig studentArchitecture() {
+            return TrainerConfig.from(Settings.of(trainerOverrides)).student().architecture(new CharTokenizer().vocabularySize());
+        }
+
         /** The same options for one cohort's share of the plan, with a work directory of its own. */
         Options forCohort(DistillPlan cohortPlan, Path cohortWorkDir) {
             return new Options(cohortPlan, trainPerDataset, testPerDataset, teacherSteps, batchSize, learningRate, workers, threads, cohortWorkDir,
@@ -261,7 +269,7 @@ public final class DistillBenchmark {
     /** The student's architecture pretrained on general data of the tasks' language (no answers of the students' data). */
     private Path prepareBaseStudent(DistillCohort cohort, DistillSetting.TrainSizes sizes) throws Exception {
         DistillData pool = teacherData(cohort, sizes, new SdgOptions(options.difficulty(), 0));
-        CachedSftModel recipe = CachedSftModel.baseStudent(TransformerConfig.student(new CharTokenizer().vocabularySize()),
+        CachedSftModel recipe = CachedSftModel.baseStudent(options.studentArchitecture(),
                 options.baseStudentSteps(), cohort.dataSeed(), pool.tag() + "-" + options.baseCorpus().tag());
         return cached(recipe, "base student", pool.pretrainingCorpus(options.baseCorpus(), DistillSetting.FULL_TRAIN_PER_DATASET));
     }
