@@ -15,9 +15,11 @@ import io.kdstream.platform.service.Resources;
 import io.kdstream.producers.PromptProducer;
 import io.kdstream.producers.PromptProducerConfig;
 import io.kdstream.producers.generate.Difficulty;
+import io.kdstream.producers.generate.SdgMetadata;
 import io.kdstream.producers.generate.SdgOptions;
 import io.kdstream.schemas.avro.EvalResult;
 import io.kdstream.schemas.avro.EvalStatus;
+import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.logits.LogitsKey;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import io.kdstream.teacher.TeacherBackends;
@@ -110,10 +112,13 @@ public final class DistillBenchmark {
      * @param sizes        the cohort's training prompts of each dataset, the students' and the teacher's
      * @param answerEntropy mean entropy (nats) of the teacher's distribution at the test responses' tokens
      * @param answerMargin  mean top probability minus the second's there: how sure the teacher is, what KD can pass on
+     * @param wrongRepaired the share of the students' wrong-labelled training examples (math and code) the teacher
+     *                      answers right: where KD's targets can mend the label, unless the teacher learnt the mistake
+     *                      (NaN when the students' data has none)
      * @param sampledBytesPerToken bytes a token of each RS-KD cache (by draws a position) the cohort filled
      */
     public record TeacherSummary(Path checkpoint, String fingerprint, long parameters, double trainSeconds, double mathExactMatch,
-                                 double codePassAt1, double answerCe, double answerEntropy, double answerMargin, double cacheSeconds, long cacheRecords, double bytesPerToken,
+                                 double codePassAt1, double answerCe, double answerEntropy, double answerMargin, double wrongRepaired, double cacheSeconds, long cacheRecords, double bytesPerToken,
                                  double bytesPerEntry, DistillSetting.TrainSizes sizes, Map<Integer, Double> sampledBytesPerToken) {
 
         public TeacherSummary {
@@ -125,7 +130,7 @@ public final class DistillBenchmark {
             Map<Integer, Double> merged = new TreeMap<>(earlier.sampledBytesPerToken());
             merged.putAll(sampledBytesPerToken);
             return new TeacherSummary(checkpoint, fingerprint, parameters, trainSeconds, mathExactMatch, codePassAt1, answerCe, answerEntropy,
-                    answerMargin, cacheSeconds,
+                    answerMargin, wrongRepaired, cacheSeconds,
                     cacheRecords, bytesPerToken, bytesPerEntry, sizes, merged);
         }
     }
@@ -184,7 +189,7 @@ public final class DistillBenchmark {
         }
         TeacherScore teacherScore = scoreTeacher(teacher, data);
         TeacherSummary summary = new TeacherSummary(teacher, fingerprint, teacherScore.parameters(), teacherSeconds, teacherScore.math(),
-                teacherScore.code(), teacherScore.ce(), teacherScore.entropy(), teacherScore.margin(), cacheSeconds, share.records(),
+                teacherScore.code(), teacherScore.ce(), teacherScore.entropy(), teacherScore.margin(), teacherScore.wrongRepaired(), cacheSeconds, share.records(),
                 share.bytesPerToken(), share.bytesPerTopKEntry(), sizes,
                 sampledBytes);
         log.accept(String.format("teacher: math exact match %.3f, code pass@1 %.3f; cache %d records, %.1f bytes/token at K=%d",
@@ -467,7 +472,7 @@ public final class DistillBenchmark {
     }
 
     /** The teacher's scores; cross-entropy, entropy and margin are the means of the two test sets'. */
-    private record TeacherScore(long parameters, double math, double code, double ce, double entropy, double margin) {
+    private record TeacherScore(long parameters, double math, double code, double ce, double entropy, double margin, double wrongRepaired) {
     }
 
     /** The teacher on the same held-out prompts, with the same scorer the evaluator uses. */
@@ -478,9 +483,21 @@ public final class DistillBenchmark {
         try (LoadedCheckpoint loaded = CheckpointFile.read(teacher, null, tokenizer.fingerprint())) {
             CheckpointScorer.Scores math = scorer.score(loaded.model(), data.testMath(), p -> null);
             CheckpointScorer.Scores code = scorer.score(loaded.model(), data.testCode(), p -> null);
+            // a wrong-labelled example keeps its correct expected answer and test cases: solving it means the correct answer
+            List<Prompt> wrongMath = data.trainMath().stream().filter(p -> SdgMetadata.isWrong(p.getMetadata())).toList();
+            List<Prompt> wrongCode = data.trainCode().stream().filter(p -> SdgMetadata.isWrong(p.getMetadata())).toList();
+            double solved = 0;
+            if (!wrongMath.isEmpty()) {
+                solved += scorer.score(loaded.model(), wrongMath, p -> null).exactMatch() * wrongMath.size();
+            }
+            if (!wrongCode.isEmpty()) {
+                solved += scorer.score(loaded.model(), wrongCode, p -> null).passAt1() * wrongCode.size();
+            }
+            int wrong = wrongMath.size() + wrongCode.size();
+            double repaired = wrong == 0 ? Double.NaN : solved / wrong;
             return new TeacherScore(loaded.model().parameterCount(), math.exactMatch(), code.passAt1(),
                     (math.answerCrossEntropy() + code.answerCrossEntropy()) / 2, (math.answerEntropy() + code.answerEntropy()) / 2,
-                    (math.answerMargin() + code.answerMargin()) / 2);
+                    (math.answerMargin() + code.answerMargin()) / 2, repaired);
         }
     }
 

@@ -96,7 +96,8 @@ public final class DistillResults {
                 Long.parseLong(p.getProperty("parameters")), Double.parseDouble(p.getProperty("train.seconds")),
                 Double.parseDouble(p.getProperty("math.exact.match")), Double.parseDouble(p.getProperty("code.pass.at1")),
                 Double.parseDouble(p.getProperty("answer.ce")), Double.parseDouble(p.getProperty("answer.entropy", "NaN")),
-                Double.parseDouble(p.getProperty("answer.margin", "NaN")), Double.parseDouble(p.getProperty("cache.seconds")),
+                Double.parseDouble(p.getProperty("answer.margin", "NaN")), Double.parseDouble(p.getProperty("wrong.repaired", "NaN")),
+                Double.parseDouble(p.getProperty("cache.seconds")),
                 Long.parseLong(p.getProperty("cache.records")), Double.parseDouble(p.getProperty("bytes.per.token")),
                 Double.parseDouble(p.getProperty("bytes.per.entry")), new DistillSetting.TrainSizes(
                 Integer.parseInt(p.getProperty("student.math")), Integer.parseInt(p.getProperty("student.code")),
@@ -114,6 +115,7 @@ public final class DistillResults {
         p.setProperty("answer.ce", Double.toString(t.answerCe()));
         p.setProperty("answer.entropy", Double.toString(t.answerEntropy()));
         p.setProperty("answer.margin", Double.toString(t.answerMargin()));
+        p.setProperty("wrong.repaired", Double.toString(t.wrongRepaired()));
         p.setProperty("cache.seconds", Double.toString(t.cacheSeconds()));
         p.setProperty("cache.records", Long.toString(t.cacheRecords()));
         p.setProperty("bytes.per.token", Double.toString(t.bytesPerToken()));

@@ -45,7 +45,7 @@ class DistillReportTest {
                 run(kd70, 2, 11, List.of(new EvalPoint(70, 0.35, 0.35, 0.5, 0.6, 0.1, 0.2))),
                 run(online, 2, 32, List.of(new EvalPoint(100, 0.5, 0.5, 0.5, 0.6, 0.1, 0.2))));
         DistillBenchmark.TeacherSummary teacher = new DistillBenchmark.TeacherSummary(Path.of("teacher.ckpt"), "teacher-x", 831_332, 60,
-                0.9, 0.8, 0.2, 0.31, 0.62, 5, 2200, 130.0, 1.875, new DistillSetting.TrainSizes(1000, 1000, 2000, 2000), Map.of());
+                0.9, 0.8, 0.2, 0.31, 0.62, Double.NaN, 5, 2200, 130.0, 1.875, new DistillSetting.TrainSizes(1000, 1000, 2000, 2000), Map.of());
         return new DistillReport(plan, new DistillBenchmark.Outcome(teacher, runs, 300), 1500);
     }
 
@@ -72,7 +72,7 @@ class DistillReportTest {
                 run(sft, 3, 10, curve(0.1, 0.2, 0.3, 0.5)),
                 run(kd, 3, 11, curve(0.1, 0.2, 0.5, 0.45))); // 0.75 of S
         DistillBenchmark.TeacherSummary teacher = new DistillBenchmark.TeacherSummary(Path.of("teacher.ckpt"), "teacher-x", 831_332, 60,
-                0.9, 0.8, 0.2, 0.31, 0.62, 5, 2200, 130.0, 1.875, new DistillSetting.TrainSizes(1000, 1000, 2000, 2000), Map.of());
+                0.9, 0.8, 0.2, 0.31, 0.62, Double.NaN, 5, 2200, 130.0, 1.875, new DistillSetting.TrainSizes(1000, 1000, 2000, 2000), Map.of());
         DistillReport report = new DistillReport(plan, new DistillBenchmark.Outcome(teacher, runs, 300), 1500);
 
         DistillReport.Headline headline = report.headline();
@@ -104,11 +104,23 @@ class DistillReportTest {
         DistillPlan plan = DistillPlan.seedLike(S, List.of(1L), 100, 4, 0.1, StudentStart.PRETRAINED, java.util.EnumSet.of(DistillPlan.Sweep.RS_KD));
         List<RunOutcome> runs = plan.configs().stream().map(config -> run(config, 1, 10, curve(0.1, 0.2, 0.3, 0.4))).toList();
         DistillBenchmark.TeacherSummary teacher = new DistillBenchmark.TeacherSummary(Path.of("teacher.ckpt"), "teacher-x", 1_227_876, 60,
-                0.9, 0.8, 0.2, 0.31, 0.62, 5, 2200, 130.0, 1.875, new DistillSetting.TrainSizes(1000, 1000, 5000, 5000), Map.of(12, 9.5, 64, 21.25));
+                0.9, 0.8, 0.2, 0.31, 0.62, 0.7, 5, 2200, 130.0, 1.875, new DistillSetting.TrainSizes(1000, 1000, 5000, 5000), Map.of(12, 9.5, 64, 21.25));
 
         String table = new DistillReport(plan, new DistillBenchmark.Outcome(teacher, runs, 300), 1500).table();
 
         assertThat(table).contains("| RS-KD+SFT (wrong 0.1 pretrained) | 100 | N = 12 draws | sampled, forward KL | 1 / 0.4 |", "| 9.5 |", "| 21.3 |");
+    }
+
+    @Test
+    void shouldSayHowManyOfTheStudentsWrongLabelsTheTeacherAnswersRightOnlyWhereThereWereAny() {
+        DistillPlan plan = DistillPlan.seedLike(S, List.of(1L), 100, 4, 0.1, StudentStart.PRETRAINED, java.util.EnumSet.noneOf(DistillPlan.Sweep.class));
+        List<RunOutcome> runs = plan.configs().stream().map(config -> run(config, 1, 10, curve(0.1, 0.2, 0.3, 0.4))).toList();
+        DistillBenchmark.TeacherSummary teacher = new DistillBenchmark.TeacherSummary(Path.of("teacher.ckpt"), "teacher-x", 1_227_876, 60,
+                0.9, 0.8, 0.2, 0.31, 0.62, 0.7, 5, 2200, 130.0, 1.875, new DistillSetting.TrainSizes(1000, 1000, 5000, 5000), Map.of());
+
+        assertThat(new DistillReport(plan, new DistillBenchmark.Outcome(teacher, runs, 300), 1500).headlineText())
+                .contains("wrong-labelled training examples the teacher answers 0.700 right (on the test sets 0.850)");
+        assertThat(report().headlineText()).doesNotContain("wrong-labelled");
     }
 
     @Test

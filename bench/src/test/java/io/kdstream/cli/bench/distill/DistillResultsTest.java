@@ -24,7 +24,7 @@ class DistillResultsTest {
     }
 
     private static DistillBenchmark.TeacherSummary teacher() {
-        return new DistillBenchmark.TeacherSummary(Path.of("home/teachers/t.ckpt"), "fp", 1_227_876, 900.5, 0.9, 0.8, 0.1, 0.31, 0.62, 12, 11_000, 126.1,
+        return new DistillBenchmark.TeacherSummary(Path.of("home/teachers/t.ckpt"), "fp", 1_227_876, 900.5, 0.9, 0.8, 0.1, 0.31, 0.62, 0.75, 12, 11_000, 126.1,
                 1.875, new DistillSetting.TrainSizes(2000, 269, 10_000, 1348), Map.of(12, 9.5, 64, 21.25));
     }
 
