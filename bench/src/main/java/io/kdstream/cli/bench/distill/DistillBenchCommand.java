@@ -61,6 +61,10 @@ public final class DistillBenchCommand implements Callable<Integer> {
             + "rows run for every seed)")
     Integer sweepSeeds;
 
+    @Option(names = "--prepare-only", description = "train every cohort's missing teacher and base student (cached under KDSTREAM_HOME) and "
+            + "stop, without student runs: a seed-like table's hours of teacher training, done ahead of it")
+    boolean prepareOnly;
+
     @Option(names = "--resume", description = "reuse the runs a previous invocation with the same settings finished (kept under "
             + "KDSTREAM_HOME/bench/distill); only the missing ones run")
     boolean resume;
@@ -157,7 +161,12 @@ public final class DistillBenchCommand implements Callable<Integer> {
                 difficulty != null ? difficulty : chosen.defaultDifficulty(), baseStudentSteps, baseCorpus);
         System.err.println("bench distill (" + chosen.configName() + "): " + plan.runs().size() + " student runs in "
                 + plan.byCohort(chosen).size() + " cohort(s); work directory " + workDir);
-        DistillBenchmark.Outcome outcome = new DistillExperiment(options, resume, line -> System.err.println("bench distill: " + line)).run();
+        DistillExperiment experiment = new DistillExperiment(options, resume, line -> System.err.println("bench distill: " + line));
+        if (prepareOnly) {
+            experiment.prepareModels();
+            return 0;
+        }
+        DistillBenchmark.Outcome outcome = experiment.run();
         DistillReport report = new DistillReport(plan, outcome, teacher);
         String name = (quick ? "distill-quick" : "distill") + (chosen == DistillSetting.CONTROL ? "" : "-" + chosen.configName())
                 + (label == null ? "" : "-" + label.replaceAll("[^A-Za-z0-9]+", "-").toLowerCase(Locale.ROOT));

@@ -158,9 +158,19 @@ public final class DistillBenchmark {
         this.log = log;
     }
 
-    public Outcome run() throws Exception {
-        long started = System.nanoTime();
-        TopicAdmin.ensureTopics(settings.clientProperties(), TopicCatalogue.ALL);
+    /** What a cohort's student runs need before they start: its data, and its teacher and base student, trained once. */
+    private record Prepared(DistillData data, DistillSetting.TrainSizes sizes, Path teacher, Path baseStudent) {
+    }
+
+    /**
+     * Finds this cohort's teacher and base student under KDSTREAM_HOME, training those that are missing (no Kafka is
+     * needed): what a seed-like table spends most of its hours on, which can be done ahead of it.
+     */
+    public void prepareModels() throws Exception {
+        prepare();
+    }
+
+    private Prepared prepare() throws Exception {
         DistillCohort cohort = cohort();
         SdgOptions sdg = new SdgOptions(options.difficulty(), cohort.wrongShare());
         DistillSetting.TrainSizes sizes = options.setting().trainSizes(options.trainPerDataset(),
@@ -171,8 +181,19 @@ public final class DistillBenchmark {
         }
         DistillData data = DistillData.generate(sizes.studentMath(), sizes.studentCode(), options.testPerDataset(), cohort.dataSeed(), sdg);
         Path teacher = prepareTeacher(cohort, sizes, sdg);
-        double teacherSeconds = CachedSftModel.trainSeconds(teacher).orElse(Double.NaN);
         Path baseStudent = options.plan().configs().stream().anyMatch(c -> c.start() == StudentStart.PRETRAINED) ? prepareBaseStudent(cohort, sizes) : null;
+        return new Prepared(data, sizes, teacher, baseStudent);
+    }
+
+    public Outcome run() throws Exception {
+        long started = System.nanoTime();
+        TopicAdmin.ensureTopics(settings.clientProperties(), TopicCatalogue.ALL);
+        Prepared prepared = prepare();
+        DistillData data = prepared.data();
+        DistillSetting.TrainSizes sizes = prepared.sizes();
+        Path teacher = prepared.teacher();
+        Path baseStudent = prepared.baseStudent();
+        double teacherSeconds = CachedSftModel.trainSeconds(teacher).orElse(Double.NaN);
         String fingerprint = TeacherBackends.checkpointFingerprint(TeacherWorkerConfig.from(teacherSettings(teacher)));
         try (PromptProducer producer = new PromptProducer(PromptProducerConfig.from(settings))) {
             producer.send(data.all());

@@ -32,6 +32,19 @@ public final class DistillExperiment {
         this.log = log;
     }
 
+    /** Every cohort's teacher and base student, trained where missing; no student runs, no Kafka. */
+    public void prepareModels() throws Exception {
+        Map<DistillCohort, DistillPlan> cohorts = options.plan().byCohort(options.setting());
+        int index = 0;
+        for (Map.Entry<DistillCohort, DistillPlan> entry : cohorts.entrySet()) {
+            index++;
+            String prefix = "cohort " + index + "/" + cohorts.size() + " (" + entry.getKey().describe() + "): ";
+            new DistillBenchmark(Settings.of(Map.of()), options.forCohort(entry.getValue(), options.workDir()), line -> log.accept(prefix + line))
+                    .prepareModels();
+            log.accept(prefix + "teacher and base student ready");
+        }
+    }
+
     public DistillBenchmark.Outcome run() throws Exception {
         long started = System.nanoTime();
         DistillResults results = DistillResults.of(options);

@@ -1,5 +1,8 @@
 package io.kdstream.cli.bench.distill;
 
+import io.kdstream.model.checkpoint.CheckpointFile;
+import io.kdstream.model.checkpoint.LoadedCheckpoint;
+import io.kdstream.model.tokenizer.CharTokenizer;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.embedded.EmbeddedPlatform;
 import io.kdstream.producers.generate.Difficulty;
@@ -9,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 
@@ -28,6 +32,37 @@ class DistillBenchmarkIntegrationTest {
     void shouldTrainEvaluateAndReportStudentsThroughKafka(@TempDir Path dir) throws Exception {
         try (EmbeddedPlatform platform = EmbeddedPlatform.start(EmbeddedPlatform.defaultHome())) {
             runToySizeBenchmark(platform, dir);
+        }
+    }
+
+    @Test
+    void shouldPrepareEveryCohortsTeacherAndBaseStudentOfTheStudentsShapeWithoutKafka(@TempDir Path dir) throws Exception {
+        DistillPlan plan = DistillPlan.seedLike(6, List.of(1L, 2L), 100, 2, 0.1, StudentStart.PRETRAINED, EnumSet.noneOf(DistillPlan.Sweep.class));
+        DistillBenchmark.Options options = new DistillBenchmark.Options(plan, 20, 4, 2, 8, 3e-3, 1, 1, dir.resolve("work"), dir.resolve("home"),
+                Map.of("kdstream.trainer.student.width", "32", "kdstream.trainer.student.feed.forward.width", "96"),
+                DistillSetting.SEED_LIKE, Difficulty.MEDIUM, 2);
+        List<String> log = new ArrayList<>();
+
+        new DistillExperiment(options, false, log::add).prepareModels();
+
+        assertThat(cachedCheckpoints(dir.resolve("home").resolve("teachers"))).hasSize(2);
+        List<Path> students = cachedCheckpoints(dir.resolve("home").resolve("students"));
+        assertThat(students).hasSize(2);
+        CharTokenizer tokenizer = new CharTokenizer();
+        try (LoadedCheckpoint student = CheckpointFile.read(students.get(0), null, tokenizer.fingerprint())) {
+            assertThat(student.model().config()).isEqualTo(options.studentArchitecture());
+            assertThat(student.model().config().modelWidth()).isEqualTo(32);
+        }
+        assertThat(log).filteredOn(line -> line.contains("teacher and base student ready")).hasSize(2);
+
+        log.clear();
+        new DistillExperiment(options, false, log::add).prepareModels();
+        assertThat(log).noneMatch(line -> line.contains("training one"));
+    }
+
+    private static List<Path> cachedCheckpoints(Path folder) throws Exception {
+        try (var files = Files.list(folder)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".ckpt")).sorted().toList();
         }
     }
 
