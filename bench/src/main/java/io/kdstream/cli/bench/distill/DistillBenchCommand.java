@@ -40,7 +40,7 @@ public final class DistillBenchCommand implements Callable<Integer> {
     boolean quick;
 
     @Option(names = "--setting", defaultValue = "control", description = "control (clean easy data, students from scratch, the default "
-            + "teacher; today's table) or seed-like (medium tasks, wrong SDG responses, a strong teacher of 10 x the student trained on 5 x its "
+            + "teacher; today's table) or seed-like (medium tasks, wrong SDG responses, a strong teacher with 24 x the student's parameters, as the seed's, trained on 5 x its "
             + "prompts, a pretrained base student; a data set, teacher and base student a seed) (default: ${DEFAULT-VALUE})")
     String setting;
 

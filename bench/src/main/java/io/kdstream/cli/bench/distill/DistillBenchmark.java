@@ -90,12 +90,19 @@ public final class DistillBenchmark {
                     DistillSetting.CONTROL, Difficulty.EASY, DEFAULT_BASE_STUDENT_STEPS);
         }
 
+        /** The trainer settings every student run gets beyond the run's own: the setting's student shape, then the overrides. */
+        public Map<String, String> studentRunSettings() {
+            Map<String, String> settings = new TreeMap<>(setting.studentSettings());
+            settings.putAll(trainerOverrides);
+            return settings;
+        }
+
         /**
-         * The students' shape: the trainer's default student, or what {@code -D kdstream.trainer.student.*} asks for.
-         * The base student every pretrained run starts from has the same shape.
+         * The students' shape: the setting's ({@link DistillSetting#studentSettings}), or what
+         * {@code -D kdstream.trainer.student.*} asks for. The base student every pretrained run starts from has it too.
          */
         public TransformerConfig studentArchitecture() {
-            return TrainerConfig.from(Settings.of(trainerOverrides)).student().architecture(new CharTokenizer().vocabularySize());
+            return TrainerConfig.from(Settings.of(studentRunSettings())).student().architecture(new CharTokenizer().vocabularySize());
         }
 
         /** The same options for one cohort's share of the plan, with a work directory of its own. */
@@ -385,7 +392,7 @@ public final class DistillBenchmark {
         if (config.start() == StudentStart.PRETRAINED) {
             trainer.put(TrainerConfig.INIT_CHECKPOINT, baseStudent.toString());
         }
-        trainer.putAll(options.trainerOverrides());
+        trainer.putAll(options.studentRunSettings());
         if (config.objective() == RunConfig.Objective.ONLINE_FULL_KD) {
             trainer.put(StudentRunProcess.MODE, "online");
             trainer.put(StudentRunProcess.TEACHER, teacher.toString());

@@ -39,7 +39,7 @@ public final class DistillResults {
                 Integer.toString(options.trainPerDataset()), Integer.toString(options.testPerDataset()), Long.toString(options.teacherSteps()),
                 Long.toString(options.baseStudentSteps()), Integer.toString(options.batchSize()), Double.toString(options.learningRate()),
                 Integer.toString(options.threads()), Long.toString(options.plan().steps()), Integer.toString(options.plan().curvePoints()),
-                new TreeMap<>(options.trainerOverrides()).toString())
+                options.studentRunSettings().toString())
                 // a later setting: named only for text, so results made before it existed (all text+others) keep their folder
                 + (options.baseCorpus() == BaseCorpus.TEXT_AND_OTHERS ? "" : "|base " + options.baseCorpus().tag());
         return new DistillResults(options.kdstreamHome().resolve("bench").resolve("distill")

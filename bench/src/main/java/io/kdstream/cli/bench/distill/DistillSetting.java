@@ -5,6 +5,7 @@ import io.kdstream.producers.generate.Difficulty;
 
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The conditions a distillation benchmark runs under.
@@ -15,7 +16,7 @@ import java.util.Locale;
  *
  * <p>{@link #SEED_LIKE}: the conditions the seed's claim comes from. Harder tasks the student does not saturate, noisy
  * SDG (a share of plausible wrong training responses, for the teacher and the students alike), a strong teacher (at
- * least 10 x the student's parameters, trained on 5 x the students' prompts) and a pretrained base student every run
+ * least 10 x the student's parameters, here 24 x as in the seed, trained on 5 x the students' prompts) and a pretrained base student every run
  * starts from. Each seed draws its own training data and trains its own teacher and base student (all cached under
  * KDSTREAM_HOME), so the spread over seeds holds the data's and the teacher's share of chance too.
  */
@@ -65,6 +66,18 @@ public enum DistillSetting {
         TransformerConfig standard = TransformerConfig.teacher(vocabulary);
         return this == CONTROL ? standard : new TransformerConfig(vocabulary, standard.contextLength(), standard.modelWidth(),
                 standard.heads(), 6, standard.feedForwardWidth()).validate();
+    }
+
+    /**
+     * The students' shape where it is not the trainer's default student, as trainer settings ({@code -D} overrides
+     * them). Seed-like: 2 layers of width 40, feed-forward 160 (51,460 parameters), so the strong teacher has 23.9 x the
+     * student's parameters, as the seed's 340 B teacher has 22.7 x its 15 B student. The default student (119,140, a
+     * tenth of the teacher) learnt the medium tasks from its data about as well as the teacher had (SFT 0.912 / 0.928
+     * against 0.862 / 0.942), and a teacher no better than the student's SFT has nothing to teach (BENCHMARKS.md, the
+     * S 4000 calibrations).
+     */
+    public Map<String, String> studentSettings() {
+        return this == CONTROL ? Map.of() : Map.of("kdstream.trainer.student.width", "40", "kdstream.trainer.student.feed.forward.width", "160");
     }
 
     /**

@@ -23,15 +23,32 @@ class DistillSettingTest {
         }
     }
 
+    private static DistillBenchmark.Options options(DistillSetting setting, java.util.Map<String, String> overrides) {
+        DistillPlan plan = DistillPlan.seedLike(10, List.of(1L), 100, 2, 0.1, StudentStart.PRETRAINED, java.util.EnumSet.noneOf(DistillPlan.Sweep.class));
+        return new DistillBenchmark.Options(plan, 20, 4, 2, 8, 3e-3, 1, 1, Path.of("work"), Path.of("home"), overrides, setting,
+                setting.defaultDifficulty(), 2);
+    }
+
     @Test
-    void shouldGiveTheSeedLikeSettingATeacherOfAtLeastTenTimesTheStudentsParametersOnFiveTimesItsPrompts() {
+    void shouldGiveTheSeedLikeSettingATeacherOfTheSeedsMultipleOfTheStudentsParametersOnFiveTimesItsPrompts() {
         int vocabulary = new CharTokenizer().vocabularySize();
-        long student = parameters(TransformerConfig.student(vocabulary));
-        assertThat(parameters(DistillSetting.SEED_LIKE.teacherArchitecture(vocabulary))).isGreaterThanOrEqualTo(10 * student);
+        long student = parameters(options(DistillSetting.SEED_LIKE, java.util.Map.of()).studentArchitecture());
+        long teacher = parameters(DistillSetting.SEED_LIKE.teacherArchitecture(vocabulary));
+        assertThat((double) teacher / student).as("the seed's 340 B teacher has 22.7 x its 15 B student's parameters").isBetween(20.0, 26.0);
+        assertThat(options(DistillSetting.CONTROL, java.util.Map.of()).studentArchitecture()).isEqualTo(TransformerConfig.student(vocabulary));
         assertThat(DistillSetting.CONTROL.teacherArchitecture(vocabulary)).isEqualTo(TransformerConfig.teacher(vocabulary));
         assertThat(DistillSetting.SEED_LIKE.trainSizes(2000, 50_000)).isEqualTo(new DistillSetting.TrainSizes(2000, 2000, 10_000, 10_000));
         assertThat(DistillSetting.SEED_LIKE.trainSizes(3000, 50_000)).isEqualTo(new DistillSetting.TrainSizes(3000, 3000, 15_000, 15_000));
         assertThat(DistillSetting.CONTROL.trainSizes(1000, 0)).isEqualTo(new DistillSetting.TrainSizes(1000, 1000, 2000, 2000));
+    }
+
+    @Test
+    void shouldLetTrainerSettingsOverrideTheSettingsStudentShapeForTheRunsAndTheBaseStudentAlike() {
+        DistillBenchmark.Options options = options(DistillSetting.SEED_LIKE, java.util.Map.of("kdstream.trainer.student.width", "32"));
+
+        assertThat(options.studentArchitecture().modelWidth()).isEqualTo(32);
+        assertThat(options.studentArchitecture().feedForwardWidth()).isEqualTo(160);
+        assertThat(options.studentRunSettings()).containsEntry("kdstream.trainer.student.width", "32");
     }
 
     @Test
