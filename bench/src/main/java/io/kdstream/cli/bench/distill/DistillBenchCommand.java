@@ -5,7 +5,6 @@ import io.kdstream.cli.bench.BenchmarksFile;
 import io.kdstream.model.tokenizer.CharTokenizer;
 import io.kdstream.model.transformer.DecoderLanguageModel;
 import io.kdstream.model.transformer.TransformerConfig;
-import io.kdstream.producers.generate.Difficulty;
 import io.kdstream.platform.embedded.EmbeddedPlatform;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -47,8 +46,16 @@ public final class DistillBenchCommand implements Callable<Integer> {
     @Option(names = "--student", description = "scratch or pretrained: where every student run starts (default: control scratch, seed-like pretrained)")
     StudentStart student;
 
-    @Option(names = "--difficulty", description = "easy, medium or hard tasks (default: control easy, seed-like medium)")
-    Difficulty difficulty;
+    @Option(names = "--difficulty", converter = TaskDifficultyConverter.class, description = "easy, medium or hard tasks, or each dataset's "
+            + "apart, e.g. math=hard,code=medium (default: control easy, seed-like medium)")
+    TaskDifficulty difficulty;
+
+    static final class TaskDifficultyConverter implements picocli.CommandLine.ITypeConverter<TaskDifficulty> {
+        @Override
+        public TaskDifficulty convert(String value) {
+            return TaskDifficulty.parse(value);
+        }
+    }
 
     @Option(names = "--wrong-share", description = "share of wrong training responses, the teacher's data too (default: control 0, seed-like 0.1)")
     Double wrongShare;
@@ -196,7 +203,7 @@ public final class DistillBenchCommand implements Callable<Integer> {
 
     /** The setting's conditions in words: difficulty, wrong responses, where students start, cohorts. */
     private static String conditions(DistillBenchmark.Options options, DistillBenchmark.Outcome outcome) {
-        return " (setting " + options.setting().configName() + ": " + options.difficulty().configName() + " tasks; wrong training responses and "
+        return " (setting " + options.setting().configName() + ": " + options.difficulty() + " tasks; wrong training responses and "
                 + "student starts as each row says, a pretrained student starting from a base student of the same shape pretrained for "
                 + options.baseStudentSteps() + " steps on the training problems' text without answers"
                 + (options.baseCorpus() == BaseCorpus.TEXT_AND_OTHERS ? " and the other difficulties' worked examples" : "")

@@ -73,12 +73,12 @@ public final class DistillBenchmark {
      */
     public record Options(DistillPlan plan, int trainPerDataset, int testPerDataset, long teacherSteps, int batchSize,
                           double learningRate, int workers, int threads, Path workDir, Path kdstreamHome,
-                          Map<String, String> trainerOverrides, DistillSetting setting, Difficulty difficulty, long baseStudentSteps,
+                          Map<String, String> trainerOverrides, DistillSetting setting, TaskDifficulty difficulty, long baseStudentSteps,
                           BaseCorpus baseCorpus) {
 
         public Options(DistillPlan plan, int trainPerDataset, int testPerDataset, long teacherSteps, int batchSize, double learningRate,
                        int workers, int threads, Path workDir, Path kdstreamHome, Map<String, String> trainerOverrides, DistillSetting setting,
-                       Difficulty difficulty, long baseStudentSteps) {
+                       TaskDifficulty difficulty, long baseStudentSteps) {
             this(plan, trainPerDataset, testPerDataset, teacherSteps, batchSize, learningRate, workers, threads, workDir, kdstreamHome,
                     trainerOverrides, setting, difficulty, baseStudentSteps, BaseCorpus.TEXT);
         }
@@ -87,7 +87,7 @@ public final class DistillBenchmark {
         public Options(DistillPlan plan, int trainPerDataset, int testPerDataset, long teacherSteps, int batchSize,
                        double learningRate, int workers, int threads, Path workDir, Path kdstreamHome) {
             this(plan, trainPerDataset, testPerDataset, teacherSteps, batchSize, learningRate, workers, threads, workDir, kdstreamHome, Map.of(),
-                    DistillSetting.CONTROL, Difficulty.EASY, DEFAULT_BASE_STUDENT_STEPS);
+                    DistillSetting.CONTROL, TaskDifficulty.both(Difficulty.EASY), DEFAULT_BASE_STUDENT_STEPS);
         }
 
         /** The trainer settings every student run gets beyond the run's own: the setting's student shape, then the overrides. */
@@ -179,15 +179,16 @@ public final class DistillBenchmark {
 
     private Prepared prepare() throws Exception {
         DistillCohort cohort = cohort();
-        SdgOptions sdg = new SdgOptions(options.difficulty(), cohort.wrongShare());
+        SdgOptions math = options.difficulty().mathOptions(cohort.wrongShare());
+        SdgOptions code = options.difficulty().codeOptions(cohort.wrongShare());
         DistillSetting.TrainSizes sizes = options.setting().trainSizes(options.trainPerDataset(),
-                options.setting() == DistillSetting.CONTROL ? options.trainPerDataset() : DistillData.codeSupply(cohort.dataSeed(), sdg));
+                options.setting() == DistillSetting.CONTROL ? options.trainPerDataset() : DistillData.codeSupply(cohort.dataSeed(), code));
         if (sizes.studentCode() < options.trainPerDataset()) {
             log.accept(String.format("the generator has %d distinct %s training code tasks: the teacher trains on %d, the students on %d (a fifth)",
-                    sizes.teacherCode(), options.difficulty().configName(), sizes.teacherCode(), sizes.studentCode()));
+                    sizes.teacherCode(), code.difficulty().configName(), sizes.teacherCode(), sizes.studentCode()));
         }
-        DistillData data = DistillData.generate(sizes.studentMath(), sizes.studentCode(), options.testPerDataset(), cohort.dataSeed(), sdg);
-        Path teacher = prepareTeacher(cohort, sizes, sdg);
+        DistillData data = DistillData.generate(sizes.studentMath(), sizes.studentCode(), options.testPerDataset(), cohort.dataSeed(), math, code);
+        Path teacher = prepareTeacher(cohort, sizes, math, code);
         Path baseStudent = options.plan().configs().stream().anyMatch(c -> c.start() == StudentStart.PRETRAINED) ? prepareBaseStudent(cohort, sizes) : null;
         return new Prepared(data, sizes, teacher, baseStudent);
     }
@@ -288,12 +289,12 @@ public final class DistillBenchmark {
     }
 
     /** The teacher's data: the students' prompts are its prefix, with the same wrong share. */
-    private static DistillData teacherData(DistillCohort cohort, DistillSetting.TrainSizes sizes, SdgOptions sdg) {
-        return DistillData.generate(sizes.teacherMath(), sizes.teacherCode(), 1, cohort.dataSeed(), sdg);
+    private static DistillData teacherData(DistillCohort cohort, DistillSetting.TrainSizes sizes, SdgOptions math, SdgOptions code) {
+        return DistillData.generate(sizes.teacherMath(), sizes.teacherCode(), 1, cohort.dataSeed(), math, code);
     }
 
-    private Path prepareTeacher(DistillCohort cohort, DistillSetting.TrainSizes sizes, SdgOptions sdg) throws Exception {
-        DistillData teacherData = teacherData(cohort, sizes, sdg);
+    private Path prepareTeacher(DistillCohort cohort, DistillSetting.TrainSizes sizes, SdgOptions math, SdgOptions code) throws Exception {
+        DistillData teacherData = teacherData(cohort, sizes, math, code);
         CachedSftModel recipe = CachedSftModel.teacher(options.setting().teacherArchitecture(new CharTokenizer().vocabularySize()),
                 options.teacherSteps(), cohort.teacherSeed(), teacherData.tag());
         return cached(recipe, "teacher", teacherData.teacherExamples());
@@ -301,7 +302,7 @@ public final class DistillBenchmark {
 
     /** The student's architecture pretrained on general data of the tasks' language (no answers of the students' data). */
     private Path prepareBaseStudent(DistillCohort cohort, DistillSetting.TrainSizes sizes) throws Exception {
-        DistillData pool = teacherData(cohort, sizes, new SdgOptions(options.difficulty(), 0));
+        DistillData pool = teacherData(cohort, sizes, options.difficulty().mathOptions(0), options.difficulty().codeOptions(0));
         CachedSftModel recipe = CachedSftModel.baseStudent(options.studentArchitecture(),
                 options.baseStudentSteps(), cohort.dataSeed(), pool.tag() + "-" + options.baseCorpus().tag());
         return cached(recipe, "base student", pool.pretrainingCorpus(options.baseCorpus(), DistillSetting.FULL_TRAIN_PER_DATASET));

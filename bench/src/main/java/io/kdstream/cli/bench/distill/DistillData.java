@@ -16,12 +16,12 @@ import java.util.stream.Stream;
 
 /**
  * The benchmark's data: generated math and code SDG prompts, train and test, deterministic from the seed and the
- * options (difficulty, share of wrong training responses). A problem's split is a hash of the problem itself, so
+ * options (each dataset's difficulty, share of wrong training responses). A problem's split is a hash of the problem itself, so
  * train and test never share one. The test set depends on the difficulty only, so every data seed is scored on the
  * same problems, and it is always clean.
  */
 public record DistillData(List<Prompt> trainMath, List<Prompt> trainCode, List<Prompt> testMath, List<Prompt> testCode, long seed,
-                          SdgOptions options) {
+                          SdgOptions mathOptions, SdgOptions codeOptions) {
 
     public static final String SOURCE = "kdstream-bench-distill";
     /** Seeds the test set's generators, whatever the data seed. */
@@ -36,11 +36,17 @@ public record DistillData(List<Prompt> trainMath, List<Prompt> trainCode, List<P
     }
 
     public static DistillData generate(int trainMathCount, int trainCodeCount, int testPerDataset, long seed, SdgOptions options) {
-        List<Prompt> trainMath = prompts(new MathProblemGenerator(seed, options).generate(trainMathCount, Split.TRAIN));
-        List<Prompt> trainCode = prompts(new CodeTaskGenerator(seed, options).generate(trainCodeCount, Split.TRAIN));
-        List<Prompt> testMath = prompts(new MathProblemGenerator(TEST_SEED, options).generate(testPerDataset, Split.TEST));
-        List<Prompt> testCode = prompts(new CodeTaskGenerator(TEST_SEED, options).generate(testPerDataset, Split.TEST));
-        return new DistillData(trainMath, trainCode, testMath, testCode, seed, options);
+        return generate(trainMathCount, trainCodeCount, testPerDataset, seed, options, options);
+    }
+
+    /** Math and code each at their own options (difficulty; the wrong share is the same for both in the benchmark). */
+    public static DistillData generate(int trainMathCount, int trainCodeCount, int testPerDataset, long seed, SdgOptions mathOptions,
+                                       SdgOptions codeOptions) {
+        List<Prompt> trainMath = prompts(new MathProblemGenerator(seed, mathOptions).generate(trainMathCount, Split.TRAIN));
+        List<Prompt> trainCode = prompts(new CodeTaskGenerator(seed, codeOptions).generate(trainCodeCount, Split.TRAIN));
+        List<Prompt> testMath = prompts(new MathProblemGenerator(TEST_SEED, mathOptions).generate(testPerDataset, Split.TEST));
+        List<Prompt> testCode = prompts(new CodeTaskGenerator(TEST_SEED, codeOptions).generate(testPerDataset, Split.TEST));
+        return new DistillData(trainMath, trainCode, testMath, testCode, seed, mathOptions, codeOptions);
     }
 
     /** How many distinct training code tasks the generator has at these options (the code families are finite). */
@@ -83,19 +89,26 @@ public record DistillData(List<Prompt> trainMath, List<Prompt> trainCode, List<P
         List<SupervisedTraining.Example> corpus = new ArrayList<>();
         train().forEach(p -> corpus.add(new SupervisedTraining.Example("", p.getPrompt())));
         for (Difficulty other : Difficulty.values()) {
-            if (kind == BaseCorpus.TEXT_AND_OTHERS && other != options.difficulty()) {
+            if (kind == BaseCorpus.TEXT_AND_OTHERS) {
                 SdgOptions clean = new SdgOptions(other, 0);
-                int code = Math.min(otherPerDataset, codeSupply(seed, clean));
-                corpus.addAll(generate(otherPerDataset, code, 0, seed, clean).teacherExamples());
+                int math = other != mathOptions.difficulty() ? otherPerDataset : 0;
+                int code = other != codeOptions.difficulty() ? Math.min(otherPerDataset, codeSupply(seed, clean)) : 0;
+                corpus.addAll(generate(math, code, 0, seed, clean).teacherExamples());
             }
         }
         return corpus;
     }
 
-    /** Names the data in file names: sizes and seed, and the difficulty and wrong share unless clean and easy. */
+    /**
+     * Names the data in file names: sizes and seed, and the difficulty (each dataset's where they differ) and wrong
+     * share unless clean and easy.
+     */
     public String tag() {
         String sizes = "m" + trainMath.size() + "c" + trainCode.size() + "d" + seed;
-        return options.equals(SdgOptions.CLEAN_EASY) ? sizes
-                : sizes + "-" + options.difficulty().configName() + "-wrong" + Double.toString(options.wrongShare()).replace('.', 'p');
+        if (mathOptions.equals(SdgOptions.CLEAN_EASY) && codeOptions.equals(SdgOptions.CLEAN_EASY)) {
+            return sizes;
+        }
+        TaskDifficulty difficulty = new TaskDifficulty(mathOptions.difficulty(), codeOptions.difficulty());
+        return sizes + "-" + difficulty.configName() + "-wrong" + Double.toString(mathOptions.wrongShare()).replace('.', 'p');
     }
 }

@@ -49,8 +49,8 @@ public enum DistillSetting {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
-    public Difficulty defaultDifficulty() {
-        return difficulty;
+    public TaskDifficulty defaultDifficulty() {
+        return TaskDifficulty.both(difficulty);
     }
 
     public double defaultWrongShare() {

@@ -40,7 +40,7 @@ class DistillBenchmarkIntegrationTest {
         DistillPlan plan = DistillPlan.seedLike(6, List.of(1L, 2L), 100, 2, 0.1, StudentStart.PRETRAINED, EnumSet.noneOf(DistillPlan.Sweep.class));
         DistillBenchmark.Options options = new DistillBenchmark.Options(plan, 20, 4, 2, 8, 3e-3, 1, 1, dir.resolve("work"), dir.resolve("home"),
                 Map.of("kdstream.trainer.student.width", "32", "kdstream.trainer.student.feed.forward.width", "96"),
-                DistillSetting.SEED_LIKE, Difficulty.MEDIUM, 2);
+                DistillSetting.SEED_LIKE, TaskDifficulty.both(Difficulty.MEDIUM), 2);
         List<String> log = new ArrayList<>();
 
         new DistillExperiment(options, false, log::add).prepareModels();
@@ -75,7 +75,7 @@ class DistillBenchmarkIntegrationTest {
                 RunConfig.rsKd(6, 12, 1, 0.4),
                 RunConfig.online(6, 100, 1, 0.4).on(0, StudentStart.PRETRAINED)), 2);
         DistillBenchmark.Options options = new DistillBenchmark.Options(plan, 20, 4, 2, 8, 3e-3, 1, 1,
-                Files.createDirectories(dir.resolve("work")), dir.resolve("home"), Map.of(), DistillSetting.CONTROL, Difficulty.EASY, 2);
+                Files.createDirectories(dir.resolve("work")), dir.resolve("home"), Map.of(), DistillSetting.CONTROL, TaskDifficulty.both(Difficulty.EASY), 2);
         List<String> log = new ArrayList<>();
 
         DistillBenchmark.Outcome outcome = new DistillBenchmark(settings, options, log::add).run();

@@ -15,7 +15,7 @@ class DistillResultsTest {
 
     private static DistillBenchmark.Options options(DistillPlan plan, Path home, long steps) {
         return new DistillBenchmark.Options(plan, 2000, 500, 3000, 16, 3e-3, 2, 1, home.resolve("work"), home, Map.of(),
-                DistillSetting.SEED_LIKE, Difficulty.MEDIUM, steps);
+                DistillSetting.SEED_LIKE, TaskDifficulty.both(Difficulty.MEDIUM), steps);
     }
 
     private static RunOutcome outcome(DistillPlan.Run run) {

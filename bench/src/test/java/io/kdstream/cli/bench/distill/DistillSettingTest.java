@@ -99,6 +99,31 @@ class DistillSettingTest {
     }
 
     @Test
+    void shouldGenerateEachDatasetAtItsOwnDifficultyAndNameTheMixInTheTag() {
+        TaskDifficulty mixed = TaskDifficulty.parse("math=hard,code=medium");
+        DistillData data = DistillData.generate(30, 30, 10, 1011, mixed.mathOptions(0.1), mixed.codeOptions(0.1));
+
+        assertThat(data.tag()).isEqualTo("m30c30d1011-math-hard-code-medium-wrong0p1");
+        // hard math: four-digit operands; medium code: the same tasks a uniform medium run generates
+        assertThat(data.trainMath()).allSatisfy(p -> assertThat(p.getPrompt()).matches("What is \\d{4}[+-]\\d{4}\\?"));
+        DistillData medium = DistillData.generate(30, 30, 10, 1011, new SdgOptions(Difficulty.MEDIUM, 0.1));
+        assertThat(data.trainCode()).extracting(Prompt::getId).isEqualTo(medium.trainCode().stream().map(Prompt::getId).toList());
+        assertThat(data.testCode()).extracting(Prompt::getId).isEqualTo(medium.testCode().stream().map(Prompt::getId).toList());
+        assertThat(data.trainMath().stream().filter(p -> io.kdstream.producers.generate.SdgMetadata.isWrong(p.getMetadata()))).hasSize(3);
+        assertThat(data.testMath()).noneSatisfy(p -> assertThat(io.kdstream.producers.generate.SdgMetadata.isWrong(p.getMetadata())).isTrue());
+    }
+
+    @Test
+    void shouldReadOneDifficultyForBothDatasetsOrEachApartAndRefuseAnythingElseByName() {
+        assertThat(TaskDifficulty.parse("hard")).isEqualTo(TaskDifficulty.both(Difficulty.HARD));
+        assertThat(TaskDifficulty.parse("hard").configName()).isEqualTo("hard");
+        assertThat(TaskDifficulty.parse("code=easy")).isEqualTo(new TaskDifficulty(Difficulty.MEDIUM, Difficulty.EASY));
+        assertThat(TaskDifficulty.parse("math=hard, code=medium").toString()).isEqualTo("math hard, code medium");
+        assertThatThrownBy(() -> TaskDifficulty.parse("maths=hard")).hasMessageContaining("maths=hard").hasMessageContaining("math=LEVEL,code=LEVEL");
+        assertThatThrownBy(() -> TaskDifficulty.parse("math=brutal")).hasMessageContaining("unknown difficulty 'brutal'");
+    }
+
+    @Test
     void shouldPretrainTheBaseStudentOnTheTasksTextWithoutAnswersAndOtherDifficulties() {
         DistillData data = DistillData.generate(5, 1, 1011, new SdgOptions(Difficulty.MEDIUM, 0.1));
         List<SupervisedTraining.Example> corpus = data.pretrainingCorpus(BaseCorpus.TEXT_AND_OTHERS, 3);
