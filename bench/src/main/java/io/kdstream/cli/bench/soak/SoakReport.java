@@ -21,10 +21,12 @@ final class SoakReport {
 
     private final SoakResult result;
     private final SoakOptions options;
+    private final HeapSetting heap;
 
-    SoakReport(SoakResult result, SoakOptions options) {
+    SoakReport(SoakResult result, SoakOptions options, HeapSetting heap) {
         this.result = result;
         this.options = options;
+        this.heap = heap;
     }
 
     /** The intervals the first ones fill caches, compile and size the heap in: left out of the memory slope. */
@@ -41,12 +43,22 @@ final class SoakReport {
         return slope(interval -> interval.memory().rssAnonBytes() / MB);
     }
 
-    double heapAfterGcSlopeMbPerMinute() {
-        return slope(interval -> interval.memory().heapAfterGcBytes() / MB);
+    double liveHeapSlopeMbPerMinute() {
+        return slope(interval -> interval.memory().liveHeapBytes() / MB);
+    }
+
+    /** The live heap's growth after warm-up over the prompts streamed in meanwhile: what each prompt seen costs it. */
+    double liveHeapBytesPerPrompt() {
+        double promptsPerMinute = settled().stream().mapToDouble(SoakInterval::promptsPerSecond).average().orElse(Double.NaN) * 60;
+        return liveHeapSlopeMbPerMinute() * MB / promptsPerMinute;
+    }
+
+    private List<SoakInterval> settled() {
+        return result.intervals().subList(Math.min(warmUpIntervals(), result.intervals().size()), result.intervals().size());
     }
 
     private double slope(ToDoubleFunction<SoakInterval> value) {
-        List<SoakInterval> settled = result.intervals().subList(Math.min(warmUpIntervals(), result.intervals().size()), result.intervals().size());
+        List<SoakInterval> settled = settled();
         if (settled.size() < 2) {
             return Double.NaN;
         }
@@ -102,12 +114,25 @@ final class SoakReport {
                         + "(%.0f prompts arrive an interval).%n",
                 warmUpIntervals(), maxSettledLag(i -> i.workerLag()), maxSettledLag(i -> i.trainerLag()),
                 options.promptsPerSecond() * options.interval().toSeconds()));
-        md.append(String.format(Locale.ROOT, "- Memory after warm-up: resident set %+.1f MB a minute (its anonymous part %+.1f), heap after GC "
-                        + "%+.1f MB a minute (least squares over the intervals after warm-up).%n%n",
-                rssSlopeMbPerMinute(), rssAnonSlopeMbPerMinute(), heapAfterGcSlopeMbPerMinute()));
+        md.append(String.format(Locale.ROOT, "- Memory after warm-up (least squares over the intervals after warm-up): resident set %+.1f MB "
+                        + "a minute (its anonymous part %+.1f); live heap %+.2f MB a minute, %+.0f bytes a prompt streamed in. The live heap is "
+                        + "what a full collection leaves; the soak asks for one at each interval's end (a pause of %.0f ms on average, "
+                        + "%.0f at most) after taking the resident set.%n",
+                rssSlopeMbPerMinute(), rssAnonSlopeMbPerMinute(), liveHeapSlopeMbPerMinute(), liveHeapBytesPerPrompt(),
+                result.intervals().stream().mapToDouble(i -> i.memory().collectMillis()).average().orElse(Double.NaN),
+                result.intervals().stream().mapToDouble(i -> i.memory().collectMillis()).max().orElse(Double.NaN)));
+        md.append(String.format(Locale.ROOT, "- Heap: initial %.0f MB, maximum %.0f MB, %s: %s.%n",
+                heap.initialBytes() / MB, heap.maxBytes() / MB, heap.preTouched() ? "pre-touched" : "not pre-touched",
+                heap.fixed() ? "the heap was resident in full from the start, so the resident set's slope is everything but the heap"
+                        : "the resident set's slope includes the heap's pages as the collector first uses them (fix the heap with "
+                        + "KDSTREAM_JAVA_OPTS, see RELIABILITY.md)"));
+        md.append(String.format(Locale.ROOT, "- The soak's own bookkeeping does not grow with the prompts: %d prompts' times held at the end "
+                        + "(in flight), a bit a prompt for duplicates, latencies in histograms (percentiles at most 0.1%% above the "
+                        + "nearest-rank sample).%n%n",
+                result.inFlight()));
         md.append("| s | prompts/s | logits/s | steps/s | evals | lag router | lag workers | lag trainer | lag evaluator "
                 + "| produced→committed p50 / p99 s | committed→drawn p50 / p99 s | produced→drawn p50 / p99 s | teacher ms a batch "
-                + "| heap used MB | heap after GC MB | RSS (anon) MB |\n");
+                + "| heap used MB | live heap MB | RSS (anon) MB |\n");
         md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
         for (SoakInterval i : result.intervals()) {
             Freshness.Window f = i.freshness();
@@ -115,7 +140,7 @@ final class SoakReport {
                     i.endSeconds(), i.promptsPerSecond(), i.logitsPerSecond(), i.stepsPerSecond(), i.evaluations(), i.routerLag(),
                     i.workerLag(), i.trainerLag(), i.evaluatorLag(), plain(f.toCommitted().p50()), plain(f.toCommitted().p99()),
                     plain(f.committedToDrawn().p50()), plain(f.committedToDrawn().p99()), plain(f.toDrawn().p50()), plain(f.toDrawn().p99()),
-                    i.teacherBatchMillis(), i.memory().heapUsedBytes() / MB, i.memory().heapAfterGcBytes() / MB, i.memory().rssBytes() / MB,
+                    i.teacherBatchMillis(), i.memory().heapUsedBytes() / MB, i.memory().liveHeapBytes() / MB, i.memory().rssBytes() / MB,
                     i.memory().rssAnonBytes() / MB));
         }
         return md.toString();
@@ -129,8 +154,8 @@ final class SoakReport {
                         List.of(i -> i.freshness().toDrawn().p50(), i -> i.freshness().toDrawn().p99(), i -> i.freshness().toCommitted().p50())),
                 panel("consumer lag (offsets)", minutes, List.of("router", "workers", "trainer", "evaluator"),
                         List.of(i -> i.routerLag(), i -> i.workerLag(), i -> i.trainerLag(), i -> i.evaluatorLag())),
-                panel("memory (MB)", minutes, List.of("RSS", "RSS, anonymous", "heap after GC", "heap used"),
-                        List.of(i -> i.memory().rssBytes() / MB, i -> i.memory().rssAnonBytes() / MB, i -> i.memory().heapAfterGcBytes() / MB,
+                panel("memory (MB)", minutes, List.of("RSS", "RSS, anonymous", "live heap", "heap used"),
+                        List.of(i -> i.memory().rssBytes() / MB, i -> i.memory().rssAnonBytes() / MB, i -> i.memory().liveHeapBytes() / MB,
                                 i -> i.memory().heapUsedBytes() / MB)));
         return LineChartSvg.render("soak", "freshness, consumer lag and memory against minutes", panels, List.of());
     }
