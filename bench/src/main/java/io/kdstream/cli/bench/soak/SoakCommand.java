@@ -87,9 +87,9 @@ public final class SoakCommand implements Callable<Integer> {
         Files.writeString(plot, report.svg());
         String body = report.markdown(BenchmarkContext.commandLine(spec), machine) + "\n![soak](" + relative(out, plot) + ")\n";
         BenchmarksFile.writeSection(out, HEADING, body);
-        System.out.printf(Locale.ROOT, "%nfreshness p50 %.3f s beyond the teacher's batch time; after warm-up RSS %+.1f MB a minute, live heap "
-                        + "%+.0f bytes a prompt; wrote %s and %s%n",
-                report.freshnessBeyondTeacherSeconds(), report.rssSlopeMbPerMinute(), report.liveHeapBytesPerPrompt(), out, plot);
+        System.out.printf(Locale.ROOT, "%nfreshness p50 %.3f s beyond the teacher's batch time; after warm-up RSS %s MB a minute, live heap "
+                        + "%s bytes a prompt; wrote %s and %s%n",
+                report.freshnessBeyondTeacherSeconds(), report.rssTrend().format(2), report.liveHeapBytesPerPrompt().format(0), out, plot);
         return 0;
     }
 

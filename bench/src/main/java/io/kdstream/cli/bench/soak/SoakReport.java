@@ -34,44 +34,33 @@ final class SoakReport {
         return Math.max(1, result.intervals().size() / 5);
     }
 
-    /** Resident memory's growth after warm-up, MB a minute (least squares); NaN with fewer than two intervals left. */
-    double rssSlopeMbPerMinute() {
-        return slope(interval -> interval.memory().rssBytes() / MB);
+    /** Resident memory's growth after warm-up, MB a minute. */
+    Trend rssTrend() {
+        return Trend.of(settled(), interval -> interval.memory().rssBytes() / MB);
     }
 
-    double rssAnonSlopeMbPerMinute() {
-        return slope(interval -> interval.memory().rssAnonBytes() / MB);
+    /** The same over the second half of the intervals after warm-up: whether the growth slows. */
+    Trend rssTrendLastHalf() {
+        List<SoakInterval> settled = settled();
+        return Trend.of(settled.subList(settled.size() / 2, settled.size()), interval -> interval.memory().rssBytes() / MB);
     }
 
-    double liveHeapSlopeMbPerMinute() {
-        return slope(interval -> interval.memory().liveHeapBytes() / MB);
+    Trend rssAnonTrend() {
+        return Trend.of(settled(), interval -> interval.memory().rssAnonBytes() / MB);
     }
 
-    /** The live heap's growth after warm-up over the prompts streamed in meanwhile: what each prompt seen costs it. */
-    double liveHeapBytesPerPrompt() {
+    Trend liveHeapTrend() {
+        return Trend.of(settled(), interval -> interval.memory().liveHeapBytes() / MB);
+    }
+
+    /** The live heap's growth after warm-up over the prompts streamed in meanwhile: what each prompt seen costs it, in bytes. */
+    Trend liveHeapBytesPerPrompt() {
         double promptsPerMinute = settled().stream().mapToDouble(SoakInterval::promptsPerSecond).average().orElse(Double.NaN) * 60;
-        return liveHeapSlopeMbPerMinute() * MB / promptsPerMinute;
+        return liveHeapTrend().times(MB / promptsPerMinute);
     }
 
     private List<SoakInterval> settled() {
         return result.intervals().subList(Math.min(warmUpIntervals(), result.intervals().size()), result.intervals().size());
-    }
-
-    private double slope(ToDoubleFunction<SoakInterval> value) {
-        List<SoakInterval> settled = settled();
-        if (settled.size() < 2) {
-            return Double.NaN;
-        }
-        double meanX = settled.stream().mapToDouble(i -> i.endSeconds() / 60).average().orElseThrow();
-        double meanY = settled.stream().mapToDouble(value).average().orElseThrow();
-        double covariance = 0;
-        double variance = 0;
-        for (SoakInterval interval : settled) {
-            double dx = interval.endSeconds() / 60 - meanX;
-            covariance += dx * (value.applyAsDouble(interval) - meanY);
-            variance += dx * dx;
-        }
-        return covariance / variance;
     }
 
     /** The workers' mean teacher time a batch over the run (intervals weighted alike). */
@@ -114,11 +103,12 @@ final class SoakReport {
                         + "(%.0f prompts arrive an interval).%n",
                 warmUpIntervals(), maxSettledLag(i -> i.workerLag()), maxSettledLag(i -> i.trainerLag()),
                 options.promptsPerSecond() * options.interval().toSeconds()));
-        md.append(String.format(Locale.ROOT, "- Memory after warm-up (least squares over the intervals after warm-up): resident set %+.1f MB "
-                        + "a minute (its anonymous part %+.1f); live heap %+.2f MB a minute, %+.0f bytes a prompt streamed in. The live heap is "
-                        + "what a full collection leaves; the soak asks for one at each interval's end (a pause of %.0f ms on average, "
-                        + "%.0f at most) after taking the resident set.%n",
-                rssSlopeMbPerMinute(), rssAnonSlopeMbPerMinute(), liveHeapSlopeMbPerMinute(), liveHeapBytesPerPrompt(),
+        md.append(String.format(Locale.ROOT, "- Memory after warm-up (least squares over the intervals after warm-up, ± one standard error): "
+                        + "resident set %s MB a minute (its anonymous part %s; over the second half %s); live heap %s MB a minute, %s bytes a "
+                        + "prompt streamed in. The live heap is what a full collection leaves; the soak asks for one at each interval's end "
+                        + "(a pause of %.0f ms on average, %.0f at most) after taking the resident set.%n",
+                rssTrend().format(2), rssAnonTrend().format(2), rssTrendLastHalf().format(2), liveHeapTrend().format(2),
+                liveHeapBytesPerPrompt().format(0),
                 result.intervals().stream().mapToDouble(i -> i.memory().collectMillis()).average().orElse(Double.NaN),
                 result.intervals().stream().mapToDouble(i -> i.memory().collectMillis()).max().orElse(Double.NaN)));
         md.append(String.format(Locale.ROOT, "- Heap: initial %.0f MB, maximum %.0f MB, %s: %s.%n",
