@@ -14,9 +14,11 @@ import java.nio.file.Path;
  * {@code /proc/self/status} with its anonymous part (what a native leak grows; mapped files' pages grow with the data
  * and the kernel can drop them), and the live heap: what a full collection leaves (what a leak on the heap grows).
  *
+ * @param rocksDbBytes what the RocksDB state stores hold outside the heap ({@link RocksDbMemory}), part of the anonymous
+ *     resident set
  * @param collectMillis how long that full collection paused the process
  */
-record ProcessMemory(long heapUsedBytes, long liveHeapBytes, long rssBytes, long rssAnonBytes, double collectMillis) {
+record ProcessMemory(long heapUsedBytes, long liveHeapBytes, long rssBytes, long rssAnonBytes, long rocksDbBytes, double collectMillis) {
 
     /**
      * Takes the heap in use and the resident set as they are, then asks for a full collection and takes the live heap
@@ -37,7 +39,7 @@ record ProcessMemory(long heapUsedBytes, long liveHeapBytes, long rssBytes, long
                 live += collected.getUsed();
             }
         }
-        return new ProcessMemory(used, live, rss, anon, millis);
+        return new ProcessMemory(used, live, rss, anon, RocksDbMemory.blockCacheBytes(), millis);
     }
 
     /** A size in {@code /proc/self/status}; -1 where it is not there (not Linux). */

@@ -49,6 +49,10 @@ final class SoakReport {
         return Trend.of(settled(), interval -> interval.memory().rssAnonBytes() / MB);
     }
 
+    Trend rocksDbTrend() {
+        return Trend.of(settled(), interval -> interval.memory().rocksDbBytes() / MB);
+    }
+
     Trend liveHeapTrend() {
         return Trend.of(settled(), interval -> interval.memory().liveHeapBytes() / MB);
     }
@@ -104,10 +108,11 @@ final class SoakReport {
                 warmUpIntervals(), maxSettledLag(i -> i.workerLag()), maxSettledLag(i -> i.trainerLag()),
                 options.promptsPerSecond() * options.interval().toSeconds()));
         md.append(String.format(Locale.ROOT, "- Memory after warm-up (least squares over the intervals after warm-up, ± one standard error): "
-                        + "resident set %s MB a minute (its anonymous part %s; over the second half %s); live heap %s MB a minute, %s bytes a "
-                        + "prompt streamed in. The live heap is what a full collection leaves; the soak asks for one at each interval's end "
-                        + "(a pause of %.0f ms on average, %.0f at most) after taking the resident set.%n",
-                rssTrend().format(2), rssAnonTrend().format(2), rssTrendLastHalf().format(2), liveHeapTrend().format(2),
+                        + "resident set %s MB a minute (its anonymous part %s; over the second half %s), of which the RocksDB stores' block "
+                        + "cache %s; live heap %s MB a minute, %s bytes a prompt streamed in. The live heap is what a full collection leaves; "
+                        + "the soak asks for one at each interval's end (a pause of %.0f ms on average, %.0f at most) after taking the "
+                        + "resident set.%n",
+                rssTrend().format(2), rssAnonTrend().format(2), rssTrendLastHalf().format(2), rocksDbTrend().format(2), liveHeapTrend().format(2),
                 liveHeapBytesPerPrompt().format(0),
                 result.intervals().stream().mapToDouble(i -> i.memory().collectMillis()).average().orElse(Double.NaN),
                 result.intervals().stream().mapToDouble(i -> i.memory().collectMillis()).max().orElse(Double.NaN)));
@@ -122,16 +127,16 @@ final class SoakReport {
                 result.inFlight()));
         md.append("| s | prompts/s | logits/s | steps/s | evals | lag router | lag workers | lag trainer | lag evaluator "
                 + "| produced→committed p50 / p99 s | committed→drawn p50 / p99 s | produced→drawn p50 / p99 s | teacher ms a batch "
-                + "| heap used MB | live heap MB | RSS (anon) MB |\n");
-        md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+                + "| heap used MB | live heap MB | RSS (anon) MB | RocksDB MB |\n");
+        md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
         for (SoakInterval i : result.intervals()) {
             Freshness.Window f = i.freshness();
-            md.append(String.format(Locale.ROOT, "| %.0f | %.1f | %.1f | %.1f | %d | %d | %d | %d | %d | %s / %s | %s / %s | %s / %s | %.1f | %.0f | %.0f | %.0f (%.0f) |%n",
+            md.append(String.format(Locale.ROOT, "| %.0f | %.1f | %.1f | %.1f | %d | %d | %d | %d | %d | %s / %s | %s / %s | %s / %s | %.1f | %.0f | %.0f | %.0f (%.0f) | %.1f |%n",
                     i.endSeconds(), i.promptsPerSecond(), i.logitsPerSecond(), i.stepsPerSecond(), i.evaluations(), i.routerLag(),
                     i.workerLag(), i.trainerLag(), i.evaluatorLag(), plain(f.toCommitted().p50()), plain(f.toCommitted().p99()),
                     plain(f.committedToDrawn().p50()), plain(f.committedToDrawn().p99()), plain(f.toDrawn().p50()), plain(f.toDrawn().p99()),
                     i.teacherBatchMillis(), i.memory().heapUsedBytes() / MB, i.memory().liveHeapBytes() / MB, i.memory().rssBytes() / MB,
-                    i.memory().rssAnonBytes() / MB));
+                    i.memory().rssAnonBytes() / MB, i.memory().rocksDbBytes() / MB));
         }
         return md.toString();
     }

@@ -50,6 +50,7 @@ class SoakRunIntegrationTest {
             assertThat(interval.promptsPerSecond()).isPositive();
             assertThat(interval.memory().rssBytes()).isGreaterThan(interval.memory().liveHeapBytes());
             assertThat(interval.memory().liveHeapBytes()).isPositive();
+            assertThat(interval.memory().rocksDbBytes()).as("the router's RocksDB block cache, from JMX").isPositive();
             assertThat(interval.memory().heapUsedBytes()).isPositive();
             assertThat(interval.trainerLag()).isNotNegative();
         }

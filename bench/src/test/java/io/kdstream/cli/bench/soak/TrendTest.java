@@ -15,7 +15,7 @@ class TrendTest {
     /** Intervals a minute apart whose live heap (MB) is {@code values}. */
     private static List<SoakInterval> minutes(double... values) {
         return IntStream.range(0, values.length).mapToObj(i -> new SoakInterval(60.0 * (i + 1), 1, 1, 1, 0, 0, 0, 0, 0,
-                new Freshness.Window(NONE, NONE, NONE), 1, new ProcessMemory(0, (long) (values[i] * 1048576), 0, 0, 0))).toList();
+                new Freshness.Window(NONE, NONE, NONE), 1, new ProcessMemory(0, (long) (values[i] * 1048576), 0, 0, 0, 0))).toList();
     }
 
     private static Trend liveHeap(List<SoakInterval> intervals) {
