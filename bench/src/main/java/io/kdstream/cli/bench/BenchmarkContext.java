@@ -12,12 +12,21 @@ public final class BenchmarkContext {
     private BenchmarkContext() {
     }
 
-    /** The {@code ./kdstream ...} line that reproduces the run, with the thread setting when one was given. */
+    /** The {@code ./kdstream ...} line that reproduces the run, with the thread and JVM settings when they were given. */
     public static String commandLine(CommandSpec spec) {
         String line = "./kdstream " + String.join(" ", spec.root().commandLine().getParseResult().originalArgs().stream()
-                .map(arg -> arg.matches("[A-Za-z0-9_./=:,@+-]*") ? arg : "'" + arg.replace("'", "'\\''") + "'").toList());
+                .map(BenchmarkContext::shellWord).toList());
+        String javaOptions = System.getenv("KDSTREAM_JAVA_OPTS");
+        if (javaOptions != null) {
+            line = "KDSTREAM_JAVA_OPTS=" + shellWord(javaOptions) + " " + line;
+        }
         String threads = System.getenv("KDSTREAM_THREADS");
         return threads == null ? line : "KDSTREAM_THREADS=" + threads + " " + line;
+    }
+
+    /** {@code text} as one word to a shell: quoted where it holds anything beyond plain characters. */
+    private static String shellWord(String text) {
+        return text.matches("[A-Za-z0-9_./=:,@+-]*") ? text : "'" + text.replace("'", "'\\''") + "'";
     }
 
     public static String cpuModel() {

@@ -149,6 +149,15 @@ class ComposeFileTest {
     }
 
     @Test
+    void theEvaluatorRunsUnderAStableInstanceId() {
+        List<String> evaluators = servicesOf("evaluator");
+        assertThat(evaluators).hasSize(1);
+        // no --instance: its instance id is $HOSTNAME, which Docker sets from the service's hostname (else the container id)
+        assertThat(KdstreamCommand.parse(COMPOSE.argv(evaluators.get(0))).option("--instance")).isNull();
+        assertThat(COMPOSE.service(evaluators.get(0)).path("hostname").asText()).isNotBlank();
+    }
+
+    @Test
     void theEvaluatorReadsCheckpointsWhereTheTrainerWritesThem() {
         String trainer = servicesOf("trainer").stream().filter(name -> !name.equals("teacher-model")).findFirst().orElseThrow();
         Path checkpoints = TrainerConfig.from(settings(trainer)).checkpointDir();

@@ -229,6 +229,20 @@ class KubernetesManifestsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"cpu", "gpu"})
+    void theEvaluatorIsAStatefulSetOfOneSoAReplacementKeepsItsInstanceId(String overlay) {
+        Manifests manifests = Manifests.overlay(overlay);
+        Manifests.Container evaluator = running(manifests, "evaluator");
+        assertThat(evaluator.workload.path("kind").asText()).isEqualTo("StatefulSet");
+        // one consumer of kd.checkpoints' single partition; its pod is <name>-0 across restarts
+        assertThat(evaluator.workload.path("spec").path("replicas").asInt()).isEqualTo(1);
+        assertThat(KdstreamCommand.parse(evaluator.argv()).option("--instance")).isNull();
+        // a StatefulSet's pods take their DNS names from a headless Service of that name
+        JsonNode service = manifests.get("Service", evaluator.workload.path("spec").path("serviceName").asText());
+        assertThat(service.path("spec").path("clusterIP").asText()).isEqualTo("None");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cpu", "gpu"})
     void probesAndScrapeAnnotationsUseTheStatusServersEndpointsOnItsPort(String overlay) throws Exception {
         Manifests manifests = Manifests.overlay(overlay);
         try (StatusEndpoints status = new StatusEndpoints()) {

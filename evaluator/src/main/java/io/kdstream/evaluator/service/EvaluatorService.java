@@ -65,7 +65,9 @@ import java.util.stream.Collectors;
  * checkpoint's evaluation once even when the evaluator is killed between publishing and committing. The scoring
  * itself runs before the transaction begins, so a transaction lasts a send and a commit, not a scoring. A restarted
  * evaluator of the same group, dataset and instance id has the same {@code transactional.id}: it fences its
- * predecessor and aborts its unfinished transaction at once; the checkpoint is then scored again.
+ * predecessor and aborts its unfinished transaction at once; the checkpoint is then scored again. The instance id is
+ * also its {@code group.instance.id} (static membership, unless set): the restarted evaluator takes over the killed
+ * one's partition at once instead of after the group's session timeout.
  */
 public final class EvaluatorService extends LoopService {
 
@@ -91,7 +93,7 @@ public final class EvaluatorService extends LoopService {
 
     /**
      * @param instanceId this evaluator's stable name: a restarted evaluator with the same name (and group and dataset)
-     *                   fences the one it replaces and aborts its unfinished transaction at once
+     *                   fences the one it replaces, aborts its unfinished transaction and takes over its partition at once
      */
     public EvaluatorService(EvaluatorConfig config, String instanceId) {
         super(SERVICE);
@@ -115,7 +117,9 @@ public final class EvaluatorService extends LoopService {
         // one checkpoint a poll: scoring one takes seconds to minutes, and a whole poll's batch must be done within
         // max.poll.interval.ms (5 min) or the group drops the member (22 queued checkpoints of 500 problems did)
         consumerProperties.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
-        consumer = polled(KafkaClients.rawConsumer(consumerProperties, config.groupId(), SERVICE));
+        // static membership: a restart under the same instance id is handed the partition at once; a graceful close
+        // still leaves the group (see release())
+        consumer = polled(KafkaClients.staticMember(consumerProperties, config.groupId(), instanceId, SERVICE));
         consumer.subscribe(List.of(catalogue.checkpoints().name()));
     }
 
@@ -309,7 +313,9 @@ public final class EvaluatorService extends LoopService {
 
     @Override
     protected void release() {
-        Resources.closeAll(name(), consumer, producer, heldOut, teacherReference);
+        // Leave the group on a graceful stop, so an evaluator started under another name is handed the partition at once
+        // even with static membership.
+        Resources.closeAll(name(), KafkaClients.leavingGroup(consumer), producer, heldOut, teacherReference);
     }
 
     /**

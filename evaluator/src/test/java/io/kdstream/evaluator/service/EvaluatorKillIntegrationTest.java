@@ -49,7 +49,9 @@ import static org.awaitility.Awaitility.await;
  * acknowledges the evaluation), and started again each time under the same instance id. Every checkpoint ends up
  * evaluated, and a {@code read_committed} reader sees each evaluation once (publish-then-commit, not one transaction,
  * published each killed evaluation twice); a {@code read_uncommitted} reader still sees the killed ones, so each kill
- * fell in that gap. Prints a row for RELIABILITY.md ({@code evaluator-kill | ...}).
+ * fell in that gap. Each restart's recovery is timed: from the halt to the restarted evaluator's first committed
+ * evaluation, against a cold start's (static membership hands the restart the partition at once; without it the group
+ * waits out the dead member's session). Prints a row for RELIABILITY.md ({@code evaluator-kill | ...}).
  */
 @ExtendWith(EmbeddedPlatformExtension.class)
 class EvaluatorKillIntegrationTest {
@@ -99,24 +101,34 @@ class EvaluatorKillIntegrationTest {
         }
 
         List<String> killedAt = new ArrayList<>();
-        for (int run = 0; run <= KILLS; run++) {
-            Settings process = run < KILLS
-                    ? settings.with(Map.of("interceptor.classes", HaltAfterPublish.class.getName(), HaltAfterPublish.AFTER, Integer.toString(HALT_AT)))
-                    : settings;
-            Process evaluator = JvmProcess.start(EvaluatorService.class, process, dir, "evaluator-" + run, List.of("-Xmx512m", "-XX:+UseSerialGC",
-                    "-XX:TieredStopAtLevel=1", "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1"), INSTANCE);
-            try {
-                Path log = dir.resolve("evaluator-" + run + ".log");
-                if (run < KILLS) {
-                    assertThat(evaluator.waitFor(180, TimeUnit.SECONDS)).as("evaluator %d halted (log: %s)", run, log).isTrue();
-                    assertThat(evaluator.exitValue()).as("evaluator %d halted after publishing, before committing (log: %s)", run, log)
-                            .isEqualTo(HaltAfterPublish.STATUS);
-                    killedAt.add(haltLine(log));
-                } else {
-                    await().atMost(Duration.ofSeconds(180)).until(() -> distinctSteps(platform) == CHECKPOINTS || !evaluator.isAlive());
+        List<Long> recoveryMillis = new ArrayList<>(); // the cold start's first, then each restart's
+        try (NextEvaluation next = new NextEvaluation(platform)) {
+            long since = 0;
+            for (int run = 0; run <= KILLS; run++) {
+                Settings process = run < KILLS
+                        ? settings.with(Map.of("interceptor.classes", HaltAfterPublish.class.getName(), HaltAfterPublish.AFTER, Integer.toString(HALT_AT)))
+                        : settings;
+                next.skipCommitted();
+                Process evaluator = JvmProcess.start(EvaluatorService.class, process, dir, "evaluator-" + run, List.of("-Xmx512m", "-XX:+UseSerialGC",
+                        "-XX:TieredStopAtLevel=1", "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1"), INSTANCE);
+                if (run == 0) {
+                    since = System.nanoTime();
                 }
-            } finally {
-                evaluator.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL
+                try {
+                    Path log = dir.resolve("evaluator-" + run + ".log");
+                    recoveryMillis.add(next.millisSince(since, Duration.ofSeconds(180)));
+                    if (run < KILLS) {
+                        assertThat(evaluator.waitFor(180, TimeUnit.SECONDS)).as("evaluator %d halted (log: %s)", run, log).isTrue();
+                        since = System.nanoTime(); // the halt: the next process starts at once
+                        assertThat(evaluator.exitValue()).as("evaluator %d halted after publishing, before committing (log: %s)", run, log)
+                                .isEqualTo(HaltAfterPublish.STATUS);
+                        killedAt.add(haltLine(log));
+                    } else {
+                        await().atMost(Duration.ofSeconds(180)).until(() -> distinctSteps(platform) == CHECKPOINTS || !evaluator.isAlive());
+                    }
+                } finally {
+                    evaluator.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL
+                }
             }
         }
 
@@ -127,11 +139,56 @@ class EvaluatorKillIntegrationTest {
         long uncommitted = uncommittedEvaluations(platform) - keys.size();
         System.out.printf("evaluator-kill | halted %d times (as SIGKILL) the moment the broker acknowledged an evaluation, before its commit,"
                         + " while scoring a queue of %d checkpoints (40 problems each), restarted each time: %s | %d checkpoints | evaluated %d"
-                        + " | lost %d | duplicated %d (read_committed) | aborted evaluations in the log %d (read_uncommitted)%n",
-                KILLS, CHECKPOINTS, String.join("; ", killedAt), CHECKPOINTS, perKey.size(), missing, duplicated, uncommitted);
+                        + " | lost %d | duplicated %d (read_committed) | aborted evaluations in the log %d (read_uncommitted)"
+                        + " | first evaluation committed %d ms after a cold start; after each halt, by the restarted evaluator: %s ms%n",
+                KILLS, CHECKPOINTS, String.join("; ", killedAt), CHECKPOINTS, perKey.size(), missing, duplicated, uncommitted,
+                recoveryMillis.get(0), recoveryMillis.subList(1, recoveryMillis.size()).stream().map(String::valueOf).collect(Collectors.joining(", ")));
+        assertThat(recoveryMillis).as("each evaluator committed an evaluation within 180 s of its start").allMatch(millis -> millis >= 0);
         assertThat(missing).as("checkpoints never evaluated").isZero();
         assertThat(duplicated).as("evaluations a read_committed reader sees twice").isZero();
         assertThat(uncommitted).as("killed evaluations in the log, never committed (each kill fell after its publish)").isEqualTo(KILLS);
+    }
+
+    /** A read_committed reader of this run's evaluations: how long until the next one is committed. */
+    private static final class NextEvaluation implements AutoCloseable {
+
+        private final KafkaConsumer<String, byte[]> consumer;
+        private final List<TopicPartition> partitions;
+
+        NextEvaluation(EmbeddedPlatform platform) {
+            consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers(),
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString()), new StringDeserializer(), new ByteArrayDeserializer());
+            partitions = consumer.partitionsFor(TopicCatalogue.EVALS.name(), Duration.ofSeconds(30)).stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+        }
+
+        /** Reads past every evaluation committed so far. */
+        void skipCommitted() {
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < ends.get(partition))) {
+                consumer.poll(Duration.ofMillis(100));
+            }
+        }
+
+        /** Milliseconds from {@code since} ({@link System#nanoTime}) to the next evaluation of this run; -1 if none comes in time. */
+        long millisSince(long since, Duration atMost) {
+            long deadline = System.nanoTime() + atMost.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(50))) {
+                    if (record.key() != null && record.key().startsWith(RUN + "/")) {
+                        return (System.nanoTime() - since) / 1_000_000;
+                    }
+                }
+            }
+            return -1;
+        }
+
+        @Override
+        public void close() {
+            consumer.close();
+        }
     }
 
     /** What the halted process said last. */

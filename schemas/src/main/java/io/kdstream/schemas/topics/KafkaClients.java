@@ -1,6 +1,8 @@
 package io.kdstream.schemas.topics;
 
 import io.kdstream.platform.kafka.KafkaAccess;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -96,6 +98,26 @@ public final class KafkaClients {
      */
     public static KafkaConsumer<byte[], byte[]> rawConsumer(Map<String, Object> clientProperties, String groupId, String clientId) {
         return new KafkaConsumer<>(rawConsumerProperties(clientProperties, groupId, clientId), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /**
+     * A {@link #rawConsumer} that is a static member of its group: {@code group.instance.id} is {@code instanceId}
+     * unless the settings name one. A process restarted under the same instance id (a StatefulSet's pod) is handed
+     * its predecessor's partitions at once, without a rebalance, instead of after the session timeout. Close it with
+     * {@link #leavingGroup} on a graceful stop.
+     */
+    public static KafkaConsumer<byte[], byte[]> staticMember(Map<String, Object> clientProperties, String groupId, String instanceId, String clientId) {
+        Map<String, Object> props = new HashMap<>(clientProperties);
+        props.putIfAbsent(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId);
+        return rawConsumer(props, groupId, clientId);
+    }
+
+    /**
+     * Closes {@code consumer} leaving its group, which a static member does not do by default: a graceful stop (scaling
+     * in, a replacement under another name) hands its partitions on at once.
+     */
+    public static AutoCloseable leavingGroup(KafkaConsumer<?, ?> consumer) {
+        return consumer == null ? null : () -> consumer.close(CloseOptions.groupMembershipOperation(GroupMembershipOperation.LEAVE_GROUP));
     }
 
     /**

@@ -29,9 +29,6 @@ import io.kdstream.teacher.backend.SamplingTeacher;
 import io.kdstream.teacher.backend.TeacherBackend;
 import io.kdstream.teacher.backend.TeacherRejectedException;
 import io.kdstream.teacher.backend.TeacherUnavailableException;
-import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.CloseOptions.GroupMembershipOperation;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -153,9 +150,7 @@ public final class TeacherWorker extends LoopService {
         producer = KafkaClients.transactionalProducer(client, config.groupId() + "-" + instanceId, name());
         // Static membership: a replacement with the same instance id takes over a killed worker's partitions at once
         // instead of after the session timeout; a graceful close still leaves the group (see release()).
-        Map<String, Object> consumerProps = new HashMap<>(client);
-        consumerProps.putIfAbsent(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId);
-        consumer = polled(KafkaClients.rawConsumer(consumerProps, config.groupId(), name()));
+        consumer = polled(KafkaClients.staticMember(client, config.groupId(), instanceId, name()));
         consumer.subscribe(List.of(catalogue.teacherRequests().name()));
         metrics = new WorkerMetrics(Observability.registry(), instanceId, teacher.identity().getFingerprint(), consumer, this::paused);
     }
@@ -459,8 +454,7 @@ public final class TeacherWorker extends LoopService {
     @Override
     protected void release() {
         // Leave the group on a graceful stop, so scaling down rebalances at once even with static membership.
-        AutoCloseable leave = consumer == null ? null : () -> consumer.close(CloseOptions.groupMembershipOperation(GroupMembershipOperation.LEAVE_GROUP));
-        Resources.closeAll(name(), metrics, leave, producer, teacher);
+        Resources.closeAll(name(), metrics, KafkaClients.leavingGroup(consumer), producer, teacher);
     }
 
     private record Pending(ConsumerRecord<byte[], byte[]> request, Prompt prompt, TokenizedExample example) {

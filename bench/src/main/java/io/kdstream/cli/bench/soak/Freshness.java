@@ -1,97 +1,134 @@
 package io.kdstream.cli.bench.soak;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
+import org.HdrHistogram.Histogram;
+
+import java.util.BitSet;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * How fresh the trainer's data is, prompt by prompt: when each prompt was stored in {@code kd.prompts}, when its
  * logits became visible to a {@code read_committed} reader of {@code kd.teacher.logits}, and when the trainer first
- * drew it into a batch. Only prompts this soak produced are timed. Thread-safe: the generator, the logits watcher and
- * the training thread each report their event.
+ * drew it into a batch. Only this soak's streamed prompts are timed ({@link SoakPromptIds}). Thread-safe: the
+ * generator, the logits watcher and the training thread each report their event.
+ *
+ * <p>Its memory does not grow with the prompts seen, so that the soak measures kdstream's: a prompt's times are held
+ * only while it is in flight (until it is both committed and drawn), which prompts were committed and drawn is a bit
+ * a prompt (duplicates stay exact), and the latencies go into histograms of fixed precision
+ * ({@link Percentiles}).
  */
 final class Freshness {
 
-    private final Map<String, Long> produced = new ConcurrentHashMap<>();
-    private final Map<String, Long> committed = new ConcurrentHashMap<>();
-    private final Map<String, Boolean> drawn = new ConcurrentHashMap<>();
+    private final SoakPromptIds ids;
     private final Object lock = new Object();
-    private List<Double> toCommitted = new ArrayList<>();
-    private List<Double> toDrawn = new ArrayList<>();
-    private List<Double> committedToDrawn = new ArrayList<>();
-    private final List<Double> allToCommitted = new ArrayList<>();
-    private final List<Double> allCommittedToDrawn = new ArrayList<>();
-    private final List<Double> allToDrawn = new ArrayList<>();
+    /** Stored times of the prompts not yet both committed and drawn, by sequence number. */
+    private final Map<Integer, Long> producedAt = new HashMap<>();
+    /** Commit times of the prompts committed but not yet drawn. */
+    private final Map<Integer, Long> committedAt = new HashMap<>();
+    private final BitSet committed = new BitSet();
+    private final BitSet drawn = new BitSet();
+    private long producedCount;
+    private long committedCount;
+    private long drawnCount;
     private long duplicateCommits;
+    private final Latencies window = new Latencies();
+    private final Latencies overall = new Latencies();
 
-    void produced(String promptId, long nanos) {
-        produced.put(promptId, nanos);
+    Freshness(SoakPromptIds ids) {
+        this.ids = ids;
+    }
+
+    void produced(int sequence, long nanos) {
+        synchronized (lock) {
+            producedAt.put(sequence, nanos);
+            producedCount++;
+        }
     }
 
     /** A logits record of {@code promptId} seen committed; a second one for the same prompt is counted as a duplicate. */
     void committed(String promptId, long nanos) {
-        Long sent = produced.get(promptId);
-        if (sent == null) {
-            return;
-        }
-        if (committed.putIfAbsent(promptId, nanos) != null) {
-            synchronized (lock) {
-                duplicateCommits++;
-            }
+        int sequence = ids.sequenceOf(promptId);
+        if (sequence < 0) {
             return;
         }
         synchronized (lock) {
-            toCommitted.add(seconds(nanos - sent));
-            allToCommitted.add(seconds(nanos - sent));
+            if (committed.get(sequence)) {
+                duplicateCommits++;
+                return;
+            }
+            Long sent = producedAt.get(sequence);
+            if (sent == null) {
+                return; // not stored yet as far as the stream knows: not timed
+            }
+            committed.set(sequence);
+            committedCount++;
+            window.toCommitted.recordValue(micros(nanos - sent));
+            overall.toCommitted.recordValue(micros(nanos - sent));
+            if (drawn.get(sequence)) {
+                producedAt.remove(sequence); // drawn before this reader saw it committed: nothing more to time
+            } else {
+                committedAt.put(sequence, nanos);
+            }
         }
     }
 
     void drawn(String promptId, long nanos) {
-        Long sent = produced.get(promptId);
-        if (sent == null || drawn.putIfAbsent(promptId, Boolean.TRUE) != null) {
+        int sequence = ids.sequenceOf(promptId);
+        if (sequence < 0) {
             return;
         }
-        Long visible = committed.get(promptId);
         synchronized (lock) {
-            toDrawn.add(seconds(nanos - sent));
-            allToDrawn.add(seconds(nanos - sent));
+            Long sent = producedAt.get(sequence);
+            if (sent == null || drawn.get(sequence)) {
+                return;
+            }
+            drawn.set(sequence);
+            drawnCount++;
+            window.toDrawn.recordValue(micros(nanos - sent));
+            overall.toDrawn.recordValue(micros(nanos - sent));
+            Long visible = committedAt.remove(sequence);
             if (visible != null) {
-                committedToDrawn.add(seconds(nanos - visible));
-                allCommittedToDrawn.add(seconds(nanos - visible));
+                window.committedToDrawn.recordValue(micros(nanos - visible));
+                overall.committedToDrawn.recordValue(micros(nanos - visible));
+            }
+            if (committed.get(sequence)) {
+                producedAt.remove(sequence);
             }
         }
     }
 
-    /** The latencies of the events since the last window, in seconds; the next window starts empty. */
+    /** The latencies of the events since the last window; the next window starts empty. */
     Window takeWindow() {
         synchronized (lock) {
-            Window window = new Window(Percentiles.of(toCommitted), Percentiles.of(committedToDrawn), Percentiles.of(toDrawn));
-            toCommitted = new ArrayList<>();
-            committedToDrawn = new ArrayList<>();
-            toDrawn = new ArrayList<>();
-            return window;
+            Window taken = window.percentiles();
+            window.reset();
+            return taken;
         }
     }
 
     /** Every latency of the run so far. */
     Window overall() {
         synchronized (lock) {
-            return new Window(Percentiles.of(allToCommitted), Percentiles.of(allCommittedToDrawn), Percentiles.of(allToDrawn));
+            return overall.percentiles();
         }
     }
 
     long producedCount() {
-        return produced.size();
+        synchronized (lock) {
+            return producedCount;
+        }
     }
 
     long committedCount() {
-        return committed.size();
+        synchronized (lock) {
+            return committedCount;
+        }
     }
 
     long drawnCount() {
-        return drawn.size();
+        synchronized (lock) {
+            return drawnCount;
+        }
     }
 
     long duplicateCommits() {
@@ -100,28 +137,58 @@ final class Freshness {
         }
     }
 
-    private static double seconds(long nanos) {
-        return nanos / 1e9;
+    /** Prompts whose times are still held: produced and not yet both committed and drawn. */
+    int inFlight() {
+        synchronized (lock) {
+            return producedAt.size();
+        }
+    }
+
+    /** A latency in whole microseconds; a clock step backwards counts as none. */
+    private static long micros(long nanos) {
+        return Math.max(0, nanos / 1000);
+    }
+
+    /** The three latencies' histograms of one span of the run. */
+    private static final class Latencies {
+        final Histogram toCommitted = Percentiles.histogram();
+        final Histogram committedToDrawn = Percentiles.histogram();
+        final Histogram toDrawn = Percentiles.histogram();
+
+        Window percentiles() {
+            return new Window(Percentiles.of(toCommitted), Percentiles.of(committedToDrawn), Percentiles.of(toDrawn));
+        }
+
+        void reset() {
+            toCommitted.reset();
+            committedToDrawn.reset();
+            toDrawn.reset();
+        }
     }
 
     /** One window's latencies: produced to committed, committed to first drawn, produced to first drawn. */
     record Window(Percentiles toCommitted, Percentiles committedToDrawn, Percentiles toDrawn) {
     }
 
-    /** Nearest-rank p50 and p99 of a window's latencies (NaN when it had none) and how many there were. */
-    record Percentiles(int count, double p50, double p99) {
+    /**
+     * Nearest-rank p50 and p99 of a span's latencies in seconds (NaN when it had none) and how many there were. The
+     * latencies are kept in microseconds in an HdrHistogram of 3 significant digits: each percentile is the highest
+     * value its bucket holds, at most 0.1% above the sample at that rank, in a few hundred kB however long the run.
+     */
+    record Percentiles(long count, double p50, double p99) {
 
-        static Percentiles of(List<Double> values) {
-            if (values.isEmpty()) {
-                return new Percentiles(0, Double.NaN, Double.NaN);
-            }
-            double[] sorted = values.stream().mapToDouble(Double::doubleValue).toArray();
-            Arrays.sort(sorted);
-            return new Percentiles(sorted.length, rank(sorted, 0.5), rank(sorted, 0.99));
+        static final int SIGNIFICANT_DIGITS = 3;
+
+        /** Grows its range to the largest latency recorded (a bucket row per doubling), never with the count. */
+        static Histogram histogram() {
+            return new Histogram(SIGNIFICANT_DIGITS);
         }
 
-        private static double rank(double[] sorted, double quantile) {
-            return sorted[(int) Math.ceil(quantile * sorted.length) - 1];
+        static Percentiles of(Histogram micros) {
+            if (micros.getTotalCount() == 0) {
+                return new Percentiles(0, Double.NaN, Double.NaN);
+            }
+            return new Percentiles(micros.getTotalCount(), micros.getValueAtPercentile(50) / 1e6, micros.getValueAtPercentile(99) / 1e6);
         }
     }
 }

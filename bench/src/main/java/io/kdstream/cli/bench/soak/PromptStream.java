@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Generated math problems sent to {@code kd.prompts} at a steady rate, as {@code kdstream generate math --follow}
- * sends them, each under a new id of this soak's (a problem's content may repeat; the id, which the router and the
- * trainer go by, does not), until closed. Each prompt's time is told to {@link Freshness} once it is stored.
+ * sends them, each under a new id of this soak's ({@link SoakPromptIds}: a problem's content may repeat; the id, which
+ * the router and the trainer go by, does not), until closed. Each prompt's time is told to {@link Freshness} once it is stored.
  */
 final class PromptStream implements AutoCloseable {
 
@@ -22,18 +22,18 @@ final class PromptStream implements AutoCloseable {
 
     private final PromptProducer producer;
     private final Freshness freshness;
-    private final String idPrefix;
+    private final SoakPromptIds ids;
     private final double perSecond;
     private final List<Prompt> problems;
     private final CountDownLatch stop = new CountDownLatch(1);
     private final Thread thread;
     private volatile Throwable failure;
-    private long sent;
+    private int sent;
 
-    PromptStream(PromptProducer producer, Freshness freshness, String idPrefix, double perSecond) {
+    PromptStream(PromptProducer producer, Freshness freshness, SoakPromptIds ids, double perSecond) {
         this.producer = producer;
         this.freshness = freshness;
-        this.idPrefix = idPrefix;
+        this.ids = ids;
         this.perSecond = perSecond;
         this.problems = new MathProblemGenerator(19).generate(DISTINCT_PROBLEMS, Split.TRAIN).stream()
                 .map(problem -> MathPrompts.toPrompt(problem, "kdstream-bench-soak")).toList();
@@ -45,7 +45,7 @@ final class PromptStream implements AutoCloseable {
         List<Prompt> heldOut = new ArrayList<>();
         for (MathProblemGenerator.MathProblem problem : new MathProblemGenerator(20).generate(count, Split.TEST)) {
             Prompt prompt = MathPrompts.toPrompt(problem, "kdstream-bench-soak");
-            prompt.setId(idPrefix + "-test-" + heldOut.size());
+            prompt.setId(ids.prefix() + "-test-" + heldOut.size());
             heldOut.add(prompt);
         }
         producer.send(heldOut);
@@ -60,15 +60,17 @@ final class PromptStream implements AutoCloseable {
         try {
             while (!stop.await(5, TimeUnit.MILLISECONDS)) {
                 long due = (long) ((System.nanoTime() - started) / 1e9 * perSecond);
+                int first = sent;
                 List<Prompt> batch = new ArrayList<>();
                 for (; sent < due; sent++) {
-                    Prompt prompt = Prompt.newBuilder(problems.get((int) (sent % problems.size()))).setId(idPrefix + "-" + sent).build();
-                    batch.add(prompt);
+                    batch.add(Prompt.newBuilder(problems.get(sent % problems.size())).setId(ids.id(sent)).build());
                 }
                 if (!batch.isEmpty()) {
                     producer.send(batch);
                     long stored = System.nanoTime();
-                    batch.forEach(prompt -> freshness.produced(prompt.getId(), stored));
+                    for (int sequence = first; sequence < sent; sequence++) {
+                        freshness.produced(sequence, stored);
+                    }
                 }
             }
         } catch (InterruptedException e) {

@@ -22,7 +22,9 @@ import java.util.concurrent.Callable;
 @Command(name = "soak", mixinStandardHelpOptions = true,
         description = {"Continuous distillation for N minutes on an embedded broker and registry: generated prompts at a steady "
                 + "rate, the router, two teacher workers, the trainer and the evaluator in one JVM. Every minute: rates, consumer "
-                + "lags, the trainer's freshness (produced -> logits committed -> first drawn into a batch, p50/p99), heap and RSS.",
+                + "lags, the trainer's freshness (produced -> logits committed -> first drawn into a batch, p50/p99), heap (live: after "
+                + "a full collection the soak asks for) and RSS. For a clean RSS figure fix the heap: "
+                + "KDSTREAM_JAVA_OPTS='-Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:+UseSerialGC -XX:TieredStopAtLevel=1'.",
                 "Writes a section of RELIABILITY.md and a plot (docs/soak.svg)."})
 public final class SoakCommand implements Callable<Integer> {
 
@@ -61,6 +63,11 @@ public final class SoakCommand implements Callable<Integer> {
         }
         SoakOptions options = new SoakOptions(duration, Duration.ofSeconds(intervalSeconds), rate, heldOut, checkpointEvery,
                 Files.createTempDirectory("kdstream-bench-soak-"));
+        HeapSetting heap = HeapSetting.ofThisJvm();
+        if (!heap.fixed()) {
+            System.err.println("The heap is not fixed and pre-touched: the resident set will grow with the heap's pages as they are first used. "
+                    + "For a clean figure: KDSTREAM_JAVA_OPTS='-Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:+UseSerialGC -XX:TieredStopAtLevel=1'");
+        }
         double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         System.err.println("Starting an embedded Kafka broker and schema registry...");
         SoakResult result;
@@ -71,7 +78,7 @@ public final class SoakCommand implements Callable<Integer> {
             result = new SoakRun(settings, options, interval -> System.out.println(SoakConsole.line(interval))).run();
         }
         double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        SoakReport report = new SoakReport(result, options);
+        SoakReport report = new SoakReport(result, options, heap);
         String machine = String.format(Locale.ROOT, "%d cores (%s), Java %s, shared with other work: load average %.2f before and %.2f after",
                 Runtime.getRuntime().availableProcessors(), BenchmarkContext.cpuModel(), System.getProperty("java.version"), loadBefore, loadAfter);
         if (plot.getParent() != null) {
@@ -80,8 +87,9 @@ public final class SoakCommand implements Callable<Integer> {
         Files.writeString(plot, report.svg());
         String body = report.markdown(BenchmarkContext.commandLine(spec), machine) + "\n![soak](" + relative(out, plot) + ")\n";
         BenchmarksFile.writeSection(out, HEADING, body);
-        System.out.printf(Locale.ROOT, "%nfreshness p50 %.3f s beyond the teacher's batch time; RSS %+.1f MB a minute after warm-up; wrote %s and %s%n",
-                report.freshnessBeyondTeacherSeconds(), report.rssSlopeMbPerMinute(), out, plot);
+        System.out.printf(Locale.ROOT, "%nfreshness p50 %.3f s beyond the teacher's batch time; after warm-up RSS %s MB a minute, live heap "
+                        + "%s bytes a prompt; wrote %s and %s%n",
+                report.freshnessBeyondTeacherSeconds(), report.rssTrend().format(2), report.liveHeapBytesPerPrompt().format(0), out, plot);
         return 0;
     }
 

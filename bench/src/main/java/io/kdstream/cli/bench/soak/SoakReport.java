@@ -21,10 +21,12 @@ final class SoakReport {
 
     private final SoakResult result;
     private final SoakOptions options;
+    private final HeapSetting heap;
 
-    SoakReport(SoakResult result, SoakOptions options) {
+    SoakReport(SoakResult result, SoakOptions options, HeapSetting heap) {
         this.result = result;
         this.options = options;
+        this.heap = heap;
     }
 
     /** The intervals the first ones fill caches, compile and size the heap in: left out of the memory slope. */
@@ -32,34 +34,37 @@ final class SoakReport {
         return Math.max(1, result.intervals().size() / 5);
     }
 
-    /** Resident memory's growth after warm-up, MB a minute (least squares); NaN with fewer than two intervals left. */
-    double rssSlopeMbPerMinute() {
-        return slope(interval -> interval.memory().rssBytes() / MB);
+    /** Resident memory's growth after warm-up, MB a minute. */
+    Trend rssTrend() {
+        return Trend.of(settled(), interval -> interval.memory().rssBytes() / MB);
     }
 
-    double rssAnonSlopeMbPerMinute() {
-        return slope(interval -> interval.memory().rssAnonBytes() / MB);
+    /** The same over the second half of the intervals after warm-up: whether the growth slows. */
+    Trend rssTrendLastHalf() {
+        List<SoakInterval> settled = settled();
+        return Trend.of(settled.subList(settled.size() / 2, settled.size()), interval -> interval.memory().rssBytes() / MB);
     }
 
-    double heapAfterGcSlopeMbPerMinute() {
-        return slope(interval -> interval.memory().heapAfterGcBytes() / MB);
+    Trend rssAnonTrend() {
+        return Trend.of(settled(), interval -> interval.memory().rssAnonBytes() / MB);
     }
 
-    private double slope(ToDoubleFunction<SoakInterval> value) {
-        List<SoakInterval> settled = result.intervals().subList(Math.min(warmUpIntervals(), result.intervals().size()), result.intervals().size());
-        if (settled.size() < 2) {
-            return Double.NaN;
-        }
-        double meanX = settled.stream().mapToDouble(i -> i.endSeconds() / 60).average().orElseThrow();
-        double meanY = settled.stream().mapToDouble(value).average().orElseThrow();
-        double covariance = 0;
-        double variance = 0;
-        for (SoakInterval interval : settled) {
-            double dx = interval.endSeconds() / 60 - meanX;
-            covariance += dx * (value.applyAsDouble(interval) - meanY);
-            variance += dx * dx;
-        }
-        return covariance / variance;
+    Trend rocksDbTrend() {
+        return Trend.of(settled(), interval -> interval.memory().rocksDbBytes() / MB);
+    }
+
+    Trend liveHeapTrend() {
+        return Trend.of(settled(), interval -> interval.memory().liveHeapBytes() / MB);
+    }
+
+    /** The live heap's growth after warm-up over the prompts streamed in meanwhile: what each prompt seen costs it, in bytes. */
+    Trend liveHeapBytesPerPrompt() {
+        double promptsPerMinute = settled().stream().mapToDouble(SoakInterval::promptsPerSecond).average().orElse(Double.NaN) * 60;
+        return liveHeapTrend().times(MB / promptsPerMinute);
+    }
+
+    private List<SoakInterval> settled() {
+        return result.intervals().subList(Math.min(warmUpIntervals(), result.intervals().size()), result.intervals().size());
     }
 
     /** The workers' mean teacher time a batch over the run (intervals weighted alike). */
@@ -102,21 +107,36 @@ final class SoakReport {
                         + "(%.0f prompts arrive an interval).%n",
                 warmUpIntervals(), maxSettledLag(i -> i.workerLag()), maxSettledLag(i -> i.trainerLag()),
                 options.promptsPerSecond() * options.interval().toSeconds()));
-        md.append(String.format(Locale.ROOT, "- Memory after warm-up: resident set %+.1f MB a minute (its anonymous part %+.1f), heap after GC "
-                        + "%+.1f MB a minute (least squares over the intervals after warm-up).%n%n",
-                rssSlopeMbPerMinute(), rssAnonSlopeMbPerMinute(), heapAfterGcSlopeMbPerMinute()));
+        md.append(String.format(Locale.ROOT, "- Memory after warm-up (least squares over the intervals after warm-up, ± one standard error): "
+                        + "resident set %s MB a minute (its anonymous part %s; over the second half %s), of which the RocksDB stores' block "
+                        + "cache %s; live heap %s MB a minute, %s bytes a prompt streamed in. The live heap is what a full collection leaves; "
+                        + "the soak asks for one at each interval's end (a pause of %.0f ms on average, %.0f at most) after taking the "
+                        + "resident set.%n",
+                rssTrend().format(2), rssAnonTrend().format(2), rssTrendLastHalf().format(2), rocksDbTrend().format(2), liveHeapTrend().format(2),
+                liveHeapBytesPerPrompt().format(0),
+                result.intervals().stream().mapToDouble(i -> i.memory().collectMillis()).average().orElse(Double.NaN),
+                result.intervals().stream().mapToDouble(i -> i.memory().collectMillis()).max().orElse(Double.NaN)));
+        md.append(String.format(Locale.ROOT, "- Heap: initial %.0f MB, maximum %.0f MB, %s: %s.%n",
+                heap.initialBytes() / MB, heap.maxBytes() / MB, heap.preTouched() ? "pre-touched" : "not pre-touched",
+                heap.fixed() ? "the heap was resident in full from the start, so the resident set's slope is everything but the heap"
+                        : "the resident set's slope includes the heap's pages as the collector first uses them (fix the heap with "
+                        + "KDSTREAM_JAVA_OPTS, see RELIABILITY.md)"));
+        md.append(String.format(Locale.ROOT, "- The soak's own bookkeeping does not grow with the prompts: %d prompts' times held at the end "
+                        + "(in flight), a bit a prompt for duplicates, latencies in histograms (percentiles at most 0.1%% above the "
+                        + "nearest-rank sample).%n%n",
+                result.inFlight()));
         md.append("| s | prompts/s | logits/s | steps/s | evals | lag router | lag workers | lag trainer | lag evaluator "
                 + "| produced→committed p50 / p99 s | committed→drawn p50 / p99 s | produced→drawn p50 / p99 s | teacher ms a batch "
-                + "| heap used MB | heap after GC MB | RSS (anon) MB |\n");
-        md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+                + "| heap used MB | live heap MB | RSS (anon) MB | RocksDB MB |\n");
+        md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
         for (SoakInterval i : result.intervals()) {
             Freshness.Window f = i.freshness();
-            md.append(String.format(Locale.ROOT, "| %.0f | %.1f | %.1f | %.1f | %d | %d | %d | %d | %d | %s / %s | %s / %s | %s / %s | %.1f | %.0f | %.0f | %.0f (%.0f) |%n",
+            md.append(String.format(Locale.ROOT, "| %.0f | %.1f | %.1f | %.1f | %d | %d | %d | %d | %d | %s / %s | %s / %s | %s / %s | %.1f | %.0f | %.0f | %.0f (%.0f) | %.1f |%n",
                     i.endSeconds(), i.promptsPerSecond(), i.logitsPerSecond(), i.stepsPerSecond(), i.evaluations(), i.routerLag(),
                     i.workerLag(), i.trainerLag(), i.evaluatorLag(), plain(f.toCommitted().p50()), plain(f.toCommitted().p99()),
                     plain(f.committedToDrawn().p50()), plain(f.committedToDrawn().p99()), plain(f.toDrawn().p50()), plain(f.toDrawn().p99()),
-                    i.teacherBatchMillis(), i.memory().heapUsedBytes() / MB, i.memory().heapAfterGcBytes() / MB, i.memory().rssBytes() / MB,
-                    i.memory().rssAnonBytes() / MB));
+                    i.teacherBatchMillis(), i.memory().heapUsedBytes() / MB, i.memory().liveHeapBytes() / MB, i.memory().rssBytes() / MB,
+                    i.memory().rssAnonBytes() / MB, i.memory().rocksDbBytes() / MB));
         }
         return md.toString();
     }
@@ -129,8 +149,8 @@ final class SoakReport {
                         List.of(i -> i.freshness().toDrawn().p50(), i -> i.freshness().toDrawn().p99(), i -> i.freshness().toCommitted().p50())),
                 panel("consumer lag (offsets)", minutes, List.of("router", "workers", "trainer", "evaluator"),
                         List.of(i -> i.routerLag(), i -> i.workerLag(), i -> i.trainerLag(), i -> i.evaluatorLag())),
-                panel("memory (MB)", minutes, List.of("RSS", "RSS, anonymous", "heap after GC", "heap used"),
-                        List.of(i -> i.memory().rssBytes() / MB, i -> i.memory().rssAnonBytes() / MB, i -> i.memory().heapAfterGcBytes() / MB,
+                panel("memory (MB)", minutes, List.of("RSS", "RSS, anonymous", "live heap", "heap used"),
+                        List.of(i -> i.memory().rssBytes() / MB, i -> i.memory().rssAnonBytes() / MB, i -> i.memory().liveHeapBytes() / MB,
                                 i -> i.memory().heapUsedBytes() / MB)));
         return LineChartSvg.render("soak", "freshness, consumer lag and memory against minutes", panels, List.of());
     }

@@ -14,7 +14,8 @@ import java.util.List;
  * @param checkpoints checkpoints the trainer announced
  * @param evaluations evaluations the evaluator published
  * @param overall every prompt's latencies over the whole run
+ * @param inFlight prompts whose times the soak still held at the end (not yet both committed and drawn)
  */
 record SoakResult(String runId, List<SoakInterval> intervals, long produced, long committed, long drawn, long duplicateCommits,
-                  long steps, long checkpoints, long evaluations, Freshness.Window overall) {
+                  long steps, long checkpoints, long evaluations, Freshness.Window overall, int inFlight) {
 }

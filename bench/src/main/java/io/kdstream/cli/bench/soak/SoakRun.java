@@ -31,8 +31,8 @@ import java.util.function.Consumer;
 /**
  * Continuous distillation for a while, measured: prompts stream into {@code kd.prompts} at a steady rate while the
  * router, two teacher workers, the trainer and the evaluator run in this JVM, as {@code kdstream demo} runs them; every
- * interval it takes the rates, each service's lag, the trainer's freshness and this process's memory. It fails as
- * soon as any service stops.
+ * interval it takes the rates, each service's lag, the trainer's freshness and this process's memory (a full collection
+ * at each interval's end measures the live heap). It fails as soon as any service stops.
  */
 final class SoakRun {
 
@@ -70,7 +70,8 @@ final class SoakRun {
                 Map.entry("kdstream.evaluator.group.id", "kdstream-bench-evaluator-" + runId)));
         CacheRouterConfig routerConfig = CacheRouterConfig.from(services);
         EvaluatorConfig evaluatorConfig = EvaluatorConfig.from(services);
-        Freshness freshness = new Freshness();
+        SoakPromptIds ids = new SoakPromptIds(runId);
+        Freshness freshness = new Freshness(ids);
         List<TeacherWorker> workers = new ArrayList<>();
         List<String> instances = new ArrayList<>();
         CacheRouter router = new CacheRouter(routerConfig);
@@ -82,7 +83,7 @@ final class SoakRun {
         try (ConsumerLags lags = new ConsumerLags(client)) {
             watch = new CommittedLogitsWatch(client, freshness);
             producer = new PromptProducer(PromptProducerConfig.from(services));
-            prompts = new PromptStream(producer, freshness, runId, options.promptsPerSecond());
+            prompts = new PromptStream(producer, freshness, ids, options.promptsPerSecond());
             prompts.sendHeldOut(options.heldOutPrompts());
             router.start();
             for (int i = 1; i <= WORKERS; i++) {
@@ -114,14 +115,14 @@ final class SoakRun {
                         lags.lag(evaluatorConfig.groupId(), TopicCatalogue.CHECKPOINTS.name(), TopicCatalogue.CHECKPOINTS.partitions()),
                         freshness.takeWindow(),
                         now.batches == last.batches ? Double.NaN : (now.batchMillis - last.batchMillis) / (now.batches - last.batches),
-                        ProcessMemory.now());
+                        ProcessMemory.measure());
                 intervals.add(interval);
                 onInterval.accept(interval);
                 last = now;
             }
             return new SoakResult(runId, intervals, freshness.producedCount(), freshness.committedCount(), freshness.drawnCount(),
                     freshness.duplicateCommits(), trainer.progress().step(), trainer.progress().checkpoints(), evaluator.published(),
-                    freshness.overall());
+                    freshness.overall(), freshness.inFlight());
         } finally {
             Resources.closeAll("soak", prompts, watch, producer);
             Resources.closeAll("soak", evaluator, trainer);

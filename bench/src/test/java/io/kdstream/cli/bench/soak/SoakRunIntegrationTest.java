@@ -48,7 +48,9 @@ class SoakRunIntegrationTest {
         assertThat(result.overall().toDrawn().p50()).isGreaterThan(result.overall().toCommitted().p50());
         for (SoakInterval interval : result.intervals()) {
             assertThat(interval.promptsPerSecond()).isPositive();
-            assertThat(interval.memory().rssBytes()).isGreaterThan(interval.memory().heapAfterGcBytes());
+            assertThat(interval.memory().rssBytes()).isGreaterThan(interval.memory().liveHeapBytes());
+            assertThat(interval.memory().liveHeapBytes()).isPositive();
+            assertThat(interval.memory().rocksDbBytes()).as("the router's RocksDB block cache, from JMX").isPositive();
             assertThat(interval.memory().heapUsedBytes()).isPositive();
             assertThat(interval.trainerLag()).isNotNegative();
         }
@@ -57,7 +59,10 @@ class SoakRunIntegrationTest {
         assertThat(last.routerLag()).isNotNegative();
         assertThat(last.teacherBatchMillis()).isPositive();
 
-        SoakReport report = new SoakReport(result, options);
+        // prompts committed and drawn are no longer held
+        assertThat((long) result.inFlight()).isGreaterThanOrEqualTo(result.produced() - result.drawn()).isLessThan(result.produced());
+
+        SoakReport report = new SoakReport(result, options, HeapSetting.ofThisJvm());
         String markdown = report.markdown("./kdstream bench soak", "test machine");
         assertThat(markdown).contains("| 8 |", "| 16 |", "| 24 |").contains(result.produced() + " produced");
         assertThat(report.svg()).startsWith("<svg").contains("<polyline", "freshness (s)", "memory (MB)");
