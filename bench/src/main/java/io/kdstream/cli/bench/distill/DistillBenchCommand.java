@@ -76,7 +76,7 @@ public final class DistillBenchCommand implements Callable<Integer> {
             + "KDSTREAM_HOME/bench/distill); only the missing ones run")
     boolean resume;
 
-    @Option(names = "--steps", description = "S, SFT's steps (default: control 1000, seed-like 4000, --quick 300)")
+    @Option(names = "--steps", description = "S, SFT's steps (default: control 1000, seed-like 6000, --quick 300)")
     Long steps;
 
     @Option(names = "--seeds", description = "seeds a config; in the seed-like setting each seed also draws its own data, teacher and base "
