@@ -228,14 +228,18 @@ public final class DistillReport {
         double code = teacherCode - DistillStatistics.mean(values(sft, r -> r.last().codePassAt1()));
         double entropy = DistillStatistics.mean(outcome.teachers().stream().map(DistillBenchmark.TeacherSummary::answerEntropy).toList());
         double margin = DistillStatistics.mean(outcome.teachers().stream().map(DistillBenchmark.TeacherSummary::answerMargin).toList());
-        double repaired = DistillStatistics.mean(outcome.teachers().stream().map(DistillBenchmark.TeacherSummary::wrongRepaired).toList());
+        // teachers whose results were kept before the figure existed do not have it: the mean is over those that do
+        List<DistillBenchmark.TeacherSummary> measured = outcome.teachers().stream().filter(t -> !Double.isNaN(t.wrongRepaired())).toList();
+        double repaired = DistillStatistics.mean(measured.stream().map(DistillBenchmark.TeacherSummary::wrongRepaired).toList());
+        double measuredTest = DistillStatistics.mean(measured.stream().map(t -> (t.mathExactMatch() + t.codePassAt1()) / 2).toList());
+        String which = measured.size() < outcome.teachers().size() ? " (" + measured.size() + " of " + outcome.teachers().size() + " teachers)" : "";
         return String.format(Locale.ROOT, "- Teacher's lead over the student's SFT at S: math %+.3f, code %+.3f (%s; a strong teacher leads by 0.15 or more on both). "
                         + "At the test responses' tokens the teacher's distribution has entropy %.3f nats and its top token leads the second by %.3f "
                         + "in probability (what KD can pass on beyond the greedy response: the lower the entropy and the higher the margin, the less).%s%n",
                 math, code, math >= 0.15 && code >= 0.15 ? "strong on both" : "not strong on both", entropy, margin,
                 Double.isNaN(repaired) ? "" : String.format(Locale.ROOT, " On the students' wrong-labelled training examples the teacher answers "
-                        + "%.3f right (on the test sets %.3f): where KD's targets can mend the label, unless the teacher learnt the mistake too.",
-                        repaired, (teacherMath + teacherCode) / 2));
+                        + "%.3f right (on the test sets %.3f)%s: where KD's targets can mend the label, unless the teacher learnt the mistake too.",
+                        repaired, measuredTest, which));
     }
 
     /** Every evaluated checkpoint, one CSV line each. */

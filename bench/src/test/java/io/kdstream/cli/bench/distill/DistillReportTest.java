@@ -121,6 +121,10 @@ class DistillReportTest {
         assertThat(new DistillReport(plan, new DistillBenchmark.Outcome(teacher, runs, 300), 1500).headlineText())
                 .contains("wrong-labelled training examples the teacher answers 0.700 right (on the test sets 0.850)");
         assertThat(report().headlineText()).doesNotContain("wrong-labelled");
+        DistillBenchmark.TeacherSummary before = new DistillBenchmark.TeacherSummary(Path.of("t0.ckpt"), "teacher-0", 1_227_876, 60,
+                0.5, 0.5, 0.2, 0.31, 0.62, Double.NaN, 5, 2200, 130.0, 1.875, new DistillSetting.TrainSizes(1000, 1000, 5000, 5000), Map.of());
+        assertThat(new DistillReport(plan, new DistillBenchmark.Outcome(List.of(before, teacher), runs, 300), 1500).headlineText())
+                .contains("answers 0.700 right (on the test sets 0.850) (1 of 2 teachers)");
     }
 
     @Test
