@@ -38,7 +38,7 @@ public final class DistillExperiment {
         int index = 0;
         for (Map.Entry<DistillCohort, DistillPlan> entry : cohorts.entrySet()) {
             index++;
-            String prefix = "cohort " + index + "/" + cohorts.size() + " (" + entry.getKey().describe() + "): ";
+            String prefix = logPrefix(index, cohorts.size(), entry.getKey());
             new DistillBenchmark(Settings.of(Map.of()), options.forCohort(entry.getValue(), options.workDir()), line -> log.accept(prefix + line))
                     .prepareModels();
             log.accept(prefix + "teacher and base student ready");
@@ -56,7 +56,7 @@ public final class DistillExperiment {
         for (Map.Entry<DistillCohort, DistillPlan> entry : cohorts.entrySet()) {
             index++;
             DistillCohort cohort = entry.getKey();
-            String prefix = "cohort " + index + "/" + cohorts.size() + " (" + cohort.describe() + "): ";
+            String prefix = logPrefix(index, cohorts.size(), cohort);
             List<DistillPlan.Run> missing = new ArrayList<>();
             for (DistillPlan.Run run : entry.getValue().runs()) {
                 Optional<RunOutcome> stored = resume ? results.run(run) : Optional.empty();
@@ -89,6 +89,10 @@ public final class DistillExperiment {
             }
         }
         return new DistillBenchmark.Outcome(teachers, runs, (System.nanoTime() - started) / 1e9);
+    }
+
+    private static String logPrefix(int index, int cohorts, DistillCohort cohort) {
+        return "cohort " + index + "/" + cohorts + " (" + cohort.describe() + "): ";
     }
 
     /** The cohort's rows and seeds that have a missing run (a superset of the missing runs where they are not a grid). */
