@@ -23,10 +23,12 @@ import java.util.concurrent.Callable;
         description = {"Continuous distillation for N minutes on an embedded broker and registry: generated prompts at a steady "
                 + "rate, the router, two teacher workers, the trainer and the evaluator in one JVM. Every minute: rates, consumer "
                 + "lags, the trainer's freshness (produced -> logits committed -> first drawn into a batch, p50/p99), heap (live: after "
-                + "a full collection the soak asks for) and RSS. For a clean RSS figure fix the heap: "
-                + "KDSTREAM_JAVA_OPTS='-Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:+UseSerialGC -XX:TieredStopAtLevel=1'.",
+                + "a full collection the soak asks for) and RSS. For a clean RSS figure fix the heap: " + SoakCommand.FIXED_HEAP + ".",
                 "Writes a section of RELIABILITY.md and a plot (docs/soak.svg)."})
 public final class SoakCommand implements Callable<Integer> {
+
+    /** The launcher's JVM options with a fixed, pre-touched heap: resident in full from the start. */
+    static final String FIXED_HEAP = "KDSTREAM_JAVA_OPTS='-Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:+UseSerialGC -XX:TieredStopAtLevel=1'";
 
     static final String HEADING = "Soak: continuous distillation";
 
@@ -66,7 +68,7 @@ public final class SoakCommand implements Callable<Integer> {
         HeapSetting heap = HeapSetting.ofThisJvm();
         if (!heap.fixed()) {
             System.err.println("The heap is not fixed and pre-touched: the resident set will grow with the heap's pages as they are first used. "
-                    + "For a clean figure: KDSTREAM_JAVA_OPTS='-Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:+UseSerialGC -XX:TieredStopAtLevel=1'");
+                    + "For a clean figure: " + FIXED_HEAP);
         }
         double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         System.err.println("Starting an embedded Kafka broker and schema registry...");
