@@ -1,7 +1,5 @@
 package io.kdstream.cli.bench.distill;
 
-import java.util.Locale;
-
 /**
  * What a pretrained base student is pretrained on: general data of the tasks' language, never the students' answers.
  * {@link #TEXT}: the training problems' text alone. {@link #TEXT_AND_OTHERS}: that and clean worked examples of the
@@ -21,12 +19,9 @@ public enum BaseCorpus {
         return tag;
     }
 
-    public static BaseCorpus parse(String name) {
-        for (BaseCorpus corpus : values()) {
-            if (corpus.tag.equals(name.trim().toLowerCase(Locale.ROOT))) {
-                return corpus;
-            }
-        }
-        throw new IllegalArgumentException("unknown base corpus '" + name + "': use text or text+others");
+    /** The tag: what {@code --base-corpus} takes (picocli matches an enum constant's string). */
+    @Override
+    public String toString() {
+        return tag;
     }
 }

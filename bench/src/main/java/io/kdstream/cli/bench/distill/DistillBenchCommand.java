@@ -41,7 +41,7 @@ public final class DistillBenchCommand implements Callable<Integer> {
     @Option(names = "--setting", defaultValue = "control", description = "control (clean easy data, students from scratch, the default "
             + "teacher; today's table) or seed-like (medium tasks, wrong SDG responses, a strong teacher with 24 x the student's parameters, as the seed's, trained on 5 x its "
             + "prompts, a pretrained base student; a data set, teacher and base student a seed) (default: ${DEFAULT-VALUE})")
-    String setting;
+    DistillSetting setting;
 
     @Option(names = "--student", description = "scratch or pretrained: where every student run starts (default: control scratch, seed-like pretrained)")
     StudentStart student;
@@ -100,18 +100,11 @@ public final class DistillBenchCommand implements Callable<Integer> {
             description = "pretraining steps of the base student, when it must be trained (default: ${DEFAULT-VALUE})")
     long baseStudentSteps;
 
-    @Option(names = "--base-corpus", defaultValue = "text", converter = BaseCorpusConverter.class,
+    @Option(names = "--base-corpus", defaultValue = "text",
             description = "what the base student is pretrained on: text (the training problems' text alone) or text+others (and clean worked "
                     + "examples of the other difficulty levels, which teach the skill itself: such a student beat its 10 x teacher) "
                     + "(default: ${DEFAULT-VALUE})")
     BaseCorpus baseCorpus;
-
-    static final class BaseCorpusConverter implements picocli.CommandLine.ITypeConverter<BaseCorpus> {
-        @Override
-        public BaseCorpus convert(String value) {
-            return BaseCorpus.parse(value);
-        }
-    }
 
     @Option(names = "--batch-size", defaultValue = "16", description = "student batch size (default: ${DEFAULT-VALUE})")
     int batchSize;
@@ -153,21 +146,20 @@ public final class DistillBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         loadBefore = loadAverage();
-        DistillSetting chosen = DistillSetting.parse(setting);
-        long s = steps != null ? steps : chosen.defaultSteps(quick);
-        int n = seeds != null ? seeds : chosen.defaultSeeds(quick);
-        int points = curvePoints != null ? curvePoints : chosen.defaultCurvePoints(quick);
-        long teacher = teacherSteps != null ? teacherSteps : chosen.defaultTeacherSteps();
+        long s = steps != null ? steps : setting.defaultSteps(quick);
+        int n = seeds != null ? seeds : setting.defaultSeeds(quick);
+        int points = curvePoints != null ? curvePoints : setting.defaultCurvePoints(quick);
+        long teacher = teacherSteps != null ? teacherSteps : setting.defaultTeacherSteps();
         List<Long> seedList = LongStream.rangeClosed(1, n).boxed().toList();
-        DistillPlan plan = plan(chosen, s, seedList, points);
+        DistillPlan plan = plan(setting, s, seedList, points);
         Path workDir = Files.createTempDirectory("kdstream-bench-distill-");
         DistillBenchmark.Options options = new DistillBenchmark.Options(plan,
-                trainPrompts != null ? trainPrompts : chosen.defaultTrainPerDataset(quick),
-                testPrompts != null ? testPrompts : chosen.defaultTestPerDataset(quick),
-                teacher, batchSize, learningRate, workers, threads, workDir, EmbeddedPlatform.defaultHome(), trainerSettings, chosen,
-                difficulty != null ? difficulty : chosen.defaultDifficulty(), baseStudentSteps, baseCorpus);
-        System.err.println("bench distill (" + chosen.configName() + "): " + plan.runs().size() + " student runs in "
-                + plan.byCohort(chosen).size() + " cohort(s); work directory " + workDir);
+                trainPrompts != null ? trainPrompts : setting.defaultTrainPerDataset(quick),
+                testPrompts != null ? testPrompts : setting.defaultTestPerDataset(quick),
+                teacher, batchSize, learningRate, workers, threads, workDir, EmbeddedPlatform.defaultHome(), trainerSettings, setting,
+                difficulty != null ? difficulty : setting.defaultDifficulty(), baseStudentSteps, baseCorpus);
+        System.err.println("bench distill (" + setting.configName() + "): " + plan.runs().size() + " student runs in "
+                + plan.byCohort(setting).size() + " cohort(s); work directory " + workDir);
         DistillExperiment experiment = new DistillExperiment(options, resume, line -> System.err.println("bench distill: " + line));
         if (prepareOnly) {
             experiment.prepareModels();
@@ -175,11 +167,11 @@ public final class DistillBenchCommand implements Callable<Integer> {
         }
         DistillBenchmark.Outcome outcome = experiment.run();
         DistillReport report = new DistillReport(plan, outcome, teacher);
-        String name = (quick ? "distill-quick" : "distill") + (chosen == DistillSetting.CONTROL ? "" : "-" + chosen.configName())
+        String name = (quick ? "distill-quick" : "distill") + (setting == DistillSetting.CONTROL ? "" : "-" + setting.configName())
                 + (label == null ? "" : "-" + label.replaceAll("[^A-Za-z0-9]+", "-").toLowerCase(Locale.ROOT));
         Path svg = report.writeFiles(reportDir, name);
         String body = section(options, outcome, report, svg);
-        String heading = (chosen == DistillSetting.CONTROL ? "Distillation: KD+SFT against SFT" : "Distillation, seed-like setting: KD+SFT against SFT")
+        String heading = (setting == DistillSetting.CONTROL ? "Distillation: KD+SFT against SFT" : "Distillation, seed-like setting: KD+SFT against SFT")
                 + (quick ? " (quick run)" : "");
         BenchmarksFile.writeSection(out, label == null ? heading : heading + ", " + label, body);
         System.out.print(report.table());
@@ -188,12 +180,12 @@ public final class DistillBenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The control's table (from the chosen start and wrong share), or the seed-like table with its sweeps. */
-    private DistillPlan plan(DistillSetting chosen, long s, List<Long> seedList, int points) {
+    /** The control's table (from the setting start and wrong share), or the seed-like table with its sweeps. */
+    private DistillPlan plan(DistillSetting setting, long s, List<Long> seedList, int points) {
         int vocabulary = new CharTokenizer().vocabularySize();
-        double share = wrongShare != null ? wrongShare : chosen.defaultWrongShare();
-        StudentStart start = student != null ? student : chosen.defaultStart();
-        if (chosen == DistillSetting.CONTROL) {
+        double share = wrongShare != null ? wrongShare : setting.defaultWrongShare();
+        StudentStart start = student != null ? student : setting.defaultStart();
+        if (setting == DistillSetting.CONTROL) {
             return (quick ? DistillPlan.quick(s, seedList, vocabulary, points) : DistillPlan.full(s, seedList, vocabulary, points)).on(share, start);
         }
         Set<DistillPlan.Sweep> chosenSweeps = sweeps != null ? sweeps.stream().map(DistillPlan.Sweep::parse).collect(Collectors.toCollection(() -> EnumSet.noneOf(DistillPlan.Sweep.class)))

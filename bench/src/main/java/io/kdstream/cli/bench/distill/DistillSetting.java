@@ -3,7 +3,6 @@ package io.kdstream.cli.bench.distill;
 import io.kdstream.model.transformer.TransformerConfig;
 import io.kdstream.producers.generate.Difficulty;
 
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 
@@ -40,13 +39,14 @@ public enum DistillSetting {
     }
 
     /** {@code control} or {@code seed-like}. */
-    public static DistillSetting parse(String name) {
-        return Arrays.stream(values()).filter(s -> s.configName().equals(name)).findFirst().orElseThrow(() ->
-                new IllegalArgumentException("unknown setting '" + name + "': use control or seed-like"));
-    }
-
     public String configName() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** The config name: what {@code --setting} takes (picocli matches an enum constant's string). */
+    @Override
+    public String toString() {
+        return configName();
     }
 
     public TaskDifficulty defaultDifficulty() {
