@@ -1,6 +1,7 @@
 package io.kdstream.trainer.sft;
 
 import io.kdstream.model.checkpoint.CheckpointFile;
+import io.kdstream.model.checkpoint.LoadedCheckpoint;
 import io.kdstream.model.tokenizer.CharTokenizer;
 import io.kdstream.model.tokenizer.TokenizedExample;
 import io.kdstream.model.transformer.DecoderLanguageModel;
@@ -39,6 +40,27 @@ public final class SupervisedTraining {
      */
     public static String train(TransformerConfig architecture, List<Example> data, TrainingConfig training, long steps,
                                Path checkpoint, Consumer<StepMetrics> onStep) throws IOException {
+        try (DecoderLanguageModel model = DecoderLanguageModel.create(architecture, training.seed())) {
+            return train(model, data, training, steps, checkpoint, onStep);
+        }
+    }
+
+    /**
+     * Trains on from {@code start}'s weights (not its optimizer state, which checkpoints do not keep: the warm-up of
+     * {@code training} rebuilds Adam's moments) and writes the result as a checkpoint: a longer run or a cool-down of
+     * a model trained before.
+     *
+     * @return the checkpoint's SHA-256
+     */
+    public static String trainFrom(Path start, TransformerConfig architecture, List<Example> data, TrainingConfig training, long steps,
+                                   Path checkpoint, Consumer<StepMetrics> onStep) throws IOException {
+        try (LoadedCheckpoint loaded = CheckpointFile.read(start, null, new CharTokenizer().fingerprint(), architecture)) {
+            return train(loaded.model(), data, training, steps, checkpoint, onStep);
+        }
+    }
+
+    private static String train(DecoderLanguageModel model, List<Example> data, TrainingConfig training, long steps,
+                                Path checkpoint, Consumer<StepMetrics> onStep) throws IOException {
         if (training.kdWeight() != 0) {
             throw new IllegalArgumentException("supervised training has no teacher: kdWeight must be 0, got " + training.kdWeight());
         }
@@ -49,8 +71,7 @@ public final class SupervisedTraining {
             examples.add(TrainingExample.withoutTeacher(tokens));
         }
         SplittableRandom random = new SplittableRandom(training.seed());
-        try (DecoderLanguageModel model = DecoderLanguageModel.create(architecture, training.seed());
-             StudentOptimizer optimizer = new StudentOptimizer(model, training)) {
+        try (StudentOptimizer optimizer = new StudentOptimizer(model, training)) {
             for (long step = 0; step < steps; step++) {
                 List<TrainingExample> batch = new ArrayList<>(training.batchSize());
                 for (int i = 0; i < training.batchSize(); i++) {

@@ -96,6 +96,19 @@ public final class DistillBenchCommand implements Callable<Integer> {
             + DistillBenchmark.DEFAULT_TEACHER_STEPS + ", seed-like 6000)")
     Long teacherSteps;
 
+    @Option(names = "--teacher-cool-down", description = "steps of the teacher's closing cool-down, the learning rate along a cosine from its "
+            + "peak to a hundredth of it; it settles the weights a constant rate leaves wandering (default: control 0, seed-like a tenth of the teacher's steps)")
+    Long teacherCoolDown;
+
+    @Option(names = "--teacher-gate", defaultValue = "0", description = "math exact match and code pass@1 the cooled teacher must each reach on "
+            + TeacherGate.VALIDATION_PER_DATASET + " validation problems a dataset (never the test sets); below it, the teacher trains on, another "
+            + "--teacher-steps and a cool-down, up to --teacher-rounds; 0 for no gate (default: ${DEFAULT-VALUE})")
+    double teacherGate;
+
+    @Option(names = "--teacher-rounds", defaultValue = "3", description = "the most stable phases of --teacher-steps a gated teacher trains "
+            + "before it is used below the gate, and the report says so (default: ${DEFAULT-VALUE})")
+    int teacherRounds;
+
     @Option(names = "--base-student-steps", defaultValue = "" + DistillBenchmark.DEFAULT_BASE_STUDENT_STEPS,
             description = "pretraining steps of the base student, when it must be trained (default: ${DEFAULT-VALUE})")
     long baseStudentSteps;
@@ -149,7 +162,9 @@ public final class DistillBenchCommand implements Callable<Integer> {
         long s = steps != null ? steps : setting.defaultSteps(quick);
         int n = seeds != null ? seeds : setting.defaultSeeds(quick);
         int points = curvePoints != null ? curvePoints : setting.defaultCurvePoints(quick);
-        long teacher = teacherSteps != null ? teacherSteps : setting.defaultTeacherSteps();
+        long teacherFirstPhase = teacherSteps != null ? teacherSteps : setting.defaultTeacherSteps();
+        TeacherTraining teacher = new TeacherTraining(teacherFirstPhase,
+                teacherCoolDown != null ? teacherCoolDown : setting.defaultTeacherCoolDown(teacherFirstPhase), teacherGate, teacherRounds);
         List<Long> seedList = LongStream.rangeClosed(1, n).boxed().toList();
         DistillPlan plan = plan(setting, s, seedList, points);
         Path workDir = Files.createTempDirectory("kdstream-bench-distill-");
@@ -166,7 +181,7 @@ public final class DistillBenchCommand implements Callable<Integer> {
             return 0;
         }
         DistillBenchmark.Outcome outcome = experiment.run();
-        DistillReport report = new DistillReport(plan, outcome, teacher);
+        DistillReport report = new DistillReport(plan, outcome);
         String name = (quick ? "distill-quick" : "distill") + (setting == DistillSetting.CONTROL ? "" : "-" + setting.configName())
                 + (label == null ? "" : "-" + label.replaceAll("[^A-Za-z0-9]+", "-").toLowerCase(Locale.ROOT));
         Path svg = report.writeFiles(reportDir, name);
@@ -228,7 +243,7 @@ public final class DistillBenchCommand implements Callable<Integer> {
                 + "produced to `kd.prompts`" + conditions(options, outcome) + "; the teacher ("
                 + (options.setting() == DistillSetting.CONTROL ? "default teacher architecture" : "strong teacher architecture, 6 layers of width 128")
                 + String.format(Locale.ROOT, ", %,d parameters,", teacher.parameters()) + " trained by kdstream's SFT trainer for "
-                + options.teacherSteps() + " steps on " + teacher.sizes().teacherMath() + " + " + teacher.sizes().teacherCode()
+                + options.teacher().describe() + " on " + teacher.sizes().teacherMath() + " + " + teacher.sizes().teacherCode()
                 + " training prompts, a superset of the students' with the same wrong share"
                 + (Double.isNaN(teacher.trainSeconds()) ? "" : String.format(Locale.ROOT, ", in %.1f minutes", teacher.trainSeconds() / 60))
                 + ", cached as `" + teacher.checkpoint().getFileName() + "` under KDSTREAM_HOME/teachers"

@@ -71,7 +71,7 @@ public final class DistillBenchmark {
      * @param workers         teacher workers filling the cache
      * @param threads         torch intra-op threads of each student JVM
      */
-    public record Options(DistillPlan plan, int trainPerDataset, int testPerDataset, long teacherSteps, int batchSize,
+    public record Options(DistillPlan plan, int trainPerDataset, int testPerDataset, TeacherTraining teacher, int batchSize,
                           double learningRate, int workers, int threads, Path workDir, Path kdstreamHome,
                           Map<String, String> trainerOverrides, DistillSetting setting, TaskDifficulty difficulty, long baseStudentSteps,
                           BaseCorpus baseCorpus) {
@@ -79,8 +79,8 @@ public final class DistillBenchmark {
         public Options(DistillPlan plan, int trainPerDataset, int testPerDataset, long teacherSteps, int batchSize, double learningRate,
                        int workers, int threads, Path workDir, Path kdstreamHome, Map<String, String> trainerOverrides, DistillSetting setting,
                        TaskDifficulty difficulty, long baseStudentSteps) {
-            this(plan, trainPerDataset, testPerDataset, teacherSteps, batchSize, learningRate, workers, threads, workDir, kdstreamHome,
-                    trainerOverrides, setting, difficulty, baseStudentSteps, BaseCorpus.TEXT);
+            this(plan, trainPerDataset, testPerDataset, TeacherTraining.stable(teacherSteps), batchSize, learningRate, workers, threads, workDir,
+                    kdstreamHome, trainerOverrides, setting, difficulty, baseStudentSteps, BaseCorpus.TEXT);
         }
 
         /** The control setting's conditions: clean easy data, the default teacher. */
@@ -107,7 +107,7 @@ public final class DistillBenchmark {
 
         /** The same options for one cohort's share of the plan, with a work directory of its own. */
         Options forCohort(DistillPlan cohortPlan, Path cohortWorkDir) {
-            return new Options(cohortPlan, trainPerDataset, testPerDataset, teacherSteps, batchSize, learningRate, workers, threads, cohortWorkDir,
+            return new Options(cohortPlan, trainPerDataset, testPerDataset, teacher, batchSize, learningRate, workers, threads, cohortWorkDir,
                     kdstreamHome, trainerOverrides, setting, difficulty, baseStudentSteps, baseCorpus);
         }
     }
@@ -115,6 +115,7 @@ public final class DistillBenchmark {
     /**
      * What the teacher is and scores, and what its cache costs.
      *
+     * @param training     how the teacher was trained (its phases) and how it fared on validation problems against the gate
      * @param trainSeconds how long the teacher took to train, where its training record is kept (NaN otherwise)
      * @param sizes        the cohort's training prompts of each dataset, the students' and the teacher's
      * @param answerEntropy mean entropy (nats) of the teacher's distribution at the test responses' tokens
@@ -124,7 +125,7 @@ public final class DistillBenchmark {
      *                      (NaN when the students' data has none)
      * @param sampledBytesPerToken bytes a token of each RS-KD cache (by draws a position) the cohort filled
      */
-    public record TeacherSummary(Path checkpoint, String fingerprint, long parameters, double trainSeconds, double mathExactMatch,
+    public record TeacherSummary(Path checkpoint, TeacherGate.Verdict training, String fingerprint, long parameters, double trainSeconds, double mathExactMatch,
                                  double codePassAt1, double answerCe, double answerEntropy, double answerMargin, double wrongRepaired, double cacheSeconds, long cacheRecords, double bytesPerToken,
                                  double bytesPerEntry, DistillSetting.TrainSizes sizes, Map<Integer, Double> sampledBytesPerToken) {
 
@@ -136,7 +137,7 @@ public final class DistillBenchmark {
         public TeacherSummary withSampledFrom(TeacherSummary earlier) {
             Map<Integer, Double> merged = new TreeMap<>(earlier.sampledBytesPerToken());
             merged.putAll(sampledBytesPerToken);
-            return new TeacherSummary(checkpoint, fingerprint, parameters, trainSeconds, mathExactMatch, codePassAt1, answerCe, answerEntropy,
+            return new TeacherSummary(checkpoint, training, fingerprint, parameters, trainSeconds, mathExactMatch, codePassAt1, answerCe, answerEntropy,
                     answerMargin, wrongRepaired, cacheSeconds,
                     cacheRecords, bytesPerToken, bytesPerEntry, sizes, merged);
         }
@@ -166,7 +167,7 @@ public final class DistillBenchmark {
     }
 
     /** What a cohort's student runs need before they start: its data, and its teacher and base student, trained once. */
-    private record Prepared(DistillData data, DistillSetting.TrainSizes sizes, Path teacher, Path baseStudent) {
+    private record Prepared(DistillData data, DistillSetting.TrainSizes sizes, TeacherGate.Verdict teacher, Path baseStudent) {
     }
 
     /**
@@ -188,7 +189,7 @@ public final class DistillBenchmark {
                     sizes.teacherCode(), code.difficulty().configName(), sizes.teacherCode(), sizes.studentCode()));
         }
         DistillData data = DistillData.generate(sizes.studentMath(), sizes.studentCode(), options.testPerDataset(), cohort.dataSeed(), math, code);
-        Path teacher = prepareTeacher(cohort, sizes, math, code);
+        TeacherGate.Verdict teacher = prepareTeacher(cohort, sizes, math, code);
         Path baseStudent = options.plan().configs().stream().anyMatch(c -> c.start() == StudentStart.PRETRAINED) ? prepareBaseStudent(cohort, sizes) : null;
         return new Prepared(data, sizes, teacher, baseStudent);
     }
@@ -199,7 +200,8 @@ public final class DistillBenchmark {
         Prepared prepared = prepare();
         DistillData data = prepared.data();
         DistillSetting.TrainSizes sizes = prepared.sizes();
-        Path teacher = prepared.teacher();
+        TeacherGate.Verdict trainedTeacher = prepared.teacher();
+        Path teacher = trainedTeacher.checkpoint();
         Path baseStudent = prepared.baseStudent();
         double teacherSeconds = CachedSftModel.trainSeconds(teacher).orElse(Double.NaN);
         String fingerprint = TeacherBackends.checkpointFingerprint(TeacherWorkerConfig.from(teacherSettings(teacher)));
@@ -217,7 +219,7 @@ public final class DistillBenchmark {
             sampledBytes.put(draws, cacheShare(sampledFingerprint).bytesPerToken());
         }
         TeacherScore teacherScore = scoreTeacher(teacher, data);
-        TeacherSummary summary = new TeacherSummary(teacher, fingerprint, teacherScore.parameters(), teacherSeconds, teacherScore.math(),
+        TeacherSummary summary = new TeacherSummary(teacher, trainedTeacher, fingerprint, teacherScore.parameters(), teacherSeconds, teacherScore.math(),
                 teacherScore.code(), teacherScore.ce(), teacherScore.entropy(), teacherScore.margin(), teacherScore.wrongRepaired(), cacheSeconds, share.records(),
                 share.bytesPerToken(), share.bytesPerTopKEntry(), sizes,
                 sampledBytes);
@@ -293,11 +295,11 @@ public final class DistillBenchmark {
         return DistillData.generate(sizes.teacherMath(), sizes.teacherCode(), 1, cohort.dataSeed(), math, code);
     }
 
-    private Path prepareTeacher(DistillCohort cohort, DistillSetting.TrainSizes sizes, SdgOptions math, SdgOptions code) throws Exception {
+    private TeacherGate.Verdict prepareTeacher(DistillCohort cohort, DistillSetting.TrainSizes sizes, SdgOptions math, SdgOptions code) throws Exception {
         DistillData teacherData = teacherData(cohort, sizes, math, code);
-        CachedSftModel recipe = CachedSftModel.teacher(options.setting().teacherArchitecture(new CharTokenizer().vocabularySize()),
-                options.teacherSteps(), cohort.teacherSeed(), teacherData.tag());
-        return cached(recipe, "teacher", teacherData.teacherExamples());
+        CachedSftModel firstPhase = CachedSftModel.teacher(options.setting().teacherArchitecture(new CharTokenizer().vocabularySize()),
+                options.teacher().steps(), cohort.teacherSeed(), teacherData.tag());
+        return new TeacherGate(options.teacher(), scorer(), options.kdstreamHome(), log).train(firstPhase, teacherData.teacherExamples(), math, code);
     }
 
     /** The student's architecture pretrained on general data of the tasks' language (no answers of the students' data). */
@@ -305,15 +307,11 @@ public final class DistillBenchmark {
         DistillData pool = teacherData(cohort, sizes, options.difficulty().mathOptions(0), options.difficulty().codeOptions(0));
         CachedSftModel recipe = CachedSftModel.baseStudent(options.studentArchitecture(),
                 options.baseStudentSteps(), cohort.dataSeed(), pool.tag() + "-" + options.baseCorpus().tag());
-        return cached(recipe, "base student", pool.pretrainingCorpus(options.baseCorpus(), DistillSetting.FULL_TRAIN_PER_DATASET));
-    }
-
-    private Path cached(CachedSftModel recipe, String role, List<SupervisedTraining.Example> data) throws Exception {
         Path checkpoint = recipe.cachedCheckpoint(options.kdstreamHome());
         if (!Files.exists(checkpoint)) {
-            log.accept("no " + role + " at " + checkpoint + ": training one with kdstream's SFT trainer (once; it is kept for later runs)");
+            log.accept("no base student at " + checkpoint + ": training one with kdstream's SFT trainer (once; it is kept for later runs)");
         }
-        return recipe.trainIfMissing(checkpoint, data);
+        return recipe.trainIfMissing(options.kdstreamHome(), pool.pretrainingCorpus(options.baseCorpus(), DistillSetting.FULL_TRAIN_PER_DATASET));
     }
 
     /** Router and teacher workers until every prompt (train and test) has its logits in the cache ({@code what}). */
@@ -507,8 +505,7 @@ public final class DistillBenchmark {
     /** The teacher on the same held-out prompts, with the same scorer the evaluator uses. */
     private TeacherScore scoreTeacher(Path teacher, DistillData data) throws Exception {
         CharTokenizer tokenizer = new CharTokenizer();
-        EvaluatorConfig defaults = EvaluatorConfig.from(settings);
-        CheckpointScorer scorer = new CheckpointScorer(tokenizer, new TaskJudge(defaults.codeStepLimit()), defaults.maxNewTokens(), defaults.batchSize());
+        CheckpointScorer scorer = scorer();
         try (LoadedCheckpoint loaded = CheckpointFile.read(teacher, null, tokenizer.fingerprint())) {
             CheckpointScorer.Scores math = scorer.score(loaded.model(), data.testMath(), p -> null);
             CheckpointScorer.Scores code = scorer.score(loaded.model(), data.testCode(), p -> null);
@@ -528,6 +525,12 @@ public final class DistillBenchmark {
                     (math.answerCrossEntropy() + code.answerCrossEntropy()) / 2, (math.answerEntropy() + code.answerEntropy()) / 2,
                     (math.answerMargin() + code.answerMargin()) / 2, repaired);
         }
+    }
+
+    /** The evaluator's scorer at its default settings: the teacher is scored as the students are. */
+    private CheckpointScorer scorer() {
+        EvaluatorConfig defaults = EvaluatorConfig.from(settings);
+        return new CheckpointScorer(new CharTokenizer(), new TaskJudge(defaults.codeStepLimit()), defaults.maxNewTokens(), defaults.batchSize());
     }
 
     public String benchId() {

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
 
 /**
  * Turns a benchmark's outcome into the BENCHMARKS.md section (the table, mean ± sd over seeds, and the headline), the
@@ -19,12 +20,10 @@ public final class DistillReport {
 
     private final DistillPlan plan;
     private final DistillBenchmark.Outcome outcome;
-    private final long teacherSteps;
 
-    public DistillReport(DistillPlan plan, DistillBenchmark.Outcome outcome, long teacherSteps) {
+    public DistillReport(DistillPlan plan, DistillBenchmark.Outcome outcome) {
         this.plan = plan;
         this.outcome = outcome;
-        this.teacherSteps = teacherSteps;
     }
 
     /** Runs of each config, in plan order. */
@@ -45,8 +44,8 @@ public final class DistillReport {
         StringBuilder table = new StringBuilder("| objective | steps | K | loss | w_kd / w_sft | math exact match | code pass@1 | answer CE (nats/token) | answer ECE "
                 + "| cache bytes/token | trainer step ms | trainer peak RSS MiB | wall s | seeds |\n"
                 + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-        table.append(String.format(Locale.ROOT, "| teacher (SFT, %,d parameters, batch 32) | %d | | | | %s | %s | %s | | | | | | %d |%n",
-                teachers.get(0).parameters(), teacherSteps,
+        table.append(String.format(Locale.ROOT, "| teacher (SFT, %,d parameters, batch 32) | %s | | | | %s | %s | %s | | | | | | %d |%n",
+                teachers.get(0).parameters(), teachers.stream().map(t -> t.training().phases().replace("steps", "")).distinct().collect(Collectors.joining(" / ")),
                 DistillStatistics.meanSd(teachers.stream().map(DistillBenchmark.TeacherSummary::mathExactMatch).toList(), "%.3f"),
                 DistillStatistics.meanSd(teachers.stream().map(DistillBenchmark.TeacherSummary::codePassAt1).toList(), "%.3f"),
                 DistillStatistics.meanSd(teachers.stream().map(DistillBenchmark.TeacherSummary::answerCe).toList(), "%.3f"), teachers.size()));
@@ -239,7 +238,22 @@ public final class DistillReport {
                 math, code, math >= 0.15 && code >= 0.15 ? "strong on both" : "not strong on both", entropy, margin,
                 Double.isNaN(repaired) ? "" : String.format(Locale.ROOT, " On the students' wrong-labelled training examples the teacher answers "
                         + "%.3f right (on the test sets %.3f)%s: where KD's targets can mend the label, unless the teacher learnt the mistake too.",
-                        repaired, measuredTest, which));
+                        repaired, measuredTest, which)) + teachers();
+    }
+
+    /** Each cohort's teacher: its phases, its test scores and, where gated, its validation scores against the gate. */
+    private String teachers() {
+        List<String> each = new ArrayList<>();
+        List<DistillBenchmark.TeacherSummary> teachers = outcome.teachers();
+        for (int i = 0; i < teachers.size(); i++) {
+            DistillBenchmark.TeacherSummary t = teachers.get(i);
+            each.add(String.format(Locale.ROOT, "%d: %s, test math %.3f, code %.3f%s", i + 1, t.training().phases(), t.mathExactMatch(), t.codePassAt1(),
+                    t.training().gate() == 0 ? "" : String.format(Locale.ROOT, " (validation %.3f, %.3f: %s the gate %.2f)",
+                            t.training().validationMath(), t.training().validationCode(), t.training().passed() ? "passed" : "below", t.training().gate())));
+        }
+        long below = teachers.stream().filter(t -> !t.training().passed()).count();
+        return String.format(Locale.ROOT, "- Teachers by cohort: %s.%s%n", String.join("; ", each),
+                below == 0 ? "" : String.format(Locale.ROOT, " **%d of %d teachers stayed below the gate**: their seeds are not the seed's conditions.", below, teachers.size()));
     }
 
     /** Every evaluated checkpoint, one CSV line each. */

@@ -28,22 +28,25 @@ import java.util.TreeMap;
 public final class DistillResults {
 
     private final Path dir;
+    /** The teachers' first stable phase: the whole recipe of teachers kept before teachers were cooled or gated. */
+    private final long teacherSteps;
 
-    private DistillResults(Path dir) {
+    private DistillResults(Path dir, long teacherSteps) {
         this.dir = dir;
+        this.teacherSteps = teacherSteps;
     }
 
     /** The results folder of these options: {@code KDSTREAM_HOME/bench/distill/<setting>-<digest>}. */
     public static DistillResults of(DistillBenchmark.Options options) {
         String recipe = String.join("|", options.setting().configName(), options.difficulty().configName(),
-                Integer.toString(options.trainPerDataset()), Integer.toString(options.testPerDataset()), Long.toString(options.teacherSteps()),
+                Integer.toString(options.trainPerDataset()), Integer.toString(options.testPerDataset()), options.teacher().recipe(),
                 Long.toString(options.baseStudentSteps()), Integer.toString(options.batchSize()), Double.toString(options.learningRate()),
                 Integer.toString(options.threads()), Long.toString(options.plan().steps()), Integer.toString(options.plan().curvePoints()),
                 options.studentRunSettings().toString())
                 // a later setting: named only for text, so results made before it existed (all text+others) keep their folder
                 + (options.baseCorpus() == BaseCorpus.TEXT_AND_OTHERS ? "" : "|base " + options.baseCorpus().tag());
         return new DistillResults(options.kdstreamHome().resolve("bench").resolve("distill")
-                .resolve(options.setting().configName() + "-" + digest(recipe)));
+                .resolve(options.setting().configName() + "-" + digest(recipe)), options.teacher().steps());
     }
 
     public Path dir() {
@@ -92,7 +95,12 @@ public final class DistillResults {
             return Optional.empty();
         }
         Properties p = load(file);
-        return Optional.of(new DistillBenchmark.TeacherSummary(Path.of(p.getProperty("checkpoint")), p.getProperty("fingerprint"),
+        Path checkpoint = Path.of(p.getProperty("checkpoint"));
+        // results kept before teachers were gated name no phases: theirs were one stable phase, the checkpoint's own
+        TeacherGate.Verdict training = new TeacherGate.Verdict(checkpoint, p.getProperty("teacher.phases", "steps" + teacherSteps),
+                Double.parseDouble(p.getProperty("validation.math", "NaN")), Double.parseDouble(p.getProperty("validation.code", "NaN")),
+                Double.parseDouble(p.getProperty("gate", "0")));
+        return Optional.of(new DistillBenchmark.TeacherSummary(checkpoint, training, p.getProperty("fingerprint"),
                 Long.parseLong(p.getProperty("parameters")), Double.parseDouble(p.getProperty("train.seconds")),
                 Double.parseDouble(p.getProperty("math.exact.match")), Double.parseDouble(p.getProperty("code.pass.at1")),
                 Double.parseDouble(p.getProperty("answer.ce")), Double.parseDouble(p.getProperty("answer.entropy", "NaN")),
@@ -107,6 +115,10 @@ public final class DistillResults {
     public void save(DistillCohort cohort, DistillBenchmark.TeacherSummary t) throws IOException {
         Properties p = new Properties();
         p.setProperty("checkpoint", t.checkpoint().toString());
+        p.setProperty("teacher.phases", t.training().phases());
+        p.setProperty("validation.math", Double.toString(t.training().validationMath()));
+        p.setProperty("validation.code", Double.toString(t.training().validationCode()));
+        p.setProperty("gate", Double.toString(t.training().gate()));
         p.setProperty("fingerprint", t.fingerprint());
         p.setProperty("parameters", Long.toString(t.parameters()));
         p.setProperty("train.seconds", Double.toString(t.trainSeconds()));

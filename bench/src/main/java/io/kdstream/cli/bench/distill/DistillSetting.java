@@ -113,6 +113,14 @@ public enum DistillSetting {
         return this == CONTROL ? DistillBenchmark.DEFAULT_TEACHER_STEPS : 6000;
     }
 
+    /**
+     * The control keeps its teacher as it was trained (a constant learning rate to the end); a seed-like teacher is
+     * cooled down for a tenth of its steps, which a strong teacher needs ({@link CachedSftModel}).
+     */
+    public long defaultTeacherCoolDown(long teacherSteps) {
+        return this == CONTROL ? 0 : teacherSteps / 10;
+    }
+
     /** The data seed of a student seed's cohort: one for all seeds in the control, one a seed in the seed-like setting. */
     public long dataSeed(long seed) {
         return this == CONTROL ? DistillBenchmark.DATA_SEED : DistillBenchmark.DATA_SEED + 1000 * seed;

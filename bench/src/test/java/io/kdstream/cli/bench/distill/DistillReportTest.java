@@ -44,9 +44,9 @@ class DistillReportTest {
                 run(kd, 2, 11, curve(0.1, 0.2, 0.3, 0.45)),  // never reaches 0.5
                 run(kd70, 2, 11, List.of(new EvalPoint(70, 0.35, 0.35, 0.5, 0.6, 0.1, 0.2))),
                 run(online, 2, 32, List.of(new EvalPoint(100, 0.5, 0.5, 0.5, 0.6, 0.1, 0.2))));
-        DistillBenchmark.TeacherSummary teacher = new DistillBenchmark.TeacherSummary(Path.of("teacher.ckpt"), "teacher-x", 831_332, 60,
+        DistillBenchmark.TeacherSummary teacher = new DistillBenchmark.TeacherSummary(Path.of("teacher.ckpt"), TeacherGate.Verdict.ungated(Path.of("teacher.ckpt"), "steps1500"), "teacher-x", 831_332, 60,
                 0.9, 0.8, 0.2, 0.31, 0.62, Double.NaN, 5, 2200, 130.0, 1.875, new DistillSetting.TrainSizes(1000, 1000, 2000, 2000), Map.of());
-        return new DistillReport(plan, new DistillBenchmark.Outcome(teacher, runs, 300), 1500);
+        return new DistillReport(plan, new DistillBenchmark.Outcome(teacher, runs, 300));
     }
 
     @Test
@@ -71,9 +71,9 @@ class DistillReportTest {
                 run(kd, 2, 11, curve(0.1, 0.5, 0.3, 0.45)),  // 0.5 of S, SFT itself 1.0
                 run(sft, 3, 10, curve(0.1, 0.2, 0.3, 0.5)),
                 run(kd, 3, 11, curve(0.1, 0.2, 0.5, 0.45))); // 0.75 of S
-        DistillBenchmark.TeacherSummary teacher = new DistillBenchmark.TeacherSummary(Path.of("teacher.ckpt"), "teacher-x", 831_332, 60,
+        DistillBenchmark.TeacherSummary teacher = new DistillBenchmark.TeacherSummary(Path.of("teacher.ckpt"), TeacherGate.Verdict.ungated(Path.of("teacher.ckpt"), "steps1500"), "teacher-x", 831_332, 60,
                 0.9, 0.8, 0.2, 0.31, 0.62, Double.NaN, 5, 2200, 130.0, 1.875, new DistillSetting.TrainSizes(1000, 1000, 2000, 2000), Map.of());
-        DistillReport report = new DistillReport(plan, new DistillBenchmark.Outcome(teacher, runs, 300), 1500);
+        DistillReport report = new DistillReport(plan, new DistillBenchmark.Outcome(teacher, runs, 300));
 
         DistillReport.Headline headline = report.headline();
 
@@ -103,10 +103,10 @@ class DistillReportTest {
     void shouldGiveEveryRsKdRowTheBytesOfItsOwnCache() {
         DistillPlan plan = DistillPlan.seedLike(S, List.of(1L), 100, 4, 0.1, StudentStart.PRETRAINED, java.util.EnumSet.of(DistillPlan.Sweep.RS_KD));
         List<RunOutcome> runs = plan.configs().stream().map(config -> run(config, 1, 10, curve(0.1, 0.2, 0.3, 0.4))).toList();
-        DistillBenchmark.TeacherSummary teacher = new DistillBenchmark.TeacherSummary(Path.of("teacher.ckpt"), "teacher-x", 1_227_876, 60,
+        DistillBenchmark.TeacherSummary teacher = new DistillBenchmark.TeacherSummary(Path.of("teacher.ckpt"), TeacherGate.Verdict.ungated(Path.of("teacher.ckpt"), "steps1500"), "teacher-x", 1_227_876, 60,
                 0.9, 0.8, 0.2, 0.31, 0.62, 0.7, 5, 2200, 130.0, 1.875, new DistillSetting.TrainSizes(1000, 1000, 5000, 5000), Map.of(12, 9.5, 64, 21.25));
 
-        String table = new DistillReport(plan, new DistillBenchmark.Outcome(teacher, runs, 300), 1500).table();
+        String table = new DistillReport(plan, new DistillBenchmark.Outcome(teacher, runs, 300)).table();
 
         assertThat(table).contains("| RS-KD+SFT (wrong 0.1 pretrained) | 100 | N = 12 draws | sampled, forward KL | 1 / 0.4 |", "| 9.5 |", "| 21.3 |");
     }
@@ -115,15 +115,15 @@ class DistillReportTest {
     void shouldSayHowManyOfTheStudentsWrongLabelsTheTeacherAnswersRightOnlyWhereThereWereAny() {
         DistillPlan plan = DistillPlan.seedLike(S, List.of(1L), 100, 4, 0.1, StudentStart.PRETRAINED, java.util.EnumSet.noneOf(DistillPlan.Sweep.class));
         List<RunOutcome> runs = plan.configs().stream().map(config -> run(config, 1, 10, curve(0.1, 0.2, 0.3, 0.4))).toList();
-        DistillBenchmark.TeacherSummary teacher = new DistillBenchmark.TeacherSummary(Path.of("teacher.ckpt"), "teacher-x", 1_227_876, 60,
+        DistillBenchmark.TeacherSummary teacher = new DistillBenchmark.TeacherSummary(Path.of("teacher.ckpt"), TeacherGate.Verdict.ungated(Path.of("teacher.ckpt"), "steps1500"), "teacher-x", 1_227_876, 60,
                 0.9, 0.8, 0.2, 0.31, 0.62, 0.7, 5, 2200, 130.0, 1.875, new DistillSetting.TrainSizes(1000, 1000, 5000, 5000), Map.of());
 
-        assertThat(new DistillReport(plan, new DistillBenchmark.Outcome(teacher, runs, 300), 1500).headlineText())
+        assertThat(new DistillReport(plan, new DistillBenchmark.Outcome(teacher, runs, 300)).headlineText())
                 .contains("wrong-labelled training examples the teacher answers 0.700 right (on the test sets 0.850)");
         assertThat(report().headlineText()).doesNotContain("wrong-labelled");
-        DistillBenchmark.TeacherSummary before = new DistillBenchmark.TeacherSummary(Path.of("t0.ckpt"), "teacher-0", 1_227_876, 60,
+        DistillBenchmark.TeacherSummary before = new DistillBenchmark.TeacherSummary(Path.of("t0.ckpt"), TeacherGate.Verdict.ungated(Path.of("t0.ckpt"), "steps1500"), "teacher-0", 1_227_876, 60,
                 0.5, 0.5, 0.2, 0.31, 0.62, Double.NaN, 5, 2200, 130.0, 1.875, new DistillSetting.TrainSizes(1000, 1000, 5000, 5000), Map.of());
-        assertThat(new DistillReport(plan, new DistillBenchmark.Outcome(List.of(before, teacher), runs, 300), 1500).headlineText())
+        assertThat(new DistillReport(plan, new DistillBenchmark.Outcome(List.of(before, teacher), runs, 300)).headlineText())
                 .contains("answers 0.700 right (on the test sets 0.850) (1 of 2 teachers)");
     }
 

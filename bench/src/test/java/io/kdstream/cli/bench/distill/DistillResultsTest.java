@@ -24,7 +24,8 @@ class DistillResultsTest {
     }
 
     private static DistillBenchmark.TeacherSummary teacher() {
-        return new DistillBenchmark.TeacherSummary(Path.of("home/teachers/t.ckpt"), "fp", 1_227_876, 900.5, 0.9, 0.8, 0.1, 0.31, 0.62, 0.75, 12, 11_000, 126.1,
+        Path checkpoint = Path.of("home/teachers/t.ckpt");
+        return new DistillBenchmark.TeacherSummary(checkpoint, new TeacherGate.Verdict(checkpoint, "steps3000+3000-cool300", 0.875, 0.625, 0.8), "fp", 1_227_876, 900.5, 0.9, 0.8, 0.1, 0.31, 0.62, 0.75, 12, 11_000, 126.1,
                 1.875, new DistillSetting.TrainSizes(2000, 269, 10_000, 1348), Map.of(12, 9.5, 64, 21.25));
     }
 
@@ -44,6 +45,12 @@ class DistillResultsTest {
         assertThat(results.teacher(cohort).orElseThrow().sampledBytesPerToken()).containsEntry(64, 21.25);
         assertThat(results.run(plan.runs().get(1))).isEmpty();
         assertThat(DistillResults.of(options(plan, home, 1000)).dir()).isNotEqualTo(results.dir());
+        DistillBenchmark.Options stable = options(plan, home, 1500);
+        DistillBenchmark.Options cooled = new DistillBenchmark.Options(plan, 2000, 500, new TeacherTraining(3000, 300, 0, 1), 16, 3e-3, 2, 1,
+                home.resolve("work"), home, Map.of(), DistillSetting.SEED_LIKE, TaskDifficulty.both(Difficulty.MEDIUM), 1500, BaseCorpus.TEXT);
+        DistillBenchmark.Options gated = new DistillBenchmark.Options(plan, 2000, 500, new TeacherTraining(3000, 300, 0.8, 3), 16, 3e-3, 2, 1,
+                home.resolve("work"), home, Map.of(), DistillSetting.SEED_LIKE, TaskDifficulty.both(Difficulty.MEDIUM), 1500, BaseCorpus.TEXT);
+        assertThat(List.of(DistillResults.of(stable).dir(), DistillResults.of(cooled).dir(), DistillResults.of(gated).dir())).doesNotHaveDuplicates();
         assertThat(results.dir()).startsWith(home.resolve("bench").resolve("distill"));
     }
 
@@ -66,7 +73,7 @@ class DistillResultsTest {
     }
 
     @Test
-    void shouldReadTeachersStoredBeforeEntropyWasMeasuredWithNaN(@TempDir Path home) throws Exception {
+    void shouldReadTeachersStoredBeforeEntropyOrTheGateExistedWithNaNAndOneStablePhase(@TempDir Path home) throws Exception {
         DistillPlan plan = DistillPlan.seedLike(300, List.of(1L), 100, 2, 0.1, StudentStart.PRETRAINED, EnumSet.noneOf(DistillPlan.Sweep.class));
         DistillResults results = DistillResults.of(options(plan, home, 1500));
         DistillCohort cohort = DistillSetting.SEED_LIKE.cohortOf(plan.runs().get(0));
@@ -75,13 +82,18 @@ class DistillResultsTest {
         try (var files = java.nio.file.Files.list(results.dir())) {
             file = files.filter(f -> f.getFileName().toString().startsWith("teacher")).findFirst().orElseThrow();
         }
-        java.nio.file.Files.writeString(file, java.nio.file.Files.readString(file).replaceAll("(?m)^answer\\.(entropy|margin)=.*\n", ""));
+        java.nio.file.Files.writeString(file, java.nio.file.Files.readString(file)
+                .replaceAll("(?m)^(answer\\.(entropy|margin)|teacher\\.phases|validation\\.(math|code)|gate)=.*\n", ""));
 
         DistillBenchmark.TeacherSummary read = results.teacher(cohort).orElseThrow();
 
         assertThat(read.answerCe()).isEqualTo(0.1);
         assertThat(read.answerEntropy()).isNaN();
         assertThat(read.answerMargin()).isNaN();
+        // kept before teachers were cooled or gated: one stable phase of the options' teacher steps, no gate
+        assertThat(read.training().phases()).isEqualTo("steps3000");
+        assertThat(read.training().validationMath()).isNaN();
+        assertThat(read.training().passed()).isTrue();
     }
 
     @Test
@@ -98,6 +110,6 @@ class DistillResultsTest {
 
         assertThat(outcome.runs()).hasSize(plan.runs().size()).containsAll(plan.runs().stream().map(DistillResultsTest::outcome).toList());
         assertThat(outcome.teachers()).hasSize(2);
-        assertThat(new DistillReport(plan, outcome, 3000).headline().seeds()).containsExactly(1L, 2L);
+        assertThat(new DistillReport(plan, outcome).headline().seeds()).containsExactly(1L, 2L);
     }
 }

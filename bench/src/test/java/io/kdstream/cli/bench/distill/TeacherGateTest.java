@@ -1,0 +1,61 @@
+package io.kdstream.cli.bench.distill;
+
+import io.kdstream.evaluator.scoring.CheckpointScorer;
+import io.kdstream.evaluator.scoring.TaskJudge;
+import io.kdstream.model.tokenizer.CharTokenizer;
+import io.kdstream.model.transformer.TransformerConfig;
+import io.kdstream.producers.generate.SdgOptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Real training at toy size: a tiny model, a few steps a phase, scored by the evaluator's scorer on validation problems. */
+class TeacherGateTest {
+
+    private static final TransformerConfig TINY = new TransformerConfig(new CharTokenizer().vocabularySize(), 128, 16, 2, 1, 32).validate();
+    private static final CheckpointScorer SCORER = new CheckpointScorer(new CharTokenizer(), new TaskJudge(1000), 4, 64);
+
+    @Test
+    void shouldTrainOnWhileBelowTheGateAndSayWhenTheRoundsRunOut(@TempDir Path home) throws Exception {
+        DistillData data = DistillData.generate(20, 1, 5, SdgOptions.CLEAN_EASY);
+        List<String> log = new ArrayList<>();
+        TeacherGate gate = new TeacherGate(new TeacherTraining(3, 2, 1.0, 2), SCORER, home, log::add);
+
+        TeacherGate.Verdict verdict = gate.train(CachedSftModel.teacher(TINY, 3, 5, data.tag()), data.teacherExamples(), SdgOptions.CLEAN_EASY,
+                SdgOptions.CLEAN_EASY);
+
+        // no 3-step model solves every problem: two rounds, each cooled and scored, then used below the gate
+        assertThat(verdict.passed()).isFalse();
+        assertThat(verdict.phases()).isEqualTo("steps3+3-cool2");
+        assertThat(verdict.checkpoint().getFileName().toString()).endsWith("-steps3+3-cool2-seed5.ckpt");
+        assertThat(verdict.validationMath()).isBetween(0.0, 0.99);
+        assertThat(log).filteredOn(line -> line.startsWith("teacher steps")).hasSize(2).allMatch(line -> line.contains("BELOW the gate 1.00"));
+        try (var files = Files.list(home.resolve("teachers"))) {
+            assertThat(files.map(p -> p.getFileName().toString()).filter(name -> name.endsWith(".ckpt")).map(name -> name.replaceAll(".*-(steps[^-]*(-cool\\d+)?)-seed5\\.ckpt", "$1")))
+                    .containsExactlyInAnyOrder("steps3", "steps3-cool2", "steps3+3", "steps3+3-cool2");
+        }
+        assertThat(CachedSftModel.trainSeconds(verdict.checkpoint()).orElseThrow())
+                .isGreaterThan(CachedSftModel.trainSeconds(home.resolve("teachers").resolve(verdict.checkpoint().getFileName().toString()
+                        .replace("steps3+3-cool2", "steps3"))).orElseThrow());
+    }
+
+    @Test
+    void shouldUseTheCooledTeacherUnscoredWithoutAGate(@TempDir Path home) throws Exception {
+        DistillData data = DistillData.generate(20, 1, 5, SdgOptions.CLEAN_EASY);
+        TeacherGate gate = new TeacherGate(new TeacherTraining(3, 2, 0, 3), SCORER, home, line -> { });
+
+        TeacherGate.Verdict verdict = gate.train(CachedSftModel.teacher(TINY, 3, 5, data.tag()), data.teacherExamples(), SdgOptions.CLEAN_EASY,
+                SdgOptions.CLEAN_EASY);
+
+        assertThat(verdict.passed()).isTrue();
+        assertThat(verdict.phases()).isEqualTo("steps3-cool2");
+        assertThat(verdict.validationMath()).isNaN();
+        assertThat(Files.exists(verdict.checkpoint())).isTrue();
+    }
+}
