@@ -2,7 +2,6 @@ package io.kdstream.teacher.worker;
 
 import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.embedded.EmbeddedPlatform;
-import io.kdstream.platform.kafka.TopicAdmin;
 import io.kdstream.platform.kafka.TopicSnapshot;
 import io.kdstream.platform.testing.EmbeddedPlatformExtension;
 import io.kdstream.schemas.avro.Prompt;
@@ -11,10 +10,10 @@ import io.kdstream.schemas.topics.KafkaClients;
 import io.kdstream.schemas.topics.TopicCatalogue;
 import io.kdstream.teacher.TeacherBackends;
 import io.kdstream.teacher.TeacherWorkerConfig;
+import io.kdstream.teacher.testing.RequestTopic;
 import io.kdstream.teacher.testing.TeacherFixtures;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -27,7 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -128,26 +126,13 @@ class TeacherWorkerExactlyOnceIntegrationTest {
      */
     private static void sendRequests(Settings settings, List<String> ids) throws Exception {
         Map<String, Object> client = settings.clientProperties();
-        TopicAdmin.ensureTopics(client, TopicCatalogue.ALL);
-        startGroupAtEnd(client, TeacherWorkerConfig.from(settings).groupId());
+        RequestTopic.startGroupAtEnd(client, TeacherWorkerConfig.from(settings).groupId());
         TopicCatalogue catalogue = new TopicCatalogue(client);
         try (KafkaProducer<String, Prompt> producer = KafkaClients.producer(client, catalogue.teacherRequests(), "eos-test")) {
             for (String id : ids) {
                 producer.send(new ProducerRecord<>(TopicCatalogue.TEACHER_REQUESTS.name(), id, TeacherFixtures.prompt(id, "What is 3+4?", "7 #### 7")));
             }
             producer.flush();
-        }
-    }
-
-    private static void startGroupAtEnd(Map<String, Object> client, String groupId) {
-        Map<String, Object> props = new HashMap<>(client);
-        props.put("group.id", groupId);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = IntStream.range(0, TopicCatalogue.TEACHER_REQUESTS.partitions())
-                    .mapToObj(p -> new TopicPartition(TopicCatalogue.TEACHER_REQUESTS.name(), p)).toList();
-            consumer.assign(partitions);
-            consumer.seekToEnd(partitions);
-            consumer.commitSync(partitions.stream().collect(Collectors.toMap(tp -> tp, tp -> new OffsetAndMetadata(consumer.position(tp)))));
         }
     }
 
