@@ -128,6 +128,28 @@ class DistillReportTest {
     }
 
     @Test
+    void shouldNameEachTeachersPhasesAndSayWhichStayedBelowTheGate() {
+        DistillPlan plan = DistillPlan.seedLike(S, List.of(1L, 2L), 100, 4, 0.1, StudentStart.PRETRAINED, java.util.EnumSet.noneOf(DistillPlan.Sweep.class));
+        List<RunOutcome> runs = plan.runs().stream().map(r -> run(r.config(), r.seed(), 10, curve(0.1, 0.2, 0.3, 0.4))).toList();
+        List<DistillBenchmark.TeacherSummary> teachers = List.of(
+                gatedTeacher(new TeacherGate.Verdict(Path.of("t1.ckpt"), "steps6000-cool600", 0.985, 0.965, 0.85)),
+                gatedTeacher(new TeacherGate.Verdict(Path.of("t2.ckpt"), "steps6000+6000+6000-cool600", 0.700, 0.950, 0.85)));
+        DistillReport report = new DistillReport(plan, new DistillBenchmark.Outcome(teachers, runs, 300));
+
+        assertThat(report.table()).contains("| teacher (SFT, 1,227,876 parameters, batch 32) | 6000-cool600 / 6000+6000+6000-cool600 |");
+        assertThat(report.headlineText()).contains(
+                "Teachers by cohort: 1: steps6000-cool600, test math 0.900, code 0.800 (validation 0.985, 0.965: passed the gate 0.85); "
+                        + "2: steps6000+6000+6000-cool600, test math 0.900, code 0.800 (validation 0.700, 0.950: below the gate 0.85).",
+                "**1 of 2 teachers stayed below the gate**");
+        assertThat(report().headlineText()).contains("Teachers by cohort: 1: steps1500, test math").doesNotContain("gate");
+    }
+
+    private static DistillBenchmark.TeacherSummary gatedTeacher(TeacherGate.Verdict training) {
+        return new DistillBenchmark.TeacherSummary(training.checkpoint(), training, "teacher-x", 1_227_876, 60, 0.9, 0.8, 0.2, 0.31, 0.62, Double.NaN,
+                5, 2200, 130.0, 1.875, new DistillSetting.TrainSizes(1000, 1000, 5000, 5000), Map.of());
+    }
+
+    @Test
     void shouldWriteEveryCheckpointToTheCsvAndBothCurvesToThePlot() {
         DistillReport report = report();
         assertThat(report.csv().lines()).hasSize(1 + 2 * (4 + 4 + 1 + 1));
