@@ -9,9 +9,12 @@ import static io.kdstream.producers.generate.CodeTemplate.uniform;
  * The medium and hard families of code tasks: longer programs with more branches than the easy ones in
  * {@link CodeTemplates}. Medium programs have a loop with a branch, or two branches; hard ones nested loops, an
  * if/else inside a loop, or a combined condition. Task and program together still fit the default models' 96-token
- * context ({@link CodeTemplates#MAX_EXAMPLE_CHARS}), which is what bounds how long they can be. The medium families'
- * parameters range widely (two-digit constants, an added offset) so that there are enough distinct problems for a
- * strong teacher's training set of 10,000 and a test set of 500 (about 15,000 train and 1,900 test problems in all).
+ * context ({@link CodeTemplates#MAX_EXAMPLE_CHARS}), which is what bounds how long they can be. Both levels'
+ * parameters range widely so that there are enough distinct problems for a strong teacher's training set of 10,000
+ * and a test set of 500: medium through two-digit constants and an added offset (about 15,000 train and 1,900 test
+ * problems in all), hard through what changes the program's behaviour (loop bounds and steps, moduli, thresholds,
+ * bases; about 12,200 train and 1,550 test problems), and a seventh hard family (residues in a range, a combined
+ * condition) adds problems where the others' texts leave no room for more parameters.
  */
 final class HarderCodeTemplates {
 
@@ -56,33 +59,44 @@ final class HarderCodeTemplates {
                     uniform(1, 99, 1), (p, in) -> divisorsAbove(in[0], p[0]) + p[1]));
 
     static final List<CodeTemplate> HARD = List.of(
-            new CodeTemplate("primes", List.of("x"), between(2, 40),
-                    p -> "Count primes in " + p[0] + "..x.",
-                    p -> "c=0;while x>=" + p[0] + "{d=2;while x%d>0{d=d+1}if d==x{c=c+1}x=x-1}return c",
-                    uniform(0, 60, 1), (p, in) -> primesBetween(p[0], in[0])),
-            new CodeTemplate("collatz", List.of("x"), between(0, 99),
-                    p -> "Collatz steps of x, plus " + p[0] + ".",
-                    p -> "c=" + p[0] + ";while x>1{if x%2==0{x=x/2}else{x=3*x+1}c=c+1}return c",
-                    uniform(1, 60, 1), (p, in) -> collatzSteps(in[0]) + p[0]),
+            new CodeTemplate("primes", List.of("x"), between(2, 60, 1, 9),
+                    p -> "Count primes x-" + p[1] + "k>=" + p[0] + ".",
+                    p -> "c=0;while x>=" + p[0] + "{d=2;while x%d>0{d=d+1}if d==x{c=c+1}x=x-" + p[1] + "}return c",
+                    uniform(0, 99, 1), (p, in) -> primesStepping(in[0], p[1], p[0])),
+            new CodeTemplate("collatz", List.of("x"), between(1, 40, 0, 99),
+                    p -> "Collatz steps to <=" + p[0] + ", plus " + p[1] + ".",
+                    p -> "c=" + p[1] + ";while x>" + p[0] + "{if x%2==0{x=x/2}else{x=3*x+1}c=c+1}return c",
+                    uniform(1, 99, 1), (p, in) -> collatzSteps(in[0], p[0]) + p[1]),
             new CodeTemplate("orcount", List.of("x"), random -> {
-                        int a = random.nextInt(2, 10);
-                        return new long[] {a, random.nextInt(a + 1, 20)};
+                        int a = random.nextInt(2, 41);
+                        return new long[] {a, random.nextInt(a + 1, 100)};
                     },
                     p -> "Count 1..x divisible by " + p[0] + " or " + p[1] + ".",
                     p -> "c=0;while x>0{if x%" + p[0] + "==0||x%" + p[1] + "==0{c=c+1}x=x-1}return c",
-                    uniform(0, 99, 1), (p, in) -> in[0] / p[0] + in[0] / p[1] - in[0] / lcm(p[0], p[1])),
-            new CodeTemplate("fizzsum", List.of("x"), between(0, 60, 2, 9),
+                    uniform(0, 199, 1), (p, in) -> in[0] / p[0] + in[0] / p[1] - in[0] / lcm(p[0], p[1])),
+            new CodeTemplate("fizzsum", List.of("x"), between(0, 99, 2, 40),
                     p -> "Sum 1..x, multiples of " + p[1] + " as " + p[0] + ".",
                     p -> "s=0;while x>0{if x%" + p[1] + "==0{s=s+" + p[0] + "}else{s=s+x}x=x-1}return s",
-                    uniform(0, 60, 1), (p, in) -> fizzSum(in[0], p[1], p[0])),
-            new CodeTemplate("pairsum", List.of("x"), between(3, 60),
-                    p -> "Count 0<j<k<=x, j+k=" + p[0] + ".",
-                    p -> "c=0;while x>0{j=1;while j<x{if x+j==" + p[0] + "{c=c+1}j=j+1}x=x-1}return c",
-                    uniform(0, 40, 1), (p, in) -> pairsSumming(in[0], p[0])),
-            new CodeTemplate("digitroot", List.of("x"), between(0, 99),
-                    p -> "Digital root of x, plus " + p[0] + ".",
-                    p -> "while x>9{s=0;while x>0{s=s+x%10;x=x/10}x=s}return x+" + p[0],
-                    uniform(0, 9999, 1), (p, in) -> digitalRoot(in[0]) + p[0]));
+                    uniform(0, 99, 1), (p, in) -> fizzSum(in[0], p[1], p[0])),
+            new CodeTemplate("pairsum", List.of("x"), random -> {
+                        int above = random.nextInt(0, 9);
+                        return new long[] {random.nextInt(2 * above + 3, 91), above};
+                    },
+                    p -> "Count " + p[1] + "<j<k<=x, j+k=" + p[0] + ".",
+                    p -> "c=0;while x>0{j=" + (p[1] + 1) + ";while j<x{if x+j==" + p[0] + "{c=c+1}j=j+1}x=x-1}return c",
+                    uniform(0, 50, 1), (p, in) -> pairsSumming(in[0], p[0], p[1])),
+            new CodeTemplate("digitroot", List.of("x"), between(3, 10, 0, 99),
+                    p -> "x's base-" + p[0] + " digital root, plus " + p[1] + ".",
+                    p -> "while x>" + (p[0] - 1) + "{s=0;while x>0{s=s+x%" + p[0] + ";x=x/" + p[0] + "}x=s}return x+" + p[1],
+                    uniform(0, 9999, 1), (p, in) -> digitalRoot(in[0], p[0]) + p[1]),
+            new CodeTemplate("rescount", List.of("x"), random -> {
+                        int modulus = random.nextInt(3, 26);
+                        int low = random.nextInt(1, modulus - 1);
+                        return new long[] {modulus, low, random.nextInt(low + 1, modulus)};
+                    },
+                    p -> "Count 1..x with " + p[1] + "<=i%" + p[0] + "<" + p[2] + ".",
+                    p -> "c=0;while x>0{if x%" + p[0] + ">=" + p[1] + "&&x%" + p[0] + "<" + p[2] + "{c=c+1}x=x-1}return c",
+                    uniform(0, 199, 1), (p, in) -> residuesBetween(in[0], p[0], p[1], p[2])));
 
     private static long multiplesSum(long modulus, long from, long to) {
         long sum = 0;
@@ -133,9 +147,10 @@ final class HarderCodeTemplates {
         return count;
     }
 
-    private static long primesBetween(long from, long to) {
+    /** Primes among x, x - step, x - 2 step, ... down to {@code from} (from >= 2). */
+    private static long primesStepping(long x, long step, long from) {
         long count = 0;
-        for (long n = Math.max(2, from); n <= to; n++) {
+        for (long n = x; n >= from; n -= step) {
             boolean prime = true;
             for (long d = 2; d * d <= n && prime; d++) {
                 prime = n % d != 0;
@@ -145,9 +160,10 @@ final class HarderCodeTemplates {
         return count;
     }
 
-    private static long collatzSteps(long x) {
+    /** Collatz steps until x is at most {@code bound} (bound >= 1). */
+    private static long collatzSteps(long x, long bound) {
         long steps = 0;
-        for (long n = x; n > 1; n = n % 2 == 0 ? n / 2 : 3 * n + 1) {
+        for (long n = x; n > bound; n = n % 2 == 0 ? n / 2 : 3 * n + 1) {
             steps++;
         }
         return steps;
@@ -161,17 +177,26 @@ final class HarderCodeTemplates {
         return sum;
     }
 
-    /** Pairs 1 <= j < k <= x with j + k = sum. */
-    private static long pairsSumming(long x, long sum) {
+    /** Pairs above < j < k <= x with j + k = sum. */
+    private static long pairsSumming(long x, long sum, long above) {
         long count = 0;
         for (long k = 1; k <= x; k++) {
             long j = sum - k;
-            count += j >= 1 && j < k ? 1 : 0;
+            count += j > above && j < k ? 1 : 0;
         }
         return count;
     }
 
-    private static long digitalRoot(long x) {
-        return x == 0 ? 0 : 1 + (x - 1) % 9;
+    private static long digitalRoot(long x, long base) {
+        return x == 0 ? 0 : 1 + (x - 1) % (base - 1);
+    }
+
+    /** Numbers i in 1..x with low <= i % modulus < high. */
+    private static long residuesBetween(long x, long modulus, long low, long high) {
+        long count = 0;
+        for (long i = 1; i <= x; i++) {
+            count += i % modulus >= low && i % modulus < high ? 1 : 0;
+        }
+        return count;
     }
 }

@@ -152,12 +152,12 @@ class CodeTaskGeneratorTest {
                 .hasMessageContaining("only " + all.size() + " exist");
     }
 
-    /** The seed-like distillation bench needs 500 test problems and 5 x 2,000 teacher training problems at medium. */
-    @Test
-    void shouldHaveEnoughDistinctMediumProblemsForTheSeedLikeBench() {
-        CodeTaskGenerator medium = new CodeTaskGenerator(1, new SdgOptions(Difficulty.MEDIUM, 0));
-        assertThat(count(medium.distinct(Split.TEST))).isGreaterThanOrEqualTo(1000);
-        assertThat(count(new CodeTaskGenerator(1, new SdgOptions(Difficulty.MEDIUM, 0)).distinct(Split.TRAIN))).isGreaterThanOrEqualTo(10_000);
+    /** The seed-like distillation bench needs 500 test problems and 5 x 2,000 teacher training problems at medium and hard. */
+    @ParameterizedTest
+    @EnumSource(value = Difficulty.class, names = {"MEDIUM", "HARD"})
+    void shouldHaveEnoughDistinctProblemsForTheSeedLikeBench(Difficulty difficulty) {
+        assertThat(count(new CodeTaskGenerator(1, new SdgOptions(difficulty, 0)).distinct(Split.TEST))).isGreaterThanOrEqualTo(1000);
+        assertThat(count(new CodeTaskGenerator(1, new SdgOptions(difficulty, 0)).distinct(Split.TRAIN))).isGreaterThanOrEqualTo(10_000);
     }
 
     private static int count(java.util.Iterator<?> iterator) {
