@@ -90,8 +90,8 @@ public enum DistillSetting {
     /**
      * The control's teacher is trained on 2,000 prompts a dataset whatever the students see. The seed-like teacher is
      * trained on 5 x the students' prompts: 5 x the full run's 2,000 a dataset (or 5 x {@code studentPerDataset}, if
-     * more), as far as the generator has distinct training problems; where it has fewer (the harder code families are
-     * small), the students get a fifth of what the teacher gets.
+     * more), as far as the generator has distinct training problems; where it has fewer (about 12,200 hard code tasks
+     * are short of 5 x 3,000), the students get a fifth of what the teacher gets.
      *
      * @param codeSupply how many distinct training code tasks the generator has at this difficulty
      */

@@ -67,6 +67,12 @@ class DistillSettingTest {
     }
 
     @Test
+    void shouldGiveTheFullRunsStudentsAndTeacherAllTheirHardCodeTasks() {
+        int supply = DistillData.codeSupply(DistillSetting.SEED_LIKE.dataSeed(1), new SdgOptions(Difficulty.HARD, 0.1));
+        assertThat(DistillSetting.SEED_LIKE.trainSizes(2000, supply)).isEqualTo(new DistillSetting.TrainSizes(2000, 2000, 10_000, 10_000));
+    }
+
+    @Test
     void shouldVaryDataAndTeacherWithTheSeedOnlyInTheSeedLikeSetting() {
         assertThat(DistillSetting.CONTROL.dataSeed(1)).isEqualTo(DistillSetting.CONTROL.dataSeed(2)).isEqualTo(DistillBenchmark.DATA_SEED);
         assertThat(DistillSetting.CONTROL.teacherSeed(3)).isEqualTo(DistillBenchmark.TEACHER_SEED);
@@ -126,8 +132,10 @@ class DistillSettingTest {
         DistillData data = DistillData.generate(5, 1, 1011, new SdgOptions(Difficulty.MEDIUM, 0.1));
         List<SupervisedTraining.Example> corpus = data.pretrainingCorpus(BaseCorpus.TEXT_AND_OTHERS, 3);
         assertThat(corpus).hasSize(10 + 2 * 2 * 3);
-        // hard code tasks are fewer than 2,000: the corpus takes what there is
-        assertThat(data.pretrainingCorpus(BaseCorpus.TEXT_AND_OTHERS, 2000)).hasSizeGreaterThan(10 + 2 * 2000 + 724);
+        // easy code tasks are fewer than 3,000: the corpus takes what there is, and 3,000 of the hard ones
+        int easyCode = DistillData.codeSupply(1011, SdgOptions.CLEAN_EASY);
+        assertThat(easyCode).isLessThan(3000);
+        assertThat(data.pretrainingCorpus(BaseCorpus.TEXT_AND_OTHERS, 3000)).hasSize(10 + 2 * 3000 + easyCode + 3000);
         // the text alone: the training problems without answers, nothing of the other levels
         assertThat(data.pretrainingCorpus(BaseCorpus.TEXT, 2000)).isEqualTo(corpus.subList(0, 10));
         assertThat(corpus.subList(0, 10)).allSatisfy(e -> assertThat(e.prompt()).isEmpty());
