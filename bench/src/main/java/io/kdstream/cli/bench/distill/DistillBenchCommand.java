@@ -181,7 +181,7 @@ public final class DistillBenchCommand implements Callable<Integer> {
             return 0;
         }
         DistillBenchmark.Outcome outcome = experiment.run();
-        DistillReport report = new DistillReport(plan, outcome);
+        DistillReport report = new DistillReport(plan, outcome, setting);
         String name = (quick ? "distill-quick" : "distill") + (setting == DistillSetting.CONTROL ? "" : "-" + setting.configName())
                 + (label == null ? "" : "-" + label.replaceAll("[^A-Za-z0-9]+", "-").toLowerCase(Locale.ROOT));
         Path svg = report.writeFiles(reportDir, name);

@@ -115,6 +115,7 @@ public final class DistillBenchmark {
     /**
      * What the teacher is and scores, and what its cache costs.
      *
+     * @param cohort       the runs whose data, teacher and cache this is
      * @param training     how the teacher was trained (its phases) and how it fared on validation problems against the gate
      * @param trainSeconds how long the teacher took to train, where its training record is kept (NaN otherwise)
      * @param sizes        the cohort's training prompts of each dataset, the students' and the teacher's
@@ -125,7 +126,7 @@ public final class DistillBenchmark {
      *                      (NaN when the students' data has none)
      * @param sampledBytesPerToken bytes a token of each RS-KD cache (by draws a position) the cohort filled
      */
-    public record TeacherSummary(Path checkpoint, TeacherGate.Verdict training, String fingerprint, long parameters, double trainSeconds, double mathExactMatch,
+    public record TeacherSummary(DistillCohort cohort, Path checkpoint, TeacherGate.Verdict training, String fingerprint, long parameters, double trainSeconds, double mathExactMatch,
                                  double codePassAt1, double answerCe, double answerEntropy, double answerMargin, double wrongRepaired, double cacheSeconds, long cacheRecords, double bytesPerToken,
                                  double bytesPerEntry, DistillSetting.TrainSizes sizes, Map<Integer, Double> sampledBytesPerToken) {
 
@@ -137,9 +138,14 @@ public final class DistillBenchmark {
         public TeacherSummary withSampledFrom(TeacherSummary earlier) {
             Map<Integer, Double> merged = new TreeMap<>(earlier.sampledBytesPerToken());
             merged.putAll(sampledBytesPerToken);
-            return new TeacherSummary(checkpoint, training, fingerprint, parameters, trainSeconds, mathExactMatch, codePassAt1, answerCe, answerEntropy,
+            return new TeacherSummary(cohort, checkpoint, training, fingerprint, parameters, trainSeconds, mathExactMatch, codePassAt1, answerCe, answerEntropy,
                     answerMargin, wrongRepaired, cacheSeconds,
                     cacheRecords, bytesPerToken, bytesPerEntry, sizes, merged);
+        }
+
+        /** The teacher's test scores as a checkpoint's, so a student's metric applies to it too (no calibration measured). */
+        public EvalPoint scores() {
+            return new EvalPoint(0, mathExactMatch, codePassAt1, answerCe, answerCe, Double.NaN, Double.NaN);
         }
     }
 
@@ -219,7 +225,7 @@ public final class DistillBenchmark {
             sampledBytes.put(draws, cacheShare(sampledFingerprint).bytesPerToken());
         }
         TeacherScore teacherScore = scoreTeacher(teacher, data);
-        TeacherSummary summary = new TeacherSummary(teacher, trainedTeacher, fingerprint, teacherScore.parameters(), teacherSeconds, teacherScore.math(),
+        TeacherSummary summary = new TeacherSummary(cohort(), teacher, trainedTeacher, fingerprint, teacherScore.parameters(), teacherSeconds, teacherScore.math(),
                 teacherScore.code(), teacherScore.ce(), teacherScore.entropy(), teacherScore.margin(), teacherScore.wrongRepaired(), cacheSeconds, share.records(),
                 share.bytesPerToken(), share.bytesPerTopKEntry(), sizes,
                 sampledBytes);

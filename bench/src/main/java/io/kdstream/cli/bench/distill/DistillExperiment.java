@@ -78,7 +78,7 @@ public final class DistillExperiment {
                 DistillBenchmark.Outcome outcome = new DistillBenchmark(settings, options.forCohort(toRun, workDir),
                         line -> log.accept(prefix + line)).run();
                 DistillBenchmark.TeacherSummary teacher = storedTeacher.map(outcome.teacher()::withSampledFrom).orElse(outcome.teacher());
-                results.save(cohort, teacher);
+                results.save(teacher);
                 teachers.add(teacher);
                 for (RunOutcome run : outcome.runs()) {
                     results.save(run);

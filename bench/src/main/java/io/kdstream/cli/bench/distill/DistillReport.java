@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
@@ -20,10 +21,12 @@ public final class DistillReport {
 
     private final DistillPlan plan;
     private final DistillBenchmark.Outcome outcome;
+    private final DistillSetting setting;
 
-    public DistillReport(DistillPlan plan, DistillBenchmark.Outcome outcome) {
+    public DistillReport(DistillPlan plan, DistillBenchmark.Outcome outcome, DistillSetting setting) {
         this.plan = plan;
         this.outcome = outcome;
+        this.setting = setting;
     }
 
     /** Runs of each config, in plan order. */
@@ -116,9 +119,11 @@ public final class DistillReport {
     /**
      * Per seed: the SFT run's final accuracy, the fraction of SFT's steps at which KD+SFT first reaches it, and the
      * fraction at which SFT itself first reaches it (the baseline the headline must beat: a noisy or flat SFT curve
-     * reaches its own final value before S).
+     * reaches its own final value before S), and how far the seed's teacher leads that final value (NaN where the
+     * outcome has no teacher of the seed's cohort).
      */
-    public record Headline(List<Long> seeds, List<Double> sftFinal, List<OptionalDouble> fractions, List<OptionalDouble> sftFractions) {
+    public record Headline(List<Long> seeds, List<Double> sftFinal, List<OptionalDouble> fractions, List<OptionalDouble> sftFractions,
+                           List<Double> teacherLeads) {
 
         public List<Double> reached() {
             return present(fractions);
@@ -161,6 +166,7 @@ public final class DistillReport {
         List<Double> finals = new ArrayList<>();
         List<OptionalDouble> fractions = new ArrayList<>();
         List<OptionalDouble> sftFractions = new ArrayList<>();
+        List<Double> teacherLeads = new ArrayList<>();
         for (RunOutcome sftRun : sft) {
             long seed = sftRun.run().seed();
             kd.stream().filter(r -> r.run().seed() == seed).findFirst().ifPresent(kdRun -> {
@@ -169,9 +175,16 @@ public final class DistillReport {
                 finals.add(target);
                 fractions.add(DistillStatistics.firstReach(kdRun.curve(), target, pair.sft().steps(), metric));
                 sftFractions.add(DistillStatistics.firstReach(sftRun.curve(), target, pair.sft().steps(), metric));
+                teacherLeads.add(teacherOf(sftRun.run()).map(t -> metric.applyAsDouble(t.scores()) - target).orElse(Double.NaN));
             });
         }
-        return new Headline(seeds, finals, fractions, sftFractions);
+        return new Headline(seeds, finals, fractions, sftFractions, teacherLeads);
+    }
+
+    /** The teacher of the run's cohort (its data, teacher and cache). */
+    private Optional<DistillBenchmark.TeacherSummary> teacherOf(DistillPlan.Run run) {
+        DistillCohort cohort = setting.cohortOf(run);
+        return outcome.teachers().stream().filter(t -> t.cohort().equals(cohort)).findFirst();
     }
 
     public String headlineText() {
@@ -193,8 +206,10 @@ public final class DistillReport {
     private String headlineLine(DistillPlan.CurvePair pair, String metric, Headline headline, boolean first) {
         List<String> perSeed = new ArrayList<>();
         for (int i = 0; i < headline.seeds().size(); i++) {
-            perSeed.add(String.format(Locale.ROOT, "seed %d: %s (SFT final %.3f, SFT itself %s)", headline.seeds().get(i),
-                    fraction(headline.fractions().get(i), pair), headline.sftFinal().get(i), fraction(headline.sftFractions().get(i), pair)));
+            double lead = headline.teacherLeads().get(i);
+            perSeed.add(String.format(Locale.ROOT, "seed %d: %s (SFT final %.3f, SFT itself %s%s)", headline.seeds().get(i),
+                    fraction(headline.fractions().get(i), pair), headline.sftFinal().get(i), fraction(headline.sftFractions().get(i), pair),
+                    Double.isNaN(lead) ? "" : String.format(Locale.ROOT, "; teacher %+.3f", lead)));
         }
         List<Double> reached = headline.reached();
         String fraction = reached.isEmpty() ? "never (in no seed)" : DistillStatistics.meanSd(reached, "%.2f");

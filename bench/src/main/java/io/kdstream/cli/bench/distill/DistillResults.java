@@ -100,7 +100,7 @@ public final class DistillResults {
         TeacherGate.Verdict training = new TeacherGate.Verdict(checkpoint, p.getProperty("teacher.phases", "steps" + teacherSteps),
                 Double.parseDouble(p.getProperty("validation.math", "NaN")), Double.parseDouble(p.getProperty("validation.code", "NaN")),
                 Double.parseDouble(p.getProperty("gate", "0")));
-        return Optional.of(new DistillBenchmark.TeacherSummary(checkpoint, training, p.getProperty("fingerprint"),
+        return Optional.of(new DistillBenchmark.TeacherSummary(cohort, checkpoint, training, p.getProperty("fingerprint"),
                 Long.parseLong(p.getProperty("parameters")), Double.parseDouble(p.getProperty("train.seconds")),
                 Double.parseDouble(p.getProperty("math.exact.match")), Double.parseDouble(p.getProperty("code.pass.at1")),
                 Double.parseDouble(p.getProperty("answer.ce")), Double.parseDouble(p.getProperty("answer.entropy", "NaN")),
@@ -112,7 +112,8 @@ public final class DistillResults {
                 Integer.parseInt(p.getProperty("teacher.math")), Integer.parseInt(p.getProperty("teacher.code"))), sampledBytes(p)));
     }
 
-    public void save(DistillCohort cohort, DistillBenchmark.TeacherSummary t) throws IOException {
+    /** Keeps a cohort's teacher (under its cohort). */
+    public void save(DistillBenchmark.TeacherSummary t) throws IOException {
         Properties p = new Properties();
         p.setProperty("checkpoint", t.checkpoint().toString());
         p.setProperty("teacher.phases", t.training().phases());
@@ -137,7 +138,7 @@ public final class DistillResults {
         p.setProperty("teacher.math", Integer.toString(t.sizes().teacherMath()));
         p.setProperty("teacher.code", Integer.toString(t.sizes().teacherCode()));
         t.sampledBytesPerToken().forEach((draws, bytes) -> p.setProperty(SAMPLED_BYTES + draws, Double.toString(bytes)));
-        store(p, teacherFile(cohort));
+        store(p, teacherFile(t.cohort()));
     }
 
     private static final String SAMPLED_BYTES = "sampled.bytes.per.token.n";

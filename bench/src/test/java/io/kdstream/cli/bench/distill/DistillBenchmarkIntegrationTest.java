@@ -98,7 +98,7 @@ class DistillBenchmarkIntegrationTest {
             assertThat(run.last().mathCe()).isPositive();
             assertThat(run.last().answerEce()).isBetween(0.0, 1.0);
         }
-        DistillReport report = new DistillReport(plan, outcome);
+        DistillReport report = new DistillReport(plan, outcome, DistillSetting.CONTROL);
         assertThat(report.table()).contains("| KD+SFT | 6 | 4 |", "| RS-KD+SFT | 6 | N = 12 draws | sampled, forward KL |", "| online full-vocab KD+SFT (wrong 0 pretrained) | 6 | all 100 |");
     }
 }

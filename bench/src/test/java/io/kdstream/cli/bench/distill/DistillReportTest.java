@@ -29,6 +29,19 @@ class DistillReportTest {
                 new StudentRunProcess.Result(config.steps(), stepMillis, 300L << 20, 10), 20, curve);
     }
 
+    /** The control's one cohort; a seed-like plan's first seed has its own. */
+    private static final DistillCohort COHORT = new DistillCohort(DistillBenchmark.DATA_SEED, DistillBenchmark.TEACHER_SEED, 0);
+
+    private static DistillCohort seedLikeCohort(long seed) {
+        return new DistillCohort(DistillSetting.SEED_LIKE.dataSeed(seed), DistillSetting.SEED_LIKE.teacherSeed(seed), 0.1);
+    }
+
+    private static DistillBenchmark.TeacherSummary teacher(DistillCohort cohort, TeacherGate.Verdict training, long parameters, double math, double code,
+                                                           double wrongRepaired, DistillSetting.TrainSizes sizes, Map<Integer, Double> sampledBytes) {
+        return new DistillBenchmark.TeacherSummary(cohort, training.checkpoint(), training, "teacher-x", parameters, 60, math, code, 0.2, 0.31, 0.62,
+                wrongRepaired, 5, 2200, 130.0, 1.875, sizes, sampledBytes);
+    }
+
     private static DistillReport report() {
         DistillPlan plan = DistillPlan.quick(S, List.of(1L, 2L), 100, 4);
         RunConfig sft = plan.configs().get(0);
@@ -44,9 +57,8 @@ class DistillReportTest {
                 run(kd, 2, 11, curve(0.1, 0.2, 0.3, 0.45)),  // never reaches 0.5
                 run(kd70, 2, 11, List.of(new EvalPoint(70, 0.35, 0.35, 0.5, 0.6, 0.1, 0.2))),
                 run(online, 2, 32, List.of(new EvalPoint(100, 0.5, 0.5, 0.5, 0.6, 0.1, 0.2))));
-        DistillBenchmark.TeacherSummary teacher = new DistillBenchmark.TeacherSummary(Path.of("teacher.ckpt"), TeacherGate.Verdict.ungated(Path.of("teacher.ckpt"), "steps1500"), "teacher-x", 831_332, 60,
-                0.9, 0.8, 0.2, 0.31, 0.62, Double.NaN, 5, 2200, 130.0, 1.875, new DistillSetting.TrainSizes(1000, 1000, 2000, 2000), Map.of());
-        return new DistillReport(plan, new DistillBenchmark.Outcome(teacher, runs, 300));
+        DistillBenchmark.TeacherSummary teacher = teacher(COHORT, TeacherGate.Verdict.ungated(Path.of("teacher.ckpt"), "steps1500"), 831_332, 0.9, 0.8, Double.NaN, new DistillSetting.TrainSizes(1000, 1000, 2000, 2000), Map.of());
+        return new DistillReport(plan, new DistillBenchmark.Outcome(teacher, runs, 300), DistillSetting.CONTROL);
     }
 
     @Test
@@ -71,9 +83,8 @@ class DistillReportTest {
                 run(kd, 2, 11, curve(0.1, 0.5, 0.3, 0.45)),  // 0.5 of S, SFT itself 1.0
                 run(sft, 3, 10, curve(0.1, 0.2, 0.3, 0.5)),
                 run(kd, 3, 11, curve(0.1, 0.2, 0.5, 0.45))); // 0.75 of S
-        DistillBenchmark.TeacherSummary teacher = new DistillBenchmark.TeacherSummary(Path.of("teacher.ckpt"), TeacherGate.Verdict.ungated(Path.of("teacher.ckpt"), "steps1500"), "teacher-x", 831_332, 60,
-                0.9, 0.8, 0.2, 0.31, 0.62, Double.NaN, 5, 2200, 130.0, 1.875, new DistillSetting.TrainSizes(1000, 1000, 2000, 2000), Map.of());
-        DistillReport report = new DistillReport(plan, new DistillBenchmark.Outcome(teacher, runs, 300));
+        DistillBenchmark.TeacherSummary teacher = teacher(COHORT, TeacherGate.Verdict.ungated(Path.of("teacher.ckpt"), "steps1500"), 831_332, 0.9, 0.8, Double.NaN, new DistillSetting.TrainSizes(1000, 1000, 2000, 2000), Map.of());
+        DistillReport report = new DistillReport(plan, new DistillBenchmark.Outcome(teacher, runs, 300), DistillSetting.CONTROL);
 
         DistillReport.Headline headline = report.headline();
 
@@ -83,7 +94,7 @@ class DistillReportTest {
         assertThat(headline.earlierThanSftBy(0.75)).isEqualTo(2);
         assertThat(headline.earlierThanSftBy(0.5)).isEqualTo(1);
         assertThat(report.headlineText()).contains("SFT itself at 0.83 ± 0.29", "before SFT in 1 of 3 seeds",
-                "seed 1: 0.50 (SFT final 0.400, SFT itself 0.50)", "Teacher's lead over the student's SFT at S: math +0.433, code +0.333 (strong on both",
+                "seed 1: 0.50 (SFT final 0.400, SFT itself 0.50; teacher +0.450)", "Teacher's lead over the student's SFT at S: math +0.433, code +0.333 (strong on both",
                 "the teacher's distribution has entropy 0.310 nats and its top token leads the second by 0.620");
     }
 
@@ -103,10 +114,9 @@ class DistillReportTest {
     void shouldGiveEveryRsKdRowTheBytesOfItsOwnCache() {
         DistillPlan plan = DistillPlan.seedLike(S, List.of(1L), 100, 4, 0.1, StudentStart.PRETRAINED, java.util.EnumSet.of(DistillPlan.Sweep.RS_KD));
         List<RunOutcome> runs = plan.configs().stream().map(config -> run(config, 1, 10, curve(0.1, 0.2, 0.3, 0.4))).toList();
-        DistillBenchmark.TeacherSummary teacher = new DistillBenchmark.TeacherSummary(Path.of("teacher.ckpt"), TeacherGate.Verdict.ungated(Path.of("teacher.ckpt"), "steps1500"), "teacher-x", 1_227_876, 60,
-                0.9, 0.8, 0.2, 0.31, 0.62, 0.7, 5, 2200, 130.0, 1.875, new DistillSetting.TrainSizes(1000, 1000, 5000, 5000), Map.of(12, 9.5, 64, 21.25));
+        DistillBenchmark.TeacherSummary teacher = teacher(COHORT, TeacherGate.Verdict.ungated(Path.of("teacher.ckpt"), "steps1500"), 1_227_876, 0.9, 0.8, 0.7, new DistillSetting.TrainSizes(1000, 1000, 5000, 5000), Map.of(12, 9.5, 64, 21.25));
 
-        String table = new DistillReport(plan, new DistillBenchmark.Outcome(teacher, runs, 300)).table();
+        String table = new DistillReport(plan, new DistillBenchmark.Outcome(teacher, runs, 300), DistillSetting.SEED_LIKE).table();
 
         assertThat(table).contains("| RS-KD+SFT (wrong 0.1 pretrained) | 100 | N = 12 draws | sampled, forward KL | 1 / 0.4 |", "| 9.5 |", "| 21.3 |");
     }
@@ -115,15 +125,13 @@ class DistillReportTest {
     void shouldSayHowManyOfTheStudentsWrongLabelsTheTeacherAnswersRightOnlyWhereThereWereAny() {
         DistillPlan plan = DistillPlan.seedLike(S, List.of(1L), 100, 4, 0.1, StudentStart.PRETRAINED, java.util.EnumSet.noneOf(DistillPlan.Sweep.class));
         List<RunOutcome> runs = plan.configs().stream().map(config -> run(config, 1, 10, curve(0.1, 0.2, 0.3, 0.4))).toList();
-        DistillBenchmark.TeacherSummary teacher = new DistillBenchmark.TeacherSummary(Path.of("teacher.ckpt"), TeacherGate.Verdict.ungated(Path.of("teacher.ckpt"), "steps1500"), "teacher-x", 1_227_876, 60,
-                0.9, 0.8, 0.2, 0.31, 0.62, 0.7, 5, 2200, 130.0, 1.875, new DistillSetting.TrainSizes(1000, 1000, 5000, 5000), Map.of());
+        DistillBenchmark.TeacherSummary teacher = teacher(COHORT, TeacherGate.Verdict.ungated(Path.of("teacher.ckpt"), "steps1500"), 1_227_876, 0.9, 0.8, 0.7, new DistillSetting.TrainSizes(1000, 1000, 5000, 5000), Map.of());
 
-        assertThat(new DistillReport(plan, new DistillBenchmark.Outcome(teacher, runs, 300)).headlineText())
+        assertThat(new DistillReport(plan, new DistillBenchmark.Outcome(teacher, runs, 300), DistillSetting.SEED_LIKE).headlineText())
                 .contains("wrong-labelled training examples the teacher answers 0.700 right (on the test sets 0.850)");
         assertThat(report().headlineText()).doesNotContain("wrong-labelled");
-        DistillBenchmark.TeacherSummary before = new DistillBenchmark.TeacherSummary(Path.of("t0.ckpt"), TeacherGate.Verdict.ungated(Path.of("t0.ckpt"), "steps1500"), "teacher-0", 1_227_876, 60,
-                0.5, 0.5, 0.2, 0.31, 0.62, Double.NaN, 5, 2200, 130.0, 1.875, new DistillSetting.TrainSizes(1000, 1000, 5000, 5000), Map.of());
-        assertThat(new DistillReport(plan, new DistillBenchmark.Outcome(List.of(before, teacher), runs, 300)).headlineText())
+        DistillBenchmark.TeacherSummary before = teacher(COHORT, TeacherGate.Verdict.ungated(Path.of("t0.ckpt"), "steps1500"), 1_227_876, 0.5, 0.5, Double.NaN, new DistillSetting.TrainSizes(1000, 1000, 5000, 5000), Map.of());
+        assertThat(new DistillReport(plan, new DistillBenchmark.Outcome(List.of(before, teacher), runs, 300), DistillSetting.SEED_LIKE).headlineText())
                 .contains("answers 0.700 right (on the test sets 0.850) (1 of 2 teachers)");
     }
 
@@ -132,21 +140,22 @@ class DistillReportTest {
         DistillPlan plan = DistillPlan.seedLike(S, List.of(1L, 2L), 100, 4, 0.1, StudentStart.PRETRAINED, java.util.EnumSet.noneOf(DistillPlan.Sweep.class));
         List<RunOutcome> runs = plan.runs().stream().map(r -> run(r.config(), r.seed(), 10, curve(0.1, 0.2, 0.3, 0.4))).toList();
         List<DistillBenchmark.TeacherSummary> teachers = List.of(
-                gatedTeacher(new TeacherGate.Verdict(Path.of("t1.ckpt"), "steps6000-cool600", 0.985, 0.965, 0.85)),
-                gatedTeacher(new TeacherGate.Verdict(Path.of("t2.ckpt"), "steps6000+6000+6000-cool600", 0.700, 0.950, 0.85)));
-        DistillReport report = new DistillReport(plan, new DistillBenchmark.Outcome(teachers, runs, 300));
+                gatedTeacher(1, new TeacherGate.Verdict(Path.of("t1.ckpt"), "steps6000-cool600", 0.985, 0.965, 0.85)),
+                gatedTeacher(2, new TeacherGate.Verdict(Path.of("t2.ckpt"), "steps6000+6000+6000-cool600", 0.700, 0.950, 0.85)));
+        DistillReport report = new DistillReport(plan, new DistillBenchmark.Outcome(teachers, runs, 300), DistillSetting.SEED_LIKE);
 
         assertThat(report.table()).contains("| teacher (SFT, 1,227,876 parameters, batch 32) | 6000-cool600 / 6000+6000+6000-cool600 |");
         assertThat(report.headlineText()).contains(
                 "Teachers by cohort: 1: steps6000-cool600, test math 0.900, code 0.800 (validation 0.985, 0.965: passed the gate 0.85); "
                         + "2: steps6000+6000+6000-cool600, test math 0.900, code 0.800 (validation 0.700, 0.950: below the gate 0.85).",
-                "**1 of 2 teachers stayed below the gate**");
+                "**1 of 2 teachers stayed below the gate**",
+                // each seed's own teacher against its SFT: the mean of math 0.9 and code 0.8 over 0.4
+                "seed 1: 1.00 (SFT final 0.400, SFT itself 1.00; teacher +0.450)");
         assertThat(report().headlineText()).contains("Teachers by cohort: 1: steps1500, test math").doesNotContain("gate");
     }
 
-    private static DistillBenchmark.TeacherSummary gatedTeacher(TeacherGate.Verdict training) {
-        return new DistillBenchmark.TeacherSummary(training.checkpoint(), training, "teacher-x", 1_227_876, 60, 0.9, 0.8, 0.2, 0.31, 0.62, Double.NaN,
-                5, 2200, 130.0, 1.875, new DistillSetting.TrainSizes(1000, 1000, 5000, 5000), Map.of());
+    private static DistillBenchmark.TeacherSummary gatedTeacher(long seed, TeacherGate.Verdict training) {
+        return teacher(seedLikeCohort(seed), training, 1_227_876, 0.9, 0.8, Double.NaN, new DistillSetting.TrainSizes(1000, 1000, 5000, 5000), Map.of());
     }
 
     @Test

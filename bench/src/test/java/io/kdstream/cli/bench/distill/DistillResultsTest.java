@@ -23,9 +23,9 @@ class DistillResultsTest {
                 20.25, List.of(new EvalPoint(150, 0.25, 0.5, 0.9, 0.8, 0.125, 0.0625), new EvalPoint(300, 0.375, 0.625, 0.7, 0.6, 0.25, 0.5)));
     }
 
-    private static DistillBenchmark.TeacherSummary teacher() {
+    private static DistillBenchmark.TeacherSummary teacher(DistillCohort cohort) {
         Path checkpoint = Path.of("home/teachers/t.ckpt");
-        return new DistillBenchmark.TeacherSummary(checkpoint, new TeacherGate.Verdict(checkpoint, "steps3000+3000-cool300", 0.875, 0.625, 0.8), "fp", 1_227_876, 900.5, 0.9, 0.8, 0.1, 0.31, 0.62, 0.75, 12, 11_000, 126.1,
+        return new DistillBenchmark.TeacherSummary(cohort, checkpoint, new TeacherGate.Verdict(checkpoint, "steps3000+3000-cool300", 0.875, 0.625, 0.8), "fp", 1_227_876, 900.5, 0.9, 0.8, 0.1, 0.31, 0.62, 0.75, 12, 11_000, 126.1,
                 1.875, new DistillSetting.TrainSizes(2000, 269, 10_000, 1348), Map.of(12, 9.5, 64, 21.25));
     }
 
@@ -38,10 +38,10 @@ class DistillResultsTest {
 
         assertThat(results.run(run)).isEmpty();
         results.save(outcome(run));
-        results.save(cohort, teacher());
+        results.save(teacher(cohort));
 
         assertThat(results.run(run)).contains(outcome(run));
-        assertThat(results.teacher(cohort)).contains(teacher());
+        assertThat(results.teacher(cohort)).contains(teacher(cohort));
         assertThat(results.teacher(cohort).orElseThrow().sampledBytesPerToken()).containsEntry(64, 21.25);
         assertThat(results.run(plan.runs().get(1))).isEmpty();
         assertThat(DistillResults.of(options(plan, home, 1000)).dir()).isNotEqualTo(results.dir());
@@ -77,7 +77,7 @@ class DistillResultsTest {
         DistillPlan plan = DistillPlan.seedLike(300, List.of(1L), 100, 2, 0.1, StudentStart.PRETRAINED, EnumSet.noneOf(DistillPlan.Sweep.class));
         DistillResults results = DistillResults.of(options(plan, home, 1500));
         DistillCohort cohort = DistillSetting.SEED_LIKE.cohortOf(plan.runs().get(0));
-        results.save(cohort, teacher());
+        results.save(teacher(cohort));
         java.nio.file.Path file;
         try (var files = java.nio.file.Files.list(results.dir())) {
             file = files.filter(f -> f.getFileName().toString().startsWith("teacher")).findFirst().orElseThrow();
@@ -103,13 +103,13 @@ class DistillResultsTest {
         DistillResults results = DistillResults.of(options);
         for (DistillPlan.Run run : plan.runs()) {
             results.save(outcome(run));
-            results.save(DistillSetting.SEED_LIKE.cohortOf(run), teacher());
+            results.save(teacher(DistillSetting.SEED_LIKE.cohortOf(run)));
         }
 
         DistillBenchmark.Outcome outcome = new DistillExperiment(options, true, line -> { }).run();
 
         assertThat(outcome.runs()).hasSize(plan.runs().size()).containsAll(plan.runs().stream().map(DistillResultsTest::outcome).toList());
         assertThat(outcome.teachers()).hasSize(2);
-        assertThat(new DistillReport(plan, outcome).headline().seeds()).containsExactly(1L, 2L);
+        assertThat(new DistillReport(plan, outcome, DistillSetting.SEED_LIKE).headline().seeds()).containsExactly(1L, 2L);
     }
 }
