@@ -237,7 +237,9 @@ public final class DistillBenchCommand implements Callable<Integer> {
                 + System.getProperty("java.version") + ", DJL PyTorch CPU, shared with other work (load average " + loadBefore + " before and "
                 + loadAverage() + " after); every student run is its own JVM (" + StudentRunProcess.HEAP
                 + ", SerialGC, " + options.threads() + " torch thread(s)); the whole benchmark took "
-                + String.format(Locale.ROOT, "%.1f", outcome.totalSeconds() / 60) + " minutes.\n\n"
+                + String.format(Locale.ROOT, "%.1f", outcome.totalSeconds() / 60) + " minutes"
+                + (outcome.reusedRuns() == 0 ? "" : String.format(Locale.ROOT, ", with %d of its %d student runs reused from an earlier invocation "
+                        + "(`--resume`), whose time that does not hold", outcome.reusedRuns(), outcome.runs().size())) + ".\n\n"
                 + "Setup: " + teacher.sizes().studentMath() + " math + " + teacher.sizes().studentCode() + " code training prompts and "
                 + options.testPerDataset() + " + " + options.testPerDataset() + " held-out test prompts (generated, split by problem hash) "
                 + "produced to `kd.prompts`" + conditions(options, outcome) + "; the teacher ("

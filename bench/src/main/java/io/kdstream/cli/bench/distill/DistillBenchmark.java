@@ -149,11 +149,20 @@ public final class DistillBenchmark {
         }
     }
 
-    /** The runs of one or more cohorts, each with its teacher. */
-    public record Outcome(List<TeacherSummary> teachers, List<RunOutcome> runs, double totalSeconds) {
+    /**
+     * The runs of one or more cohorts, each with its teacher.
+     *
+     * @param totalSeconds this invocation's time, which does not hold the reused runs'
+     * @param reusedRuns   runs an earlier invocation finished and kept ({@code --resume})
+     */
+    public record Outcome(List<TeacherSummary> teachers, List<RunOutcome> runs, double totalSeconds, int reusedRuns) {
 
         public Outcome(TeacherSummary teacher, List<RunOutcome> runs, double totalSeconds) {
-            this(List.of(teacher), runs, totalSeconds);
+            this(List.of(teacher), runs, totalSeconds, 0);
+        }
+
+        public Outcome(List<TeacherSummary> teachers, List<RunOutcome> runs, double totalSeconds) {
+            this(teachers, runs, totalSeconds, 0);
         }
 
         public TeacherSummary teacher() {

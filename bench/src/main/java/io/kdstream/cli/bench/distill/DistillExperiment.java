@@ -52,6 +52,7 @@ public final class DistillExperiment {
         Map<DistillCohort, DistillPlan> cohorts = options.plan().byCohort(options.setting());
         List<DistillBenchmark.TeacherSummary> teachers = new ArrayList<>();
         List<RunOutcome> runs = new ArrayList<>();
+        int reused = 0;
         int index = 0;
         for (Map.Entry<DistillCohort, DistillPlan> entry : cohorts.entrySet()) {
             index++;
@@ -62,6 +63,7 @@ public final class DistillExperiment {
                 Optional<RunOutcome> stored = resume ? results.run(run) : Optional.empty();
                 stored.ifPresentOrElse(runs::add, () -> missing.add(run));
             }
+            reused += entry.getValue().runs().size() - missing.size();
             Optional<DistillBenchmark.TeacherSummary> storedTeacher = resume ? results.teacher(cohort) : Optional.empty();
             if (missing.isEmpty() && storedTeacher.isPresent()) {
                 log.accept(prefix + "all " + entry.getValue().runs().size() + " runs reused from " + results.dir());
@@ -88,7 +90,7 @@ public final class DistillExperiment {
                 }
             }
         }
-        return new DistillBenchmark.Outcome(teachers, runs, (System.nanoTime() - started) / 1e9);
+        return new DistillBenchmark.Outcome(teachers, runs, (System.nanoTime() - started) / 1e9, reused);
     }
 
     private static String logPrefix(int index, int cohorts, DistillCohort cohort) {

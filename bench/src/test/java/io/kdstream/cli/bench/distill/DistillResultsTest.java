@@ -110,6 +110,7 @@ class DistillResultsTest {
 
         assertThat(outcome.runs()).hasSize(plan.runs().size()).containsAll(plan.runs().stream().map(DistillResultsTest::outcome).toList());
         assertThat(outcome.teachers()).hasSize(2);
+        assertThat(outcome.reusedRuns()).isEqualTo(plan.runs().size());
         assertThat(new DistillReport(plan, outcome, DistillSetting.SEED_LIKE).headline().seeds()).containsExactly(1L, 2L);
     }
 }
