@@ -25,19 +25,21 @@ class BenchCommandTest {
     }
 
     @Test
-    void anUnknownSettingOrBaseCorpusIsAUsageErrorNamingTheChoices() {
+    void aBadSettingBaseCorpusOrTeacherGateIsAUsageErrorNamingWhatIsWrong() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream original = System.err;
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
             assertThat(Kdstream.run("bench", "distill", "--setting", "seedlike")).isEqualTo(2);
             assertThat(Kdstream.run("bench", "distill", "--base-corpus", "books")).isEqualTo(2);
+            assertThat(Kdstream.run("bench", "distill", "--teacher-gate", "1.5")).isEqualTo(2);
         } finally {
             System.setErr(original);
         }
         assertThat(err.toString(StandardCharsets.UTF_8))
                 .contains("Invalid value for option '--setting'", "seed-like", "but was 'seedlike'")
                 .contains("Invalid value for option '--base-corpus'", "text+others", "but was 'books'")
+                .contains("a gate in [0, 1]")
                 .doesNotContain("Exception");
     }
 }

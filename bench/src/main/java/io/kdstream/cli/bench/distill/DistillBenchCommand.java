@@ -6,6 +6,7 @@ import io.kdstream.model.tokenizer.CharTokenizer;
 import io.kdstream.model.transformer.DecoderLanguageModel;
 import io.kdstream.model.transformer.TransformerConfig;
 import io.kdstream.platform.embedded.EmbeddedPlatform;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -163,10 +164,15 @@ public final class DistillBenchCommand implements Callable<Integer> {
         int n = seeds != null ? seeds : setting.defaultSeeds(quick);
         int points = curvePoints != null ? curvePoints : setting.defaultCurvePoints(quick);
         long teacherFirstPhase = teacherSteps != null ? teacherSteps : setting.defaultTeacherSteps();
-        TeacherTraining teacher = new TeacherTraining(teacherFirstPhase,
-                teacherCoolDown != null ? teacherCoolDown : setting.defaultTeacherCoolDown(teacherFirstPhase), teacherGate, teacherRounds);
+        TeacherTraining teacher;
+        try {
+            teacher = new TeacherTraining(teacherFirstPhase,
+                    teacherCoolDown != null ? teacherCoolDown : setting.defaultTeacherCoolDown(teacherFirstPhase), teacherGate, teacherRounds);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         List<Long> seedList = LongStream.rangeClosed(1, n).boxed().toList();
-        DistillPlan plan = plan(setting, s, seedList, points);
+        DistillPlan plan = plan(s, seedList, points);
         Path workDir = Files.createTempDirectory("kdstream-bench-distill-");
         DistillBenchmark.Options options = new DistillBenchmark.Options(plan,
                 trainPrompts != null ? trainPrompts : setting.defaultTrainPerDataset(quick),
@@ -195,8 +201,8 @@ public final class DistillBenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The control's table (from the setting start and wrong share), or the seed-like table with its sweeps. */
-    private DistillPlan plan(DistillSetting setting, long s, List<Long> seedList, int points) {
+    /** The control's table (from the chosen start and wrong share), or the seed-like table with its sweeps. */
+    private DistillPlan plan(long s, List<Long> seedList, int points) {
         int vocabulary = new CharTokenizer().vocabularySize();
         double share = wrongShare != null ? wrongShare : setting.defaultWrongShare();
         StudentStart start = student != null ? student : setting.defaultStart();

@@ -29,7 +29,6 @@ import io.kdstream.teacher.router.CacheRouter;
 import io.kdstream.teacher.router.CacheRouterConfig;
 import io.kdstream.teacher.worker.TeacherWorker;
 import io.kdstream.trainer.TrainerConfig;
-import io.kdstream.trainer.sft.SupervisedTraining;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -143,7 +142,10 @@ public final class DistillBenchmark {
                     cacheRecords, bytesPerToken, bytesPerEntry, sizes, merged);
         }
 
-        /** The teacher's test scores as a checkpoint's, so a student's metric applies to it too (no calibration measured). */
+        /**
+         * The teacher's test scores as a checkpoint's, so a student's accuracy metrics apply to it too (its answer
+         * cross-entropy is kept as the mean of both test sets, on each; no calibration was measured).
+         */
         public EvalPoint scores() {
             return new EvalPoint(0, mathExactMatch, codePassAt1, answerCe, answerCe, Double.NaN, Double.NaN);
         }
