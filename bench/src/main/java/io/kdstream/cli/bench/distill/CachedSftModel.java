@@ -2,10 +2,7 @@ package io.kdstream.cli.bench.distill;
 
 import io.kdstream.cli.progress.Progress;
 import io.kdstream.model.transformer.TransformerConfig;
-import io.kdstream.trainer.loss.KlDirection;
-import io.kdstream.trainer.loss.LossVariant;
 import io.kdstream.trainer.sft.SupervisedTraining;
-import io.kdstream.trainer.training.LearningRateSchedule;
 import io.kdstream.trainer.training.StepMetrics;
 import io.kdstream.trainer.training.TrainingConfig;
 import me.tongfei.progressbar.ProgressBar;
@@ -30,10 +27,8 @@ import java.util.stream.Collectors;
  * the seed, so the file name is the recipe, and the same recipe finds the same file on the next run.
  *
  * <p>A recipe is a chain of phases: one or more stable phases at the constant peak learning rate (more than one when
- * the model was trained on), then optionally a cool-down, the learning rate along a cosine from the peak to a
- * hundredth of it. A constant rate leaves the weights wandering around a minimum; the cool-down settles them (a
- * 6,000-step teacher's held-out math went from 0.59 to 0.94 with 600 cool-down steps). Each phase starts from the
- * previous phase's cached weights, so a longer or a cooled recipe reuses what was trained.
+ * the model was trained on), then optionally a cool-down ({@link SupervisedTraining#coolDown}). Each phase starts from
+ * the previous phase's cached weights, so a longer or a cooled recipe reuses what was trained.
  *
  * @param folder        the folder under KDSTREAM_HOME ({@code teachers}, {@code students})
  * @param name          the file name's start, e.g. {@code mathcode-teacher}
@@ -43,10 +38,6 @@ import java.util.stream.Collectors;
  */
 public record CachedSftModel(String folder, String name, TransformerConfig architecture, List<Long> stablePhases, long coolDownSteps, long seed,
                              String dataTag) {
-
-    private static final double PEAK_LEARNING_RATE = 3e-3;
-    /** Where the cool-down's cosine ends, as a share of the peak learning rate. */
-    private static final double COOL_DOWN_FLOOR = 0.01;
 
     public CachedSftModel {
         stablePhases = List.copyOf(stablePhases);
@@ -93,18 +84,13 @@ public record CachedSftModel(String folder, String name, TransformerConfig archi
     }
 
     /**
-     * The last phase's settings: batch 32, peak learning rate 3e-3 after 50 warm-up steps (a later phase's warm-up
-     * rebuilds Adam's moments, which checkpoints do not keep), clip 1, CE only; constant for a stable phase, a cosine
-     * for the cool-down. The first phase is seeded by the recipe's seed (its initialisation and batches); each later
-     * phase draws batches of its own.
+     * The last phase's settings ({@link SupervisedTraining#stablePhase} or {@link SupervisedTraining#coolDown}; a later
+     * phase's warm-up rebuilds Adam's moments, which checkpoints do not keep). The first phase is seeded by the
+     * recipe's seed (its initialisation and batches); each later phase draws batches of its own.
      */
     public TrainingConfig training() {
         long phaseSeed = seed + stablePhases.size() - 1 + (coolDownSteps > 0 ? 1 : 0);
-        if (coolDownSteps == 0) {
-            return new TrainingConfig(0.0, 1.0, 1.0, 1, PEAK_LEARNING_RATE, 50, 1.0, 32, phaseSeed);
-        }
-        return new TrainingConfig(0.0, 1.0, LossVariant.RENORMALISED, KlDirection.FORWARD, 1.0, 1.0, 1, PEAK_LEARNING_RATE, 50,
-                LearningRateSchedule.COSINE, PEAK_LEARNING_RATE * COOL_DOWN_FLOOR, coolDownSteps, 1.0, 32, phaseSeed);
+        return coolDownSteps == 0 ? SupervisedTraining.stablePhase(phaseSeed) : SupervisedTraining.coolDown(coolDownSteps, phaseSeed);
     }
 
     private long phaseSteps() {
