@@ -12,6 +12,7 @@ class KdstreamTest {
         assertThat(Kdstream.run("nonsense")).isEqualTo(2);
         assertThat(Kdstream.run("cache", "stats", "--no-such-option")).isEqualTo(2);
         assertThat(Kdstream.run()).as("no command").isEqualTo(2);
+        assertThat(Kdstream.run("train-teacher", "--cool-down", "-1")).as("a negative cool-down, refused before any training").isEqualTo(2);
     }
 
     @Test

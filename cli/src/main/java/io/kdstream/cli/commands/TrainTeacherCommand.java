@@ -1,8 +1,11 @@
 package io.kdstream.cli.commands;
 
 import io.kdstream.cli.teacher.TeacherRecipe;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -11,6 +14,9 @@ import java.util.concurrent.Callable;
 @Command(name = "train-teacher", mixinStandardHelpOptions = true,
         description = "Train the default math teacher with supervised fine-tuning on generated data (no Kafka needed).")
 public final class TrainTeacherCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--out", description = "checkpoint file (default: the teacher cache under $KDSTREAM_HOME)")
     Path out;
@@ -28,7 +34,12 @@ public final class TrainTeacherCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TeacherRecipe recipe = new TeacherRecipe(steps, coolDown, seed);
+        TeacherRecipe recipe;
+        try {
+            recipe = new TeacherRecipe(steps, coolDown, seed);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         Path checkpoint = out != null ? out : recipe.cachedCheckpoint();
         TeacherRecipe.Result result = recipe.train(checkpoint);
         System.out.printf("teacher written to %s (sha256 %s); exact match on %d test problems: %.3f%n",
