@@ -125,7 +125,7 @@ public final class DistillBenchmark {
      *                      (NaN when the students' data has none)
      * @param sampledBytesPerToken bytes a token of each RS-KD cache (by draws a position) the cohort filled
      */
-    public record TeacherSummary(DistillCohort cohort, Path checkpoint, TeacherGate.Verdict training, String fingerprint, long parameters, double trainSeconds, double mathExactMatch,
+    public record TeacherSummary(DistillCohort cohort, TeacherGate.Verdict training, String fingerprint, long parameters, double trainSeconds, double mathExactMatch,
                                  double codePassAt1, double answerCe, double answerEntropy, double answerMargin, double wrongRepaired, double cacheSeconds, long cacheRecords, double bytesPerToken,
                                  double bytesPerEntry, DistillSetting.TrainSizes sizes, Map<Integer, Double> sampledBytesPerToken) {
 
@@ -137,9 +137,14 @@ public final class DistillBenchmark {
         public TeacherSummary withSampledFrom(TeacherSummary earlier) {
             Map<Integer, Double> merged = new TreeMap<>(earlier.sampledBytesPerToken());
             merged.putAll(sampledBytesPerToken);
-            return new TeacherSummary(cohort, checkpoint, training, fingerprint, parameters, trainSeconds, mathExactMatch, codePassAt1, answerCe, answerEntropy,
+            return new TeacherSummary(cohort, training, fingerprint, parameters, trainSeconds, mathExactMatch, codePassAt1, answerCe, answerEntropy,
                     answerMargin, wrongRepaired, cacheSeconds,
                     cacheRecords, bytesPerToken, bytesPerEntry, sizes, merged);
+        }
+
+        /** The teacher's checkpoint: the last phase of its training. */
+        public Path checkpoint() {
+            return training.checkpoint();
         }
 
         /**
@@ -236,7 +241,7 @@ public final class DistillBenchmark {
             sampledBytes.put(draws, cacheShare(sampledFingerprint).bytesPerToken());
         }
         TeacherScore teacherScore = scoreTeacher(teacher, data);
-        TeacherSummary summary = new TeacherSummary(cohort(), teacher, trainedTeacher, fingerprint, teacherScore.parameters(), teacherSeconds, teacherScore.math(),
+        TeacherSummary summary = new TeacherSummary(cohort(), trainedTeacher, fingerprint, teacherScore.parameters(), teacherSeconds, teacherScore.math(),
                 teacherScore.code(), teacherScore.ce(), teacherScore.entropy(), teacherScore.margin(), teacherScore.wrongRepaired(), cacheSeconds, share.records(),
                 share.bytesPerToken(), share.bytesPerTopKEntry(), sizes,
                 sampledBytes);

@@ -100,7 +100,7 @@ public final class DistillResults {
         TeacherGate.Verdict training = new TeacherGate.Verdict(checkpoint, p.getProperty("teacher.phases", "steps" + teacherSteps),
                 Double.parseDouble(p.getProperty("validation.math", "NaN")), Double.parseDouble(p.getProperty("validation.code", "NaN")),
                 Double.parseDouble(p.getProperty("gate", "0")));
-        return Optional.of(new DistillBenchmark.TeacherSummary(cohort, checkpoint, training, p.getProperty("fingerprint"),
+        return Optional.of(new DistillBenchmark.TeacherSummary(cohort, training, p.getProperty("fingerprint"),
                 Long.parseLong(p.getProperty("parameters")), Double.parseDouble(p.getProperty("train.seconds")),
                 Double.parseDouble(p.getProperty("math.exact.match")), Double.parseDouble(p.getProperty("code.pass.at1")),
                 Double.parseDouble(p.getProperty("answer.ce")), Double.parseDouble(p.getProperty("answer.entropy", "NaN")),

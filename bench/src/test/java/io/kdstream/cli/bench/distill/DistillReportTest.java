@@ -38,7 +38,7 @@ class DistillReportTest {
 
     private static DistillBenchmark.TeacherSummary teacher(DistillCohort cohort, TeacherGate.Verdict training, long parameters, double math, double code,
                                                            double wrongRepaired, DistillSetting.TrainSizes sizes, Map<Integer, Double> sampledBytes) {
-        return new DistillBenchmark.TeacherSummary(cohort, training.checkpoint(), training, "teacher-x", parameters, 60, math, code, 0.2, 0.31, 0.62,
+        return new DistillBenchmark.TeacherSummary(cohort, training, "teacher-x", parameters, 60, math, code, 0.2, 0.31, 0.62,
                 wrongRepaired, 5, 2200, 130.0, 1.875, sizes, sampledBytes);
     }
 

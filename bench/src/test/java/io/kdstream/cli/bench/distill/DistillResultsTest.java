@@ -25,7 +25,7 @@ class DistillResultsTest {
 
     private static DistillBenchmark.TeacherSummary teacher(DistillCohort cohort) {
         Path checkpoint = Path.of("home/teachers/t.ckpt");
-        return new DistillBenchmark.TeacherSummary(cohort, checkpoint, new TeacherGate.Verdict(checkpoint, "steps3000+3000-cool300", 0.875, 0.625, 0.8), "fp", 1_227_876, 900.5, 0.9, 0.8, 0.1, 0.31, 0.62, 0.75, 12, 11_000, 126.1,
+        return new DistillBenchmark.TeacherSummary(cohort, new TeacherGate.Verdict(checkpoint, "steps3000+3000-cool300", 0.875, 0.625, 0.8), "fp", 1_227_876, 900.5, 0.9, 0.8, 0.1, 0.31, 0.62, 0.75, 12, 11_000, 126.1,
                 1.875, new DistillSetting.TrainSizes(2000, 269, 10_000, 1348), Map.of(12, 9.5, 64, 21.25));
     }
 
