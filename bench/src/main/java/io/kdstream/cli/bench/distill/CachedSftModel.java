@@ -135,25 +135,47 @@ public record CachedSftModel(String folder, String name, TransformerConfig archi
         double earlier = start.isPresent() ? trainSeconds(start.get()).orElse(Double.NaN) : 0;
         Properties recorded = new Properties();
         recorded.setProperty("train.seconds", Double.toString(earlier + (System.nanoTime() - started) / 1e9));
-        try (Writer writer = Files.newBufferedWriter(trainingRecord(checkpoint))) {
-            recorded.store(writer, "how long " + checkpoint.getFileName() + " took to train, its earlier phases included");
-        }
+        writeRecord(checkpoint, recorded);
         Files.move(partial, checkpoint, StandardCopyOption.ATOMIC_MOVE);
         return checkpoint;
     }
 
     /** How long the cached model took to train, earlier phases included, where its training records are kept. */
     public static OptionalDouble trainSeconds(Path checkpoint) throws IOException {
+        double seconds = recorded(checkpoint).map(values -> Double.parseDouble(values.getProperty("train.seconds", "NaN"))).orElse(Double.NaN);
+        return Double.isNaN(seconds) ? OptionalDouble.empty() : OptionalDouble.of(seconds);
+    }
+
+    /**
+     * What is known of the cached model beside its weights: its training time, and what has been measured of it since
+     * (the gate's validation scores). A model trained again gets a fresh record, so nothing measured outlives it.
+     */
+    static Optional<Properties> recorded(Path checkpoint) throws IOException {
         Path record = trainingRecord(checkpoint);
         if (!Files.exists(record)) {
-            return OptionalDouble.empty();
+            return Optional.empty();
         }
         Properties recorded = new Properties();
         try (Reader reader = Files.newBufferedReader(record)) {
             recorded.load(reader);
         }
-        double seconds = Double.parseDouble(recorded.getProperty("train.seconds"));
-        return Double.isNaN(seconds) ? OptionalDouble.empty() : OptionalDouble.of(seconds);
+        return Optional.of(recorded);
+    }
+
+    /** Adds {@code values} to the model's record, replacing the file at once so a reader never sees half of it. */
+    static void record(Path checkpoint, Properties values) throws IOException {
+        Properties recorded = recorded(checkpoint).orElseGet(Properties::new);
+        recorded.putAll(values);
+        writeRecord(checkpoint, recorded);
+    }
+
+    private static void writeRecord(Path checkpoint, Properties recorded) throws IOException {
+        Path record = trainingRecord(checkpoint);
+        Path partial = record.resolveSibling(record.getFileName() + ".partial");
+        try (Writer writer = Files.newBufferedWriter(partial)) {
+            recorded.store(writer, "how long " + checkpoint.getFileName() + " took to train, its earlier phases included, and what was measured of it");
+        }
+        Files.move(partial, record, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static Path trainingRecord(Path checkpoint) {

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Properties;
 import java.util.function.Consumer;
 
 /**
@@ -28,6 +29,11 @@ public final class TeacherGate {
 
     /** Validation problems of each dataset: a standard error of at most 0.035 on an accuracy. */
     static final int VALIDATION_PER_DATASET = 200;
+
+    /** Keys of the validation scores in a teacher's record ({@link CachedSftModel#recorded}). */
+    static final String VALIDATION_MATH = "validation.math.exact.match";
+    static final String VALIDATION_CODE = "validation.code.pass.at.1";
+    static final String VALIDATION_PROBLEMS = "validation.problems";
 
     /**
      * The teacher the benchmark uses and how it fared.
@@ -96,12 +102,26 @@ public final class TeacherGate {
         return recipe.trainIfMissing(home, data);
     }
 
+    /**
+     * The checkpoint's validation scores: from its record where they were measured before on as many problems (a
+     * minute a teacher saved on every later invocation), else measured now and recorded.
+     */
     private Verdict score(Path checkpoint, String phases, List<Prompt> math, List<Prompt> code) throws Exception {
-        CharTokenizer tokenizer = new CharTokenizer();
-        try (LoadedCheckpoint loaded = CheckpointFile.read(checkpoint, null, tokenizer.fingerprint())) {
-            return new Verdict(checkpoint, phases, scorer.score(loaded.model(), math, p -> null).exactMatch(),
-                    scorer.score(loaded.model(), code, p -> null).passAt1(), training.gate());
+        Properties recorded = CachedSftModel.recorded(checkpoint).orElseGet(Properties::new);
+        String problems = Integer.toString(math.size() + code.size());
+        if (!problems.equals(recorded.getProperty(VALIDATION_PROBLEMS))) {
+            CharTokenizer tokenizer = new CharTokenizer();
+            try (LoadedCheckpoint loaded = CheckpointFile.read(checkpoint, null, tokenizer.fingerprint())) {
+                Properties scores = new Properties();
+                scores.setProperty(VALIDATION_MATH, Double.toString(scorer.score(loaded.model(), math, p -> null).exactMatch()));
+                scores.setProperty(VALIDATION_CODE, Double.toString(scorer.score(loaded.model(), code, p -> null).passAt1()));
+                scores.setProperty(VALIDATION_PROBLEMS, problems);
+                CachedSftModel.record(checkpoint, scores);
+                recorded.putAll(scores);
+            }
         }
+        return new Verdict(checkpoint, phases, Double.parseDouble(recorded.getProperty(VALIDATION_MATH)),
+                Double.parseDouble(recorded.getProperty(VALIDATION_CODE)), training.gate());
     }
 
     private static SdgOptions clean(SdgOptions options) {

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,6 +44,31 @@ class TeacherGateTest {
         assertThat(CachedSftModel.trainSeconds(verdict.checkpoint()).orElseThrow())
                 .isGreaterThan(CachedSftModel.trainSeconds(home.resolve("teachers").resolve(verdict.checkpoint().getFileName().toString()
                         .replace("steps3+3-cool2", "steps3"))).orElseThrow());
+    }
+
+    @Test
+    void shouldKeepTheValidationScoresBesideTheTeacherAndReadThemOnTheNextRun(@TempDir Path home) throws Exception {
+        DistillData data = DistillData.generate(20, 1, 5, SdgOptions.CLEAN_EASY);
+        TeacherGate gate = new TeacherGate(new TeacherTraining(3, 2, 1.0, 1), SCORER, home, line -> { });
+        CachedSftModel teacher = CachedSftModel.teacher(TINY, 3, 5, data.tag());
+
+        TeacherGate.Verdict first = gate.train(teacher, data.teacherExamples(), SdgOptions.CLEAN_EASY, SdgOptions.CLEAN_EASY);
+
+        Properties recorded = CachedSftModel.recorded(first.checkpoint()).orElseThrow();
+        assertThat(Double.parseDouble(recorded.getProperty(TeacherGate.VALIDATION_MATH))).isEqualTo(first.validationMath());
+        assertThat(recorded.getProperty(TeacherGate.VALIDATION_PROBLEMS)).isEqualTo("400");
+        assertThat(CachedSftModel.trainSeconds(first.checkpoint())).isPresent();
+
+        // scores that no 3-step model earns: the next run can only have them from the record, not from scoring again
+        Properties perfect = new Properties();
+        perfect.setProperty(TeacherGate.VALIDATION_MATH, "1.0");
+        perfect.setProperty(TeacherGate.VALIDATION_CODE, "1.0");
+        CachedSftModel.record(first.checkpoint(), perfect);
+        TeacherGate.Verdict second = gate.train(teacher, data.teacherExamples(), SdgOptions.CLEAN_EASY, SdgOptions.CLEAN_EASY);
+
+        assertThat(second.passed()).isTrue();
+        assertThat(second.checkpoint()).isEqualTo(first.checkpoint());
+        assertThat(CachedSftModel.trainSeconds(second.checkpoint())).isEqualTo(CachedSftModel.trainSeconds(first.checkpoint()));
     }
 
     @Test
