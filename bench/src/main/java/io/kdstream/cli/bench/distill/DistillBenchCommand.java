@@ -132,6 +132,9 @@ public final class DistillBenchCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "1", description = "torch threads of each student JVM (default: ${DEFAULT-VALUE})")
     int threads;
 
+    @Option(names = "--parallel-runs", description = "student runs trained at a time, each its own JVM (default: the cores over --threads)")
+    Integer parallelRuns;
+
     @Option(names = "-D", paramLabel = "KEY=VALUE", description = "a trainer setting for every student run, e.g. -D kdstream.trainer.temperature=2")
     Map<String, String> trainerSettings = new java.util.LinkedHashMap<>();
 
@@ -163,6 +166,9 @@ public final class DistillBenchCommand implements Callable<Integer> {
         long s = steps != null ? steps : setting.defaultSteps(quick);
         int n = seeds != null ? seeds : setting.defaultSeeds(quick);
         int points = curvePoints != null ? curvePoints : setting.defaultCurvePoints(quick);
+        if (threads < 1 || parallelRuns != null && parallelRuns < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--threads and --parallel-runs must be at least 1");
+        }
         long teacherFirstPhase = teacherSteps != null ? teacherSteps : setting.defaultTeacherSteps();
         TeacherTraining teacher;
         try {
@@ -178,7 +184,8 @@ public final class DistillBenchCommand implements Callable<Integer> {
                 trainPrompts != null ? trainPrompts : setting.defaultTrainPerDataset(quick),
                 testPrompts != null ? testPrompts : setting.defaultTestPerDataset(quick),
                 teacher, batchSize, learningRate, workers, threads, workDir, EmbeddedPlatform.defaultHome(), trainerSettings, setting,
-                difficulty != null ? difficulty : setting.defaultDifficulty(), baseStudentSteps, baseCorpus);
+                difficulty != null ? difficulty : setting.defaultDifficulty(), baseStudentSteps, baseCorpus,
+                parallelRuns != null ? parallelRuns : Math.max(1, Runtime.getRuntime().availableProcessors() / threads));
         System.err.println("bench distill (" + setting.configName() + "): " + plan.runs().size() + " student runs in "
                 + plan.byCohort(setting).size() + " cohort(s); work directory " + workDir);
         DistillExperiment experiment = new DistillExperiment(options, resume, line -> System.err.println("bench distill: " + line));
@@ -242,7 +249,7 @@ public final class DistillBenchCommand implements Callable<Integer> {
                 + "Machine: " + Runtime.getRuntime().availableProcessors() + " cores (" + BenchmarkContext.cpuModel() + "), Java "
                 + System.getProperty("java.version") + ", DJL PyTorch CPU, shared with other work (load average " + loadBefore + " before and "
                 + loadAverage() + " after); every student run is its own JVM (" + StudentRunProcess.HEAP
-                + ", SerialGC, " + options.threads() + " torch thread(s)); the whole benchmark took "
+                + ", SerialGC, " + options.threads() + " torch thread(s), " + options.parallelRuns() + " at a time); the whole benchmark took "
                 + String.format(Locale.ROOT, "%.1f", outcome.totalSeconds() / 60) + " minutes"
                 + (outcome.reusedRuns() == 0 ? "" : String.format(Locale.ROOT, ", with %d of its %d student runs reused from an earlier invocation "
                         + "(`--resume`), whose time that does not hold", outcome.reusedRuns(), outcome.runs().size())) + ".\n\n"

@@ -40,8 +40,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -69,17 +72,18 @@ public final class DistillBenchmark {
      * @param learningRate    the students' learning rate
      * @param workers         teacher workers filling the cache
      * @param threads         torch intra-op threads of each student JVM
+     * @param parallelRuns    student runs trained at a time ({@link RunLanes})
      */
     public record Options(DistillPlan plan, int trainPerDataset, int testPerDataset, TeacherTraining teacher, int batchSize,
                           double learningRate, int workers, int threads, Path workDir, Path kdstreamHome,
                           Map<String, String> trainerOverrides, DistillSetting setting, TaskDifficulty difficulty, long baseStudentSteps,
-                          BaseCorpus baseCorpus) {
+                          BaseCorpus baseCorpus, int parallelRuns) {
 
         public Options(DistillPlan plan, int trainPerDataset, int testPerDataset, long teacherSteps, int batchSize, double learningRate,
                        int workers, int threads, Path workDir, Path kdstreamHome, Map<String, String> trainerOverrides, DistillSetting setting,
                        TaskDifficulty difficulty, long baseStudentSteps) {
             this(plan, trainPerDataset, testPerDataset, TeacherTraining.stable(teacherSteps), batchSize, learningRate, workers, threads, workDir,
-                    kdstreamHome, trainerOverrides, setting, difficulty, baseStudentSteps, BaseCorpus.TEXT);
+                    kdstreamHome, trainerOverrides, setting, difficulty, baseStudentSteps, BaseCorpus.TEXT, 1);
         }
 
         /** The control setting's conditions: clean easy data, the default teacher. */
@@ -107,7 +111,7 @@ public final class DistillBenchmark {
         /** The same options for one cohort's share of the plan, with a work directory of its own. */
         Options forCohort(DistillPlan cohortPlan, Path cohortWorkDir) {
             return new Options(cohortPlan, trainPerDataset, testPerDataset, teacher, batchSize, learningRate, workers, threads, cohortWorkDir,
-                    kdstreamHome, trainerOverrides, setting, difficulty, baseStudentSteps, baseCorpus);
+                    kdstreamHome, trainerOverrides, setting, difficulty, baseStudentSteps, baseCorpus, parallelRuns);
         }
     }
 
@@ -249,21 +253,19 @@ public final class DistillBenchmark {
                 summary.mathExactMatch(), summary.codePassAt1(), share.records(), share.bytesPerToken(), DistillPlan.CACHE_K));
 
         List<DistillPlan.Run> runs = options.plan().runs();
-        Map<String, StudentRunProcess.Result> trained = new HashMap<>();
-        Map<String, Double> walls = new HashMap<>();
-        int checkpoints = 0;
-        for (int i = 0; i < runs.size(); i++) {
-            DistillPlan.Run run = runs.get(i);
-            String runId = run.runId(benchId);
-            long runStarted = System.nanoTime();
-            StudentRunProcess.Result result = train(run, runId, teacher, fingerprint, data.train().size(), baseStudent);
-            double wall = (System.nanoTime() - runStarted) / 1e9;
-            trained.put(runId, result);
-            walls.put(runId, wall);
-            checkpoints += run.config().checkpoints(options.plan().curvePoints());
-            log.accept(String.format("run %d/%d %s seed %d: %d steps, %.2f ms a step, peak RSS %d MiB, %.0f s", i + 1, runs.size(),
-                    run.config().slug(), run.seed(), result.steps(), result.stepMillis(), result.peakRssBytes() >> 20, wall));
-        }
+        Map<DistillPlan.Run, Double> walls = new ConcurrentHashMap<>();
+        AtomicInteger finished = new AtomicInteger();
+        Map<DistillPlan.Run, StudentRunProcess.Result> trained = new RunLanes(options.parallelRuns(), options.workDir()).trainAll(runs,
+                DistillBenchmark::cacheOf, (run, cacheDir) -> {
+                    long runStarted = System.nanoTime();
+                    StudentRunProcess.Result result = train(run, run.runId(benchId), teacher, fingerprint, data.train().size(), baseStudent, cacheDir);
+                    double wall = (System.nanoTime() - runStarted) / 1e9;
+                    walls.put(run, wall);
+                    log.accept(String.format("run %d/%d %s seed %d: %d steps, %.2f ms a step, peak RSS %d MiB, %.0f s", finished.incrementAndGet(),
+                            runs.size(), run.config().slug(), run.seed(), result.steps(), result.stepMillis(), result.peakRssBytes() >> 20, wall));
+                    return result;
+                });
+        int checkpoints = runs.stream().mapToInt(run -> run.config().checkpoints(options.plan().curvePoints())).sum();
         Map<String, List<EvalPoint>> curves = evaluate(checkpoints, data.testMath().size(), data.testCode().size());
         List<RunOutcome> outcomes = new ArrayList<>();
         for (DistillPlan.Run run : runs) {
@@ -272,7 +274,7 @@ public final class DistillBenchmark {
             if (curve == null || curve.isEmpty()) {
                 throw new IllegalStateException("no evaluation of run " + runId);
             }
-            outcomes.add(new RunOutcome(run, runId, trained.get(runId), walls.get(runId), curve));
+            outcomes.add(new RunOutcome(run, runId, trained.get(run), walls.get(run), curve));
         }
         return new Outcome(summary, outcomes, (System.nanoTime() - started) / 1e9);
     }
@@ -385,18 +387,30 @@ public final class DistillBenchmark {
                 .map(record -> LogitsKey.promptOf(record.key())).distinct().count();
     }
 
+    /**
+     * The local cache a run reads, by name: the top-K cache, or an RS-KD run's sampled cache of its draws; none for
+     * online KD, whose teacher is in the trainer.
+     */
+    private static Optional<String> cacheOf(DistillPlan.Run run) {
+        return switch (run.config().objective()) {
+            case ONLINE_FULL_KD -> Optional.empty();
+            case RS_KD_SFT -> Optional.of("trainer-cache-rs-kd-n" + run.config().k());
+            default -> Optional.of("trainer-cache");
+        };
+    }
+
     private StudentRunProcess.Result train(DistillPlan.Run run, String runId, Path teacher, String fingerprint, int trainExamples,
-                                           Path baseStudent) throws Exception {
+                                           Path baseStudent, Optional<Path> cacheDir) throws Exception {
         RunConfig config = run.config();
         Map<String, String> trainer = new HashMap<>();
         trainer.put("kdstream.trainer.run.id", runId);
         trainer.put("kdstream.trainer.steps", Long.toString(config.steps()));
         trainer.put("kdstream.trainer.checkpoint.every", Long.toString(config.checkpointEvery(options.plan().curvePoints())));
         trainer.put("kdstream.trainer.checkpoint.dir", options.workDir().resolve("checkpoints").toString());
-        // one local cache for all runs, built from the topic by the first: the same entries in the same order for
-        // every run, so a seed means the same batches in every invocation (runs are one at a time: the cache is locked)
+        // one local cache for all runs, built from the topic by the first (RunLanes): the same entries in the same order
+        // for every run, so a seed means the same batches in every run of the invocation
         boolean sampled = config.objective() == RunConfig.Objective.RS_KD_SFT;
-        trainer.put("kdstream.trainer.cache.dir", options.workDir().resolve(sampled ? "trainer-cache-rs-kd-n" + config.k() : "trainer-cache").toString());
+        cacheDir.ifPresent(dir -> trainer.put("kdstream.trainer.cache.dir", dir.toString()));
         trainer.put("kdstream.trainer.teacher.fingerprint", sampled ? sampledFingerprint(teacher, config.k()) : fingerprint);
         // every run starts once the whole training set is in memory: the same data from the first step
         trainer.put("kdstream.trainer.min.examples", Integer.toString(trainExamples));

@@ -20,8 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The benchmark's machinery end to end at toy size: a teacher trained for a few steps, teacher workers filling the
- * cache (top-K, and RS-KD's sampled tokens beside it), a KD+SFT and an RS-KD student through the trainer service and an
- * online full-vocabulary KD student from a pretrained base student, each in its own JVM, both evaluators, the report.
+ * cache (top-K, and RS-KD's sampled tokens beside it), a KD+SFT, an SFT and an RS-KD student through the trainer service
+ * and an online full-vocabulary KD student from a pretrained base student, each in its own JVM, two at a time, both
+ * evaluators, the report.
  *
  * <p>On a platform of its own, as {@code kdstream bench distill} runs: the shared test platform's topics hold other
  * tests' prompts, which the bench's teacher would cache too.
@@ -73,9 +74,12 @@ class DistillBenchmarkIntegrationTest {
         DistillPlan plan = new DistillPlan(6, List.of(1L), List.of(
                 RunConfig.kd(6, 4, "renormalised", "forward", 1, 0.4, true),
                 RunConfig.rsKd(6, 12, 1, 0.4),
-                RunConfig.online(6, 100, 1, 0.4).on(0, StudentStart.PRETRAINED)), 2);
-        DistillBenchmark.Options options = new DistillBenchmark.Options(plan, 20, 4, 2, 8, 3e-3, 1, 1,
-                Files.createDirectories(dir.resolve("work")), dir.resolve("home"), Map.of(), DistillSetting.CONTROL, TaskDifficulty.both(Difficulty.EASY), 2);
+                RunConfig.online(6, 100, 1, 0.4).on(0, StudentStart.PRETRAINED),
+                RunConfig.sft(6, false)), 2);
+        // two runs at a time: the SFT run waits for the KD run's top-K cache and trains on the other lane's copy of it
+        DistillBenchmark.Options options = new DistillBenchmark.Options(plan, 20, 4, TeacherTraining.stable(2), 8, 3e-3, 1, 1,
+                Files.createDirectories(dir.resolve("work")), dir.resolve("home"), Map.of(), DistillSetting.CONTROL, TaskDifficulty.both(Difficulty.EASY), 2,
+                BaseCorpus.TEXT, 2);
         List<String> log = new ArrayList<>();
 
         DistillBenchmark.Outcome outcome = new DistillBenchmark(settings, options, log::add).run();
@@ -88,10 +92,13 @@ class DistillBenchmarkIntegrationTest {
             assertThat(students.map(p -> p.getFileName().toString())).anyMatch(name -> name.startsWith("mathcode-base-student-") && name.endsWith(".ckpt"));
         }
         assertThat(outcome.teacher().sampledBytesPerToken()).containsOnlyKeys(12).allSatisfy((draws, bytes) -> assertThat(bytes).isPositive());
-        assertThat(outcome.runs()).hasSize(3);
+        assertThat(outcome.runs()).hasSize(4);
+        assertThat(dir.resolve("work").resolve("trainer-cache")).isDirectory();
+        assertThat(dir.resolve("work").resolve("lane-2").resolve("trainer-cache")).isDirectory();
         assertThat(outcome.runs().get(0).curve()).extracting(EvalPoint::step).containsExactly(3L, 6L);
         assertThat(outcome.runs().get(1).curve()).extracting(EvalPoint::step).containsExactly(6L);
         assertThat(outcome.runs().get(2).curve()).extracting(EvalPoint::step).containsExactly(6L);
+        assertThat(outcome.runs().get(3).curve()).extracting(EvalPoint::step).containsExactly(6L);
         for (RunOutcome run : outcome.runs()) {
             assertThat(run.training().steps()).isEqualTo(6);
             assertThat(run.training().peakRssBytes()).isPositive();
@@ -99,6 +106,7 @@ class DistillBenchmarkIntegrationTest {
             assertThat(run.last().answerEce()).isBetween(0.0, 1.0);
         }
         DistillReport report = new DistillReport(plan, outcome, DistillSetting.CONTROL);
-        assertThat(report.table()).contains("| KD+SFT | 6 | 4 |", "| RS-KD+SFT | 6 | N = 12 draws | sampled, forward KL |", "| online full-vocab KD+SFT (wrong 0 pretrained) | 6 | all 100 |");
+        assertThat(report.table()).contains("| KD+SFT | 6 | 4 |", "| RS-KD+SFT | 6 | N = 12 draws | sampled, forward KL |", "| online full-vocab KD+SFT (wrong 0 pretrained) | 6 | all 100 |",
+                "| SFT | 6 | - | CE |");
     }
 }

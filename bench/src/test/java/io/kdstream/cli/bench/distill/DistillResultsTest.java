@@ -47,9 +47,9 @@ class DistillResultsTest {
         assertThat(DistillResults.of(options(plan, home, 1000)).dir()).isNotEqualTo(results.dir());
         DistillBenchmark.Options stable = options(plan, home, 1500);
         DistillBenchmark.Options cooled = new DistillBenchmark.Options(plan, 2000, 500, new TeacherTraining(3000, 300, 0, 1), 16, 3e-3, 2, 1,
-                home.resolve("work"), home, Map.of(), DistillSetting.SEED_LIKE, TaskDifficulty.both(Difficulty.MEDIUM), 1500, BaseCorpus.TEXT);
+                home.resolve("work"), home, Map.of(), DistillSetting.SEED_LIKE, TaskDifficulty.both(Difficulty.MEDIUM), 1500, BaseCorpus.TEXT, 1);
         DistillBenchmark.Options gated = new DistillBenchmark.Options(plan, 2000, 500, new TeacherTraining(3000, 300, 0.8, 3), 16, 3e-3, 2, 1,
-                home.resolve("work"), home, Map.of(), DistillSetting.SEED_LIKE, TaskDifficulty.both(Difficulty.MEDIUM), 1500, BaseCorpus.TEXT);
+                home.resolve("work"), home, Map.of(), DistillSetting.SEED_LIKE, TaskDifficulty.both(Difficulty.MEDIUM), 1500, BaseCorpus.TEXT, 1);
         assertThat(List.of(DistillResults.of(stable).dir(), DistillResults.of(cooled).dir(), DistillResults.of(gated).dir())).doesNotHaveDuplicates();
         assertThat(results.dir()).startsWith(home.resolve("bench").resolve("distill"));
     }
