@@ -69,6 +69,9 @@ class DistillReportTest {
         assertThat(headline.fractions().get(0)).hasValueCloseTo(0.5, within(1e-12));
         assertThat(headline.fractions().get(1)).isEqualTo(OptionalDouble.empty());
         assertThat(report().headlineText()).contains("at 0.50 of SFT's 100 steps", "reached in 1 of 2 seeds", "seed 2: not reached", "math exact match alone");
+        // the 70-step run on its own schedule: above SFT's final 0.4 in seed 1, below its 0.5 in seed 2
+        assertThat(report().headlineText()).contains("KD+SFT trained for 70 steps (0.7 S, on its own schedule) against SFT at S: test accuracy "
+                + "0.400 ± 0.071 against 0.450 ± 0.071, at or above it in 1 of 2 seeds.** Per seed: seed 1: 0.450 against 0.400", "seed 2: 0.350 against 0.500");
     }
 
     @Test
