@@ -88,7 +88,7 @@ public record DistillPlan(long steps, List<Long> seeds, List<RunConfig> configs,
     }
 
     /**
-     * The seed-like table: SFT and KD+SFT (curves) and KD+SFT at 0.7 S on data with {@code wrongShare} wrong responses
+     * The seed-like table: SFT and KD+SFT (curves), KD+SFT and SFT at 0.7 S on data with {@code wrongShare} wrong responses
      * from {@code start}, then the chosen sweeps. Rows of another condition (wrong share, start) come in pairs, SFT and
      * KD+SFT with curves, so each condition has its own headline.
      */
@@ -104,6 +104,8 @@ public record DistillPlan(long steps, List<Long> seeds, List<RunConfig> configs,
         configs.add(RunConfig.sft(steps, true).on(wrongShare, start));
         configs.add(RunConfig.kd(steps, CACHE_K, "renormalised", "forward", 1, 0.4, true).on(wrongShare, start));
         configs.add(RunConfig.kd(seventyPercent(steps), CACHE_K, "renormalised", "forward", 1, 0.4, false).on(wrongShare, start));
+        // the baseline of the seed's own measure: what 0.7 S of SFT on its own schedule reaches, beside KD+SFT's
+        configs.add(RunConfig.sft(seventyPercent(steps), false).on(wrongShare, start));
         int headline = configs.size();
         if (sweeps.contains(Sweep.K)) {
             for (int k : new int[] {1, 4, 16}) {

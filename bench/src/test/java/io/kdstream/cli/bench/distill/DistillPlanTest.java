@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 class DistillPlanTest {
 
@@ -68,9 +69,9 @@ class DistillPlanTest {
     void shouldRunTheHeadlinesRowsForEverySeedAndTheSweepsForTheSweepSeedsOnly() {
         List<Long> seeds = List.of(1L, 2L, 3L, 4L, 5L);
         DistillPlan plan = DistillPlan.seedLike(2000, seeds, 100, 20, 0.1, StudentStart.PRETRAINED, EnumSet.allOf(DistillPlan.Sweep.class), 2);
-        int sweeps = plan.configs().size() - 3;
+        int sweeps = plan.configs().size() - 4;
 
-        assertThat(plan.runs()).hasSize(5 * 3 + 2 * sweeps);
+        assertThat(plan.runs()).hasSize(5 * 4 + 2 * sweeps);
         assertThat(plan.runs()).filteredOn(run -> run.seed() > 2).extracting(run -> run.config().sweep()).containsOnly(false);
         assertThat(plan.runs()).filteredOn(run -> run.seed() <= 2).hasSize(2 * plan.configs().size());
         // cohorts of another wrong share hold sweep rows only: they exist for the sweep seeds
@@ -81,9 +82,10 @@ class DistillPlanTest {
     @Test
     void shouldRunOnlyTheChosenSweeps() {
         DistillPlan core = DistillPlan.seedLike(300, List.of(1L), 100, 10, 0.1, StudentStart.PRETRAINED, EnumSet.noneOf(DistillPlan.Sweep.class));
-        assertThat(core.configs()).extracting(RunConfig::steps).containsExactly(300L, 300L, 210L);
+        assertThat(core.configs()).extracting(RunConfig::objective, RunConfig::steps).containsExactly(tuple(RunConfig.Objective.SFT, 300L),
+                tuple(RunConfig.Objective.KD_SFT, 300L), tuple(RunConfig.Objective.KD_SFT, 210L), tuple(RunConfig.Objective.SFT, 210L));
         DistillPlan online = DistillPlan.seedLike(300, List.of(1L), 100, 10, 0.1, StudentStart.PRETRAINED, EnumSet.of(DistillPlan.Sweep.ONLINE));
-        assertThat(online.configs()).hasSize(4).last().extracting(RunConfig::objective).isEqualTo(RunConfig.Objective.ONLINE_FULL_KD);
+        assertThat(online.configs()).hasSize(5).last().extracting(RunConfig::objective).isEqualTo(RunConfig.Objective.ONLINE_FULL_KD);
         DistillPlan students = DistillPlan.seedLike(300, List.of(1L), 100, 10, 0.1, StudentStart.PRETRAINED, EnumSet.of(DistillPlan.Sweep.STUDENT));
         assertThat(students.curvePairs()).hasSize(2);
         assertThat(DistillPlan.Sweep.parse("sft-weight")).isEqualTo(DistillPlan.Sweep.SFT_WEIGHT);
