@@ -9,9 +9,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /** The lock that keeps a cache directory to one trainer at a time, held from open to close. */
-record CacheLock(FileChannel channel, FileLock lock) {
+public record CacheLock(FileChannel channel, FileLock lock) {
 
-    private static final String LOCK_FILE = "cache.lock";
+    /** The lock file in a cache directory: a copy of a closed cache leaves it behind (each copy gets its own). */
+    public static final String LOCK_FILE = "cache.lock";
 
     /** Locks {@code directory} (creating it), or says who holds it: another trainer, or this JVM. */
     static CacheLock acquire(Path directory) throws IOException {

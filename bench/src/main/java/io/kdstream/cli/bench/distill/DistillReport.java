@@ -232,17 +232,14 @@ public final class DistillReport {
 
     /** The pair's KD+SFT row trained for 0.7 S on its own schedule (its rate cools by its own last step), where the plan has it. */
     private Optional<RunConfig> shortScheduleRow(DistillPlan.CurvePair pair) {
-        RunConfig kd = pair.kd();
-        return plan.configs().stream().filter(c -> !c.curve() && c.steps() == DistillPlan.seventyPercent(kd.steps()) && c.objective() == kd.objective()
-                && c.k() == kd.k() && c.variant().equals(kd.variant()) && c.direction().equals(kd.direction()) && c.kdWeight() == kd.kdWeight()
-                && c.sftWeight() == kd.sftWeight() && c.sameCondition(kd)).findFirst();
+        RunConfig shortKd = pair.kd().forSteps(DistillPlan.seventyPercent(pair.kd().steps()));
+        return plan.configs().contains(shortKd) ? Optional.of(shortKd) : Optional.empty();
     }
 
     /** The seed's own measure's baseline: SFT trained for 0.7 S on its own schedule, where the plan has it. */
     private Optional<RunOutcome> shortScheduleSft(DistillPlan.CurvePair pair, long seed) {
-        return plan.configs().stream().filter(c -> c.objective() == RunConfig.Objective.SFT && !c.curve()
-                        && c.steps() == DistillPlan.seventyPercent(pair.sft().steps()) && c.sameCondition(pair.sft())).findFirst()
-                .flatMap(row -> byConfig().get(row).stream().filter(r -> r.run().seed() == seed).findFirst());
+        RunConfig shortSft = pair.sft().forSteps(DistillPlan.seventyPercent(pair.sft().steps()));
+        return byConfig().getOrDefault(shortSft, List.of()).stream().filter(r -> r.run().seed() == seed).findFirst();
     }
 
     /**

@@ -60,6 +60,11 @@ public record RunConfig(Objective objective, long steps, int k, String variant, 
     }
 
     /** The same row as a sweep: run for the plan's sweep seeds only. */
+    /** The same row trained for {@code otherSteps} on its own schedule, without a curve (e.g. the 0.7 S row of an S row). */
+    public RunConfig forSteps(long otherSteps) {
+        return new RunConfig(objective, otherSteps, k, variant, direction, kdWeight, sftWeight, false, wrongShare, start, sweep);
+    }
+
     public RunConfig asSweep() {
         return new RunConfig(objective, steps, k, variant, direction, kdWeight, sftWeight, curve, wrongShare, start, true);
     }

@@ -1,5 +1,7 @@
 package io.kdstream.cli.bench.distill;
 
+import io.kdstream.trainer.cache.CacheLock;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -175,7 +177,7 @@ final class RunLanes {
                     Path target = to.resolve(from.relativize(file).toString());
                     if (Files.isDirectory(file)) {
                         Files.createDirectories(target);
-                    } else if (!file.getFileName().toString().equals("cache.lock")) {
+                    } else if (!file.getFileName().toString().equals(CacheLock.LOCK_FILE)) {
                         Files.copy(file, target);
                     }
                 } catch (IOException e) {
