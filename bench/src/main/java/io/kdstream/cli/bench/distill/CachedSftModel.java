@@ -119,7 +119,9 @@ public record CachedSftModel(String folder, String name, TransformerConfig archi
         }
         Optional<Path> start = previous().isPresent() ? Optional.of(previous().get().trainIfMissing(home, data)) : Optional.empty();
         Files.createDirectories(checkpoint.toAbsolutePath().getParent());
-        Path partial = checkpoint.resolveSibling(checkpoint.getFileName() + ".partial");
+        // a file of this process's own: cohorts prepared side by side in JVMs of their own may train a shared model (a
+        // base student) at once, and the last to finish replaces the other's identical checkpoint
+        Path partial = checkpoint.resolveSibling(checkpoint.getFileName() + ".partial-" + ProcessHandle.current().pid());
         long started = System.nanoTime();
         try (ProgressBar bar = Progress.bar(name + " SFT " + phases() + " (" + data.size() + " examples)", phaseSteps(), "steps")) {
             Consumer<StepMetrics> progress = metrics -> {

@@ -18,6 +18,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -70,8 +71,13 @@ public final class DistillBenchCommand implements Callable<Integer> {
     Integer sweepSeeds;
 
     @Option(names = "--prepare-only", description = "train every cohort's missing teacher and base student (cached under KDSTREAM_HOME) and "
-            + "stop, without student runs: a seed-like table's hours of teacher training, done ahead of it")
+            + "stop, without student runs: a seed-like table's hours of teacher training, done ahead of it, --parallel-runs cohorts at a time, "
+            + "each in a JVM of its own")
     boolean prepareOnly;
+
+    @Option(names = "--cohort", hidden = true, description = "only the plan's cohort of this number (from 1): how --prepare-only starts "
+            + "the JVM of each cohort it prepares side by side")
+    Integer cohort;
 
     @Option(names = "--resume", description = "reuse the runs a previous invocation with the same settings finished (kept under "
             + "KDSTREAM_HOME/bench/distill); only the missing ones run")
@@ -132,7 +138,8 @@ public final class DistillBenchCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "1", description = "torch threads of each student JVM (default: ${DEFAULT-VALUE})")
     int threads;
 
-    @Option(names = "--parallel-runs", description = "student runs trained at a time, each its own JVM (default: the cores over --threads)")
+    @Option(names = "--parallel-runs", description = "student runs trained at a time, each its own JVM; with --prepare-only, cohorts "
+            + "prepared at a time (default: the cores over --threads)")
     Integer parallelRuns;
 
     @Option(names = "-D", paramLabel = "KEY=VALUE", description = "a trainer setting for every student run, e.g. -D kdstream.trainer.temperature=2")
@@ -179,6 +186,13 @@ public final class DistillBenchCommand implements Callable<Integer> {
         }
         List<Long> seedList = LongStream.rangeClosed(1, n).boxed().toList();
         DistillPlan plan = plan(s, seedList, points);
+        if (cohort != null) {
+            List<DistillPlan> cohorts = List.copyOf(plan.byCohort(setting).values());
+            if (cohort < 1 || cohort > cohorts.size()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--cohort must be 1 to " + cohorts.size() + ", got " + cohort);
+            }
+            plan = cohorts.get(cohort - 1);
+        }
         Path workDir = Files.createTempDirectory("kdstream-bench-distill-");
         DistillBenchmark.Options options = new DistillBenchmark.Options(plan,
                 trainPrompts != null ? trainPrompts : setting.defaultTrainPerDataset(quick),
@@ -190,7 +204,7 @@ public final class DistillBenchCommand implements Callable<Integer> {
                 + plan.byCohort(setting).size() + " cohort(s); work directory " + workDir);
         DistillExperiment experiment = new DistillExperiment(options, resume, line -> System.err.println("bench distill: " + line));
         if (prepareOnly) {
-            experiment.prepareModels();
+            experiment.prepareModels(Optional.of(new CohortJvm(spec.root().commandLine().getParseResult().originalArgs(), options.kdstreamHome(), threads)));
             return 0;
         }
         DistillBenchmark.Outcome outcome = experiment.run();

@@ -9,6 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -32,17 +37,91 @@ public final class DistillExperiment {
         this.log = log;
     }
 
-    /** Every cohort's teacher and base student, trained where missing; no student runs, no Kafka. */
-    public void prepareModels() throws Exception {
+    /**
+     * Every cohort's teacher and base student, trained where missing; no student runs, no Kafka. With {@code jvms} and
+     * more than one cohort, cohorts prepare {@code parallelRuns} at a time, each in a JVM of its own (a seed-like
+     * table's teachers take most of an hour each); otherwise one after another in this JVM. Cohorts that share a model
+     * (a base student) may then each train it; the first failure stops cohorts not yet started and is thrown once
+     * those in flight end.
+     */
+    public void prepareModels(Optional<CohortJvm> jvms) throws Exception {
         Map<DistillCohort, DistillPlan> cohorts = options.plan().byCohort(options.setting());
-        int index = 0;
-        for (Map.Entry<DistillCohort, DistillPlan> entry : cohorts.entrySet()) {
-            index++;
-            String prefix = logPrefix(index, cohorts.size(), entry.getKey());
-            new DistillBenchmark(Settings.of(Map.of()), options.forCohort(entry.getValue(), options.workDir()), line -> log.accept(prefix + line))
-                    .prepareModels();
-            log.accept(prefix + "teacher and base student ready");
+        List<String> prefixes = new ArrayList<>();
+        cohorts.keySet().forEach(cohort -> prefixes.add(logPrefix(prefixes.size() + 1, cohorts.size(), cohort)));
+        if (jvms.isEmpty() || options.parallelRuns() == 1 || cohorts.size() == 1) {
+            int index = 0;
+            for (DistillPlan cohort : cohorts.values()) {
+                String prefix = prefixes.get(index++);
+                new DistillBenchmark(Settings.of(Map.of()), options.forCohort(cohort, options.workDir()), line -> log.accept(prefix + line))
+                        .prepareModels();
+                log.accept(prefix + "teacher and base student ready");
+            }
+            return;
         }
+        ExecutorService lanes = Executors.newFixedThreadPool(Math.min(options.parallelRuns(), cohorts.size()), runnable -> {
+            Thread thread = new Thread(runnable, "prepare-cohort");
+            thread.setDaemon(true);
+            return thread;
+        });
+        AtomicBoolean failed = new AtomicBoolean();
+        List<Future<?>> prepared = new ArrayList<>();
+        for (int number = 1; number <= cohorts.size(); number++) {
+            int cohort = number;
+            prepared.add(lanes.submit(() -> {
+                if (!failed.get()) {
+                    try {
+                        prepareInJvm(jvms.get(), cohort, prefixes.get(cohort - 1));
+                    } catch (Exception e) {
+                        failed.set(true);
+                        throw e;
+                    }
+                }
+                return null;
+            }));
+        }
+        lanes.shutdown();
+        Exception first = null;
+        for (Future<?> cohort : prepared) {
+            try {
+                cohort.get();
+            } catch (ExecutionException e) {
+                Exception cause = e.getCause() instanceof Exception exception ? exception : new IllegalStateException(e.getCause());
+                if (first == null) {
+                    first = cause;
+                } else {
+                    first.addSuppressed(cause);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private void prepareInJvm(CohortJvm jvms, int cohort, String prefix) throws Exception {
+        Path output = options.workDir().resolve("prepare-cohort-" + cohort + ".log");
+        long started = System.nanoTime();
+        log.accept(prefix + "preparing in a JVM of its own; its progress: " + output);
+        Process process = jvms.start(cohort, output);
+        // the JVM trains for most of an hour: it ends with this one, however this one ends
+        Thread stop = new Thread(process::destroy);
+        Runtime.getRuntime().addShutdownHook(stop);
+        try {
+            int exit = process.waitFor();
+            if (exit != 0) {
+                List<String> lines = Files.readAllLines(output);
+                throw new IllegalStateException(prefix + "its JVM failed (exit " + exit + "); the end of " + output + ":\n"
+                        + String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size())));
+            }
+        } finally {
+            process.destroy();
+            try {
+                Runtime.getRuntime().removeShutdownHook(stop);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs anyway
+            }
+        }
+        log.accept(String.format("%steacher and base student ready (%.1f min)", prefix, (System.nanoTime() - started) / 60e9));
     }
 
     public DistillBenchmark.Outcome run() throws Exception {

@@ -1,5 +1,6 @@
 package io.kdstream.cli.bench.distill;
 
+import io.kdstream.cli.Kdstream;
 import io.kdstream.model.checkpoint.CheckpointFile;
 import io.kdstream.model.checkpoint.LoadedCheckpoint;
 import io.kdstream.model.tokenizer.CharTokenizer;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,7 +46,7 @@ class DistillBenchmarkIntegrationTest {
                 DistillSetting.SEED_LIKE, TaskDifficulty.both(Difficulty.MEDIUM), 2);
         List<String> log = new ArrayList<>();
 
-        new DistillExperiment(options, false, log::add).prepareModels();
+        new DistillExperiment(options, false, log::add).prepareModels(Optional.empty());
 
         assertThat(cachedCheckpoints(dir.resolve("home").resolve("teachers"))).hasSize(2);
         List<Path> students = cachedCheckpoints(dir.resolve("home").resolve("students"));
@@ -57,8 +59,41 @@ class DistillBenchmarkIntegrationTest {
         assertThat(log).filteredOn(line -> line.contains("teacher and base student ready")).hasSize(2);
 
         log.clear();
-        new DistillExperiment(options, false, log::add).prepareModels();
+        new DistillExperiment(options, false, log::add).prepareModels(Optional.empty());
         assertThat(log).noneMatch(line -> line.contains("training one"));
+    }
+
+    @Test
+    void shouldPrepareCohortsSideBySideEachInAJvmOfItsOwn(@TempDir Path dir) throws Exception {
+        Path home = dir.resolve("home");
+        Path output = dir.resolve("prepare.log");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+                "-Dai.djl.offline=true", "-DOPT_OUT_TRACKING=true", "-cp", System.getProperty("java.class.path"), Kdstream.class.getName()));
+        command.addAll(List.of("bench", "distill", "--setting", "seed-like", "--seeds", "2", "--steps", "6", "--sweeps", "sft-weight",
+                "--train-prompts", "20", "--test-prompts", "4", "--teacher-steps", "2", "--teacher-cool-down", "1", "--base-student-steps", "2",
+                "-D", "kdstream.trainer.student.width=32", "-D", "kdstream.trainer.student.feed.forward.width=96",
+                "--prepare-only", "--parallel-runs", "2"));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+        builder.environment().put("KDSTREAM_HOME", home.toString());
+
+        int exit = builder.start().waitFor();
+
+        List<String> lines = Files.readAllLines(output);
+        assertThat(exit).as(String.join("\n", lines)).isZero();
+        // both cohorts' JVMs start before either is ready, and each trains its own teacher and base student
+        int firstReady = lines.stream().filter(line -> line.contains("ready")).map(lines::indexOf).findFirst().orElseThrow();
+        assertThat(lines.subList(0, firstReady)).filteredOn(line -> line.contains("preparing in a JVM of its own")).hasSize(2);
+        assertThat(lines).filteredOn(line -> line.contains("teacher and base student ready (")).hasSize(2);
+        assertThat(cachedCheckpoints(home.resolve("teachers"))).map(path -> path.getFileName().toString().replaceAll(".*c10000(d\\d+)-.*-(steps.*)\\.ckpt", "$1 $2"))
+                .containsExactly("d1011 steps2-cool1-seed8", "d1011 steps2-seed8", "d2011 steps2-cool1-seed9", "d2011 steps2-seed9");
+        assertThat(cachedCheckpoints(home.resolve("students"))).hasSize(2);
+        try (var files = Files.list(home.resolve("teachers"))) {
+            assertThat(files.map(Path::toString)).noneMatch(name -> name.contains(".partial"));
+        }
+        for (String line : lines.stream().filter(line -> line.contains("its progress: ")).toList()) {
+            assertThat(Files.readString(Path.of(line.substring(line.indexOf("its progress: ") + "its progress: ".length()))))
+                    .contains("teacher and base student ready");
+        }
     }
 
     private static List<Path> cachedCheckpoints(Path folder) throws Exception {
