@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +26,7 @@ import java.util.stream.Stream;
  *
  * <p>Every run of one local cache (the top-K cache; each RS-KD cache) must read the same entries in the same order, so a
  * seed draws the same batches whichever lane trains it. The trainer builds that cache from the topic in the order it
- * reads the partitions, and locks it while it trains. So the first run of a cache trains alone on it; when it ends, its
+ * reads the partitions, and locks it while it trains. So one run of a cache, its shortest, trains alone on it; when it ends, its
  * lane copies the cache to every other lane, and the cache's other runs start, each lane on its own copy. Runs that read
  * no cache (online KD) start whenever a lane is free.
  */
@@ -70,7 +71,8 @@ final class RunLanes {
     }
 
     /**
-     * Trains every run, in the given order as far as the caches allow; the results in that order. The first failure
+     * Trains every run, in the given order as far as the caches allow, except that a cache's shortest run builds it
+     * (the other lanes wait for it); the results in the given order. The first failure
      * stops the lanes from starting more runs and is thrown once the runs in flight have ended.
      *
      * @param cacheOf the local cache a run reads, by name; empty for none
@@ -131,9 +133,12 @@ final class RunLanes {
     /** The first pending run a lane can start now; empty when none is left or a run has failed; waits otherwise. */
     private synchronized Optional<Taken> take() throws InterruptedException {
         while (failure == null && !pending.isEmpty()) {
-            for (Queued queued : pending) {
-                CacheState state = queued.cache().map(caches::get).orElse(CacheState.BUILT);
+            for (Queued first : pending) {
+                CacheState state = first.cache().map(caches::get).orElse(CacheState.BUILT);
                 if (state != CacheState.BUILDING) {
+                    // the other lanes wait for a cache's builder: its shortest run builds it
+                    Queued queued = state == CacheState.BUILT ? first : pending.stream().filter(q -> q.cache().equals(first.cache()))
+                            .min(Comparator.comparingLong(q -> q.run().config().steps())).orElseThrow();
                     pending.remove(queued);
                     if (state == CacheState.MISSING) {
                         caches.put(queued.cache().get(), CacheState.BUILDING);

@@ -106,6 +106,21 @@ class RunLanesTest {
     }
 
     @Test
+    void shouldBuildACacheWithItsShortestRunWhileTheOtherLanesWait(@TempDir Path work) throws Exception {
+        RunConfig shortKd = RunConfig.kd(4, 64, "renormalised", "forward", 1, 0.4, false);
+        List<DistillPlan.Run> runs = new DistillPlan(6, List.of(1L), List.of(SFT, KD, shortKd), 2).runs();
+        Recorder recorder = new Recorder(1);
+
+        new RunLanes(2, work).trainAll(runs, RunLanesTest::cacheOf, recorder::train);
+
+        // the plan's first run is 6 steps long, the 4-step run builds the cache alone, then the two others start
+        String builder = shortKd.slug() + "-s1";
+        assertThat(recorder.events.subList(0, 2)).containsExactly("start " + builder, "end " + builder);
+        assertThat(work.resolve("top-k").resolve("entries")).hasContent("built by " + builder);
+        assertThat(recorder.events).filteredOn(e -> e.contains(" read built by " + builder)).hasSize(2);
+    }
+
+    @Test
     void shouldRunOneAtATimeInThePlansOrderWithOneLane(@TempDir Path work) throws Exception {
         List<DistillPlan.Run> runs = new DistillPlan(6, List.of(1L), List.of(SFT, KD, ONLINE), 2).runs();
         Recorder recorder = new Recorder(1);
