@@ -264,7 +264,8 @@ public final class DistillBenchCommand implements Callable<Integer> {
                 + System.getProperty("java.version") + ", DJL PyTorch CPU, shared with other work (load average " + loadBefore + " before and "
                 + loadAverage() + " after); every student run is its own JVM (" + StudentRunProcess.HEAP
                 + ", SerialGC, " + options.threads() + " torch thread(s)"
-                + (outcome.reusedRuns() < outcome.runs().size() ? ", " + options.parallelRuns() + " at a time" : "") + "); the whole benchmark took "
+                + (outcome.reusedRuns() < outcome.runs().size() ? ", " + options.parallelRuns() + " at a time, beside the evaluators scoring their "
+                        + "checkpoints" : "") + "); the whole benchmark took "
                 + String.format(Locale.ROOT, "%.1f", outcome.totalSeconds() / 60) + " minutes"
                 + (outcome.reusedRuns() == 0 ? "" : String.format(Locale.ROOT, "; %d of its %d student runs were reused from an earlier invocation "
                         + "(`--resume`), and their time is not in that", outcome.reusedRuns(), outcome.runs().size())) + ".\n\n"

@@ -33,6 +33,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,6 +44,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -181,6 +184,31 @@ public final class DistillBenchmark {
         }
     }
 
+    /**
+     * Where a cohort's results go as soon as they are known, so an interrupted benchmark keeps them ({@code --resume}):
+     * the teacher's before any student trains, each run's once its last checkpoint is evaluated.
+     */
+    public interface Finished {
+
+        Finished NOTHING = new Finished() {
+            @Override
+            public void teacher(TeacherSummary teacher) {
+            }
+
+            @Override
+            public void run(RunOutcome run) {
+            }
+        };
+
+        void teacher(TeacherSummary teacher) throws IOException;
+
+        void run(RunOutcome run) throws IOException;
+    }
+
+    /** A run's training, before its evaluation is complete. */
+    private record Trained(StudentRunProcess.Result result, double wallSeconds) {
+    }
+
     private final Settings settings;
     private final Options options;
     private final Consumer<String> log;
@@ -221,6 +249,15 @@ public final class DistillBenchmark {
     }
 
     public Outcome run() throws Exception {
+        return run(Finished.NOTHING);
+    }
+
+    /**
+     * Fills the cohort's cache, scores its teacher, trains its runs and evaluates them. The evaluators run beside the
+     * training, scoring each checkpoint as its run publishes it, so each run is done (and handed to {@code finished})
+     * soon after it trains, not after the whole cohort.
+     */
+    public Outcome run(Finished finished) throws Exception {
         long started = System.nanoTime();
         TopicAdmin.ensureTopics(settings.clientProperties(), TopicCatalogue.ALL);
         Prepared prepared = prepare();
@@ -252,29 +289,55 @@ public final class DistillBenchmark {
         log.accept(String.format("teacher: math exact match %.3f, code pass@1 %.3f; cache %d records, %.1f bytes/token at K=%d",
                 summary.mathExactMatch(), summary.codePassAt1(), share.records(), share.bytesPerToken(), DistillPlan.CACHE_K));
 
+        finished.teacher(summary);
+
         List<DistillPlan.Run> runs = options.plan().runs();
-        Map<DistillPlan.Run, Double> walls = new ConcurrentHashMap<>();
-        AtomicInteger finished = new AtomicInteger();
-        Map<DistillPlan.Run, StudentRunProcess.Result> trained = new RunLanes(options.parallelRuns(), options.workDir()).trainAll(runs,
-                DistillBenchmark::cacheOf, (run, cacheDir) -> {
-                    long runStarted = System.nanoTime();
-                    StudentRunProcess.Result result = train(run, run.runId(benchId), teacher, fingerprint, data.train().size(), baseStudent, cacheDir);
-                    double wall = (System.nanoTime() - runStarted) / 1e9;
-                    walls.put(run, wall);
-                    log.accept(String.format("run %d/%d %s seed %d: %d steps, %.2f ms a step, peak RSS %d MiB, %.0f s", finished.incrementAndGet(),
-                            runs.size(), run.config().slug(), run.seed(), result.steps(), result.stepMillis(), result.peakRssBytes() >> 20, wall));
-                    return result;
-                });
+        Map<DistillPlan.Run, Trained> trained = new ConcurrentHashMap<>();
+        Map<DistillPlan.Run, RunOutcome> done = new ConcurrentHashMap<>();
+        AtomicInteger finishedTraining = new AtomicInteger();
         int checkpoints = runs.stream().mapToInt(run -> run.config().checkpoints(options.plan().curvePoints())).sum();
-        Map<String, List<EvalPoint>> curves = evaluate(checkpoints, data.testMath().size(), data.testCode().size());
+        List<EvaluatorService> evaluators = new ArrayList<>();
+        ScheduledExecutorService collector = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "bench-distill-evaluated-runs");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            startEvaluators(evaluators, data.testMath().size(), data.testCode().size());
+            collector.scheduleWithFixedDelay(() -> {
+                try {
+                    collectEvaluated(runs, trained, done, finished);
+                } catch (Exception e) {
+                    // the final collection, after every evaluation, says what is wrong
+                    log.accept("could not yet collect the evaluated runs: " + e.getMessage());
+                }
+            }, 30, 30, TimeUnit.SECONDS);
+            new RunLanes(options.parallelRuns(), options.workDir()).trainAll(runs, DistillBenchmark::cacheOf, (run, cacheDir) -> {
+                long runStarted = System.nanoTime();
+                StudentRunProcess.Result result = train(run, run.runId(benchId), teacher, fingerprint, data.train().size(), baseStudent, cacheDir);
+                double wall = (System.nanoTime() - runStarted) / 1e9;
+                trained.put(run, new Trained(result, wall));
+                log.accept(String.format("run %d/%d %s seed %d: %d steps, %.2f ms a step, peak RSS %d MiB, %.0f s", finishedTraining.incrementAndGet(),
+                        runs.size(), run.config().slug(), run.seed(), result.steps(), result.stepMillis(), result.peakRssBytes() >> 20, wall));
+                return result;
+            });
+            long trainedAt = System.nanoTime();
+            awaitEvaluations(evaluators, checkpoints);
+            log.accept(String.format("evaluated %d checkpoints on math and code, the last %.0f s after the last run trained", checkpoints,
+                    (System.nanoTime() - trainedAt) / 1e9));
+        } finally {
+            collector.shutdownNow();
+            collector.awaitTermination(1, TimeUnit.MINUTES);
+            Resources.closeAll("bench-distill", evaluators.toArray(AutoCloseable[]::new));
+        }
+        collectEvaluated(runs, trained, done, finished);
         List<RunOutcome> outcomes = new ArrayList<>();
         for (DistillPlan.Run run : runs) {
-            String runId = run.runId(benchId);
-            List<EvalPoint> curve = curves.get(runId);
-            if (curve == null || curve.isEmpty()) {
-                throw new IllegalStateException("no evaluation of run " + runId);
+            RunOutcome outcome = done.get(run);
+            if (outcome == null) {
+                throw new IllegalStateException("no complete evaluation of run " + run.runId(benchId));
             }
-            outcomes.add(new RunOutcome(run, runId, trained.get(run), walls.get(run), curve));
+            outcomes.add(outcome);
         }
         return new Outcome(summary, outcomes, (System.nanoTime() - started) / 1e9);
     }
@@ -451,43 +514,60 @@ public final class DistillBenchmark {
     }
 
     /** Two evaluators (math, code) score every checkpoint of this benchmark; the curves by run id, in step order. */
-    private Map<String, List<EvalPoint>> evaluate(int checkpoints, int mathTests, int codeTests) throws Exception {
-        long started = System.nanoTime();
-        List<EvaluatorService> evaluators = new ArrayList<>();
-        try {
-            for (String dataset : List.of("math", "code")) {
-                EvaluatorService evaluator = new EvaluatorService(EvaluatorConfig.from(settings.with(Map.of(
-                        "kdstream.evaluator.dataset", dataset,
-                        "kdstream.evaluator.group.id", "bench-distill-" + benchId + "-" + dataset,
-                        "kdstream.evaluator.max.examples", Integer.toString(dataset.equals("math") ? mathTests : codeTests),
-                        "auto.offset.reset", "earliest"))));
-                evaluators.add(evaluator);
-                evaluator.start();
-            }
-            long deadline = System.nanoTime() + PHASE_TIMEOUT.toNanos();
-            long lastReport = 0;
-            // the evaluators also score whatever else kd.checkpoints holds (other runs on the same cluster): count this bench's
-            int evaluated;
-            while ((evaluated = ownEvaluations().size()) < 2L * checkpoints) {
-                for (EvaluatorService evaluator : evaluators) {
-                    if (evaluator.failure() != null) {
-                        throw new IllegalStateException("evaluator failed: " + evaluator.failure(), evaluator.failure());
-                    }
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the evaluators did not score " + checkpoints + " checkpoints in " + PHASE_TIMEOUT);
-                }
-                if (System.nanoTime() - lastReport > 30e9) {
-                    lastReport = System.nanoTime();
-                    log.accept(String.format("evaluated %d of %d checkpoint x test-set pairs", evaluated, 2L * checkpoints));
-                }
-                Thread.sleep(1000);
-            }
-        } finally {
-            Resources.closeAll("bench-distill", evaluators.toArray(AutoCloseable[]::new));
+    /** The math and code evaluators, each reading every checkpoint on kd.checkpoints; added to {@code evaluators} as they start. */
+    private void startEvaluators(List<EvaluatorService> evaluators, int mathTests, int codeTests) {
+        for (String dataset : List.of("math", "code")) {
+            EvaluatorService evaluator = new EvaluatorService(EvaluatorConfig.from(settings.with(Map.of(
+                    "kdstream.evaluator.dataset", dataset,
+                    "kdstream.evaluator.group.id", "bench-distill-" + benchId + "-" + dataset,
+                    "kdstream.evaluator.max.examples", Integer.toString(dataset.equals("math") ? mathTests : codeTests),
+                    "auto.offset.reset", "earliest"))));
+            evaluators.add(evaluator);
+            evaluator.start();
         }
-        log.accept(String.format("evaluated %d checkpoints on math and code in %.0f s", checkpoints, (System.nanoTime() - started) / 1e9));
-        return readCurves();
+    }
+
+    /** Until the evaluators have scored this bench's {@code checkpoints} on both test sets. */
+    private void awaitEvaluations(List<EvaluatorService> evaluators, int checkpoints) throws InterruptedException {
+        long deadline = System.nanoTime() + PHASE_TIMEOUT.toNanos();
+        long lastReport = 0;
+        // the evaluators also score whatever else kd.checkpoints holds (other runs on the same cluster): count this bench's
+        int evaluated;
+        while ((evaluated = ownEvaluations().size()) < 2L * checkpoints) {
+            for (EvaluatorService evaluator : evaluators) {
+                if (evaluator.failure() != null) {
+                    throw new IllegalStateException("evaluator failed: " + evaluator.failure(), evaluator.failure());
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the evaluators did not score " + checkpoints + " checkpoints " + PHASE_TIMEOUT + " after the last run trained");
+            }
+            if (System.nanoTime() - lastReport > 30e9) {
+                lastReport = System.nanoTime();
+                log.accept(String.format("evaluated %d of %d checkpoint x test-set pairs", evaluated, 2L * checkpoints));
+            }
+            Thread.sleep(1000);
+        }
+    }
+
+    /** Hands each trained run whose every checkpoint is evaluated to {@code finished}, once. */
+    private synchronized void collectEvaluated(List<DistillPlan.Run> runs, Map<DistillPlan.Run, Trained> trained, Map<DistillPlan.Run, RunOutcome> done,
+                                               Finished finished) throws IOException {
+        if (done.size() == runs.size() || trained.keySet().stream().allMatch(done::containsKey)) {
+            return;
+        }
+        Map<String, List<EvalPoint>> curves = readCurves();
+        for (DistillPlan.Run run : runs) {
+            Trained training = trained.get(run);
+            List<EvalPoint> curve = curves.get(run.runId(benchId));
+            if (training != null && !done.containsKey(run) && curve != null && curve.size() == run.config().checkpoints(options.plan().curvePoints())) {
+                RunOutcome outcome = new RunOutcome(run, run.runId(benchId), training.result(), training.wallSeconds(), curve);
+                finished.run(outcome);
+                done.put(run, outcome);
+                log.accept(String.format("run %s seed %d evaluated: math %.3f, code %.3f", run.config().slug(), run.seed(),
+                        outcome.last().mathExactMatch(), outcome.last().codePassAt1()));
+            }
+        }
     }
 
     /** This bench's evaluations on kd.evals, the latest by key (run, step, dataset, split). */

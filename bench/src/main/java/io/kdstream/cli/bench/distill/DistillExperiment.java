@@ -3,6 +3,7 @@ package io.kdstream.cli.bench.distill;
 import io.kdstream.platform.config.Settings;
 import io.kdstream.platform.embedded.EmbeddedPlatform;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,8 +23,9 @@ import java.util.function.Consumer;
  * logits only (the router caches every prompt of {@code kd.prompts}, the online trainer reads them all). The
  * control is one cohort, so it runs exactly as a single benchmark.
  *
- * <p>Every cohort's results are kept ({@link DistillResults}); with {@code resume} a cohort's runs found there are
- * reused and only the missing ones run (the cohort's cache is filled again for them: its topics do not outlive a run).
+ * <p>Every cohort's results are kept ({@link DistillResults}) as they are known, the teacher's first, then each run's
+ * once it is evaluated; with {@code resume} a cohort's runs found there are reused and only the missing ones run (the
+ * cohort's cache is filled again for them: its topics do not outlive a run).
  */
 public final class DistillExperiment {
 
@@ -157,16 +159,19 @@ public final class DistillExperiment {
                 Settings settings = Settings.of(Map.of(Settings.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
                         Settings.SCHEMA_REGISTRY_URL, platform.schemaRegistryUrl()));
                 DistillBenchmark.Outcome outcome = new DistillBenchmark(settings, options.forCohort(toRun, workDir),
-                        line -> log.accept(prefix + line)).run();
-                DistillBenchmark.TeacherSummary teacher = storedTeacher.map(outcome.teacher()::withSampledFrom).orElse(outcome.teacher());
-                results.save(teacher);
-                teachers.add(teacher);
-                for (RunOutcome run : outcome.runs()) {
-                    results.save(run);
-                    if (missing.contains(run.run())) {
-                        runs.add(run);
-                    }
-                }
+                        line -> log.accept(prefix + line)).run(new DistillBenchmark.Finished() {
+                            @Override
+                            public void teacher(DistillBenchmark.TeacherSummary teacher) throws IOException {
+                                results.save(storedTeacher.map(teacher::withSampledFrom).orElse(teacher));
+                            }
+
+                            @Override
+                            public void run(RunOutcome run) throws IOException {
+                                results.save(run);
+                            }
+                        });
+                teachers.add(storedTeacher.map(outcome.teacher()::withSampledFrom).orElse(outcome.teacher()));
+                outcome.runs().stream().filter(run -> missing.contains(run.run())).forEach(runs::add);
             }
         }
         return new DistillBenchmark.Outcome(teachers, runs, (System.nanoTime() - started) / 1e9, reused);

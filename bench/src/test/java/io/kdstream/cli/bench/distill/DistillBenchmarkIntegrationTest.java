@@ -117,7 +117,23 @@ class DistillBenchmarkIntegrationTest {
                 BaseCorpus.TEXT, 2);
         List<String> log = new ArrayList<>();
 
-        DistillBenchmark.Outcome outcome = new DistillBenchmark(settings, options, log::add).run();
+        List<Object> handed = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        DistillBenchmark.Outcome outcome = new DistillBenchmark(settings, options, log::add).run(new DistillBenchmark.Finished() {
+            @Override
+            public void teacher(DistillBenchmark.TeacherSummary teacher) {
+                handed.add(teacher);
+            }
+
+            @Override
+            public void run(RunOutcome run) {
+                handed.add(run);
+            }
+        });
+
+        // what a resumed benchmark reuses: the teacher before any run, then every run once, as it was evaluated
+        assertThat(handed).hasSize(5).first().isEqualTo(outcome.teacher());
+        assertThat(handed.subList(1, 5)).containsExactlyInAnyOrderElementsOf(outcome.runs());
 
         assertThat(outcome.teacher().cacheRecords()).isEqualTo(2 * 20 + 2 * 4);
         assertThat(outcome.teacher().bytesPerToken()).isPositive();
