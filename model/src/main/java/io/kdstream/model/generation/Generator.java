@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.kdstream.model.tokenizer.CharTokenizer;
 import io.kdstream.model.transformer.DecoderLanguageModel;
+import io.kdstream.model.transformer.IncrementalDecoding;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,17 +15,20 @@ import java.util.SplittableRandom;
 /**
  * Batched generation, greedy or sampled ({@link Sampling}), each row stopping at its own end token.
  *
- * <p>Each step recomputes the full forward pass over the still-running rows, right-padded to the longest, and reads
- * each row's logits at its own last real position. The causal mask makes padding after a row's end invisible to
- * its real positions, so greedy results do not depend on how prompts are batched (up to float rounding of the batched
- * kernels). No KV cache: the sequences here are at most a few hundred tokens, and the simple loop is easy to trust.
- * Greedy ties between logits go to the lowest token id.
+ * <p>By default with a key/value cache ({@link IncrementalDecoding}): the prompts run through the network once, then
+ * each step runs one new position a row. Without it ({@code useCache} false, as {@code use_cache=False} in Hugging
+ * Face's {@code generate}), each step recomputes the full forward pass over the still-running rows, right-padded to the
+ * longest, and reads each row's logits at its own last real position: the reference the cache is checked and timed
+ * against. The causal mask makes padding after a row's end invisible to its real positions, so greedy results do not
+ * depend on how prompts are batched (up to float rounding of the batched kernels). Greedy ties between logits go to the
+ * lowest token id.
  */
 public final class Generator {
 
     private final DecoderLanguageModel model;
     private final int eosId;
     private final int padId;
+    private final boolean useCache;
 
     /** A generator that stops at {@link CharTokenizer#EOS} and pads with {@link CharTokenizer#PAD}. */
     public Generator(DecoderLanguageModel model) {
@@ -32,9 +36,15 @@ public final class Generator {
     }
 
     public Generator(DecoderLanguageModel model, int eosId, int padId) {
+        this(model, eosId, padId, true);
+    }
+
+    /** @param useCache whether to decode with a key/value cache (the default) or recompute every step in full */
+    public Generator(DecoderLanguageModel model, int eosId, int padId, boolean useCache) {
         this.model = model;
         this.eosId = eosId;
         this.padId = padId;
+        this.useCache = useCache;
     }
 
     /**
@@ -84,20 +94,29 @@ public final class Generator {
         }
 
         List<Integer> active = running(reasons);
-        while (!active.isEmpty()) {
-            float[] logits = lastLogits(sequences, lengths, active);
-            for (int i = 0; i < active.size(); i++) {
-                int row = active.get(i);
-                int next = chooser.next(logits, i * vocabulary, row);
-                if (next == eosId) {
-                    reasons[row] = StopReason.EOS;
-                    continue;
+        try (IncrementalDecoding decoding = useCache && !active.isEmpty() ? model.startDecoding(prompts) : null) {
+            while (!active.isEmpty()) {
+                // the cache's logits hold every row, the recomputed ones the running rows only
+                float[] logits = decoding != null ? decoding.nextLogits() : lastLogits(sequences, lengths, active);
+                int[] appended = new int[rows];
+                Arrays.fill(appended, padId);
+                for (int i = 0; i < active.size(); i++) {
+                    int row = active.get(i);
+                    int next = chooser.next(logits, (decoding != null ? row : i) * vocabulary, row);
+                    if (next == eosId) {
+                        reasons[row] = StopReason.EOS;
+                        continue;
+                    }
+                    sequences[row][lengths[row]++] = next;
+                    appended[row] = next;
+                    generated[row]++;
+                    reasons[row] = stopBeforeStep(lengths[row], generated[row], maxNewTokens, context);
                 }
-                sequences[row][lengths[row]++] = next;
-                generated[row]++;
-                reasons[row] = stopBeforeStep(lengths[row], generated[row], maxNewTokens, context);
+                active = running(reasons);
+                if (decoding != null && !active.isEmpty()) {
+                    decoding.append(appended);
+                }
             }
-            active = running(reasons);
         }
 
         List<Generation> result = new ArrayList<>(rows);

@@ -22,7 +22,7 @@ final class CausalSelfAttention extends AbstractBlock {
 
     private static final byte VERSION = 1;
     /** Large but finite: exp() of it is exactly 0 in float32, and a row can never be all -inf (no NaN). */
-    private static final float MASKED = -1e9f;
+    static final float MASKED = -1e9f;
 
     private final int width;
     private final int heads;
@@ -57,6 +57,28 @@ final class CausalSelfAttention extends AbstractBlock {
         NDArray attention = scores.softmax(-1);
         NDArray mixed = attention.matMul(value).transpose(0, 2, 1, 3).reshape(batch, time, width);
         return output.forward(parameterStore, new NDList(mixed), training);
+    }
+
+    /**
+     * Attention of new positions over the cached ones and themselves, for incremental decoding: their keys and values
+     * are appended to {@code cache}, the key/value pair of this layer.
+     *
+     * @param x    the new positions' inputs (B,t,D)
+     * @param mask additive (B,1,t,S+t) over the S cached and t new positions: 0 where a new position may look, else
+     *             {@link #MASKED}
+     */
+    NDArray forwardCached(ParameterStore parameterStore, NDArray x, NDArray mask, KeyValueCache.Layer cache) {
+        long batch = x.getShape().get(0);
+        long time = x.getShape().get(1);
+        long headWidth = width / heads;
+        NDList parts = queryKeyValue.forward(parameterStore, new NDList(x), false).singletonOrThrow().split(3, 2);
+        NDArray query = splitHeads(parts.get(0), batch, time, headWidth);
+        NDArray key = cache.appendKeys(splitHeads(parts.get(1), batch, time, headWidth));
+        NDArray value = cache.appendValues(splitHeads(parts.get(2), batch, time, headWidth));
+        NDArray scale = Scalars.scalarLike(x, 1.0 / Math.sqrt(headWidth));
+        NDArray scores = query.mul(scale).matMul(key.transpose(0, 1, 3, 2)).add(mask);
+        NDArray mixed = scores.softmax(-1).matMul(value).transpose(0, 2, 1, 3).reshape(batch, time, width);
+        return output.forward(parameterStore, new NDList(mixed), false).singletonOrThrow();
     }
 
     /** (B,T,D) -> (B,H,T,D/H). */

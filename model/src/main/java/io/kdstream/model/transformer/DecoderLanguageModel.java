@@ -97,6 +97,14 @@ public final class DecoderLanguageModel implements AutoCloseable {
         return network.forward(parameterStore, new NDList(input), training).singletonOrThrow();
     }
 
+    /**
+     * Starts decoding {@code prompts} (token ids, any lengths up to the context) a token at a time with a key/value
+     * cache: each later step costs one position a row, not the whole sequence. Close the result.
+     */
+    public IncrementalDecoding startDecoding(int[][] prompts) {
+        return new IncrementalDecoding(this, network, prompts);
+    }
+
     /** The model's shape. */
     public TransformerConfig config() {
         return config;

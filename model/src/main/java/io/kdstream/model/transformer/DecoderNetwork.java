@@ -72,6 +72,28 @@ final class DecoderNetwork extends AbstractBlock {
         return head.forward(parameterStore, new NDList(x), training);
     }
 
+    /**
+     * The network over new positions only, for incremental decoding: each layer attends to its cached keys and values
+     * too and appends the new positions' ({@link TransformerLayer#forwardCached}).
+     *
+     * @param tokens    the new positions' token ids (B,t)
+     * @param positions their positions in their sequences (B,t), which differ by row where prompts differ in length
+     * @param mask      additive (B,1,t,S+t) over the cached and new positions
+     * @param read      which new position's logits to return a row (B,1,D), int64, every entry of a row the same
+     * @return logits (B,1,V) at the positions {@code read} names
+     */
+    NDArray forwardCached(ParameterStore parameterStore, NDArray tokens, NDArray positions, NDArray mask, KeyValueCache cache, NDArray read) {
+        NDArray x = tokenEmbedding.forward(parameterStore, new NDList(tokens), false).singletonOrThrow()
+                .add(Embedding.embedding(positions, parameterStore.getValue(positionEmbedding, tokens.getDevice(), false), SparseFormat.DENSE)
+                        .singletonOrThrow());
+        for (int i = 0; i < layers.size(); i++) {
+            x = layers.get(i).forwardCached(parameterStore, x, mask, cache.layer(i));
+        }
+        // only the positions whose next token is wanted go through the final norm and the vocabulary projection
+        x = finalNorm.forward(parameterStore, new NDList(x.gather(read, 1)), false).singletonOrThrow();
+        return head.forward(parameterStore, new NDList(x), false).singletonOrThrow();
+    }
+
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         Shape tokens = inputShapes[0];

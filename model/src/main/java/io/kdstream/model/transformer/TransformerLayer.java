@@ -52,6 +52,15 @@ final class TransformerLayer extends AbstractBlock {
         return new NDList(h.add(out));
     }
 
+    /** The same block over new positions only, attending to {@code cache} too ({@link CausalSelfAttention#forwardCached}). */
+    NDArray forwardCached(ParameterStore parameterStore, NDArray x, NDArray mask, KeyValueCache.Layer cache) {
+        NDArray normed = attentionNorm.forward(parameterStore, new NDList(x), false).singletonOrThrow();
+        NDArray h = x.add(attention.forwardCached(parameterStore, normed, mask, cache));
+        NDArray hiddenIn = feedForwardNorm.forward(parameterStore, new NDList(h), false).singletonOrThrow();
+        NDArray hidden = Activation.gelu(feedForwardIn.forward(parameterStore, new NDList(hiddenIn), false).singletonOrThrow());
+        return h.add(feedForwardOut.forward(parameterStore, new NDList(hidden), false).singletonOrThrow());
+    }
+
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         Shape hidden = inputShapes[0];

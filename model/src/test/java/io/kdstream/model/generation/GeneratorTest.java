@@ -34,6 +34,25 @@ class GeneratorTest {
     }
 
     @Test
+    void shouldGenerateTheSameWithTheKeyValueCacheAsByRecomputingEveryStep() {
+        try (DecoderLanguageModel model = DecoderLanguageModel.create(TinyModels.tiny(), 5)) {
+            setEosBias(model, -100f);
+            int[][] prompts = {
+                tokenizer.encodePrompt("12+7"), tokenizer.encodePrompt("3"), tokenizer.encodePrompt("abcdefgh"), tokenizer.encodePrompt("x".repeat(17))
+            };
+            Generator recomputing = new Generator(model, CharTokenizer.EOS, CharTokenizer.PAD, false);
+
+            List<Generation> cached = new Generator(model).generate(prompts, 8);
+
+            // rows of other lengths, one of them stopped by the context limit after 5 tokens while the others go on
+            assertThat(cached).isEqualTo(recomputing.generate(prompts, 8));
+            assertThat(cached).extracting(g -> g.tokens().length).containsExactly(8, 8, 8, 5);
+            Sampling hot = new Sampling(1.5, 0, 11);
+            assertThat(new Generator(model).generate(prompts, 8, hot)).isEqualTo(recomputing.generate(prompts, 8, hot));
+        }
+    }
+
+    @Test
     void shouldStopAtEosWithoutReturningIt() {
         try (DecoderLanguageModel model = DecoderLanguageModel.create(TinyModels.tiny(), 5)) {
             setEosBias(model, 100f);
