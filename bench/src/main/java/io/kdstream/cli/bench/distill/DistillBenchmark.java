@@ -57,7 +57,9 @@ import java.util.function.Consumer;
  * {@code kd.checkpoints}; evaluators (math exact match, code pass@1) score every checkpoint to {@code kd.evals},
  * which the benchmark reads back.
  *
- * <p>Training and evaluation are separate phases, so evaluation never competes with a run whose step time is measured.
+ * <p>The evaluators score each checkpoint as its run publishes it, beside the training, so a run is done and kept soon
+ * after it trains; its step time is measured beside them and the other lanes (the step-time reference is
+ * {@code kdstream bench step}).
  */
 public final class DistillBenchmark {
 
