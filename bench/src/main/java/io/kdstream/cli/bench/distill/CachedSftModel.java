@@ -173,7 +173,7 @@ public record CachedSftModel(String folder, String name, TransformerConfig archi
 
     private static void writeRecord(Path checkpoint, Properties recorded) throws IOException {
         Path record = trainingRecord(checkpoint);
-        Path partial = record.resolveSibling(record.getFileName() + ".partial");
+        Path partial = record.resolveSibling(record.getFileName() + ".partial-" + ProcessHandle.current().pid());
         try (Writer writer = Files.newBufferedWriter(partial)) {
             recorded.store(writer, "how long " + checkpoint.getFileName() + " took to train, its earlier phases included, and what was measured of it");
         }
