@@ -515,7 +515,6 @@ public final class DistillBenchmark {
         return StudentRunProcess.Result.read(StudentRunProcess.resultFile(dir, runId));
     }
 
-    /** Two evaluators (math, code) score every checkpoint of this benchmark; the curves by run id, in step order. */
     /** The math and code evaluators, each reading every checkpoint on kd.checkpoints; added to {@code evaluators} as they start. */
     private void startEvaluators(List<EvaluatorService> evaluators, int mathTests, int codeTests) {
         for (String dataset : List.of("math", "code")) {
@@ -555,7 +554,7 @@ public final class DistillBenchmark {
     /** Hands each trained run whose every checkpoint is evaluated to {@code finished}, once. */
     private synchronized void collectEvaluated(List<DistillPlan.Run> runs, Map<DistillPlan.Run, Trained> trained, Map<DistillPlan.Run, RunOutcome> done,
                                                Finished finished) throws IOException {
-        if (done.size() == runs.size() || trained.keySet().stream().allMatch(done::containsKey)) {
+        if (trained.keySet().stream().allMatch(done::containsKey)) {
             return;
         }
         Map<String, List<EvalPoint>> curves = readCurves();
