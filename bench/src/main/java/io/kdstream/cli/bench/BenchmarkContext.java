@@ -29,6 +29,11 @@ public final class BenchmarkContext {
         return text.matches("[A-Za-z0-9_./=:,@+-]*") ? text : "'" + text.replace("'", "'\\''") + "'";
     }
 
+    /** Torch's intra-op threads in this JVM, as the {@code kdstream} launcher set them. */
+    public static String torchThreads() {
+        return System.getProperty("ai.djl.pytorch.num_threads", "default");
+    }
+
     public static String cpuModel() {
         try {
             return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()

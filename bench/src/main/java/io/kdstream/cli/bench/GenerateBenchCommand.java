@@ -91,7 +91,7 @@ public final class GenerateBenchCommand implements Callable<Integer> {
         out.append("Command: `").append(BenchmarkContext.commandLine(spec)).append("`, ").append(LocalDate.now(ZoneOffset.UTC)).append("\n\n");
         out.append(String.format(Locale.ROOT, "Machine: %d cores (%s), Java %s, DJL PyTorch CPU, intra-op threads = %s; load average %.2f "
                         + "before and %.2f after the run.%n%n", Runtime.getRuntime().availableProcessors(), BenchmarkContext.cpuModel(),
-                Runtime.version(), System.getProperty("ai.djl.pytorch.num_threads", "default"), loadBefore, loadAfter));
+                Runtime.version(), BenchmarkContext.torchThreads(), loadBefore, loadAfter));
         out.append(String.format(Locale.ROOT, "Setup: %d held-out prompts of the medium generators (half math, half code), greedy, in "
                 + "batches of %d, at most %d new tokens each (the evaluator's defaults); %d rounds after %d warm-up rounds, each generating "
                 + "every prompt once with the cache and once recomputing, alternating which goes first. A round's ratio is its cached "
@@ -103,7 +103,7 @@ public final class GenerateBenchCommand implements Callable<Integer> {
         for (Row row : rows) {
             GenerationBenchmark.Result r = row.result();
             out.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %.0f | %.0f | %.3f | %.3f-%.3f | %.3f |%n", row.model(), row.parameters(),
-                    r.generatedTokens(), r.cached().millis().median(), r.recomputed().millis().median(), r.cached().ratioToRecompute().median(),
+                    r.generatedTokens(), r.cached().millis().median(), r.recomputedMillis().median(), r.cached().ratioToRecompute().median(),
                     r.cached().ratioToRecompute().lowerQuartile(), r.cached().ratioToRecompute().upperQuartile(), r.agreement()));
         }
         return out.toString();

@@ -61,7 +61,7 @@ public final class StepBenchCommand implements Callable<Integer> {
         out.append(String.format(Locale.ROOT, "Machine: %d cores (%s), Java %s (%s), DJL PyTorch CPU, intra-op "
                         + "threads = %s; load average %.2f before and %.2f after the run.%n%n",
                 Runtime.getRuntime().availableProcessors(), BenchmarkContext.cpuModel(), Runtime.version(),
-                System.getProperty("java.vm.name"), threads(),
+                System.getProperty("java.vm.name"), BenchmarkContext.torchThreads(),
                 loadBefore, loadAfter));
         out.append(String.format(Locale.ROOT, "Setup: the default student (%d layers, width %d, %,d parameters) and "
                         + "teacher (%d layers, width %d, %,d parameters); one batch of %d generated math problems, "
@@ -99,10 +99,7 @@ public final class StepBenchCommand implements Callable<Integer> {
 
     /** One section per thread count: the KD/SFT ratio depends on it, so runs at different counts both stay. */
     private static String heading() {
-        return "Training step: KD against SFT (`kdstream bench step`, intra-op threads = " + threads() + ")";
+        return "Training step: KD against SFT (`kdstream bench step`, intra-op threads = " + BenchmarkContext.torchThreads() + ")";
     }
 
-    private static String threads() {
-        return System.getProperty("ai.djl.pytorch.num_threads", "default");
-    }
 }

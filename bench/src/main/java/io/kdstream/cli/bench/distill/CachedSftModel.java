@@ -121,7 +121,7 @@ public record CachedSftModel(String folder, String name, TransformerConfig archi
         Files.createDirectories(checkpoint.toAbsolutePath().getParent());
         // a file of this process's own: cohorts prepared side by side in JVMs of their own may train a shared model (a
         // base student) at once, and the last to finish replaces the other's identical checkpoint
-        Path partial = checkpoint.resolveSibling(checkpoint.getFileName() + ".partial-" + ProcessHandle.current().pid());
+        Path partial = partialOf(checkpoint);
         long started = System.nanoTime();
         try (ProgressBar bar = Progress.bar(name + " SFT " + phases() + " (" + data.size() + " examples)", phaseSteps(), "steps")) {
             Consumer<StepMetrics> progress = metrics -> {
@@ -173,11 +173,16 @@ public record CachedSftModel(String folder, String name, TransformerConfig archi
 
     private static void writeRecord(Path checkpoint, Properties recorded) throws IOException {
         Path record = trainingRecord(checkpoint);
-        Path partial = record.resolveSibling(record.getFileName() + ".partial-" + ProcessHandle.current().pid());
+        Path partial = partialOf(record);
         try (Writer writer = Files.newBufferedWriter(partial)) {
             recorded.store(writer, "how long " + checkpoint.getFileName() + " took to train, its earlier phases included, and what was measured of it");
         }
         Files.move(partial, record, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Where this process writes {@code file} before moving it into place: a name of its own, so two processes never share one. */
+    private static Path partialOf(Path file) {
+        return file.resolveSibling(file.getFileName() + ".partial-" + ProcessHandle.current().pid());
     }
 
     private static Path trainingRecord(Path checkpoint) {
