@@ -44,7 +44,9 @@ public record EvaluatorConfig(Settings settings, String dataset, Split split, in
                     Importance.MEDIUM, "which split (never train in a real evaluation)")
             .define(MAX_EXAMPLES, Type.INT, 200, Validators.atLeast(1), Importance.HIGH,
                     "at most this many prompts a checkpoint, the first ones in prompt-id order")
-            .define(MAX_NEW_TOKENS, Type.INT, 64, Validators.atLeast(1), Importance.MEDIUM, "generation limit for an answer")
+            .define(MAX_NEW_TOKENS, Type.INT, 128, Validators.atLeast(1), Importance.MEDIUM, "generation limit for an answer;"
+                    + " a model's context ends a generation first where it is shorter (96 tokens on the default models; the"
+                    + " hard synthetic code tasks' programs take up to 67 with the end of sequence)")
             .define(BATCH_SIZE, Type.INT, 64, Validators.atLeast(1), Importance.LOW, "prompts generated together")
             .define(GROUP_ID, Type.STRING, "kdstream-evaluator", Importance.LOW, "the evaluator's consumer group on kd.checkpoints")
             .define(CODE_STEP_LIMIT, Type.LONG, 10_000L, Validators.atLeast(1), Importance.LOW,

@@ -36,6 +36,11 @@ public final class CheckpointScorer {
         this.batchSize = batchSize;
     }
 
+    /** The generation limit of an answer: scores measured with another are not comparable. */
+    public int maxNewTokens() {
+        return maxNewTokens;
+    }
+
     /**
      * @param exactMatch share of answer tasks solved, null when there were none
      * @param passAt1    share of code tasks solved, null when there were none

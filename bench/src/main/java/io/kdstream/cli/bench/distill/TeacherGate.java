@@ -34,6 +34,7 @@ public final class TeacherGate {
     static final String VALIDATION_MATH = "validation.math.exact.match";
     static final String VALIDATION_CODE = "validation.code.pass.at.1";
     static final String VALIDATION_PROBLEMS = "validation.problems";
+    static final String VALIDATION_MAX_NEW_TOKENS = "validation.max.new.tokens";
 
     /**
      * The teacher the benchmark uses and how it fared.
@@ -103,19 +104,21 @@ public final class TeacherGate {
     }
 
     /**
-     * The checkpoint's validation scores: from its record where they were measured before on as many problems (a
-     * minute a teacher saved on every later invocation), else measured now and recorded.
+     * The checkpoint's validation scores: from its record where they were measured before on as many problems with
+     * the same generation limit (a minute a teacher saved on every later invocation), else measured now and recorded.
      */
     private Verdict score(Path checkpoint, String phases, List<Prompt> math, List<Prompt> code) throws Exception {
         Properties recorded = CachedSftModel.recorded(checkpoint).orElseGet(Properties::new);
         String problems = Integer.toString(math.size() + code.size());
-        if (!problems.equals(recorded.getProperty(VALIDATION_PROBLEMS))) {
+        String maxNewTokens = Integer.toString(scorer.maxNewTokens());
+        if (!problems.equals(recorded.getProperty(VALIDATION_PROBLEMS)) || !maxNewTokens.equals(recorded.getProperty(VALIDATION_MAX_NEW_TOKENS))) {
             CharTokenizer tokenizer = new CharTokenizer();
             try (LoadedCheckpoint loaded = CheckpointFile.read(checkpoint, null, tokenizer.fingerprint())) {
                 Properties scores = new Properties();
                 scores.setProperty(VALIDATION_MATH, Double.toString(scorer.score(loaded.model(), math, p -> null).exactMatch()));
                 scores.setProperty(VALIDATION_CODE, Double.toString(scorer.score(loaded.model(), code, p -> null).passAt1()));
                 scores.setProperty(VALIDATION_PROBLEMS, problems);
+                scores.setProperty(VALIDATION_MAX_NEW_TOKENS, maxNewTokens);
                 CachedSftModel.record(checkpoint, scores);
                 recorded.putAll(scores);
             }

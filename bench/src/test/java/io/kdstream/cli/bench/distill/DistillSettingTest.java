@@ -1,16 +1,20 @@
 package io.kdstream.cli.bench.distill;
 
+import io.kdstream.evaluator.EvaluatorConfig;
 import io.kdstream.model.tokenizer.CharTokenizer;
 import io.kdstream.model.transformer.DecoderLanguageModel;
 import io.kdstream.model.transformer.TransformerConfig;
 import io.kdstream.producers.generate.Difficulty;
+import io.kdstream.platform.config.Settings;
 import io.kdstream.producers.generate.SdgOptions;
 import io.kdstream.schemas.avro.Prompt;
+import io.kdstream.schemas.avro.Split;
 import io.kdstream.trainer.sft.SupervisedTraining;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -115,6 +119,24 @@ class DistillSettingTest {
         assertThat(data.testCode()).extracting(Prompt::getId).isEqualTo(medium.testCode().stream().map(Prompt::getId).toList());
         assertThat(data.trainMath().stream().filter(p -> io.kdstream.producers.generate.SdgMetadata.isWrong(p.getMetadata()))).hasSize(3);
         assertThat(data.testMath()).noneSatisfy(p -> assertThat(io.kdstream.producers.generate.SdgMetadata.isWrong(p.getMetadata())).isTrue());
+    }
+
+    @Test
+    void shouldLeaveRoomToGenerateEveryReferenceResponseInTheEvaluatorsLimitAndTheModelsContext() {
+        CharTokenizer tokenizer = new CharTokenizer();
+        int maxNewTokens = EvaluatorConfig.from(Settings.of(Map.of())).maxNewTokens();
+        int context = Math.min(TransformerConfig.student(tokenizer.vocabularySize()).contextLength(),
+                TransformerConfig.teacher(tokenizer.vocabularySize()).contextLength());
+        for (Difficulty difficulty : Difficulty.values()) {
+            DistillData data = DistillData.generate(1, 200, 1011, new SdgOptions(difficulty, 0));
+            for (Prompt prompt : data.all().stream().filter(p -> p.getSplit() == Split.TEST).toList()) {
+                int length = tokenizer.encodeExample(prompt.getPrompt(), prompt.getResponse()).tokens().length;
+                int generated = length - tokenizer.encodePrompt(prompt.getPrompt()).length;
+                // a response the evaluator cuts short can never be solved: the hard code tasks' longest programs once were
+                assertThat(generated).as("%s %s", difficulty, prompt.getMetadata()).isLessThanOrEqualTo(maxNewTokens);
+                assertThat(length).as("%s %s", difficulty, prompt.getMetadata()).isLessThanOrEqualTo(context);
+            }
+        }
     }
 
     @Test

@@ -57,6 +57,7 @@ class TeacherGateTest {
         Properties recorded = CachedSftModel.recorded(first.checkpoint()).orElseThrow();
         assertThat(Double.parseDouble(recorded.getProperty(TeacherGate.VALIDATION_MATH))).isEqualTo(first.validationMath());
         assertThat(recorded.getProperty(TeacherGate.VALIDATION_PROBLEMS)).isEqualTo("400");
+        assertThat(recorded.getProperty(TeacherGate.VALIDATION_MAX_NEW_TOKENS)).isEqualTo("4");
         assertThat(CachedSftModel.trainSeconds(first.checkpoint())).isPresent();
 
         // scores that no 3-step model earns: the next run can only have them from the record, not from scoring again
@@ -69,6 +70,14 @@ class TeacherGateTest {
         assertThat(second.passed()).isTrue();
         assertThat(second.checkpoint()).isEqualTo(first.checkpoint());
         assertThat(CachedSftModel.trainSeconds(second.checkpoint())).isEqualTo(CachedSftModel.trainSeconds(first.checkpoint()));
+
+        // scores measured with another generation limit are not this scorer's: measured again and recorded
+        TeacherGate longer = new TeacherGate(new TeacherTraining(3, 2, 1.0, 1), new CheckpointScorer(new CharTokenizer(), new TaskJudge(1000), 8, 64),
+                home, line -> { });
+        TeacherGate.Verdict third = longer.train(teacher, data.teacherExamples(), SdgOptions.CLEAN_EASY, SdgOptions.CLEAN_EASY);
+
+        assertThat(third.passed()).isFalse();
+        assertThat(CachedSftModel.recorded(third.checkpoint()).orElseThrow().getProperty(TeacherGate.VALIDATION_MAX_NEW_TOKENS)).isEqualTo("8");
     }
 
     @Test
