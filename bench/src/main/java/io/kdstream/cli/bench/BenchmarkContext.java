@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** What every BENCHMARKS.md section states about how it was made: the command line as typed, and the CPU. */
+/** What every BENCHMARKS.md section states about how it was made: the command line as typed, and the machine. */
 public final class BenchmarkContext {
 
     private BenchmarkContext() {
@@ -34,7 +34,12 @@ public final class BenchmarkContext {
         return System.getProperty("ai.djl.pytorch.num_threads", "default");
     }
 
-    public static String cpuModel() {
+    /** The machine line's subject: "2 cores (CPU model), Java 17.0.13". */
+    public static String machine() {
+        return Runtime.getRuntime().availableProcessors() + " cores (" + cpuModel() + "), Java " + System.getProperty("java.version");
+    }
+
+    private static String cpuModel() {
         try {
             return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
                     .filter(line -> line.startsWith("model name")).map(line -> line.substring(line.indexOf(':') + 1).trim())

@@ -93,8 +93,7 @@ public final class CacheBenchCommand implements Callable<Integer> {
         double decodingMedian = Distribution.of(decodingRatios).median();
         CacheReplayBenchmark.Pass sample = rebuild.get(0);
         String body = "Command: `" + BenchmarkContext.commandLine(spec) + "`  \n"
-                + "Machine: " + Runtime.getRuntime().availableProcessors() + " cores (" + BenchmarkContext.cpuModel() + "), Java "
-                + System.getProperty("java.version") + "; embedded single-node broker in the benchmark's JVM.  \n"
+                + "Machine: " + BenchmarkContext.machine() + "; embedded single-node broker in the benchmark's JVM.  \n"
                 + String.format("Topic: %d records of math sequences, top-%d packed (%.0f bytes a record on the topic; the local cache "
                         + "holds %.0f bytes a record). Readers alternate, after one warm-up round each: the *plain consumer* "
                         + "reads every record's value as a byte array (Kafka's usual consumer) and does nothing with it; the "

@@ -83,10 +83,9 @@ public final class CodecBenchCommand implements Callable<Integer> {
     private String describe(Collection<RunResult> results, double loadBefore, double loadAfter) {
         StringBuilder out = new StringBuilder();
         out.append("Command: `").append(BenchmarkContext.commandLine(spec)).append("`, ").append(LocalDate.now(ZoneOffset.UTC)).append("\n\n");
-        out.append(String.format(Locale.ROOT, "Machine: %d cores (%s), Java %s (%s), load average %.2f before and %.2f "
+        out.append(String.format(Locale.ROOT, "Machine: %s (%s), load average %.2f before and %.2f "
                         + "after the run; the benchmark JVM runs with -Xmx1g -XX:+UseSerialGC, one fork, %s.%n%n",
-                Runtime.getRuntime().availableProcessors(), BenchmarkContext.cpuModel(), Runtime.version(), System.getProperty("java.vm.name"),
-                loadBefore, loadAfter, quick ? "1 x 300 ms warm-up and 1 x 300 ms measurement (--quick: indicative only)"
+                BenchmarkContext.machine(), System.getProperty("java.vm.name"), loadBefore, loadAfter, quick ? "1 x 300 ms warm-up and 1 x 300 ms measurement (--quick: indicative only)"
                         : "2 x 500 ms warm-up and 3 x 500 ms measurement iterations"));
         out.append(String.format(Locale.ROOT, "Data: %d positions of teacher output per sequence, top K kept in "
                 + "descending order with the full-vocabulary log-sum-exp, from one of two synthetic teachers (SyntheticTeacher): "

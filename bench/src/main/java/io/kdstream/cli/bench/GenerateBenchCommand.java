@@ -89,9 +89,8 @@ public final class GenerateBenchCommand implements Callable<Integer> {
     private String describe(List<Row> rows, int promptCount, double loadBefore, double loadAfter) throws IOException {
         StringBuilder out = new StringBuilder();
         out.append("Command: `").append(BenchmarkContext.commandLine(spec)).append("`, ").append(LocalDate.now(ZoneOffset.UTC)).append("\n\n");
-        out.append(String.format(Locale.ROOT, "Machine: %d cores (%s), Java %s, DJL PyTorch CPU, intra-op threads = %s; load average %.2f "
-                        + "before and %.2f after the run.%n%n", Runtime.getRuntime().availableProcessors(), BenchmarkContext.cpuModel(),
-                Runtime.version(), BenchmarkContext.torchThreads(), loadBefore, loadAfter));
+        out.append(String.format(Locale.ROOT, "Machine: %s, DJL PyTorch CPU, intra-op threads = %s; load average %.2f "
+                        + "before and %.2f after the run.%n%n", BenchmarkContext.machine(), BenchmarkContext.torchThreads(), loadBefore, loadAfter));
         out.append(String.format(Locale.ROOT, "Setup: %d held-out prompts of the medium generators (half math, half code), greedy, in "
                 + "batches of %d, at most %d new tokens each (the evaluator's defaults); %d rounds after %d warm-up rounds, each generating "
                 + "every prompt once with the cache and once recomputing, alternating which goes first. A round's ratio is its cached "

@@ -58,11 +58,9 @@ public final class StepBenchCommand implements Callable<Integer> {
         TransformerConfig teacher = TransformerConfig.teacher(new CharTokenizer().vocabularySize());
         StringBuilder out = new StringBuilder();
         out.append("Command: `").append(BenchmarkContext.commandLine(spec)).append("`, ").append(LocalDate.now(ZoneOffset.UTC)).append("\n\n");
-        out.append(String.format(Locale.ROOT, "Machine: %d cores (%s), Java %s (%s), DJL PyTorch CPU, intra-op "
-                        + "threads = %s; load average %.2f before and %.2f after the run.%n%n",
-                Runtime.getRuntime().availableProcessors(), BenchmarkContext.cpuModel(), Runtime.version(),
-                System.getProperty("java.vm.name"), BenchmarkContext.torchThreads(),
-                loadBefore, loadAfter));
+        out.append(String.format(Locale.ROOT, "Machine: %s (%s), DJL PyTorch CPU, intra-op threads = %s; load average %.2f before"
+                        + " and %.2f after the run.%n%n", BenchmarkContext.machine(), System.getProperty("java.vm.name"),
+                BenchmarkContext.torchThreads(), loadBefore, loadAfter));
         out.append(String.format(Locale.ROOT, "Setup: the default student (%d layers, width %d, %,d parameters) and "
                         + "teacher (%d layers, width %d, %,d parameters); one batch of %d generated math problems, "
                         + "%,d prediction positions; the teacher's top-%d stored, the first K used; KD steps "

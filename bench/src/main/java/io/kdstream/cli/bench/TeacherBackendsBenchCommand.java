@@ -47,8 +47,7 @@ public final class TeacherBackendsBenchCommand implements Callable<Integer> {
                     median(rounds, p, true, false) / teacherCpu));
         }
         String body = "Command: `" + BenchmarkContext.commandLine(spec) + "`  \n"
-                + "Machine: " + Runtime.getRuntime().availableProcessors() + " cores (" + BenchmarkContext.cpuModel() + "), Java "
-                + System.getProperty("java.version") + "; default teacher architecture (untrained: weights do not change the cost), K=16, "
+                + "Machine: " + BenchmarkContext.machine() + "; default teacher architecture (untrained: weights do not change the cost), K=16, "
                 + sequences + " math sequences a phase in batches of the worker's 4096-token budget; serve-teacher in its own JVM "
                 + "on the same machine with the same torch threads, batching the requests that wait together; medians of "
                 + rounds.size() + " alternated rounds (ratios are medians of each round's ratio). Client CPU: this JVM's CPU time "

@@ -44,9 +44,7 @@ public final class WorkersBenchCommand implements Callable<Integer> {
                     phase.sequencesPerSecond(), phase.sequencesPerSecond() / base));
         }
         String body = "Command: `" + BenchmarkContext.commandLine(spec) + "`  \n"
-                + "Machine: " + Runtime.getRuntime().availableProcessors() + " cores (" + BenchmarkContext.cpuModel() + "), Java "
-                + System.getProperty("java.version")
-                + "; embedded single-node broker in the benchmark's JVM; each worker its own JVM with one torch thread; "
+                + "Machine: " + BenchmarkContext.machine() + "; embedded single-node broker in the benchmark's JVM; each worker its own JVM with one torch thread; "
                 + "default teacher architecture (untrained: weights do not change the cost); exactly-once transactions on.\n\n"
                 + table;
         BenchmarksFile.writeSection(out, "Teacher workers: scale-out", body);

@@ -260,8 +260,7 @@ public final class DistillBenchCommand implements Callable<Integer> {
         DistillPlan plan = options.plan();
         Path relative = out.toAbsolutePath().getParent().relativize(svg.toAbsolutePath());
         return "Command: `" + BenchmarkContext.commandLine(spec) + "`, " + LocalDate.now() + (quick ? " (**quick plan**: SFT, KD+SFT at S and 0.7 S, " + (sweeps != null ? "sweeps " + String.join(", ", sweeps) : "online KD") + "; " + plan.seeds().size() + " seed(s), S = " + plan.steps() + "; not the full table)" : "") + "\n\n"
-                + "Machine: " + Runtime.getRuntime().availableProcessors() + " cores (" + BenchmarkContext.cpuModel() + "), Java "
-                + System.getProperty("java.version") + ", DJL PyTorch CPU, shared with other work (load average " + loadBefore + " before and "
+                + "Machine: " + BenchmarkContext.machine() + ", DJL PyTorch CPU, shared with other work (load average " + loadBefore + " before and "
                 + loadAverage() + " after); every student run is its own JVM (" + StudentRunProcess.HEAP
                 + ", SerialGC, " + options.threads() + " torch thread(s)"
                 + (outcome.reusedRuns() < outcome.runs().size() ? ", " + options.parallelRuns() + " at a time, beside the evaluators scoring their "

@@ -81,8 +81,8 @@ public final class SoakCommand implements Callable<Integer> {
         }
         double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         SoakReport report = new SoakReport(result, options, heap);
-        String machine = String.format(Locale.ROOT, "%d cores (%s), Java %s, shared with other work: load average %.2f before and %.2f after",
-                Runtime.getRuntime().availableProcessors(), BenchmarkContext.cpuModel(), System.getProperty("java.version"), loadBefore, loadAfter);
+        String machine = String.format(Locale.ROOT, "%s, shared with other work: load average %.2f before and %.2f after",
+                BenchmarkContext.machine(), loadBefore, loadAfter);
         if (plot.getParent() != null) {
             Files.createDirectories(plot.getParent());
         }
