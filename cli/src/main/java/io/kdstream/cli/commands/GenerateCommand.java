@@ -59,7 +59,8 @@ public final class GenerateCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--difficulty", defaultValue = "easy", description = "easy (the default: two-digit arithmetic, "
-            + "short programs), medium or hard (more digits; longer programs with more branches)")
+            + "short programs), medium or hard (more digits; longer programs with more branches), or expert (five digits; hard "
+            + "programs and programs whose constants must be worked out from the function's values at two points)")
     Difficulty difficulty;
 
     @Option(names = "--wrong-share", defaultValue = "0", description = "share of train examples, in [0, 1], given a "

@@ -24,6 +24,7 @@ final class CodeTemplates {
             case EASY -> EASY;
             case MEDIUM -> HarderCodeTemplates.MEDIUM;
             case HARD -> HarderCodeTemplates.HARD;
+            case EXPERT -> ByExampleCodeTemplates.EXPERT;
         };
     }
 

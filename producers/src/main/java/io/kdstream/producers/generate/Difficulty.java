@@ -12,7 +12,12 @@ public enum Difficulty {
     /** Three-digit arithmetic; code tasks with a loop and a branch, or two branches. */
     MEDIUM(3),
     /** Four-digit arithmetic; code tasks with nested loops, if/else inside loops, or combined conditions. */
-    HARD(4);
+    HARD(4),
+    /**
+     * Five-digit arithmetic; the hard code tasks and, for about a third, tasks whose program states constants it has
+     * to work out from the function's values at two points ({@link ByExampleCodeTemplates}).
+     */
+    EXPERT(5);
 
     private final int mathDigits;
 

@@ -239,7 +239,8 @@ public final class DistillBenchmark {
         SdgOptions math = options.difficulty().mathOptions(cohort.wrongShare());
         SdgOptions code = options.difficulty().codeOptions(cohort.wrongShare());
         DistillSetting.TrainSizes sizes = options.setting().trainSizes(options.trainPerDataset(),
-                options.setting() == DistillSetting.CONTROL ? options.trainPerDataset() : DistillData.codeSupply(cohort.dataSeed(), code));
+                options.setting() == DistillSetting.CONTROL ? options.trainPerDataset() : DistillData.codeSupply(cohort.dataSeed(), code,
+                        options.setting().teacherPromptsPerDataset(options.trainPerDataset())));
         if (sizes.studentCode() < options.trainPerDataset()) {
             log.accept(String.format("the generator has %d distinct %s training code tasks: the teacher trains on %d, the students on %d (a fifth)",
                     sizes.teacherCode(), code.difficulty().configName(), sizes.teacherCode(), sizes.studentCode()));

@@ -49,11 +49,15 @@ public record DistillData(List<Prompt> trainMath, List<Prompt> trainCode, List<P
         return new DistillData(trainMath, trainCode, testMath, testCode, seed, mathOptions, codeOptions);
     }
 
-    /** How many distinct training code tasks the generator has at these options (the code families are finite). */
-    public static int codeSupply(long seed, SdgOptions options) {
+    /**
+     * How many distinct training code tasks the generator has at these options, counted up to {@code atMost} (the code
+     * families are finite; those written from examples have far more tasks than a run takes, and counting them all
+     * takes minutes).
+     */
+    public static int codeSupply(long seed, SdgOptions options, int atMost) {
         Iterator<CodeTaskGenerator.CodeTask> distinct = new CodeTaskGenerator(seed, options).distinct(Split.TRAIN);
         int count = 0;
-        while (distinct.hasNext()) {
+        while (count < atMost && distinct.hasNext()) {
             distinct.next();
             count++;
         }
@@ -92,7 +96,7 @@ public record DistillData(List<Prompt> trainMath, List<Prompt> trainCode, List<P
             if (kind == BaseCorpus.TEXT_AND_OTHERS) {
                 SdgOptions clean = new SdgOptions(other, 0);
                 int math = other != mathOptions.difficulty() ? otherPerDataset : 0;
-                int code = other != codeOptions.difficulty() ? Math.min(otherPerDataset, codeSupply(seed, clean)) : 0;
+                int code = other != codeOptions.difficulty() ? codeSupply(seed, clean, otherPerDataset) : 0;
                 corpus.addAll(generate(math, code, 0, seed, clean).teacherExamples());
             }
         }

@@ -100,9 +100,14 @@ public enum DistillSetting {
             return new TrainSizes(studentPerDataset, studentPerDataset, DistillBenchmark.TEACHER_TRAIN_PER_DATASET,
                     DistillBenchmark.TEACHER_TRAIN_PER_DATASET);
         }
-        int teacher = STRONG_TEACHER_DATA_FACTOR * Math.max(studentPerDataset, FULL_TRAIN_PER_DATASET);
+        int teacher = teacherPromptsPerDataset(studentPerDataset);
         int teacherCode = Math.min(teacher, codeSupply);
         return new TrainSizes(studentPerDataset, Math.min(studentPerDataset, teacherCode / STRONG_TEACHER_DATA_FACTOR), teacher, teacherCode);
+    }
+
+    /** The prompts a dataset the seed-like teacher wants: 5 x the full run's 2,000 (or 5 x {@code studentPerDataset}, if more). */
+    public int teacherPromptsPerDataset(int studentPerDataset) {
+        return STRONG_TEACHER_DATA_FACTOR * Math.max(studentPerDataset, FULL_TRAIN_PER_DATASET);
     }
 
     /**

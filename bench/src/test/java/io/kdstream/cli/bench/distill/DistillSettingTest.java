@@ -58,7 +58,7 @@ class DistillSettingTest {
     @Test
     void shouldGiveTheStudentsAFifthOfTheCodeTasksWhereTheGeneratorHasTooFewForFiveTimesTheirPrompts() {
         SdgOptions medium = new SdgOptions(Difficulty.MEDIUM, 0.1);
-        int supply = DistillData.codeSupply(DistillSetting.SEED_LIKE.dataSeed(1), medium);
+        int supply = DistillData.codeSupply(DistillSetting.SEED_LIKE.dataSeed(1), medium, Integer.MAX_VALUE);
         DistillSetting.TrainSizes sizes = DistillSetting.SEED_LIKE.trainSizes(2000, supply);
         assertThat(sizes.teacherCode()).isEqualTo(Math.min(supply, 10_000));
         assertThat(sizes.studentCode() * 5).isLessThanOrEqualTo(sizes.teacherCode());
@@ -72,7 +72,7 @@ class DistillSettingTest {
 
     @Test
     void shouldGiveTheFullRunsStudentsAndTeacherAllTheirHardCodeTasks() {
-        int supply = DistillData.codeSupply(DistillSetting.SEED_LIKE.dataSeed(1), new SdgOptions(Difficulty.HARD, 0.1));
+        int supply = DistillData.codeSupply(DistillSetting.SEED_LIKE.dataSeed(1), new SdgOptions(Difficulty.HARD, 0.1), Integer.MAX_VALUE);
         assertThat(DistillSetting.SEED_LIKE.trainSizes(2000, supply)).isEqualTo(new DistillSetting.TrainSizes(2000, 2000, 10_000, 10_000));
     }
 
@@ -153,11 +153,12 @@ class DistillSettingTest {
     void shouldPretrainTheBaseStudentOnTheTasksTextWithoutAnswersAndOtherDifficulties() {
         DistillData data = DistillData.generate(5, 1, 1011, new SdgOptions(Difficulty.MEDIUM, 0.1));
         List<SupervisedTraining.Example> corpus = data.pretrainingCorpus(BaseCorpus.TEXT_AND_OTHERS, 3);
-        assertThat(corpus).hasSize(10 + 2 * 2 * 3);
-        // easy code tasks are fewer than 3,000: the corpus takes what there is, and 3,000 of the hard ones
-        int easyCode = DistillData.codeSupply(1011, SdgOptions.CLEAN_EASY);
+        assertThat(corpus).hasSize(10 + 3 * 2 * 3);
+        // easy code tasks are fewer than 3,000: the corpus takes what there is, and 3,000 of the hard and expert ones
+        int easyCode = DistillData.codeSupply(1011, SdgOptions.CLEAN_EASY, Integer.MAX_VALUE);
         assertThat(easyCode).isLessThan(3000);
-        assertThat(data.pretrainingCorpus(BaseCorpus.TEXT_AND_OTHERS, 3000)).hasSize(10 + 2 * 3000 + easyCode + 3000);
+        assertThat(DistillData.codeSupply(1011, SdgOptions.CLEAN_EASY, 100)).isEqualTo(100);
+        assertThat(data.pretrainingCorpus(BaseCorpus.TEXT_AND_OTHERS, 3000)).hasSize(10 + 3 * 3000 + easyCode + 2 * 3000);
         // the text alone: the training problems without answers, nothing of the other levels
         assertThat(data.pretrainingCorpus(BaseCorpus.TEXT, 2000)).isEqualTo(corpus.subList(0, 10));
         assertThat(corpus.subList(0, 10)).allSatisfy(e -> assertThat(e.prompt()).isEmpty());
