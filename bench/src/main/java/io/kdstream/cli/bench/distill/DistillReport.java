@@ -107,8 +107,9 @@ public final class DistillReport {
             case KD_SFT -> config.k() == DistillPlan.CACHE_K
                     ? String.format(Locale.ROOT, "%.1f", perToken)
                     : String.format(Locale.ROOT, "%.1f (of the K=64 cache: %.1f)", perToken - (DistillPlan.CACHE_K - config.k()) * perEntry, perToken);
+            // sweeps run on the first seeds only: the other cohorts filled no sampled cache
             case RS_KD_SFT -> String.format(Locale.ROOT, "%.1f", DistillStatistics.mean(outcome.teachers().stream()
-                    .map(t -> t.sampledBytesPerToken().getOrDefault(config.k(), Double.NaN)).toList()));
+                    .filter(t -> t.sampledBytesPerToken().containsKey(config.k())).map(t -> t.sampledBytesPerToken().get(config.k())).toList()));
         };
     }
 

@@ -125,6 +125,21 @@ class DistillReportTest {
     }
 
     @Test
+    void shouldAverageTheSampledCachesOverTheCohortsThatFilledThem() {
+        DistillPlan plan = DistillPlan.seedLike(S, List.of(1L, 2L), 100, 4, 0.1, StudentStart.PRETRAINED, java.util.EnumSet.of(DistillPlan.Sweep.RS_KD), 1);
+        List<RunOutcome> runs = plan.runs().stream().map(run -> run(run.config(), run.seed(), 10, curve(0.1, 0.2, 0.3, 0.4))).toList();
+        DistillSetting.TrainSizes sizes = new DistillSetting.TrainSizes(1000, 1000, 5000, 5000);
+        DistillBenchmark.TeacherSummary swept = teacher(seedLikeCohort(1), TeacherGate.Verdict.ungated(Path.of("a.ckpt"), "steps1500"), 1_227_876, 0.9, 0.8, 0.7, sizes,
+                Map.of(12, 9.5, 64, 21.25));
+        DistillBenchmark.TeacherSummary headlineOnly = teacher(seedLikeCohort(2), TeacherGate.Verdict.ungated(Path.of("b.ckpt"), "steps1500"), 1_227_876, 0.9, 0.8, 0.7,
+                sizes, Map.of());
+
+        String table = new DistillReport(plan, new DistillBenchmark.Outcome(List.of(swept, headlineOnly), runs, 300), DistillSetting.SEED_LIKE).table();
+
+        assertThat(table).contains("| 9.5 |", "| 21.3 |").doesNotContain("NaN");
+    }
+
+    @Test
     void shouldSayHowManyOfTheStudentsWrongLabelsTheTeacherAnswersRightOnlyWhereThereWereAny() {
         DistillPlan plan = DistillPlan.seedLike(S, List.of(1L), 100, 4, 0.1, StudentStart.PRETRAINED, java.util.EnumSet.noneOf(DistillPlan.Sweep.class));
         List<RunOutcome> runs = plan.configs().stream().map(config -> run(config, 1, 10, curve(0.1, 0.2, 0.3, 0.4))).toList();
