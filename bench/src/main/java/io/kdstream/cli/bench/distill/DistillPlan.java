@@ -63,7 +63,7 @@ public record DistillPlan(long steps, List<Long> seeds, List<RunConfig> configs,
         RS_KD,
         /** SFT and KD+SFT on data with each other wrong share of {0, 0.1, 0.3}. */
         WRONG_SHARE,
-        /** SFT and KD+SFT from the other start (scratch against pretrained). */
+        /** SFT and KD+SFT from the other start (scratch against pretrained), at S and at 0.7 S like the headline's. */
         STUDENT;
 
         public static final List<Double> WRONG_SHARES = List.of(0.0, 0.1, 0.3);
@@ -100,12 +100,7 @@ public record DistillPlan(long steps, List<Long> seeds, List<RunConfig> configs,
     /** The seed-like table with its sweep rows run for the first {@code sweepSeedCount} seeds only. */
     public static DistillPlan seedLike(long steps, List<Long> seeds, int vocabulary, int curvePoints, double wrongShare, StudentStart start,
                                        Set<Sweep> sweeps, int sweepSeedCount) {
-        List<RunConfig> configs = new ArrayList<>();
-        configs.add(RunConfig.sft(steps, true).on(wrongShare, start));
-        configs.add(RunConfig.kd(steps, CACHE_K, "renormalised", "forward", 1, 0.4, true).on(wrongShare, start));
-        configs.add(RunConfig.kd(seventyPercent(steps), CACHE_K, "renormalised", "forward", 1, 0.4, false).on(wrongShare, start));
-        // the baseline of the seed's own measure: what 0.7 S of SFT on its own schedule reaches, beside KD+SFT's
-        configs.add(RunConfig.sft(seventyPercent(steps), false).on(wrongShare, start));
+        List<RunConfig> configs = new ArrayList<>(headlineRows(steps, wrongShare, start));
         int headline = configs.size();
         if (sweeps.contains(Sweep.K)) {
             for (int k : new int[] {1, 4, 16}) {
@@ -131,12 +126,23 @@ public record DistillPlan(long steps, List<Long> seeds, List<RunConfig> configs,
             Sweep.WRONG_SHARES.stream().filter(share -> share != wrongShare).forEach(share -> configs.addAll(curvePair(steps, share, start)));
         }
         if (sweeps.contains(Sweep.STUDENT)) {
-            configs.addAll(curvePair(steps, wrongShare, start == StudentStart.SCRATCH ? StudentStart.PRETRAINED : StudentStart.SCRATCH));
+            configs.addAll(headlineRows(steps, wrongShare, start == StudentStart.SCRATCH ? StudentStart.PRETRAINED : StudentStart.SCRATCH));
         }
         for (int i = headline; i < configs.size(); i++) {
             configs.set(i, configs.get(i).asSweep());
         }
         return new DistillPlan(steps, seeds, configs, curvePoints, seeds.subList(0, Math.min(sweepSeedCount, seeds.size())));
+    }
+
+    /**
+     * A condition's rows for both of the seed's measures: SFT and KD+SFT for S with curves (the headline's first reach),
+     * and both trained for 0.7 S on their own schedules (the seed's own measure and its baseline).
+     */
+    private static List<RunConfig> headlineRows(long steps, double wrongShare, StudentStart start) {
+        List<RunConfig> rows = new ArrayList<>(curvePair(steps, wrongShare, start));
+        rows.add(RunConfig.kd(seventyPercent(steps), CACHE_K, "renormalised", "forward", 1, 0.4, false).on(wrongShare, start));
+        rows.add(RunConfig.sft(seventyPercent(steps), false).on(wrongShare, start));
+        return rows;
     }
 
     private static List<RunConfig> curvePair(long steps, double wrongShare, StudentStart start) {

@@ -198,8 +198,8 @@ public final class DistillReport {
             if (i == 0) {
                 text.append(headlineLine(pair, "math exact match", headline(pair, EvalPoint::mathExactMatch), false));
                 text.append(headlineLine(pair, "code pass@1", headline(pair, EvalPoint::codePassAt1), false));
-                shortScheduleRow(pair).ifPresent(row -> text.append(shortScheduleLine(pair, row)));
             }
+            shortScheduleRow(pair).ifPresent(row -> text.append(shortScheduleLine(pair, row, condition)));
         }
         text.append(teacherMargin());
         return text.toString();
@@ -249,7 +249,7 @@ public final class DistillReport {
      * where that run ends at or above SFT at S and above SFT trained for the same 0.7 S (where that row ran): without
      * the latter, a shorter schedule's own gain would count as KD's.
      */
-    private String shortScheduleLine(DistillPlan.CurvePair pair, RunConfig shortRow) {
+    private String shortScheduleLine(DistillPlan.CurvePair pair, RunConfig shortRow, String condition) {
         List<RunOutcome> sft = byConfig().get(pair.sft());
         List<RunOutcome> shortRuns = byConfig().get(shortRow);
         List<String> perSeed = new ArrayList<>();
@@ -276,8 +276,8 @@ public final class DistillReport {
         if (perSeed.isEmpty()) {
             return "";
         }
-        return String.format(Locale.ROOT, "- **The seed's own measure, KD+SFT trained for %d steps (0.7 S, on its own schedule) against SFT at S%s: test accuracy "
-                        + "%s against %s%s; it holds in %d of %d seeds.** Per seed: %s.%n", shortRow.steps(),
+        return String.format(Locale.ROOT, "- **The seed's own measure%s, KD+SFT trained for %d steps (0.7 S, on its own schedule) against SFT at S%s: test accuracy "
+                        + "%s against %s%s; it holds in %d of %d seeds.** Per seed: %s.%n", condition, shortRow.steps(),
                 shortSftAccuracy.isEmpty() ? "" : " and SFT trained for the same 0.7 S", DistillStatistics.meanSd(shortAccuracy, "%.3f"),
                 DistillStatistics.meanSd(sftAccuracy, "%.3f"),
                 shortSftAccuracy.isEmpty() ? "" : " and " + DistillStatistics.meanSd(shortSftAccuracy, "%.3f"), held, perSeed.size(),

@@ -88,6 +88,10 @@ class DistillPlanTest {
         assertThat(online.configs()).hasSize(5).last().extracting(RunConfig::objective).isEqualTo(RunConfig.Objective.ONLINE_FULL_KD);
         DistillPlan students = DistillPlan.seedLike(300, List.of(1L), 100, 10, 0.1, StudentStart.PRETRAINED, EnumSet.of(DistillPlan.Sweep.STUDENT));
         assertThat(students.curvePairs()).hasSize(2);
+        // the other start gets the headline's four rows, so both of the seed's measures hold or fail for it too
+        assertThat(students.configs().subList(4, 8)).extracting(RunConfig::objective, RunConfig::steps, RunConfig::start, RunConfig::sweep).containsExactly(
+                tuple(RunConfig.Objective.SFT, 300L, StudentStart.SCRATCH, true), tuple(RunConfig.Objective.KD_SFT, 300L, StudentStart.SCRATCH, true),
+                tuple(RunConfig.Objective.KD_SFT, 210L, StudentStart.SCRATCH, true), tuple(RunConfig.Objective.SFT, 210L, StudentStart.SCRATCH, true));
         assertThat(DistillPlan.Sweep.parse("sft-weight")).isEqualTo(DistillPlan.Sweep.SFT_WEIGHT);
         assertThat(DistillPlan.Sweep.parse("rs-kd")).isEqualTo(DistillPlan.Sweep.RS_KD);
         assertThat(core.rsKdDraws()).isEmpty();

@@ -179,6 +179,25 @@ class DistillReportTest {
     }
 
     @Test
+    void shouldGiveTheOtherStartTheSeedsOwnMeasureOfItsOwn() {
+        DistillPlan plan = DistillPlan.seedLike(S, List.of(1L), 100, 4, 0.1, StudentStart.PRETRAINED, java.util.EnumSet.of(DistillPlan.Sweep.STUDENT));
+        List<RunOutcome> runs = new ArrayList<>();
+        for (RunConfig config : plan.configs()) {
+            // pretrained: KD+SFT at 0.7 S 0.45 against SFT's 0.40 and 0.42 (holds); scratch: 0.45 against 0.50 (fails)
+            boolean scratch = config.start() == StudentStart.SCRATCH;
+            double end = config.objective() == RunConfig.Objective.KD_SFT ? 0.45 : config.steps() < S ? 0.42 : scratch ? 0.5 : 0.4;
+            runs.add(run(config, 1, 10, config.curve() ? curve(0.1, 0.2, 0.3, end) : List.of(new EvalPoint(config.steps(), end, end, 0.5, 0.6, 0.1, 0.2))));
+        }
+        DistillBenchmark.TeacherSummary teacher = teacher(seedLikeCohort(1), TeacherGate.Verdict.ungated(Path.of("teacher.ckpt"), "steps1500"), 1_227_876, 0.9, 0.8,
+                0.7, new DistillSetting.TrainSizes(1000, 1000, 5000, 5000), Map.of());
+
+        String text = new DistillReport(plan, new DistillBenchmark.Outcome(teacher, runs, 300), DistillSetting.SEED_LIKE).headlineText();
+
+        assertThat(text).contains("The seed's own measure (wrong 0.1 pretrained), KD+SFT trained for 70 steps", "it holds in 1 of 1 seeds.** Per seed: seed 1: 0.450 against 0.400 and 0.420",
+                "The seed's own measure (wrong 0.1 scratch), KD+SFT trained for 70 steps", "it holds in 0 of 1 seeds.** Per seed: seed 1: 0.450 against 0.500 and 0.420");
+    }
+
+    @Test
     void shouldNameEachTeachersPhasesAndSayWhichStayedBelowTheGate() {
         DistillPlan plan = DistillPlan.seedLike(S, List.of(1L, 2L), 100, 4, 0.1, StudentStart.PRETRAINED, java.util.EnumSet.noneOf(DistillPlan.Sweep.class));
         List<RunOutcome> runs = plan.runs().stream().map(r -> run(r.config(), r.seed(), 10, curve(0.1, 0.2, 0.3, 0.4))).toList();
