@@ -13,7 +13,10 @@ import io.kdstream.schemas.logits.SequenceLogits;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
@@ -48,10 +51,11 @@ public final class CheckpointScorer {
      * @param answerEntropy mean entropy (nats) of the model's distribution at the reference responses' positions
      * @param answerMargin  mean top probability minus the second's at those positions
      * @param teacherAgreement null (as is teacherKl) when no prompt had comparable teacher logits
+     * @param solvedByFamily share of each problem family's tasks solved ({@link TaskJudge#family}), by family name
      */
     public record Scores(int examples, Double exactMatch, Double passAt1, double answerCrossEntropy,
                          double answerCalibrationError, double answerEntropy, double answerMargin, Double teacherAgreement,
-                         Double teacherKl, int teacherExamples) {
+                         Double teacherKl, int teacherExamples, Map<String, Double> solvedByFamily) {
     }
 
     /** @param teacherLogits the teacher's cached logits of a prompt, or null */
@@ -61,6 +65,7 @@ public final class CheckpointScorer {
         }
         SolvedShare answers = new SolvedShare();
         SolvedShare programs = new SolvedShare();
+        Map<String, SolvedShare> families = new TreeMap<>();
         AnswerTokenStatistics answerTokens = new AnswerTokenStatistics();
         TeacherComparison teacher = new TeacherComparison();
         Generator generator = new Generator(model, tokenizer.endOfSequence(), tokenizer.padding());
@@ -72,6 +77,7 @@ public final class CheckpointScorer {
             for (int i = 0; i < batch.size(); i++) {
                 boolean solved = judge.solves(batch.get(i), tokenizer.decode(generations.get(i).tokens()));
                 (TaskJudge.isCodeTask(batch.get(i)) ? programs : answers).add(solved);
+                TaskJudge.family(batch.get(i)).ifPresent(family -> families.computeIfAbsent(family, f -> new SolvedShare()).add(solved));
             }
             List<TokenizedExample> references = new ArrayList<>();
             for (Prompt prompt : batch) {
@@ -92,7 +98,13 @@ public final class CheckpointScorer {
         }
         return new Scores(prompts.size(), answers.share(), programs.share(),
                 answerTokens.crossEntropy(), answerTokens.calibrationError(), answerTokens.entropy(), answerTokens.margin(),
-                teacher.agreement(), teacher.kl(), teacher.examples());
+                teacher.agreement(), teacher.kl(), teacher.examples(), bySolvedShare(families));
+    }
+
+    private static Map<String, Double> bySolvedShare(Map<String, SolvedShare> families) {
+        Map<String, Double> shares = new TreeMap<>();
+        families.forEach((family, share) -> shares.put(family, share.share()));
+        return Collections.unmodifiableMap(shares);
     }
 
     /** Logits of a batch of right-padded sequences, row-major (rows, width, vocabulary). */

@@ -5,6 +5,7 @@ import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.tinylang.TestCase;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Whether a generated response solves its held-out task. A code task (its Prompt carries tinylang test cases)
@@ -12,6 +13,9 @@ import java.util.List;
  * decoding); any other task is right when its final answer matches the expected one exactly.
  */
 public final class TaskJudge {
+
+    public static final String FAMILY_KEY = "family";
+    public static final String PROBLEM_KEY = "problem";
 
     private final long stepLimit;
 
@@ -21,6 +25,20 @@ public final class TaskJudge {
 
     public static boolean isCodeTask(Prompt prompt) {
         return prompt.getMetadata().containsKey(TestCase.METADATA_KEY);
+    }
+
+    /**
+     * The prompt's problem family, which results are also broken down by: its metadata's {@value #FAMILY_KEY}, else the
+     * part of its {@value #PROBLEM_KEY} before ':' (the code generator writes "template:parameters"); empty with neither.
+     */
+    public static Optional<String> family(Prompt prompt) {
+        String family = prompt.getMetadata().get(FAMILY_KEY);
+        if (family != null && !family.isBlank()) {
+            return Optional.of(family);
+        }
+        String problem = prompt.getMetadata().get(PROBLEM_KEY);
+        int colon = problem == null ? -1 : problem.indexOf(':');
+        return colon > 0 ? Optional.of(problem.substring(0, colon)) : Optional.empty();
     }
 
     /** Whether a held-out prompt can be judged at all: it has an expected answer or test cases. */

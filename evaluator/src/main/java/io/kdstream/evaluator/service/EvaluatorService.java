@@ -280,7 +280,7 @@ public final class EvaluatorService extends LoopService {
                         .setAnswerCrossEntropy(scores.answerCrossEntropy())
                         .setAnswerCalibrationError(scores.answerCalibrationError())
                         .setTeacherAgreement(scores.teacherAgreement()).setTeacherKl(scores.teacherKl())
-                        .setTeacherExamples(scores.teacherExamples());
+                        .setTeacherExamples(scores.teacherExamples()).setSolvedByFamily(scores.solvedByFamily());
                 log.info("{} step {}: {} on {} {} {} prompts, answer CE {}, teacher agreement {} on {}", event.getRunId(), event.getStep(),
                         scores.passAt1() != null ? "pass@1 " + scores.passAt1() : "exact match " + scores.exactMatch(),
                         scores.examples(), config.dataset(), config.split(), String.format("%.4f", scores.answerCrossEntropy()),

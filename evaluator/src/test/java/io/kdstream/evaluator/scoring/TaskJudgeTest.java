@@ -41,6 +41,14 @@ class TaskJudgeTest {
     }
 
     @Test
+    void shouldTakeAProblemsFamilyFromItsMetadataElseFromTheGeneratorsTemplateName() {
+        assertThat(TaskJudge.family(prompt(null, Map.of(TaskJudge.FAMILY_KEY, "geometry", TaskJudge.PROBLEM_KEY, "affine:3,2")))).contains("geometry");
+        assertThat(TaskJudge.family(prompt(null, Map.of(TaskJudge.PROBLEM_KEY, "affine:3,2")))).contains("affine");
+        assertThat(TaskJudge.family(prompt("7", Map.of(TaskJudge.PROBLEM_KEY, "3+4")))).as("no template: no family").isEmpty();
+        assertThat(TaskJudge.family(prompt("7", Map.of()))).isEmpty();
+    }
+
+    @Test
     void shouldNameThePromptWhoseTestCasesAreUnreadable() {
         assertThatThrownBy(() -> JUDGE.solves(prompt(null, Map.of(TestCase.METADATA_KEY, "x=1")), "return 1"))
                 .hasMessageContaining("prompt p1").hasMessageContaining("metadata 'tests'");

@@ -1,6 +1,7 @@
 package io.kdstream.evaluator.service;
 
 import io.kdstream.evaluator.EvaluatorConfig;
+import io.kdstream.evaluator.scoring.TaskJudge;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -132,8 +133,8 @@ class EvaluatorServiceIntegrationTest {
     void shouldScoreCodeByPassAt1CompareWithCachedTeacherLogitsAndKeyARedeliveredEventAlike(EmbeddedPlatform platform, @TempDir Path dir) throws Exception {
         CharTokenizer tokenizer = new CharTokenizer();
         Path checkpointFile = dir.resolve("student.ckpt");
-        List<Prompt> tasks = List.of(codeTask("Return x plus 1.", "return x+1", "x=1->2;x=5->6"),
-                codeTask("Return x times 3.", "return x*3", "x=2->6;x=4->12"));
+        List<Prompt> tasks = List.of(codeTask("Return x plus 1.", "plus:1", "return x+1", "x=1->2;x=5->6"),
+                codeTask("Return x times 3.", "times:3", "return x*3", "x=2->6;x=4->12"));
         String sha;
         TeacherLogits cached;
         List<TeacherLogits> cachedInChunks;
@@ -194,6 +195,7 @@ class EvaluatorServiceIntegrationTest {
         assertThat(result.getExamples()).isEqualTo(2);
         assertThat(result.getExactMatch()).as("no answer tasks").isNull();
         assertThat(result.getPassAt1()).as("an untrained student writes no passing program").isEqualTo(0.0);
+        assertThat(result.getSolvedByFamily()).as("each task's family, from its problem's template").isEqualTo(Map.of("plus", 0.0, "times", 0.0));
         assertThat(result.getTeacherExamples()).as("the whole record and the reassembled chunks").isEqualTo(2);
         assertThat(result.getTeacherAgreement()).isGreaterThan(0.9);
         assertThat(result.getTeacherKl()).isBetween(0.0, 1e-4);
@@ -216,10 +218,10 @@ class EvaluatorServiceIntegrationTest {
                 .toList();
     }
 
-    private static Prompt codeTask(String task, String program, String tests) {
+    private static Prompt codeTask(String task, String problem, String program, String tests) {
         return Prompt.newBuilder().setId("code-" + Integer.toHexString(task.hashCode())).setDataset("code").setSplit(Split.TEST)
                 .setPrompt(task).setResponse(program).setSource("test")
-                .setMetadata(Map.of(TestCase.METADATA_KEY, tests, TestCase.LANGUAGE_KEY, Program.LANGUAGE))
+                .setMetadata(Map.of(TestCase.METADATA_KEY, tests, TestCase.LANGUAGE_KEY, Program.LANGUAGE, TaskJudge.PROBLEM_KEY, problem))
                 .setCreatedAt(Instant.now()).build();
     }
 

@@ -300,6 +300,7 @@ public final class DistillBenchCommand implements Callable<Integer> {
                 + "from start to exit (start-up, reading the cache, training, checkpoints).\n\n"
                 + report.table() + "\n"
                 + report.headlineText() + "\n"
+                + (report.familyTable().isEmpty() ? "" : report.familyTable() + "\n")
                 + "Learning curves (every seed thin, mean thick): [" + relative + "](" + relative + "); every checkpoint's scores: ["
                 + relative.toString().replace(".svg", ".csv") + "](" + relative.toString().replace(".svg", ".csv") + ").\n\n"
                 + "![test accuracy against step, SFT and KD+SFT](" + relative + ")\n";

@@ -136,10 +136,12 @@ public final class DistillBenchmark {
      */
     public record TeacherSummary(DistillCohort cohort, TeacherGate.Verdict training, String fingerprint, long parameters, double trainSeconds, double mathExactMatch,
                                  double codePassAt1, double answerCe, double answerEntropy, double answerMargin, double wrongRepaired, double cacheSeconds, long cacheRecords, double bytesPerToken,
-                                 double bytesPerEntry, DistillSetting.TrainSizes sizes, Map<Integer, Double> sampledBytesPerToken) {
+                                 double bytesPerEntry, DistillSetting.TrainSizes sizes, Map<Integer, Double> sampledBytesPerToken,
+                                 Map<String, Double> solvedByFamily) {
 
         public TeacherSummary {
             sampledBytesPerToken = Map.copyOf(sampledBytesPerToken);
+            solvedByFamily = Map.copyOf(solvedByFamily);
         }
 
         /** This summary with the RS-KD caches an earlier run of the cohort measured and this one did not. */
@@ -148,7 +150,7 @@ public final class DistillBenchmark {
             merged.putAll(sampledBytesPerToken);
             return new TeacherSummary(cohort, training, fingerprint, parameters, trainSeconds, mathExactMatch, codePassAt1, answerCe, answerEntropy,
                     answerMargin, wrongRepaired, cacheSeconds,
-                    cacheRecords, bytesPerToken, bytesPerEntry, sizes, merged);
+                    cacheRecords, bytesPerToken, bytesPerEntry, sizes, merged, solvedByFamily);
         }
 
         /** The teacher's checkpoint: the last phase of its training. */
@@ -161,7 +163,7 @@ public final class DistillBenchmark {
          * cross-entropy is kept as the mean of both test sets, on each; no calibration was measured).
          */
         public EvalPoint scores() {
-            return new EvalPoint(0, mathExactMatch, codePassAt1, answerCe, answerCe, Double.NaN, Double.NaN);
+            return new EvalPoint(0, mathExactMatch, codePassAt1, answerCe, answerCe, Double.NaN, Double.NaN, solvedByFamily);
         }
     }
 
@@ -287,8 +289,7 @@ public final class DistillBenchmark {
         TeacherScore teacherScore = scoreTeacher(teacher, data);
         TeacherSummary summary = new TeacherSummary(cohort(), trainedTeacher, fingerprint, teacherScore.parameters(), teacherSeconds, teacherScore.math(),
                 teacherScore.code(), teacherScore.ce(), teacherScore.entropy(), teacherScore.margin(), teacherScore.wrongRepaired(), cacheSeconds, share.records(),
-                share.bytesPerToken(), share.bytesPerTopKEntry(), sizes,
-                sampledBytes);
+                share.bytesPerToken(), share.bytesPerTopKEntry(), sizes, sampledBytes, teacherScore.solvedByFamily());
         log.accept(String.format("teacher: math exact match %.3f, code pass@1 %.3f; cache %d records, %.1f bytes/token at K=%d",
                 summary.mathExactMatch(), summary.codePassAt1(), share.records(), share.bytesPerToken(), DistillPlan.CACHE_K));
 
@@ -602,8 +603,10 @@ public final class DistillBenchmark {
                 EvalResult math = results.get("math");
                 EvalResult code = results.get("code");
                 if (math != null && code != null) {
+                    Map<String, Double> families = new TreeMap<>(math.getSolvedByFamily());
+                    families.putAll(code.getSolvedByFamily());
                     curve.add(new EvalPoint(step, math.getExactMatch(), code.getPassAt1(), math.getAnswerCrossEntropy(), code.getAnswerCrossEntropy(),
-                            calibrationError(math), calibrationError(code)));
+                            calibrationError(math), calibrationError(code), families));
                 }
             });
             curves.put(runId, curve);
@@ -617,7 +620,8 @@ public final class DistillBenchmark {
     }
 
     /** The teacher's scores; cross-entropy, entropy and margin are the means of the two test sets'. */
-    private record TeacherScore(long parameters, double math, double code, double ce, double entropy, double margin, double wrongRepaired) {
+    private record TeacherScore(long parameters, double math, double code, double ce, double entropy, double margin, double wrongRepaired,
+                                Map<String, Double> solvedByFamily) {
     }
 
     /** The teacher on the same held-out prompts, with the same scorer the evaluator uses. */
@@ -639,9 +643,11 @@ public final class DistillBenchmark {
             }
             int wrong = wrongMath.size() + wrongCode.size();
             double repaired = wrong == 0 ? Double.NaN : solved / wrong;
+            Map<String, Double> families = new TreeMap<>(math.solvedByFamily());
+            families.putAll(code.solvedByFamily());
             return new TeacherScore(loaded.model().parameterCount(), math.exactMatch(), code.passAt1(),
                     (math.answerCrossEntropy() + code.answerCrossEntropy()) / 2, (math.answerEntropy() + code.answerEntropy()) / 2,
-                    (math.answerMargin() + code.answerMargin()) / 2, repaired);
+                    (math.answerMargin() + code.answerMargin()) / 2, repaired, families);
         }
     }
 

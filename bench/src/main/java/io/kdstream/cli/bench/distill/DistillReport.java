@@ -8,10 +8,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Turns a benchmark's outcome into the BENCHMARKS.md section (the table, mean ± sd over seeds, and the headline), the
@@ -326,15 +330,51 @@ public final class DistillReport {
                 below == 0 ? "" : String.format(Locale.ROOT, " **%d of %d teachers stayed below the gate**: their seeds are not the seed's conditions.", below, teachers.size()));
     }
 
+    /**
+     * The final checkpoints' solved share by problem family, mean over seeds, beside the teacher's, for every headline
+     * pair: which tasks a row gains or loses against SFT and where the teacher leads. Empty when no result has families.
+     */
+    public String familyTable() {
+        Set<String> families = new TreeSet<>();
+        outcome.teachers().forEach(t -> families.addAll(t.solvedByFamily().keySet()));
+        outcome.runs().forEach(r -> families.addAll(r.last().solvedByFamily().keySet()));
+        if (families.isEmpty()) {
+            return "";
+        }
+        List<RunConfig> rows = plan.curvePairs().stream().flatMap(pair -> Stream.of(pair.sft(), pair.kd())).toList();
+        StringBuilder table = new StringBuilder("Solved share by problem family, final checkpoints, mean over seeds:\n\n| family | teacher |");
+        rows.forEach(row -> table.append(' ').append(row.label()).append(" |"));
+        table.append("\n|---|---|").append("---|".repeat(rows.size())).append('\n');
+        for (String family : families) {
+            table.append("| ").append(family).append(" | ")
+                    .append(familyMean(outcome.teachers().stream().map(t -> t.solvedByFamily().get(family)).toList())).append(" |");
+            for (RunConfig row : rows) {
+                table.append(' ').append(familyMean(byConfig().getOrDefault(row, List.of()).stream()
+                        .map(run -> run.last().solvedByFamily().get(family)).toList())).append(" |");
+            }
+            table.append('\n');
+        }
+        return table.toString();
+    }
+
+    /** The mean of the values measured (a result kept before families were measured has none), or "-" without any. */
+    private static String familyMean(List<Double> values) {
+        List<Double> measured = values.stream().filter(Objects::nonNull).toList();
+        return measured.isEmpty() ? "-" : String.format(Locale.ROOT, "%.2f", DistillStatistics.mean(measured));
+    }
+
     /** Every evaluated checkpoint, one CSV line each. */
     public String csv() {
-        StringBuilder csv = new StringBuilder("run_id,config,seed,step,math_exact_match,code_pass_at1,math_ce,code_ce,math_ece,code_ece,step_ms,peak_rss_bytes,wall_s\n");
+        StringBuilder csv = new StringBuilder("run_id,config,seed,step,math_exact_match,code_pass_at1,math_ce,code_ce,math_ece,code_ece,step_ms,peak_rss_bytes,wall_s,"
+                + "solved_by_family\n");
         for (RunOutcome run : outcome.runs()) {
             for (EvalPoint point : run.curve()) {
-                csv.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.3f,%d,%.1f%n", run.runId(), run.run().config().slug(),
+                String families = point.solvedByFamily().entrySet().stream()
+                        .map(e -> String.format(Locale.ROOT, "%s=%.4f", e.getKey(), e.getValue())).collect(Collectors.joining(";"));
+                csv.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.3f,%d,%.1f,%s%n", run.runId(), run.run().config().slug(),
                         run.run().seed(), point.step(), point.mathExactMatch(), point.codePassAt1(), point.mathCe(), point.codeCe(),
                         point.mathEce(), point.codeEce(),
-                        run.training().stepMillis(), run.training().peakRssBytes(), run.wallSeconds()));
+                        run.training().stepMillis(), run.training().peakRssBytes(), run.wallSeconds(), families));
             }
         }
         return csv.toString();

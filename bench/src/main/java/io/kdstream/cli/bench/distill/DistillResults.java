@@ -64,7 +64,8 @@ public final class DistillResults {
         for (int i = 0; p.containsKey("curve." + i); i++) {
             String[] v = p.getProperty("curve." + i).split(",");
             curve.add(new EvalPoint(Long.parseLong(v[0]), Double.parseDouble(v[1]), Double.parseDouble(v[2]), Double.parseDouble(v[3]),
-                    Double.parseDouble(v[4]), v.length > 5 ? Double.parseDouble(v[5]) : Double.NaN, v.length > 6 ? Double.parseDouble(v[6]) : Double.NaN));
+                    Double.parseDouble(v[4]), v.length > 5 ? Double.parseDouble(v[5]) : Double.NaN, v.length > 6 ? Double.parseDouble(v[6]) : Double.NaN,
+                    families(p.getProperty("families." + i, ""))));
         }
         StudentRunProcess.Result training = new StudentRunProcess.Result(Long.parseLong(p.getProperty("steps")),
                 Double.parseDouble(p.getProperty("step.millis")), Long.parseLong(p.getProperty("peak.rss.bytes")),
@@ -84,6 +85,9 @@ public final class DistillResults {
             EvalPoint e = outcome.curve().get(i);
             p.setProperty("curve." + i, String.format(Locale.ROOT, "%d,%s,%s,%s,%s,%s,%s", e.step(), e.mathExactMatch(), e.codePassAt1(), e.mathCe(), e.codeCe(),
                     e.mathEce(), e.codeEce()));
+            if (!e.solvedByFamily().isEmpty()) {
+                p.setProperty("families." + i, families(e.solvedByFamily()));
+            }
         }
         store(p, runFile(outcome.run()));
     }
@@ -109,7 +113,8 @@ public final class DistillResults {
                 Long.parseLong(p.getProperty("cache.records")), Double.parseDouble(p.getProperty("bytes.per.token")),
                 Double.parseDouble(p.getProperty("bytes.per.entry")), new DistillSetting.TrainSizes(
                 Integer.parseInt(p.getProperty("student.math")), Integer.parseInt(p.getProperty("student.code")),
-                Integer.parseInt(p.getProperty("teacher.math")), Integer.parseInt(p.getProperty("teacher.code"))), sampledBytes(p)));
+                Integer.parseInt(p.getProperty("teacher.math")), Integer.parseInt(p.getProperty("teacher.code"))), sampledBytes(p),
+                families(p.getProperty("families", ""))));
     }
 
     /** Keeps a cohort's teacher (under its cohort). */
@@ -138,7 +143,27 @@ public final class DistillResults {
         p.setProperty("teacher.math", Integer.toString(t.sizes().teacherMath()));
         p.setProperty("teacher.code", Integer.toString(t.sizes().teacherCode()));
         t.sampledBytesPerToken().forEach((draws, bytes) -> p.setProperty(SAMPLED_BYTES + draws, Double.toString(bytes)));
+        p.setProperty("families", families(t.solvedByFamily()));
         store(p, teacherFile(t.cohort()));
+    }
+
+    /** Scores by family as {@code name=share;name=share} (names are the generators' template names: no '=' or ';'). */
+    private static String families(Map<String, Double> solvedByFamily) {
+        StringBuilder text = new StringBuilder();
+        solvedByFamily.forEach((family, share) -> text.append(text.isEmpty() ? "" : ";").append(family).append('=').append(share));
+        return text.toString();
+    }
+
+    /** Scores by family kept by {@link #families(Map)}; none in results kept before they were measured. */
+    private static Map<String, Double> families(String text) {
+        Map<String, Double> families = new TreeMap<>();
+        for (String entry : text.split(";")) {
+            int equals = entry.lastIndexOf('=');
+            if (equals > 0) {
+                families.put(entry.substring(0, equals), Double.parseDouble(entry.substring(equals + 1)));
+            }
+        }
+        return families;
     }
 
     private static final String SAMPLED_BYTES = "sampled.bytes.per.token.n";

@@ -38,8 +38,14 @@ class DistillReportTest {
 
     private static DistillBenchmark.TeacherSummary teacher(DistillCohort cohort, TeacherGate.Verdict training, long parameters, double math, double code,
                                                            double wrongRepaired, DistillSetting.TrainSizes sizes, Map<Integer, Double> sampledBytes) {
+        return teacher(cohort, training, parameters, math, code, wrongRepaired, sizes, sampledBytes, Map.of());
+    }
+
+    private static DistillBenchmark.TeacherSummary teacher(DistillCohort cohort, TeacherGate.Verdict training, long parameters, double math, double code,
+                                                           double wrongRepaired, DistillSetting.TrainSizes sizes, Map<Integer, Double> sampledBytes,
+                                                           Map<String, Double> solvedByFamily) {
         return new DistillBenchmark.TeacherSummary(cohort, training, "teacher-x", parameters, 60, math, code, 0.2, 0.31, 0.62,
-                wrongRepaired, 5, 2200, 130.0, 1.875, sizes, sampledBytes);
+                wrongRepaired, 5, 2200, 130.0, 1.875, sizes, sampledBytes, solvedByFamily);
     }
 
     private static DistillReport report() {
@@ -195,6 +201,27 @@ class DistillReportTest {
 
         assertThat(text).contains("The seed's own measure (wrong 0.1 pretrained), KD+SFT trained for 70 steps", "it holds in 1 of 1 seeds.** Per seed: seed 1: 0.450 against 0.400 and 0.420",
                 "The seed's own measure (wrong 0.1 scratch), KD+SFT trained for 70 steps", "it holds in 0 of 1 seeds.** Per seed: seed 1: 0.450 against 0.500 and 0.420");
+    }
+
+    @Test
+    void shouldTabulateEachFamilysFinalScoresBesideTheTeachersAndLeaveOutRunsThatDidNotMeasureThem() {
+        DistillPlan plan = DistillPlan.seedLike(S, List.of(1L, 2L), 100, 4, 0.1, StudentStart.PRETRAINED, java.util.EnumSet.noneOf(DistillPlan.Sweep.class));
+        RunConfig sft = plan.configs().get(0);
+        RunConfig kd = plan.configs().get(1);
+        List<RunOutcome> runs = List.of(
+                run(sft, 1, 10, List.of(new EvalPoint(100, 0.4, 0.4, 0.5, 0.6, 0.1, 0.2, Map.of("affine", 0.0, "fizzsum", 0.5)))),
+                run(sft, 2, 10, List.of(new EvalPoint(100, 0.4, 0.4, 0.5, 0.6, 0.1, 0.2, Map.of("affine", 0.1, "fizzsum", 0.7)))),
+                run(kd, 1, 10, List.of(new EvalPoint(100, 0.5, 0.5, 0.5, 0.6, 0.1, 0.2, Map.of("affine", 0.0, "fizzsum", 0.9)))),
+                // kept before families were measured: left out of the mean
+                run(kd, 2, 10, List.of(new EvalPoint(100, 0.5, 0.5, 0.5, 0.6, 0.1, 0.2))));
+        DistillBenchmark.TeacherSummary teacher = teacher(seedLikeCohort(1), TeacherGate.Verdict.ungated(Path.of("teacher.ckpt"), "steps1500"), 1_227_876, 0.9, 0.8,
+                0.7, new DistillSetting.TrainSizes(1000, 1000, 5000, 5000), Map.of(), Map.of("affine", 0.125, "fizzsum", 1.0));
+        DistillReport report = new DistillReport(plan, new DistillBenchmark.Outcome(teacher, runs, 300), DistillSetting.SEED_LIKE);
+
+        assertThat(report.familyTable()).contains("| family | teacher | SFT (wrong 0.1 pretrained) | KD+SFT (wrong 0.1 pretrained) |",
+                "| affine | 0.13 | 0.05 | 0.00 |", "| fizzsum | 1.00 | 0.60 | 0.90 |");
+        assertThat(report.csv()).contains(",affine=0.0000;fizzsum=0.9000\n");
+        assertThat(report().familyTable()).as("no family measured anywhere: no table").isEmpty();
     }
 
     @Test

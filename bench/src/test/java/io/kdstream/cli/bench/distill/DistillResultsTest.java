@@ -20,13 +20,15 @@ class DistillResultsTest {
 
     private static RunOutcome outcome(DistillPlan.Run run) {
         return new RunOutcome(run, "distill-x-" + run.config().slug() + "-s" + run.seed(), new StudentRunProcess.Result(300, 41.5, 400L << 20, 12.5),
-                20.25, List.of(new EvalPoint(150, 0.25, 0.5, 0.9, 0.8, 0.125, 0.0625), new EvalPoint(300, 0.375, 0.625, 0.7, 0.6, 0.25, 0.5)));
+                20.25, List.of(new EvalPoint(150, 0.25, 0.5, 0.9, 0.8, 0.125, 0.0625), new EvalPoint(300, 0.375, 0.625, 0.7, 0.6, 0.25, 0.5,
+                        Map.of("affine", 0.25, "fizzsum", 0.75))));
     }
 
     private static DistillBenchmark.TeacherSummary teacher(DistillCohort cohort) {
         Path checkpoint = Path.of("home/teachers/t.ckpt");
         return new DistillBenchmark.TeacherSummary(cohort, new TeacherGate.Verdict(checkpoint, "steps3000+3000-cool300", 0.875, 0.625, 0.8), "fp", 1_227_876, 900.5, 0.9, 0.8, 0.1, 0.31, 0.62, 0.75, 12, 11_000, 126.1,
-                1.875, new DistillSetting.TrainSizes(2000, 269, 10_000, 1348), Map.of(12, 9.5, 64, 21.25));
+                1.875, new DistillSetting.TrainSizes(2000, 269, 10_000, 1348), Map.of(12, 9.5, 64, 21.25),
+                Map.of("affine", 0.125, "fizzsum", 1.0));
     }
 
     @Test
@@ -43,6 +45,7 @@ class DistillResultsTest {
         assertThat(results.run(run)).contains(outcome(run));
         assertThat(results.teacher(cohort)).contains(teacher(cohort));
         assertThat(results.teacher(cohort).orElseThrow().sampledBytesPerToken()).containsEntry(64, 21.25);
+        assertThat(results.run(run).orElseThrow().last().solvedByFamily()).containsExactly(Map.entry("affine", 0.25), Map.entry("fizzsum", 0.75));
         assertThat(results.run(plan.runs().get(1))).isEmpty();
         assertThat(DistillResults.of(options(plan, home, 1000)).dir()).isNotEqualTo(results.dir());
         DistillBenchmark.Options stable = options(plan, home, 1500);
@@ -83,7 +86,7 @@ class DistillResultsTest {
             file = files.filter(f -> f.getFileName().toString().startsWith("teacher")).findFirst().orElseThrow();
         }
         java.nio.file.Files.writeString(file, java.nio.file.Files.readString(file)
-                .replaceAll("(?m)^(answer\\.(entropy|margin)|teacher\\.phases|validation\\.(math|code)|gate)=.*\n", ""));
+                .replaceAll("(?m)^(answer\\.(entropy|margin)|teacher\\.phases|validation\\.(math|code)|gate|families)=.*\n", ""));
 
         DistillBenchmark.TeacherSummary read = results.teacher(cohort).orElseThrow();
 
@@ -94,6 +97,7 @@ class DistillResultsTest {
         assertThat(read.training().phases()).isEqualTo("steps3000");
         assertThat(read.training().validationMath()).isNaN();
         assertThat(read.training().passed()).isTrue();
+        assertThat(read.solvedByFamily()).isEmpty();
     }
 
     @Test
