@@ -10,10 +10,14 @@ import me.tongfei.progressbar.ProgressBar;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -38,6 +42,9 @@ import java.util.stream.Collectors;
  */
 public record CachedSftModel(String folder, String name, TransformerConfig architecture, List<Long> stablePhases, long coolDownSteps, long seed,
                              String dataTag) {
+
+    /** The record's key for {@link #dataDigest} of the training data. */
+    static final String DATA_DIGEST = "data.sha256";
 
     public CachedSftModel {
         stablePhases = List.copyOf(stablePhases);
@@ -114,7 +121,9 @@ public record CachedSftModel(String folder, String name, TransformerConfig archi
      */
     public Path trainIfMissing(Path home, List<SupervisedTraining.Example> data) throws Exception {
         Path checkpoint = cachedCheckpoint(home);
+        String digest = dataDigest(data);
         if (Files.exists(checkpoint)) {
+            requireSameData(checkpoint, digest);
             return checkpoint;
         }
         Optional<Path> start = previous().isPresent() ? Optional.of(previous().get().trainIfMissing(home, data)) : Optional.empty();
@@ -137,9 +146,38 @@ public record CachedSftModel(String folder, String name, TransformerConfig archi
         double earlier = start.isPresent() ? trainSeconds(start.get()).orElse(Double.NaN) : 0;
         Properties recorded = new Properties();
         recorded.setProperty("train.seconds", Double.toString(earlier + (System.nanoTime() - started) / 1e9));
+        recorded.setProperty(DATA_DIGEST, digest);
         writeRecord(checkpoint, recorded);
         Files.move(partial, checkpoint, StandardCopyOption.ATOMIC_MOVE);
         return checkpoint;
+    }
+
+    /**
+     * The file name names the data by its recipe (sizes, seed, difficulty, wrong share), not its content: a change to a
+     * generator makes other data under the same name. The record keeps the digest of what the model was trained on, so
+     * such a model is refused instead of silently standing in for one trained on today's data. Models recorded before
+     * the digest existed are taken as they are.
+     */
+    private static void requireSameData(Path checkpoint, String digest) throws IOException {
+        String trainedOn = recorded(checkpoint).map(values -> values.getProperty(DATA_DIGEST)).orElse(null);
+        if (trainedOn != null && !trainedOn.equals(digest)) {
+            throw new IllegalStateException("cached model " + checkpoint + " was trained on other data than its recipe makes now (data digest "
+                    + trainedOn + ", now " + digest + "): the data generators have changed since; move it and its .train.properties aside, "
+                    + "or use another KDSTREAM_HOME, to train it again");
+        }
+    }
+
+    /** SHA-256 of the examples in order, each prompt and response: what a cached model was trained on. */
+    static String dataDigest(List<SupervisedTraining.Example> data) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (SupervisedTraining.Example example : data) {
+                sha.update((example.prompt() + "\u0000" + example.response() + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
     }
 
     /** How long the cached model took to train, earlier phases included, where its training records are kept. */

@@ -3,9 +3,13 @@ package io.kdstream.cli.bench.distill;
 import io.kdstream.model.tokenizer.CharTokenizer;
 import io.kdstream.model.transformer.TransformerConfig;
 import io.kdstream.trainer.training.LearningRateSchedule;
+import io.kdstream.trainer.sft.SupervisedTraining;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,6 +57,22 @@ class CachedSftModelTest {
         assertThat(stable.training().seed()).isEqualTo(9);
         assertThat(List.of(cooled.training().seed(), stable.trainedOn(10).training().seed(), stable.trainedOn(10).cooledDown(5).training().seed()))
                 .containsExactly(10L, 10L, 11L);
+    }
+
+    @Test
+    void shouldReuseAModelTrainedOnTheSameDataAndRefuseOneTheGeneratorsWouldNowMakeOtherwise(@TempDir Path home) throws Exception {
+        TransformerConfig tiny = new TransformerConfig(new CharTokenizer().vocabularySize(), 32, 16, 2, 1, 32).validate();
+        CachedSftModel recipe = CachedSftModel.baseStudent(tiny, 2, 1, "m2c0d1");
+        List<SupervisedTraining.Example> data = List.of(new SupervisedTraining.Example("What is 1+2?", "1+2=3. #### 3"),
+                new SupervisedTraining.Example("What is 2+2?", "2+2=4. #### 4"));
+        Path checkpoint = recipe.trainIfMissing(home, data);
+        FileTime trained = Files.getLastModifiedTime(checkpoint);
+
+        assertThat(recipe.trainIfMissing(home, List.copyOf(data))).isEqualTo(checkpoint);
+        assertThat(Files.getLastModifiedTime(checkpoint)).as("found, not trained again").isEqualTo(trained);
+        List<SupervisedTraining.Example> changed = List.of(data.get(0), new SupervisedTraining.Example("What is 2+2?", "2+2=4 #### 4"));
+        assertThatThrownBy(() -> recipe.trainIfMissing(home, changed)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(checkpoint.toString()).hasMessageContaining("trained on other data");
     }
 
     @Test
