@@ -9,7 +9,7 @@ import java.util.List;
 final class LeaderboardColumns {
 
     static final List<String> HEADERS = List.of("run", "latest step", "latest accuracy", "best accuracy @ step",
-            "answer CE", "teacher agreement", "teacher KL", "evaluations", "failed");
+            "answer CE", "teacher agreement", "teacher KL", "latest by family", "evaluations", "failed");
 
     private LeaderboardColumns() {
     }
@@ -25,6 +25,7 @@ final class LeaderboardColumns {
                 latestOk == null ? Formats.MISSING : Formats.decimal(latestOk.answerCrossEntropy()),
                 latestOk == null ? Formats.MISSING : Formats.percent(latestOk.teacherAgreement()),
                 latestOk == null ? Formats.MISSING : Formats.decimal(latestOk.teacherKl()),
+                latestOk == null ? Formats.MISSING : Formats.byFamily(latestOk.solvedByFamily()),
                 Integer.toString(run.curve().size()),
                 Long.toString(run.failures()));
     }

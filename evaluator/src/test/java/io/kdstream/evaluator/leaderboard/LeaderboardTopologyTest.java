@@ -80,6 +80,18 @@ class LeaderboardTopologyTest {
         assertThat(a.curve().get(3).error()).contains("SHA-256");
         assertThat(store.get(RunStanding.key("run-b", "math", "TEST")).curve()).singleElement().satisfies(p -> assertThat(p.accuracy()).isEqualTo(0.1));
         assertThat(store.get(RunStanding.key("run-a", "code", "TEST")).best().accuracy()).as("pass@1 for code").isEqualTo(0.3);
+        assertThat(store.get(RunStanding.key("run-a", "code", "TEST")).latest().solvedByFamily()).isEqualTo(Map.of("affine", 0.0, "fizzsum", 0.6));
+        assertThat(a.latest().solvedByFamily()).as("math results name no family").isEmpty();
+    }
+
+    @Test
+    void shouldReadStandingsKeptBeforeScoresByFamilyExistedWithNone() {
+        RunStanding kept = JsonSerde.of(RunStanding.class).deserializer().deserialize("t", ("{\"runId\":\"run-a\",\"dataset\":\"math\",\"split\":\"TEST\","
+                + "\"curve\":[{\"step\":100,\"status\":\"OK\",\"accuracy\":0.5,\"answerCrossEntropy\":1.0,\"teacherAgreement\":null,\"teacherKl\":null,"
+                + "\"examples\":10,\"error\":null,\"evaluatedAtMillis\":1}]}").getBytes(StandardCharsets.UTF_8));
+
+        assertThat(kept.latest().accuracy()).isEqualTo(0.5);
+        assertThat(kept.latest().solvedByFamily()).isEmpty();
     }
 
     @Test

@@ -41,11 +41,14 @@ class LeaderboardPageChromiumTest {
         assertThat(pointsOfCurve(math, "sft")).hasSize(3);
         assertThat(count(math, "class=\"failed\"")).as("the invalid checkpoint is marked").isEqualTo(1);
         assertThat(rowsOf(math)).containsExactly(
-                List.of("kd-k8", "400", "62.0%", "62.0% @ 300", "1.3800", "81.0%", "0.3800", "4", "1"),
-                List.of("sft", "300", "41.0%", "41.0% @ 300", "1.5900", "70.5%", "0.5900", "3", "0"));
+                List.of("kd-k8", "400", "62.0%", "62.0% @ 300", "1.3800", "81.0%", "0.3800", "-", "4", "1"),
+                List.of("sft", "300", "41.0%", "41.0% @ 300", "1.5900", "70.5%", "0.5900", "-", "3", "0"));
         String codeSection = section(dom, "code / test");
         assertThat(pointsOfCurve(codeSection, "kd-k8")).hasSize(1);
-        assertThat(rowsOf(codeSection)).singleElement().satisfies(row -> assertThat(row.get(3)).isEqualTo("25.0% @ 300"));
+        assertThat(rowsOf(codeSection)).singleElement().satisfies(row -> {
+            assertThat(row.get(3)).isEqualTo("25.0% @ 300");
+            assertThat(row.get(7)).as("the latest evaluation by family").isEqualTo("affine 0.0%, fizzsum 50.0%");
+        });
     }
 
     @Test
