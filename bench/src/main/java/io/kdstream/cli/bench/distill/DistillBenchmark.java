@@ -278,12 +278,12 @@ public final class DistillBenchmark {
         }
         log.accept(String.format("sent %d train and %d test prompts (math and code) to %s", data.train().size(),
                 data.testMath().size() + data.testCode().size(), TopicCatalogue.PROMPTS.name()));
-        double cacheSeconds = fillCache(teacherSettings(teacher), fingerprint, data.all().size(), "K=" + DistillPlan.CACHE_K);
+        double cacheSeconds = fillCache(teacherSettings(teacher), fingerprint, DistillData.distinct(data.all()), "K=" + DistillPlan.CACHE_K);
         LogitCacheStats.TeacherShare share = cacheShare(fingerprint);
         Map<Integer, Double> sampledBytes = new TreeMap<>();
         for (int draws : options.plan().rsKdDraws()) {
             String sampledFingerprint = sampledFingerprint(teacher, draws);
-            fillCache(sampledTeacherSettings(teacher, draws), sampledFingerprint, data.all().size(), "RS-KD N=" + draws);
+            fillCache(sampledTeacherSettings(teacher, draws), sampledFingerprint, DistillData.distinct(data.all()), "RS-KD N=" + draws);
             sampledBytes.put(draws, cacheShare(sampledFingerprint).bytesPerToken());
         }
         TeacherScore teacherScore = scoreTeacher(teacher, data);
@@ -307,7 +307,7 @@ public final class DistillBenchmark {
             return thread;
         });
         try {
-            startEvaluators(evaluators, data.testMath().size(), data.testCode().size());
+            startEvaluators(evaluators, DistillData.distinct(data.testMath()), DistillData.distinct(data.testCode()));
             collector.scheduleWithFixedDelay(() -> {
                 try {
                     collectEvaluated(runs, trained, done, finished);
@@ -318,7 +318,7 @@ public final class DistillBenchmark {
             }, 30, 30, TimeUnit.SECONDS);
             new RunLanes(options.parallelRuns(), options.workDir()).trainAll(runs, DistillBenchmark::cacheOf, (run, cacheDir) -> {
                 long runStarted = System.nanoTime();
-                StudentRunProcess.Result result = train(run, run.runId(benchId), teacher, fingerprint, data.train().size(), baseStudent, cacheDir);
+                StudentRunProcess.Result result = train(run, run.runId(benchId), teacher, fingerprint, DistillData.distinct(data.train()), baseStudent, cacheDir);
                 double wall = (System.nanoTime() - runStarted) / 1e9;
                 trained.put(run, new Trained(result, wall));
                 log.accept(String.format("run %d/%d %s seed %d: %d steps, %.2f ms a step, peak RSS %d MiB, %.0f s", finishedTraining.incrementAndGet(),

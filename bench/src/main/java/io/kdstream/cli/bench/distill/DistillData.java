@@ -64,6 +64,14 @@ public record DistillData(List<Prompt> trainMath, List<Prompt> trainCode, List<P
         return count;
     }
 
+    /**
+     * How many records {@code prompts} make on a topic keyed by content: a prompt generated twice with the same response
+     * (the generators may draw a problem again) is one record, so this is what a consumer waiting for all of them sees.
+     */
+    public static int distinct(List<Prompt> prompts) {
+        return (int) prompts.stream().map(Prompt::getId).distinct().count();
+    }
+
     private static List<Prompt> prompts(List<? extends SdgExample> examples) {
         return examples.stream().map(e -> e.toPrompt(SOURCE)).toList();
     }

@@ -93,6 +93,16 @@ class DistillSettingTest {
     }
 
     @Test
+    void shouldCountAPromptGeneratedTwiceOnceAsTheTopicsKeyedByContentDo() {
+        DistillData data = DistillData.generate(20, 5, 1011, new SdgOptions(Difficulty.MEDIUM, 0.1));
+        List<Prompt> twice = new java.util.ArrayList<>(data.train());
+        twice.add(data.train().get(3));
+
+        assertThat(DistillData.distinct(data.train())).isEqualTo(40);
+        assertThat(DistillData.distinct(twice)).as("a consumer of the topic sees 40 records, not 41").isEqualTo(40);
+    }
+
+    @Test
     void shouldNameCachedModelsByTheirRecipeAndKeepTheControlTeachersName() {
         DistillData control = DistillData.generate(20, 1, DistillBenchmark.DATA_SEED);
         assertThat(control.tag()).isEqualTo("m20c20d11");
