@@ -27,7 +27,7 @@ final class ByExampleCodeTemplates {
                     p -> "f(x)=a*x+b with f(0)=" + p[1] + ", f(1)=" + (p[0] + p[1]) + ".",
                     p -> "return " + p[0] + "*x+" + p[1],
                     uniform(0, 99, 1), (p, in) -> p[0] * in[0] + p[1]),
-            new CodeTemplate("affine", List.of("x"), random -> withTwoPoints(random, random.nextInt(2, 13), random.nextInt(0, 61), 12),
+            new CodeTemplate("affine", List.of("x"), ByExampleCodeTemplates::affine,
                     p -> "f(x)=a*x+b with f(" + p[2] + ")=" + (p[0] * p[2] + p[1]) + ", f(" + p[3] + ")=" + (p[0] * p[3] + p[1]) + ".",
                     p -> "return " + p[0] + "*x+" + p[1],
                     uniform(0, 99, 1), (p, in) -> p[0] * in[0] + p[1]),
@@ -48,6 +48,21 @@ final class ByExampleCodeTemplates {
     private static long[] withTwoPoints(SplittableRandom random, long a, long b, int highest) {
         int first = random.nextInt(0, highest);
         return new long[] {a, b, first, random.nextInt(first + 1, highest + 1)};
+    }
+
+    /**
+     * {a, b, x1, x2} at any two points but 0 and 1: that task is affine01's word for word, and split by its own family
+     * and constants it could fall in the other split.
+     */
+    private static long[] affine(SplittableRandom random) {
+        long a = random.nextInt(2, 13);
+        long b = random.nextInt(0, 61);
+        while (true) {
+            long[] p = withTwoPoints(random, a, b, 12);
+            if (p[2] != 0 || p[3] != 1) {
+                return p;
+            }
+        }
     }
 
     private static long quadratic(long[] p, long x) {

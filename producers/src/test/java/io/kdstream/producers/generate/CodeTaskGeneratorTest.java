@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -40,6 +42,32 @@ class CodeTaskGeneratorTest {
         }
         assertThat(test).hasSizeGreaterThan(150);
         assertThat(train).doesNotContainAnyElementsOf(test);
+    }
+
+    /**
+     * What a model sees is the task's text, so no text may be in both splits, though two families' problems differ: an
+     * affine task shown at 0 and 1 was once word for word an affine01 task of the other split.
+     */
+    @ParameterizedTest
+    @EnumSource(Difficulty.class)
+    void shouldNeverShowOneTaskTextInBothSplits(Difficulty difficulty) {
+        Set<String> train = new HashSet<>();
+        Set<String> test = new HashSet<>();
+        for (long seed = 0; seed < 5; seed++) {
+            train.addAll(texts(new CodeTaskGenerator(seed, new SdgOptions(difficulty, 0)).distinct(Split.TRAIN), 4000));
+            test.addAll(texts(new CodeTaskGenerator(seed + 100, new SdgOptions(difficulty, 0)).distinct(Split.TEST), 500));
+        }
+        assertThat(test).hasSizeGreaterThan(200);
+        assertThat(train).doesNotContainAnyElementsOf(test);
+    }
+
+    /** The texts of the first {@code atMost} tasks (fewer where the level has fewer). */
+    private static List<String> texts(Iterator<CodeTaskGenerator.CodeTask> tasks, int atMost) {
+        List<String> texts = new ArrayList<>();
+        while (texts.size() < atMost && tasks.hasNext()) {
+            texts.add(tasks.next().prompt());
+        }
+        return texts;
     }
 
     @ParameterizedTest
