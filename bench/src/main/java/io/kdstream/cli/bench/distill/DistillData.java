@@ -10,8 +10,10 @@ import io.kdstream.schemas.avro.Split;
 import io.kdstream.trainer.sft.SupervisedTraining;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -22,6 +24,17 @@ import java.util.stream.Stream;
  */
 public record DistillData(List<Prompt> trainMath, List<Prompt> trainCode, List<Prompt> testMath, List<Prompt> testCode, long seed,
                           SdgOptions mathOptions, SdgOptions codeOptions) {
+
+    /** Refuses data whose test set shares a prompt with its training set: a score on it would measure recall. */
+    public DistillData {
+        Set<String> trained = new HashSet<>();
+        trainMath.forEach(p -> trained.add(p.getId()));
+        trainCode.forEach(p -> trained.add(p.getId()));
+        Stream.concat(testMath.stream(), testCode.stream()).filter(p -> trained.contains(p.getId())).findFirst().ifPresent(p -> {
+            throw new IllegalStateException("test " + p.getDataset() + " prompt " + p.getId() + " (\"" + p.getPrompt() + "\") is also a training prompt of "
+                    + "data seed " + seed + ": the generator put one task in both splits");
+        });
+    }
 
     public static final String SOURCE = "kdstream-bench-distill";
     /** Seeds the test set's generators, whatever the data seed. */

@@ -103,6 +103,18 @@ class DistillSettingTest {
     }
 
     @Test
+    void shouldRefuseDataWhoseTestSetSharesAPromptWithItsTrainingSet() {
+        DistillData data = DistillData.generate(20, 5, 1011, new SdgOptions(Difficulty.EXPERT, 0.1));
+        List<Prompt> leaked = List.of(data.testCode().get(2));
+
+        assertThatThrownBy(() -> new DistillData(data.trainMath(), leaked, data.testMath(), data.testCode(), 1011, data.mathOptions(), data.codeOptions()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining(leaked.get(0).getId()).hasMessageContaining(leaked.get(0).getPrompt());
+        // the seed whose data held such a task before the generator was fixed
+        assertThat(DistillData.generate(2000, 2000, 500, 2011, new SdgOptions(Difficulty.HARD, 0.1), new SdgOptions(Difficulty.EXPERT, 0.1)).all())
+                .hasSize(5000);
+    }
+
+    @Test
     void shouldNameCachedModelsByTheirRecipeAndKeepTheControlTeachersName() {
         DistillData control = DistillData.generate(20, 1, DistillBenchmark.DATA_SEED);
         assertThat(control.tag()).isEqualTo("m20c20d11");
