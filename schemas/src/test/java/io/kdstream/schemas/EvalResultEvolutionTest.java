@@ -5,19 +5,14 @@ import io.kdstream.platform.testing.EmbeddedPlatformExtension;
 import io.kdstream.schemas.avro.EvalResult;
 import io.kdstream.schemas.avro.Split;
 import io.kdstream.schemas.registry.SchemaRegistryClient;
+import io.kdstream.schemas.testing.EvolvedSchemas;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificDatumReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -44,30 +39,28 @@ class EvalResultEvolutionTest {
         }
     }
 
-    @Test
-    void shouldReadResultsOfTheFirstSchemaWithoutACalibrationError() throws IOException {
-        Schema first = firstSchema();
-        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(EvalResult.getClassSchema(), first).getType())
+    /** An OK result of {@code schema}'s version with the fields every version has; the caller adds its version's own. */
+    private static GenericRecord oldResult(Schema schema, String dataset) {
+        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(EvalResult.getClassSchema(), schema).getType())
                 .isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
-        GenericRecord old = new GenericData.Record(first);
+        GenericRecord old = new GenericData.Record(schema);
         old.put("runId", "run");
         old.put("step", 100L);
         old.put("checkpointUri", "file:/c");
         old.put("checkpointSha256", "00");
-        old.put("dataset", "math");
-        old.put("split", new GenericData.EnumSymbol(first.getField("split").schema(), "TEST"));
-        old.put("status", new GenericData.EnumSymbol(first.getField("status").schema(), "OK"));
+        old.put("dataset", dataset);
+        old.put("split", new GenericData.EnumSymbol(schema.getField("split").schema(), "TEST"));
+        old.put("status", new GenericData.EnumSymbol(schema.getField("status").schema(), "OK"));
         old.put("examples", 10);
         old.put("answerCrossEntropy", 0.5);
         old.put("evalMillis", 1L);
         old.put("evaluatedAt", 0L);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
-        new GenericDatumWriter<GenericRecord>(first).write(old, encoder);
-        encoder.flush();
+        return old;
+    }
 
-        EvalResult read = new SpecificDatumReader<EvalResult>(first, EvalResult.getClassSchema())
-                .read(null, DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
+    @Test
+    void shouldReadResultsOfTheFirstSchemaWithoutACalibrationError() throws IOException {
+        EvalResult read = EvolvedSchemas.readAsCurrent(oldResult(firstSchema(), "math"), EvalResult.getClassSchema());
 
         assertThat(read.getAnswerCrossEntropy()).isEqualTo(0.5);
         assertThat(read.getAnswerCalibrationError()).isNull();
@@ -76,30 +69,11 @@ class EvalResultEvolutionTest {
 
     @Test
     void shouldReadResultsOfTheSecondSchemaWithNoScoresByFamily() throws IOException {
-        Schema second = historicSchema(2);
-        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(EvalResult.getClassSchema(), second).getType())
-                .isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
-        GenericRecord old = new GenericData.Record(second);
-        old.put("runId", "run");
-        old.put("step", 100L);
-        old.put("checkpointUri", "file:/c");
-        old.put("checkpointSha256", "00");
-        old.put("dataset", "code");
-        old.put("split", new GenericData.EnumSymbol(second.getField("split").schema(), "TEST"));
-        old.put("status", new GenericData.EnumSymbol(second.getField("status").schema(), "OK"));
-        old.put("examples", 10);
+        GenericRecord old = oldResult(historicSchema(2), "code");
         old.put("passAt1", 0.7);
-        old.put("answerCrossEntropy", 0.5);
         old.put("answerCalibrationError", 0.01);
-        old.put("evalMillis", 1L);
-        old.put("evaluatedAt", 0L);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
-        new GenericDatumWriter<GenericRecord>(second).write(old, encoder);
-        encoder.flush();
 
-        EvalResult read = new SpecificDatumReader<EvalResult>(second, EvalResult.getClassSchema())
-                .read(null, DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
+        EvalResult read = EvolvedSchemas.readAsCurrent(old, EvalResult.getClassSchema());
 
         assertThat(read.getPassAt1()).isEqualTo(0.7);
         assertThat(read.getAnswerCalibrationError()).isEqualTo(0.01);

@@ -7,19 +7,14 @@ import io.kdstream.schemas.avro.Split;
 import io.kdstream.schemas.avro.TeacherLogits;
 import io.kdstream.schemas.avro.ValueEncoding;
 import io.kdstream.schemas.registry.SchemaRegistryClient;
+import io.kdstream.schemas.testing.EvolvedSchemas;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificDatumReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -81,13 +76,7 @@ class TeacherLogitsEvolutionTest {
         old.put("computeMillis", 0L);
         old.put("device", "cpu");
         old.put("createdAt", 0L);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
-        new GenericDatumWriter<GenericRecord>(first).write(old, encoder);
-        encoder.flush();
-
-        TeacherLogits read = new SpecificDatumReader<TeacherLogits>(first, TeacherLogits.getClassSchema())
-                .read(null, DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
+        TeacherLogits read = EvolvedSchemas.readAsCurrent(old, TeacherLogits.getClassSchema());
         SequenceLogits decoded = SequenceLogits.decode(read);
 
         assertThat(read.getComputationId()).isZero();

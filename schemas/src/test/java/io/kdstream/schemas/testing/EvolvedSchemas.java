@@ -4,6 +4,12 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kdstream.schemas.serde.WireFormat;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -30,6 +36,22 @@ public final class EvolvedSchemas {
             field.putArray("type").add("null").add("string");
             field.putNull("default");
             return new Schema.Parser().parse(JSON.writeValueAsString(tree));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * {@code old}, written with its own (earlier) schema, read back as the current specific class of {@code current}:
+     * what a consumer built today sees of a record an earlier producer wrote.
+     */
+    public static <T> T readAsCurrent(GenericRecord old, Schema current) {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
+            new GenericDatumWriter<GenericRecord>(old.getSchema()).write(old, encoder);
+            encoder.flush();
+            return new SpecificDatumReader<T>(old.getSchema(), current).read(null, DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
