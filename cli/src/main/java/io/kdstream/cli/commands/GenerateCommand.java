@@ -60,7 +60,8 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Option(names = "--difficulty", defaultValue = "easy", description = "easy (the default: two-digit arithmetic, "
             + "short programs), medium or hard (more digits; longer programs with more branches), or expert (five digits; hard "
-            + "programs and programs whose constants must be worked out from the function's values at two points)")
+            + "programs and programs whose constants must be worked out from the function's values at two points), or broad "
+            + "(four digits; every easy, medium and hard program family together)")
     Difficulty difficulty;
 
     @Option(names = "--wrong-share", defaultValue = "0", description = "share of train examples, in [0, 1], given a "

@@ -1,6 +1,7 @@
 package io.kdstream.producers.generate;
 
 import java.util.List;
+import java.util.stream.Stream;
 
 import static io.kdstream.producers.generate.CodeTemplate.between;
 import static io.kdstream.producers.generate.CodeTemplate.uniform;
@@ -25,6 +26,7 @@ final class CodeTemplates {
             case MEDIUM -> HarderCodeTemplates.MEDIUM;
             case HARD -> HarderCodeTemplates.HARD;
             case EXPERT -> ByExampleCodeTemplates.EXPERT;
+            case BROAD -> BROAD;
         };
     }
 
@@ -67,6 +69,10 @@ final class CodeTemplates {
                     p -> "Return x kept between " + p[0] + " and " + p[1] + ".", p -> "if x<" + p[0] + "{return " + p[0] + "}if x>" + p[1] + "{return " + p[1] + "}return x",
                     (random, p) -> new long[] {random.nextLong(Math.max(0, p[0] - 10), p[1] + 11)},
                     (p, in) -> Math.min(Math.max(in[0], p[0]), p[1])));
+
+    /** The broad level: every family of the three levels below expert, each drawn as often. */
+    static final List<CodeTemplate> BROAD = Stream.of(EASY, HarderCodeTemplates.MEDIUM, HarderCodeTemplates.HARD)
+            .flatMap(List::stream).toList();
 
     private static long digitSum(long x, long base) {
         long sum = 0;

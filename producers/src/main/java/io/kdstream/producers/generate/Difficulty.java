@@ -1,5 +1,6 @@
 package io.kdstream.producers.generate;
 
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -17,12 +18,24 @@ public enum Difficulty {
      * Five-digit arithmetic; the hard code tasks and, for about a third, tasks whose program states constants it has
      * to work out from the function's values at two points ({@link ByExampleCodeTemplates}).
      */
-    EXPERT(5);
+    EXPERT(5),
+    /**
+     * Four-digit arithmetic, as {@link #HARD}; every code family of the easy, medium and hard levels together (25
+     * program shapes), so that a small model's capacity and each family's share of the data are spread thin while a
+     * larger model trained on more of the same learns them all: a gap between teacher and student on code made of
+     * tasks each learnable by itself ({@link CodeTemplates#BROAD}).
+     */
+    BROAD(4);
 
     private final int mathDigits;
 
     Difficulty(int mathDigits) {
         this.mathDigits = mathDigits;
+    }
+
+    /** The graded levels, easiest first: {@link #BROAD} is none of them but a mix of three. */
+    public static List<Difficulty> graded() {
+        return List.of(EASY, MEDIUM, HARD, EXPERT);
     }
 
     /** The digits of each operand of a math problem. */

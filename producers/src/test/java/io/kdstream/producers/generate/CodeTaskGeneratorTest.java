@@ -17,8 +17,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -180,9 +182,22 @@ class CodeTaskGeneratorTest {
                 .hasMessageContaining("only " + all.size() + " exist");
     }
 
+    @Test
+    void shouldDrawEveryEasyMediumAndHardFamilyAtBroadNoneCrowdingTheOthers() {
+        Map<String, Long> byFamily = new CodeTaskGenerator(8, new SdgOptions(Difficulty.BROAD, 0)).generate(2000, Split.TRAIN).stream()
+                .collect(Collectors.groupingBy(task -> task.canonical().substring(0, task.canonical().indexOf(':')), Collectors.counting()));
+        List<String> levels = java.util.stream.Stream.of(Difficulty.EASY, Difficulty.MEDIUM, Difficulty.HARD)
+                .flatMap(level -> CodeTemplates.of(level).stream()).map(CodeTemplate::name).toList();
+
+        assertThat(levels).hasSize(25).doesNotHaveDuplicates();
+        assertThat(byFamily.keySet()).containsExactlyInAnyOrderElementsOf(levels);
+        // each family is drawn alike (80 of 2,000); those with few distinct problems (power has 4) leave theirs to the rest
+        assertThat(byFamily.values()).allSatisfy(count -> assertThat(count).isLessThan(2000L / 25 * 2));
+    }
+
     /** The seed-like distillation bench needs 500 test problems and 5 x 2,000 teacher training problems above easy. */
     @ParameterizedTest
-    @EnumSource(value = Difficulty.class, names = {"MEDIUM", "HARD", "EXPERT"})
+    @EnumSource(value = Difficulty.class, names = {"MEDIUM", "HARD", "EXPERT", "BROAD"})
     void shouldHaveEnoughDistinctProblemsForTheSeedLikeBench(Difficulty difficulty) {
         assertThat(countUpTo(new CodeTaskGenerator(1, new SdgOptions(difficulty, 0)).distinct(Split.TEST), 1000)).isEqualTo(1000);
         assertThat(countUpTo(new CodeTaskGenerator(1, new SdgOptions(difficulty, 0)).distinct(Split.TRAIN), 10_000)).isEqualTo(10_000);

@@ -48,7 +48,7 @@ public final class DistillBenchCommand implements Callable<Integer> {
     @Option(names = "--student", description = "scratch or pretrained: where every student run starts (default: control scratch, seed-like pretrained)")
     StudentStart student;
 
-    @Option(names = "--difficulty", converter = TaskDifficultyConverter.class, description = "easy, medium, hard or expert tasks, or each dataset's "
+    @Option(names = "--difficulty", converter = TaskDifficultyConverter.class, description = "easy, medium, hard, expert or broad tasks, or each dataset's "
             + "apart, e.g. math=hard,code=medium (default: control easy, seed-like medium)")
     TaskDifficulty difficulty;
 

@@ -107,13 +107,13 @@ public record DistillData(List<Prompt> trainMath, List<Prompt> trainCode, List<P
 
     /**
      * General data of the tasks' language for a base student, without this data's answers: the training problems'
-     * text alone, and with {@link BaseCorpus#TEXT_AND_OTHERS} clean worked examples of the other difficulty levels
+     * text alone, and with {@link BaseCorpus#TEXT_AND_OTHERS} clean worked examples of the other graded difficulty levels
      * (of code, as many as the generator has up to {@code otherPerDataset}).
      */
     public List<SupervisedTraining.Example> pretrainingCorpus(BaseCorpus kind, int otherPerDataset) {
         List<SupervisedTraining.Example> corpus = new ArrayList<>();
         train().forEach(p -> corpus.add(new SupervisedTraining.Example("", p.getPrompt())));
-        for (Difficulty other : Difficulty.values()) {
+        for (Difficulty other : Difficulty.graded()) {
             if (kind == BaseCorpus.TEXT_AND_OTHERS) {
                 SdgOptions clean = new SdgOptions(other, 0);
                 int math = other != mathOptions.difficulty() ? otherPerDataset : 0;

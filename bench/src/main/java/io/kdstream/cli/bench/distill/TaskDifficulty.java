@@ -33,7 +33,7 @@ public record TaskDifficulty(Difficulty math, Difficulty code) {
             String[] pair = part.split("=", 2);
             String dataset = pair[0].trim().toLowerCase(Locale.ROOT);
             if (pair.length != 2 || !(dataset.equals("math") || dataset.equals("code"))) {
-                throw new IllegalArgumentException("difficulty '" + text + "': give one level (easy, medium, hard, expert) or math=LEVEL,code=LEVEL");
+                throw new IllegalArgumentException("difficulty '" + text + "': give one level (easy, medium, hard, expert, broad) or math=LEVEL,code=LEVEL");
             }
             if (dataset.equals("math")) {
                 math = level(pair[1]);
