@@ -603,10 +603,8 @@ public final class DistillBenchmark {
                 EvalResult math = results.get("math");
                 EvalResult code = results.get("code");
                 if (math != null && code != null) {
-                    Map<String, Double> families = new TreeMap<>(math.getSolvedByFamily());
-                    families.putAll(code.getSolvedByFamily());
                     curve.add(new EvalPoint(step, math.getExactMatch(), code.getPassAt1(), math.getAnswerCrossEntropy(), code.getAnswerCrossEntropy(),
-                            calibrationError(math), calibrationError(code), families));
+                            calibrationError(math), calibrationError(code), bothDatasets(math.getSolvedByFamily(), code.getSolvedByFamily())));
                 }
             });
             curves.put(runId, curve);
@@ -643,12 +641,17 @@ public final class DistillBenchmark {
             }
             int wrong = wrongMath.size() + wrongCode.size();
             double repaired = wrong == 0 ? Double.NaN : solved / wrong;
-            Map<String, Double> families = new TreeMap<>(math.solvedByFamily());
-            families.putAll(code.solvedByFamily());
             return new TeacherScore(loaded.model().parameterCount(), math.exactMatch(), code.passAt1(),
                     (math.answerCrossEntropy() + code.answerCrossEntropy()) / 2, (math.answerEntropy() + code.answerEntropy()) / 2,
-                    (math.answerMargin() + code.answerMargin()) / 2, repaired, families);
+                    (math.answerMargin() + code.answerMargin()) / 2, repaired, bothDatasets(math.solvedByFamily(), code.solvedByFamily()));
         }
+    }
+
+    /** Both datasets' solved shares by family in one map, sorted by name (the generators' family names never clash). */
+    private static Map<String, Double> bothDatasets(Map<String, Double> math, Map<String, Double> code) {
+        Map<String, Double> families = new TreeMap<>(math);
+        families.putAll(code);
+        return families;
     }
 
     /** The evaluator's scorer at its default settings: the teacher is scored as the students are. */
