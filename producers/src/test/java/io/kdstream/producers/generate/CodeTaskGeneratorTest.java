@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -186,11 +187,11 @@ class CodeTaskGeneratorTest {
     void shouldDrawEveryEasyMediumAndHardFamilyAtBroadNoneCrowdingTheOthers() {
         Map<String, Long> byFamily = new CodeTaskGenerator(8, new SdgOptions(Difficulty.BROAD, 0)).generate(2000, Split.TRAIN).stream()
                 .collect(Collectors.groupingBy(task -> task.canonical().substring(0, task.canonical().indexOf(':')), Collectors.counting()));
-        List<String> levels = java.util.stream.Stream.of(Difficulty.EASY, Difficulty.MEDIUM, Difficulty.HARD)
+        List<String> families = Stream.of(Difficulty.EASY, Difficulty.MEDIUM, Difficulty.HARD)
                 .flatMap(level -> CodeTemplates.of(level).stream()).map(CodeTemplate::name).toList();
 
-        assertThat(levels).hasSize(25).doesNotHaveDuplicates();
-        assertThat(byFamily.keySet()).containsExactlyInAnyOrderElementsOf(levels);
+        assertThat(families).hasSize(25).doesNotHaveDuplicates();
+        assertThat(byFamily.keySet()).containsExactlyInAnyOrderElementsOf(families);
         // each family is drawn alike (80 of 2,000); those with few distinct problems (power has 4) leave theirs to the rest
         assertThat(byFamily.values()).allSatisfy(count -> assertThat(count).isLessThan(2000L / 25 * 2));
     }
