@@ -278,12 +278,15 @@ public final class DistillBenchmark {
         }
         log.accept(String.format("sent %d train and %d test prompts (math and code) to %s", data.train().size(),
                 data.testMath().size() + data.testCode().size(), TopicCatalogue.PROMPTS.name()));
-        double cacheSeconds = fillCache(teacherSettings(teacher), fingerprint, DistillData.distinct(data.all()), "K=" + DistillPlan.CACHE_K);
+        // the topics are keyed by content: a prompt drawn twice is one record, and the waits below count records
+        int cachedRecords = DistillData.distinct(data.all());
+        int trainingRecords = DistillData.distinct(data.train());
+        double cacheSeconds = fillCache(teacherSettings(teacher), fingerprint, cachedRecords, "K=" + DistillPlan.CACHE_K);
         LogitCacheStats.TeacherShare share = cacheShare(fingerprint);
         Map<Integer, Double> sampledBytes = new TreeMap<>();
         for (int draws : options.plan().rsKdDraws()) {
             String sampledFingerprint = sampledFingerprint(teacher, draws);
-            fillCache(sampledTeacherSettings(teacher, draws), sampledFingerprint, DistillData.distinct(data.all()), "RS-KD N=" + draws);
+            fillCache(sampledTeacherSettings(teacher, draws), sampledFingerprint, cachedRecords, "RS-KD N=" + draws);
             sampledBytes.put(draws, cacheShare(sampledFingerprint).bytesPerToken());
         }
         TeacherScore teacherScore = scoreTeacher(teacher, data);
@@ -318,7 +321,7 @@ public final class DistillBenchmark {
             }, 30, 30, TimeUnit.SECONDS);
             new RunLanes(options.parallelRuns(), options.workDir()).trainAll(runs, DistillBenchmark::cacheOf, (run, cacheDir) -> {
                 long runStarted = System.nanoTime();
-                StudentRunProcess.Result result = train(run, run.runId(benchId), teacher, fingerprint, DistillData.distinct(data.train()), baseStudent, cacheDir);
+                StudentRunProcess.Result result = train(run, run.runId(benchId), teacher, fingerprint, trainingRecords, baseStudent, cacheDir);
                 double wall = (System.nanoTime() - runStarted) / 1e9;
                 trained.put(run, new Trained(result, wall));
                 log.accept(String.format("run %d/%d %s seed %d: %d steps, %.2f ms a step, peak RSS %d MiB, %.0f s", finishedTraining.incrementAndGet(),
