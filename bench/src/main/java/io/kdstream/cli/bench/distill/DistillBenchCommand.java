@@ -186,12 +186,12 @@ public final class DistillBenchCommand implements Callable<Integer> {
         }
         List<Long> seedList = LongStream.rangeClosed(1, n).boxed().toList();
         DistillPlan plan = plan(s, seedList, points);
+        int wholePlanCohorts = plan.byCohort(setting).size();
         if (cohort != null) {
-            List<DistillPlan> cohorts = List.copyOf(plan.byCohort(setting).values());
-            if (cohort < 1 || cohort > cohorts.size()) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--cohort must be 1 to " + cohorts.size() + ", got " + cohort);
+            if (cohort < 1 || cohort > wholePlanCohorts) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--cohort must be 1 to " + wholePlanCohorts + ", got " + cohort);
             }
-            plan = cohorts.get(cohort - 1);
+            plan = List.copyOf(plan.byCohort(setting).values()).get(cohort - 1);
         }
         Path workDir = Files.createTempDirectory("kdstream-bench-distill-");
         DistillBenchmark.Options options = new DistillBenchmark.Options(plan,
@@ -202,7 +202,8 @@ public final class DistillBenchCommand implements Callable<Integer> {
                 parallelRuns != null ? parallelRuns : Math.max(1, Runtime.getRuntime().availableProcessors() / threads));
         System.err.println("bench distill (" + setting.configName() + "): " + plan.runs().size() + " student runs in "
                 + plan.byCohort(setting).size() + " cohort(s); work directory " + workDir);
-        DistillExperiment experiment = new DistillExperiment(options, resume, line -> System.err.println("bench distill: " + line));
+        DistillExperiment whole = new DistillExperiment(options, resume, line -> System.err.println("bench distill: " + line));
+        DistillExperiment experiment = cohort != null ? whole.asCohort(cohort, wholePlanCohorts) : whole;
         if (prepareOnly) {
             experiment.prepareModels(Optional.of(new CohortJvm(spec.root().commandLine().getParseResult().originalArgs(), options.kdstreamHome(), threads)));
             return 0;

@@ -32,11 +32,28 @@ public final class DistillExperiment {
     private final DistillBenchmark.Options options;
     private final boolean resume;
     private final Consumer<String> log;
+    /** The number of this plan's first cohort in the whole plan, and the whole plan's count (0: this plan is whole). */
+    private final int firstCohort;
+    private final int wholePlanCohorts;
 
     public DistillExperiment(DistillBenchmark.Options options, boolean resume, Consumer<String> log) {
+        this(options, resume, log, 1, 0);
+    }
+
+    private DistillExperiment(DistillBenchmark.Options options, boolean resume, Consumer<String> log, int firstCohort, int wholePlanCohorts) {
         this.options = options;
         this.resume = resume;
         this.log = log;
+        this.firstCohort = firstCohort;
+        this.wholePlanCohorts = wholePlanCohorts;
+    }
+
+    /**
+     * This experiment as cohort {@code number} of a plan of {@code cohorts}: how a cohort's own JVM logs, so that its
+     * lines name the cohort as the whole plan does ("cohort 3/5"), not as a plan of one.
+     */
+    public DistillExperiment asCohort(int number, int cohorts) {
+        return new DistillExperiment(options, resume, log, number, cohorts);
     }
 
     /**
@@ -177,8 +194,8 @@ public final class DistillExperiment {
         return new DistillBenchmark.Outcome(teachers, runs, (System.nanoTime() - started) / 1e9, reused);
     }
 
-    private static String logPrefix(int index, int cohorts, DistillCohort cohort) {
-        return "cohort " + index + "/" + cohorts + " (" + cohort.describe() + "): ";
+    private String logPrefix(int index, int cohorts, DistillCohort cohort) {
+        return "cohort " + (firstCohort + index - 1) + "/" + (wholePlanCohorts > 0 ? wholePlanCohorts : cohorts) + " (" + cohort.describe() + "): ";
     }
 
     /** The cohort's rows and seeds that have a missing run (a superset of the missing runs where they are not a grid). */

@@ -90,9 +90,12 @@ class DistillBenchmarkIntegrationTest {
         try (var files = Files.list(home.resolve("teachers"))) {
             assertThat(files.map(Path::toString)).noneMatch(name -> name.contains(".partial"));
         }
+        // each cohort's JVM names its cohort as the whole plan does, not as a plan of one
         for (String line : lines.stream().filter(line -> line.contains("its progress: ")).toList()) {
+            String cohort = line.replaceAll(".*(cohort \\d/2) .*", "$1");
             assertThat(Files.readString(Path.of(line.substring(line.indexOf("its progress: ") + "its progress: ".length()))))
-                    .contains("teacher and base student ready");
+                    .contains(cohort + " (data seed " + cohort.charAt("cohort ".length()) + "011").contains("teacher and base student ready")
+                    .doesNotContain("cohort 1/1");
         }
     }
 
