@@ -102,6 +102,22 @@ public final class CodeTaskGenerator implements SdgGenerator<CodeTaskGenerator.C
                         task.difficulty(), true));
     }
 
+    /**
+     * A held-out task also carries tests that tell its reference program from the near misses random inputs let pass
+     * ({@link DistinguishingTests}); training tasks keep the random tests, which their wrong programs are chosen to fail.
+     */
+    @Override
+    public CodeTask heldOut(CodeTask task) {
+        int colon = task.canonical().indexOf(':');
+        String family = task.canonical().substring(0, colon);
+        CodeTemplate template = templates.stream().filter(t -> t.name().equals(family)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("task " + task.canonical() + " is of no family of " + options.difficulty()));
+        long[] parameters = Arrays.stream(task.canonical().substring(colon + 1).split(",")).mapToLong(Long::parseLong).toArray();
+        List<TestCase> tests = DistinguishingTests.extend(template, parameters, task.response(), task.tests(), STEP_LIMIT,
+                new SplittableRandom(~Splits.crc32(task.canonical())));
+        return new CodeTask(task.canonical(), task.prompt(), task.response(), tests, task.split(), task.difficulty(), task.wrong());
+    }
+
     static CodeTask task(CodeTemplate template, long[] parameters, Difficulty difficulty) {
         String canonical = template.name() + ":" + Arrays.stream(parameters).mapToObj(Long::toString).collect(Collectors.joining(","));
         SplittableRandom inputs = new SplittableRandom(Splits.crc32(canonical));
@@ -116,12 +132,7 @@ public final class CodeTaskGenerator implements SdgGenerator<CodeTaskGenerator.C
     private static List<TestCase> drawTests(CodeTemplate template, long[] parameters, SplittableRandom inputs) {
         List<TestCase> tests = new ArrayList<>(TESTS_PER_TASK);
         for (int i = 0; i < TESTS_PER_TASK; i++) {
-            long[] values = template.draw().draw(inputs, parameters);
-            Map<String, Long> named = new LinkedHashMap<>();
-            for (int v = 0; v < values.length; v++) {
-                named.put(template.inputs().get(v), values[v]);
-            }
-            tests.add(new TestCase(named, template.expected().of(parameters, values)));
+            tests.add(template.testCase(parameters, template.draw().draw(inputs, parameters)));
         }
         return tests;
     }

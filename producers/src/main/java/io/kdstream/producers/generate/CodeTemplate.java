@@ -1,6 +1,10 @@
 package io.kdstream.producers.generate;
 
+import io.kdstream.tinylang.TestCase;
+
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -25,6 +29,15 @@ record CodeTemplate(String name, List<String> inputs, Parameters parameters, Tex
 
     interface Oracle {
         long of(long[] p, long[] in);
+    }
+
+    /** The test case of problem {@code p} at {@code values}: each input named, the expected output from the oracle. */
+    TestCase testCase(long[] p, long[] values) {
+        Map<String, Long> named = new LinkedHashMap<>();
+        for (int v = 0; v < values.length; v++) {
+            named.put(inputs.get(v), values[v]);
+        }
+        return new TestCase(named, expected.of(p, values));
     }
 
     /** {@code count} inputs, each drawn uniformly from [low, high]. */

@@ -15,7 +15,8 @@ import java.util.SplittableRandom;
  * A synthetic SDG generator: random examples, deterministic from the generator's seed. Its {@link #distinct}
  * examples of the TRAIN split carry a wrong response in the share {@link SdgOptions#wrongShare} asks for: after n
  * of them, exactly round(n * share) are wrong (the n-th is made wrong whenever the count falls behind), so the share
- * holds to within rounding for any count. Validation and test examples are never made wrong.
+ * holds to within rounding for any count. Validation and test examples are never made wrong; those taken for use are
+ * {@link #heldOut}.
  */
 public interface SdgGenerator<E extends SdgExample> {
 
@@ -40,12 +41,23 @@ public interface SdgGenerator<E extends SdgExample> {
      */
     Optional<E> wrong(E example);
 
+    /**
+     * The example as a held-out split (validation, test) carries it, where models are judged on it: by default as
+     * drawn; code tasks add tests that tell their reference program from its near misses.
+     */
+    default E heldOut(E example) {
+        return example;
+    }
+
     /** Where a generator draws the mistake in a problem's wrong response: the same for the same seed and problem. */
     static SplittableRandom mistakes(long seed, SdgExample example) {
         return new SplittableRandom(seed * 31 + Splits.crc32(example.canonical()));
     }
 
-    /** Distinct examples of one split, in the order drawn, until none unseen is left (then {@code hasNext} is false). */
+    /**
+     * Distinct examples of one split, in the order drawn, until none unseen is left (then {@code hasNext} is false);
+     * held-out ones as drawn, which is enough to count or compare them ({@link #take} makes them ready for judging).
+     */
     default Iterator<E> distinct(Split wanted) {
         return new Iterator<>() {
             private final Set<String> seen = new HashSet<>();
@@ -90,14 +102,17 @@ public interface SdgGenerator<E extends SdgExample> {
         return take(distinct(wanted), count, wanted);
     }
 
-    /** The next {@code count} examples of a {@link #distinct} iterator; fails, saying how many exist, when fewer are left. */
+    /**
+     * The next {@code count} examples of a {@link #distinct} iterator, held-out ones as their split carries them
+     * ({@link #heldOut}); fails, saying how many exist, when fewer are left.
+     */
     default List<E> take(Iterator<E> distinct, int count, Split wanted) {
         List<E> out = new ArrayList<>(count);
         while (out.size() < count) {
             if (!distinct.hasNext()) {
                 throw new IllegalStateException("cannot find " + count + " distinct " + wanted + " " + dataset() + " problems; only " + out.size() + " exist");
             }
-            out.add(distinct.next());
+            out.add(wanted == Split.TRAIN ? distinct.next() : heldOut(distinct.next()));
         }
         return out;
     }

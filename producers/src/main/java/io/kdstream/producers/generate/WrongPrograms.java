@@ -92,7 +92,7 @@ final class WrongPrograms {
     }
 
     /** How many cases the program passes; empty when it does not parse or fails to run on any case. */
-    private static Optional<Integer> passedCases(String source, List<TestCase> tests, long stepLimit) {
+    static Optional<Integer> passedCases(String source, List<TestCase> tests, long stepLimit) {
         try {
             Program program = Program.parse(source);
             int passed = 0;

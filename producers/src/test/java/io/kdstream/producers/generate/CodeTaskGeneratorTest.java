@@ -137,6 +137,58 @@ class CodeTaskGeneratorTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Difficulty.class)
+    void shouldJudgeHeldOutTasksByTestsThatTellTheReferenceFromEveryNearMissThatAnswersOtherwise(Difficulty difficulty) throws Exception {
+        CodeTaskGenerator generator = new CodeTaskGenerator(DATA_SEED, new SdgOptions(difficulty, 0));
+        int extended = 0;
+        List<CodeTaskGenerator.CodeTask> heldOut = generator.generate(100, Split.TEST);
+        for (CodeTaskGenerator.CodeTask task : heldOut) {
+            assertThat(task.tests()).as(task.canonical()).startsWith(CodeTaskGenerator.task(template(difficulty, task), parameters(task), difficulty)
+                    .tests().toArray(TestCase[]::new));
+            assertThat(TestCase.allPass(task.response(), task.tests(), CodeTaskGenerator.STEP_LIMIT)).as(task.canonical()).isTrue();
+            extended += task.tests().size() > CodeTaskGenerator.TESTS_PER_TASK ? 1 : 0;
+            // fresh inputs of the task's own distribution, other than those the tests were drawn from
+            SplittableRandom fresh = new SplittableRandom(Splits.crc32(task.canonical()) + 7);
+            List<TestCase> freshTests = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                freshTests.add(template(difficulty, task).testCase(parameters(task), template(difficulty, task).draw().draw(fresh, parameters(task))));
+            }
+            for (String nearMiss : WrongPrograms.mutants(task.response())) {
+                if (TestCase.allPass(nearMiss, task.tests(), CodeTaskGenerator.STEP_LIMIT)) {
+                    Program program = Program.parse(nearMiss);
+                    long otherwise = freshTests.stream().filter(test -> !passes(program, test)).count();
+                    assertThat(otherwise).as("%s: %s passes its tests %s but answers otherwise than %s on %d of 1000 inputs", task.canonical(),
+                            nearMiss, TestCase.encode(task.tests()), task.response(), otherwise).isLessThanOrEqualTo(10);
+                }
+            }
+        }
+        if (difficulty != Difficulty.EASY) {
+            assertThat(extended).as("held-out tasks whose random tests let a near miss pass").isGreaterThan(heldOut.size() / 10);
+        }
+        assertThat(new CodeTaskGenerator(DATA_SEED, new SdgOptions(difficulty, 0)).generate(100, Split.TRAIN))
+                .as("training tasks keep their random tests").allMatch(task -> task.tests().size() == CodeTaskGenerator.TESTS_PER_TASK);
+    }
+
+    private static final long DATA_SEED = 1011;
+
+    private static boolean passes(Program program, TestCase test) {
+        try {
+            return program.run(test.inputs(), CodeTaskGenerator.STEP_LIMIT) == test.expected();
+        } catch (io.kdstream.tinylang.ProgramException e) {
+            return false;
+        }
+    }
+
+    private static CodeTemplate template(Difficulty difficulty, CodeTaskGenerator.CodeTask task) {
+        String family = task.canonical().substring(0, task.canonical().indexOf(':'));
+        return CodeTemplates.of(difficulty).stream().filter(t -> t.name().equals(family)).findFirst().orElseThrow();
+    }
+
+    private static long[] parameters(CodeTaskGenerator.CodeTask task) {
+        return Stream.of(task.canonical().substring(task.canonical().indexOf(':') + 1).split(",")).mapToLong(Long::parseLong).toArray();
+    }
+
     @Test
     void shouldMakeTheShareOfWrongTrainingTasksExactAndKeepTestTasksCorrect() {
         for (double share : new double[] {0.15, 0.5}) {

@@ -7,9 +7,14 @@ import io.kdstream.producers.generate.SdgExample;
 import io.kdstream.producers.generate.SdgOptions;
 import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.avro.Split;
+import io.kdstream.tinylang.TestCase;
 import io.kdstream.trainer.sft.SupervisedTraining;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -60,6 +65,29 @@ public record DistillData(List<Prompt> trainMath, List<Prompt> trainCode, List<P
         List<Prompt> testMath = prompts(new MathProblemGenerator(TEST_SEED, mathOptions).generate(testPerDataset, Split.TEST));
         List<Prompt> testCode = prompts(new CodeTaskGenerator(TEST_SEED, codeOptions).generate(testPerDataset, Split.TEST));
         return new DistillData(trainMath, trainCode, testMath, testCode, seed, mathOptions, codeOptions);
+    }
+
+    /** The test set of every data seed at these difficulties: math's then code's. */
+    static List<Prompt> testSet(int testPerDataset, TaskDifficulty difficulty) {
+        DistillData data = generate(0, 0, testPerDataset, 0, difficulty.mathOptions(0), difficulty.codeOptions(0));
+        return Stream.concat(data.testMath().stream(), data.testCode().stream()).toList();
+    }
+
+    /**
+     * SHA-256 of what held-out prompts are judged by: each one's id (prompt and response), expected answer and test
+     * cases. Scores are kept with it, so scores from a judge made stricter since are never taken for today's.
+     */
+    static String judgingDigest(List<Prompt> prompts) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (Prompt prompt : prompts) {
+                sha.update((prompt.getId() + "\u0000" + prompt.getExpectedAnswer() + "\u0000"
+                        + prompt.getMetadata().get(TestCase.METADATA_KEY) + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
     }
 
     /**

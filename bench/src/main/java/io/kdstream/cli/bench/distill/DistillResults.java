@@ -22,8 +22,8 @@ import java.util.TreeMap;
  * Finished cohorts' results kept under KDSTREAM_HOME, so a restarted benchmark ({@code --resume}) runs only what is
  * missing. The embedded platform's topics do not outlive a benchmark, so {@code kd.evals} cannot be read back; each
  * evaluated run is written here instead, one properties file a run and one a cohort's teacher. The folder's name is a
- * digest of everything besides the plan's rows and seeds that decides a result, so results of other settings, sizes
- * or steps are never mixed in.
+ * digest of everything besides the plan's rows and seeds that decides a result, so results of other settings, sizes,
+ * steps or test sets (their tasks and what judges them) are never mixed in.
  */
 public final class DistillResults {
 
@@ -44,7 +44,8 @@ public final class DistillResults {
                 Integer.toString(options.threads()), Long.toString(options.plan().steps()), Integer.toString(options.plan().curvePoints()),
                 options.studentRunSettings().toString())
                 // a later setting: named only for text, so results made before it existed (all text+others) keep their folder
-                + (options.baseCorpus() == BaseCorpus.TEXT_AND_OTHERS ? "" : "|base " + options.baseCorpus().tag());
+                + (options.baseCorpus() == BaseCorpus.TEXT_AND_OTHERS ? "" : "|base " + options.baseCorpus().tag())
+                + "|judged by " + DistillData.judgingDigest(DistillData.testSet(options.testPerDataset(), options.difficulty()));
         return new DistillResults(options.kdstreamHome().resolve("bench").resolve("distill")
                 .resolve(options.setting().configName() + "-" + digest(recipe)), options.teacher().steps());
     }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * Trains a cohort's teacher as {@link TeacherTraining} says and checks it against the gate. With the same recipe, a
@@ -33,7 +34,8 @@ public final class TeacherGate {
     /** Keys of the validation scores in a teacher's record ({@link CachedSftModel#recorded}). */
     static final String VALIDATION_MATH = "validation.math.exact.match";
     static final String VALIDATION_CODE = "validation.code.pass.at.1";
-    static final String VALIDATION_PROBLEMS = "validation.problems";
+    /** What the validation problems are judged by ({@link DistillData#judgingDigest}): scores of another judge are measured again. */
+    static final String VALIDATION_SET = "validation.set.sha256";
     static final String VALIDATION_MAX_NEW_TOKENS = "validation.max.new.tokens";
 
     /**
@@ -104,20 +106,21 @@ public final class TeacherGate {
     }
 
     /**
-     * The checkpoint's validation scores: from its record where they were measured before on as many problems with
-     * the same generation limit (a minute a teacher saved on every later invocation), else measured now and recorded.
+     * The checkpoint's validation scores: from its record where they were measured before on the same problems, judged
+     * alike, with the same generation limit (a minute a teacher saved on every later invocation), else measured now
+     * and recorded.
      */
     private Verdict score(Path checkpoint, String phases, List<Prompt> math, List<Prompt> code) throws Exception {
         Properties recorded = CachedSftModel.recorded(checkpoint).orElseGet(Properties::new);
-        String problems = Integer.toString(math.size() + code.size());
+        String problems = DistillData.judgingDigest(Stream.concat(math.stream(), code.stream()).toList());
         String maxNewTokens = Integer.toString(scorer.maxNewTokens());
-        if (!problems.equals(recorded.getProperty(VALIDATION_PROBLEMS)) || !maxNewTokens.equals(recorded.getProperty(VALIDATION_MAX_NEW_TOKENS))) {
+        if (!problems.equals(recorded.getProperty(VALIDATION_SET)) || !maxNewTokens.equals(recorded.getProperty(VALIDATION_MAX_NEW_TOKENS))) {
             CharTokenizer tokenizer = new CharTokenizer();
             try (LoadedCheckpoint loaded = CheckpointFile.read(checkpoint, null, tokenizer.fingerprint())) {
                 Properties scores = new Properties();
                 scores.setProperty(VALIDATION_MATH, Double.toString(scorer.score(loaded.model(), math, p -> null).exactMatch()));
                 scores.setProperty(VALIDATION_CODE, Double.toString(scorer.score(loaded.model(), code, p -> null).passAt1()));
-                scores.setProperty(VALIDATION_PROBLEMS, problems);
+                scores.setProperty(VALIDATION_SET, problems);
                 scores.setProperty(VALIDATION_MAX_NEW_TOKENS, maxNewTokens);
                 CachedSftModel.record(checkpoint, scores);
                 recorded.putAll(scores);

@@ -56,7 +56,8 @@ class TeacherGateTest {
 
         Properties recorded = CachedSftModel.recorded(first.checkpoint()).orElseThrow();
         assertThat(Double.parseDouble(recorded.getProperty(TeacherGate.VALIDATION_MATH))).isEqualTo(first.validationMath());
-        assertThat(recorded.getProperty(TeacherGate.VALIDATION_PROBLEMS)).isEqualTo("400");
+        String judgedBy = recorded.getProperty(TeacherGate.VALIDATION_SET);
+        assertThat(judgedBy).matches("[0-9a-f]{64}");
         assertThat(recorded.getProperty(TeacherGate.VALIDATION_MAX_NEW_TOKENS)).isEqualTo("4");
         assertThat(CachedSftModel.trainSeconds(first.checkpoint())).isPresent();
 
@@ -70,6 +71,12 @@ class TeacherGateTest {
         assertThat(second.passed()).isTrue();
         assertThat(second.checkpoint()).isEqualTo(first.checkpoint());
         assertThat(CachedSftModel.trainSeconds(second.checkpoint())).isEqualTo(CachedSftModel.trainSeconds(first.checkpoint()));
+
+        // scores of problems judged otherwise (their tests made stricter since) are not this judge's: measured again
+        perfect.setProperty(TeacherGate.VALIDATION_SET, "0".repeat(64));
+        CachedSftModel.record(first.checkpoint(), perfect);
+        assertThat(gate.train(teacher, data.teacherExamples(), SdgOptions.CLEAN_EASY, SdgOptions.CLEAN_EASY).passed()).isFalse();
+        assertThat(CachedSftModel.recorded(first.checkpoint()).orElseThrow().getProperty(TeacherGate.VALIDATION_SET)).isEqualTo(judgedBy);
 
         // scores measured with another generation limit are not this scorer's: measured again and recorded
         TeacherGate longer = new TeacherGate(new TeacherTraining(3, 2, 1.0, 1), new CheckpointScorer(new CharTokenizer(), new TaskJudge(1000), 8, 64),
