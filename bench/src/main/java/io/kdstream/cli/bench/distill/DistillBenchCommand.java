@@ -293,7 +293,7 @@ public final class DistillBenchCommand implements Callable<Integer> {
                 + "Evaluators (`EvaluatorService`, one for math, one for code) score every checkpoint from `kd.checkpoints` to `kd.evals` as its "
                 + "run publishes it, beside the training; so the step times are measured beside them and the other runs in flight "
                 + "(`kdstream bench step` is the step-time reference).\n\n"
-                + "Columns: final checkpoint's math exact match, code pass@1 (greedy program passes all 5 tests) and answer cross-entropy "
+                + "Columns: final checkpoint's math exact match, code pass@1 (greedy program passes all the task's tests: 5 random inputs and any that tell a near miss from the reference) and answer cross-entropy "
                 + "(mean of the two test sets, nats a response token), mean ± sd over seeds; cache bytes a token as stored (K=64, measured) "
                 + "or as a cache of K entries would store it (the K=64 record minus the entries left out); trainer step time = the trainer's "
                 + "mean step (batching, forward, loss, backward, clip, Adam; for online KD also the teacher's forward pass); trainer peak RSS = "
