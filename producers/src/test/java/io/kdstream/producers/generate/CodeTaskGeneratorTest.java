@@ -151,15 +151,15 @@ class CodeTaskGeneratorTest {
             // fresh inputs of the task's own distribution, other than those the tests were drawn from
             SplittableRandom fresh = new SplittableRandom(Splits.crc32(task.canonical()) + 7);
             List<TestCase> freshTests = new ArrayList<>();
-            for (int i = 0; i < 1000; i++) {
+            for (int i = 0; i < 500; i++) {
                 freshTests.add(template(difficulty, task).testCase(parameters(task), template(difficulty, task).draw().draw(fresh, parameters(task))));
             }
             for (String nearMiss : WrongPrograms.mutants(task.response())) {
                 if (TestCase.allPass(nearMiss, task.tests(), CodeTaskGenerator.STEP_LIMIT)) {
                     Program program = Program.parse(nearMiss);
                     long otherwise = freshTests.stream().filter(test -> !passes(program, test)).count();
-                    assertThat(otherwise).as("%s: %s passes its tests %s but answers otherwise than %s on %d of 1000 inputs", task.canonical(),
-                            nearMiss, TestCase.encode(task.tests()), task.response(), otherwise).isLessThanOrEqualTo(10);
+                    assertThat(otherwise).as("%s: %s passes its tests %s but answers otherwise than %s on %d of 500 inputs", task.canonical(),
+                            nearMiss, TestCase.encode(task.tests()), task.response(), otherwise).isLessThanOrEqualTo(5);
                 }
             }
         }
