@@ -108,14 +108,21 @@ public final class CodeTaskGenerator implements SdgGenerator<CodeTaskGenerator.C
      */
     @Override
     public CodeTask heldOut(CodeTask task) {
-        int colon = task.canonical().indexOf(':');
-        String family = task.canonical().substring(0, colon);
-        CodeTemplate template = templates.stream().filter(t -> t.name().equals(family)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("task " + task.canonical() + " is of no family of " + options.difficulty()));
-        long[] parameters = Arrays.stream(task.canonical().substring(colon + 1).split(",")).mapToLong(Long::parseLong).toArray();
-        List<TestCase> tests = DistinguishingTests.extend(template, parameters, task.response(), task.tests(), STEP_LIMIT,
-                new SplittableRandom(~Splits.crc32(task.canonical())));
+        List<TestCase> tests = DistinguishingTests.extend(family(templates, task.canonical()), parameters(task.canonical()), task.response(),
+                task.tests(), STEP_LIMIT, new SplittableRandom(~Splits.crc32(task.canonical())));
         return new CodeTask(task.canonical(), task.prompt(), task.response(), tests, task.split(), task.difficulty(), task.wrong());
+    }
+
+    /** The template among {@code templates} that a task's canonical form ("template:parameters") names. */
+    static CodeTemplate family(List<CodeTemplate> templates, String canonical) {
+        String name = canonical.substring(0, canonical.indexOf(':'));
+        return templates.stream().filter(t -> t.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("task " + canonical + " is of no family here"));
+    }
+
+    /** The parameters a task's canonical form ("template:p1,p2,...") names. */
+    static long[] parameters(String canonical) {
+        return Arrays.stream(canonical.substring(canonical.indexOf(':') + 1).split(",")).mapToLong(Long::parseLong).toArray();
     }
 
     static CodeTask task(CodeTemplate template, long[] parameters, Difficulty difficulty) {

@@ -8,6 +8,7 @@ import io.kdstream.producers.ingest.PromptText;
 import io.kdstream.schemas.avro.Prompt;
 import io.kdstream.schemas.avro.Split;
 import io.kdstream.tinylang.Program;
+import io.kdstream.tinylang.ProgramException;
 import io.kdstream.tinylang.TestCase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -140,11 +141,13 @@ class CodeTaskGeneratorTest {
     @ParameterizedTest
     @EnumSource(Difficulty.class)
     void shouldJudgeHeldOutTasksByTestsThatTellTheReferenceFromEveryNearMissThatAnswersOtherwise(Difficulty difficulty) throws Exception {
-        CodeTaskGenerator generator = new CodeTaskGenerator(DATA_SEED, new SdgOptions(difficulty, 0));
+        CodeTaskGenerator generator = new CodeTaskGenerator(1011, new SdgOptions(difficulty, 0));
         int extended = 0;
         List<CodeTaskGenerator.CodeTask> heldOut = generator.generate(100, Split.TEST);
         for (CodeTaskGenerator.CodeTask task : heldOut) {
-            assertThat(task.tests()).as(task.canonical()).startsWith(CodeTaskGenerator.task(template(difficulty, task), parameters(task), difficulty)
+            CodeTemplate template = CodeTaskGenerator.family(CodeTemplates.of(difficulty), task.canonical());
+            long[] parameters = CodeTaskGenerator.parameters(task.canonical());
+            assertThat(task.tests()).as(task.canonical()).startsWith(CodeTaskGenerator.task(template, parameters, difficulty)
                     .tests().toArray(TestCase[]::new));
             assertThat(TestCase.allPass(task.response(), task.tests(), CodeTaskGenerator.STEP_LIMIT)).as(task.canonical()).isTrue();
             extended += task.tests().size() > CodeTaskGenerator.TESTS_PER_TASK ? 1 : 0;
@@ -152,7 +155,7 @@ class CodeTaskGeneratorTest {
             SplittableRandom fresh = new SplittableRandom(Splits.crc32(task.canonical()) + 7);
             List<TestCase> freshTests = new ArrayList<>();
             for (int i = 0; i < 500; i++) {
-                freshTests.add(template(difficulty, task).testCase(parameters(task), template(difficulty, task).draw().draw(fresh, parameters(task))));
+                freshTests.add(template.testCase(parameters, template.draw().draw(fresh, parameters)));
             }
             for (String nearMiss : WrongPrograms.mutants(task.response())) {
                 if (TestCase.allPass(nearMiss, task.tests(), CodeTaskGenerator.STEP_LIMIT)) {
@@ -166,27 +169,16 @@ class CodeTaskGeneratorTest {
         if (difficulty != Difficulty.EASY) {
             assertThat(extended).as("held-out tasks whose random tests let a near miss pass").isGreaterThan(heldOut.size() / 10);
         }
-        assertThat(new CodeTaskGenerator(DATA_SEED, new SdgOptions(difficulty, 0)).generate(100, Split.TRAIN))
+        assertThat(new CodeTaskGenerator(1011, new SdgOptions(difficulty, 0)).generate(100, Split.TRAIN))
                 .as("training tasks keep their random tests").allMatch(task -> task.tests().size() == CodeTaskGenerator.TESTS_PER_TASK);
     }
-
-    private static final long DATA_SEED = 1011;
 
     private static boolean passes(Program program, TestCase test) {
         try {
             return program.run(test.inputs(), CodeTaskGenerator.STEP_LIMIT) == test.expected();
-        } catch (io.kdstream.tinylang.ProgramException e) {
+        } catch (ProgramException e) {
             return false;
         }
-    }
-
-    private static CodeTemplate template(Difficulty difficulty, CodeTaskGenerator.CodeTask task) {
-        String family = task.canonical().substring(0, task.canonical().indexOf(':'));
-        return CodeTemplates.of(difficulty).stream().filter(t -> t.name().equals(family)).findFirst().orElseThrow();
-    }
-
-    private static long[] parameters(CodeTaskGenerator.CodeTask task) {
-        return Stream.of(task.canonical().substring(task.canonical().indexOf(':') + 1).split(",")).mapToLong(Long::parseLong).toArray();
     }
 
     @Test
