@@ -10,14 +10,10 @@ import me.tongfei.progressbar.ProgressBar;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -169,15 +165,7 @@ public record CachedSftModel(String folder, String name, TransformerConfig archi
 
     /** SHA-256 of the examples in order, each prompt and response: what a cached model was trained on. */
     static String dataDigest(List<SupervisedTraining.Example> data) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (SupervisedTraining.Example example : data) {
-                sha.update((example.prompt() + "\u0000" + example.response() + "\n").getBytes(StandardCharsets.UTF_8));
-            }
-            return HexFormat.of().formatHex(sha.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
+        return LinesDigest.sha256(data.stream().map(example -> example.prompt() + "\u0000" + example.response()));
     }
 
     /** How long the cached model took to train, earlier phases included, where its training records are kept. */

@@ -10,11 +10,7 @@ import io.kdstream.schemas.avro.Split;
 import io.kdstream.tinylang.TestCase;
 import io.kdstream.trainer.sft.SupervisedTraining;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -78,16 +74,8 @@ public record DistillData(List<Prompt> trainMath, List<Prompt> trainCode, List<P
      * cases. Scores are kept with it, so scores from a judge made stricter since are never taken for today's.
      */
     static String judgingDigest(List<Prompt> prompts) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (Prompt prompt : prompts) {
-                sha.update((prompt.getId() + "\u0000" + prompt.getExpectedAnswer() + "\u0000"
-                        + prompt.getMetadata().get(TestCase.METADATA_KEY) + "\n").getBytes(StandardCharsets.UTF_8));
-            }
-            return HexFormat.of().formatHex(sha.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
+        return LinesDigest.sha256(prompts.stream().map(prompt -> prompt.getId() + "\u0000" + prompt.getExpectedAnswer() + "\u0000"
+                + prompt.getMetadata().get(TestCase.METADATA_KEY)));
     }
 
     /**
