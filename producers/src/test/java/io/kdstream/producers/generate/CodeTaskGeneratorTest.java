@@ -141,7 +141,8 @@ class CodeTaskGeneratorTest {
     @ParameterizedTest
     @EnumSource(Difficulty.class)
     void shouldJudgeHeldOutTasksByTestsThatTellTheReferenceFromEveryNearMissThatAnswersOtherwise(Difficulty difficulty) throws Exception {
-        CodeTaskGenerator generator = new CodeTaskGenerator(1011, new SdgOptions(difficulty, 0));
+        long dataSeed = 1011;
+        CodeTaskGenerator generator = new CodeTaskGenerator(dataSeed, new SdgOptions(difficulty, 0));
         int extended = 0;
         List<CodeTaskGenerator.CodeTask> heldOut = generator.generate(100, Split.TEST);
         for (CodeTaskGenerator.CodeTask task : heldOut) {
@@ -169,7 +170,7 @@ class CodeTaskGeneratorTest {
         if (difficulty != Difficulty.EASY) {
             assertThat(extended).as("held-out tasks whose random tests let a near miss pass").isGreaterThan(heldOut.size() / 10);
         }
-        assertThat(new CodeTaskGenerator(1011, new SdgOptions(difficulty, 0)).generate(100, Split.TRAIN))
+        assertThat(new CodeTaskGenerator(dataSeed, new SdgOptions(difficulty, 0)).generate(100, Split.TRAIN))
                 .as("training tasks keep their random tests").allMatch(task -> task.tests().size() == CodeTaskGenerator.TESTS_PER_TASK);
     }
 
